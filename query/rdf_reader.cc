@@ -1,0 +1,763 @@
+// Actions that turn the grammar's matches into quads, and the statement loop
+// that feeds PEGTL a bounded buffer.
+#include "query/rdf_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "engine/base/strings.h"
+#include "query/grammar/rdf.h"
+#include "query/iri.h"
+
+namespace relata::query {
+
+namespace g = grammar;
+namespace pegtl = tao::pegtl;
+
+namespace {
+
+constexpr char kRdf[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+constexpr char kXsd[] = "http://www.w3.org/2001/XMLSchema#";
+
+// One level of nesting: the subject/predicate being filled by a statement, a
+// blank node property list or annotation (kTriples), a collection, a reified
+// triple or a triple term.
+struct Frame {
+  enum Kind { kTriples, kCollection, kReified, kTripleTerm };
+  Kind kind = kTriples;
+  Term subject, predicate, object;
+  // kTriples: the last object, for annotations; `pending` is a reifier that an
+  // annotation block right after it describes.
+  bool has_pending = false;
+  Term pending;
+  // kReified: the reifier given with '~'.
+  bool has_reifier = false;
+  Term reifier;
+  // kCollection: first and last list nodes.
+  bool has_head = false;
+  Term head, last;
+};
+
+Frame NewFrame(Frame::Kind kind, Term subject = {}) {
+  Frame frame;
+  frame.kind = kind;
+  frame.subject = std::move(subject);
+  return frame;
+}
+
+struct ReaderState {
+  RdfFormat format = RdfFormat::kNTriples;
+  RdfSink* sink = nullptr;
+  std::string base;
+  absl::flat_hash_map<std::string, std::string> prefixes;
+  std::string pending_prefix;
+
+  Term term;            // the term parsed last
+  std::string lexical;  // the string parsed last, unescaped
+  std::string language, direction, datatype;
+  bool has_language = false, has_datatype = false;
+  bool reifier_has_id = false;
+
+  std::vector<Frame> frames;
+  Quad quad;  // N-Triples/N-Quads fill this in place; others emit through it
+  bool in_graph_block = false;
+  std::uint64_t next_blank = 0;
+
+  bool line_based() const {
+    return format == RdfFormat::kNTriples || format == RdfFormat::kNQuads;
+  }
+  Term FreshBlank() { return Term::Blank(absl::StrCat("-", ++next_blank)); }
+  Frame& top() { return frames.back(); }
+
+  void Emit(const Term& s, const Term& p, const Term& o) {
+    quad.subject = s;
+    quad.predicate = p;
+    quad.object = o;
+    sink->OnQuad(quad);
+  }
+  void EmitReifies(const Term& reifier, const Term& s, const Term& p, const Term& o) {
+    Emit(reifier, Term::Iri(absl::StrCat(kRdf, "reifies")), Term::Triple(s, p, o));
+  }
+};
+
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// Decodes \uXXXX / \UXXXXXXXX at text[i] (pointing at the backslash) and
+// returns the escape's length, or 0 with `error` set.
+std::size_t DecodeUchar(std::string_view text, std::size_t i, std::string* out,
+                        std::string* error) {
+  const std::size_t digits = text[i + 1] == 'u' ? 4 : 8;
+  char32_t c = 0;
+  for (std::size_t k = 0; k < digits; ++k) {
+    const char h = text[i + 2 + k];
+    c = c * 16 + static_cast<char32_t>(std::isdigit(static_cast<unsigned char>(h))
+                                           ? h - '0'
+                                           : std::tolower(static_cast<unsigned char>(h)) - 'a' + 10);
+  }
+  if (c >= 0xD800 && c <= 0xDFFF) {
+    *error = "\\u escapes cannot encode UTF-16 surrogates";
+    return 0;
+  }
+  if (c > 0x10FFFF) {
+    *error = "\\U escape beyond the last Unicode code point U+10FFFF";
+    return 0;
+  }
+  AppendUtf8(c, out);
+  return digits + 2;
+}
+
+template <typename Input>
+[[noreturn]] void Fail(const Input& in, const std::string& message) {
+  throw pegtl::parse_error(message, in);
+}
+
+template <typename Input>
+void Unescape(const Input& in, std::string_view body, std::string* out) {
+  out->clear();
+  out->reserve(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (c != '\\') {
+      out->push_back(c);
+      continue;
+    }
+    const char e = body[i + 1];
+    if (e == 'u' || e == 'U') {
+      std::string error;
+      const std::size_t n = DecodeUchar(body, i, out, &error);
+      if (n == 0) Fail(in, error);
+      i += n - 1;
+      continue;
+    }
+    switch (e) {
+      case 't': out->push_back('\t'); break;
+      case 'b': out->push_back('\b'); break;
+      case 'n': out->push_back('\n'); break;
+      case 'r': out->push_back('\r'); break;
+      case 'f': out->push_back('\f'); break;
+      default: out->push_back(e);  // " ' and backslash
+    }
+    ++i;
+  }
+}
+
+template <typename Rule>
+struct Action : pegtl::nothing<Rule> {};
+
+// ---- terms ----
+
+template <>
+struct Action<g::IriRef> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    const std::string_view text = in.string_view();
+    std::string iri;
+    Unescape(in, text.substr(1, text.size() - 2), &iri);
+    for (const char c : iri) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
+          c == '^' || c == '`' || c == '\\') {
+        Fail(in, "IRIs cannot contain spaces, control characters or any of <>\"{}|^`\\");
+      }
+    }
+    if (s.line_based()) {
+      if (!HasScheme(iri)) Fail(in, "relative IRI <" + iri + "> (N-Triples and N-Quads need absolute IRIs)");
+      s.term = Term::Iri(iri);
+    } else {
+      s.term = Term::Iri(ResolveIri(s.base, iri));
+    }
+  }
+};
+
+template <>
+struct Action<g::PrefixedName> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    const std::string_view text = in.string_view();
+    const auto colon = text.find(':');
+    const auto it = s.prefixes.find(ToAbsl(text.substr(0, colon)));
+    if (it == s.prefixes.end()) {
+      Fail(in, "undefined prefix '" + std::string(text.substr(0, colon + 1)) +
+                   "' (declare it with PREFIX or @prefix)");
+    }
+    std::string iri = it->second;
+    const std::string_view local = text.substr(colon + 1);
+    for (std::size_t i = 0; i < local.size(); ++i) {
+      if (local[i] == '\\') ++i;
+      iri.push_back(local[i]);
+    }
+    s.term = Term::Iri(iri);
+  }
+};
+
+template <>
+struct Action<g::BlankNodeLabel> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    s.term = Term::Blank(in.string_view().substr(2));
+  }
+};
+
+template <>
+struct Action<g::Anon> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.term = s.FreshBlank();
+  }
+};
+
+template <std::size_t QuoteLength>
+struct StringAction {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    const std::string_view text = in.string_view();
+    Unescape(in, text.substr(QuoteLength, text.size() - 2 * QuoteLength), &s.lexical);
+    s.has_language = s.has_datatype = false;
+  }
+};
+template <> struct Action<g::StringLiteralQuote> : StringAction<1> {};
+template <> struct Action<g::StringLiteralSingleQuote> : StringAction<1> {};
+template <> struct Action<g::StringLiteralLongQuote> : StringAction<3> {};
+template <> struct Action<g::StringLiteralLongSingleQuote> : StringAction<3> {};
+
+template <>
+struct Action<g::LangTag> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    s.language = AsciiLower(in.string_view());
+    s.direction.clear();
+    s.has_language = true;
+  }
+};
+
+template <>
+struct Action<g::LangDirection> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    if (in.string_view() != "ltr" && in.string_view() != "rtl") {
+      Fail(in, "the base direction of a language tag is --ltr or --rtl, not --" + in.string());
+    }
+    s.direction = in.string();
+  }
+};
+
+struct DatatypeAction {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.datatype = s.term.value;
+    s.has_datatype = true;
+  }
+};
+template <> struct Action<g::Datatype> : DatatypeAction {};
+template <> struct Action<g::NtDatatype> : DatatypeAction {};
+
+struct LiteralAction {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    if (s.has_datatype && (s.datatype == kRdfLangString || s.datatype == kRdfDirLangString)) {
+      Fail(in, "a literal typed rdf:langString or rdf:dirLangString needs a language tag (\"text\"@en)");
+    }
+    if (s.has_language) {
+      s.term = Term::LangLiteral(s.lexical, s.language, s.direction);
+    } else {
+      s.term = Term::Literal(s.lexical, s.has_datatype ? std::string_view(s.datatype) : kXsdString);
+    }
+  }
+};
+template <> struct Action<g::RdfLiteral> : LiteralAction {};
+template <> struct Action<g::NtLiteral> : LiteralAction {};
+
+template <const char* Type>
+struct NumberAction {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    s.term = Term::Literal(in.string_view(), absl::StrCat(kXsd, Type));
+  }
+};
+inline constexpr char kInteger[] = "integer";
+inline constexpr char kDecimal[] = "decimal";
+inline constexpr char kDouble[] = "double";
+inline constexpr char kBoolean[] = "boolean";
+template <> struct Action<g::Integer> : NumberAction<kInteger> {};
+template <> struct Action<g::Decimal> : NumberAction<kDecimal> {};
+template <> struct Action<g::Double> : NumberAction<kDouble> {};
+template <>
+struct Action<g::BooleanLiteral> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    s.term = Term::Literal(in.string_view().substr(0, in.string_view()[0] == 't' ? 4 : 5),
+                           absl::StrCat(kXsd, kBoolean));
+  }
+};
+
+template <>
+struct Action<g::A> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.term = Term::Iri(absl::StrCat(kRdf, "type"));
+  }
+};
+
+// ---- N-Triples / N-Quads positions ----
+
+template <>
+struct Action<g::NtSubject> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.subject, s.term); }
+};
+template <>
+struct Action<g::NtPredicate> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.predicate, s.term); }
+};
+template <>
+struct Action<g::NtObject> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.object, s.term); }
+};
+template <>
+struct Action<g::NtGraph> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.graph, s.term); }
+};
+template <>
+struct Action<g::StatementEnd> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.sink->OnQuad(s.quad);
+    s.quad.graph.kind = TermKind::kIri;
+    s.quad.graph.value.clear();
+  }
+};
+
+// ---- triple terms (all formats) ----
+
+template <>
+struct Action<g::TtOpen> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.frames.push_back(NewFrame(Frame::kTripleTerm));
+  }
+};
+struct FrameSubjectAction {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.top().subject = s.term; }
+};
+struct FramePredicateAction {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.top().predicate = s.term; }
+};
+struct FrameObjectAction {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.top().object = s.term; }
+};
+template <> struct Action<g::TtSubject> : FrameSubjectAction {};
+template <> struct Action<g::TtPredicate> : FramePredicateAction {};
+template <> struct Action<g::TtObject> : FrameObjectAction {};
+template <> struct Action<g::TurtleTtSubject> : FrameSubjectAction {};
+template <> struct Action<g::TurtleTtObject> : FrameObjectAction {};
+template <> struct Action<g::RtSubject> : FrameSubjectAction {};
+template <> struct Action<g::RtObject> : FrameObjectAction {};
+template <> struct Action<g::Verb> : FramePredicateAction {};
+template <>
+struct Action<g::TtClose> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    Frame& f = s.top();
+    s.term = Term::Triple(std::move(f.subject), std::move(f.predicate), std::move(f.object));
+    s.frames.pop_back();
+  }
+};
+
+// ---- Turtle / TriG ----
+
+template <>
+struct Action<g::SubjectDone> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.frames.push_back(NewFrame(Frame::kTriples, s.term));
+  }
+};
+template <>
+struct Action<g::TriplesDone> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.frames.pop_back(); }
+};
+
+template <>
+struct Action<g::Object> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    Frame& f = s.top();
+    if (f.kind == Frame::kCollection) {
+      Term node = s.FreshBlank();
+      if (f.has_head) {
+        s.Emit(f.last, Term::Iri(absl::StrCat(kRdf, "rest")), node);
+      } else {
+        f.head = node;
+        f.has_head = true;
+      }
+      s.Emit(node, Term::Iri(absl::StrCat(kRdf, "first")), s.term);
+      f.last = std::move(node);
+      return;
+    }
+    f.object = s.term;
+    f.has_pending = false;
+    s.Emit(f.subject, f.predicate, f.object);
+  }
+};
+
+template <>
+struct Action<g::BnplOpen> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.frames.push_back(NewFrame(Frame::kTriples, s.FreshBlank()));
+  }
+};
+template <>
+struct Action<g::BnplClose> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.term = std::move(s.top().subject);
+    s.frames.pop_back();
+  }
+};
+
+template <>
+struct Action<g::CollectionOpen> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.frames.push_back(NewFrame(Frame::kCollection));
+  }
+};
+template <>
+struct Action<g::CollectionClose> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    Frame& f = s.top();
+    const Term nil = Term::Iri(absl::StrCat(kRdf, "nil"));
+    if (f.has_head) {
+      s.Emit(f.last, Term::Iri(absl::StrCat(kRdf, "rest")), nil);
+      s.term = std::move(f.head);
+    } else {
+      s.term = nil;
+    }
+    s.frames.pop_back();
+  }
+};
+
+template <>
+struct Action<g::RtOpen> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.frames.push_back(NewFrame(Frame::kReified));
+  }
+};
+template <>
+struct Action<g::ReifierId> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.reifier_has_id = true; }
+};
+template <>
+struct Action<g::Reifier> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    Term reifier = s.reifier_has_id ? s.term : s.FreshBlank();
+    s.reifier_has_id = false;
+    Frame& f = s.top();
+    if (f.kind == Frame::kReified) {
+      f.reifier = std::move(reifier);
+      f.has_reifier = true;
+      return;
+    }
+    s.EmitReifies(reifier, f.subject, f.predicate, f.object);
+    f.pending = std::move(reifier);
+    f.has_pending = true;
+  }
+};
+template <>
+struct Action<g::RtClose> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    Frame f = std::move(s.top());
+    s.frames.pop_back();
+    Term reifier = f.has_reifier ? std::move(f.reifier) : s.FreshBlank();
+    s.EmitReifies(reifier, f.subject, f.predicate, f.object);
+    s.term = std::move(reifier);
+  }
+};
+
+template <>
+struct Action<g::AnnotationOpen> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    Frame& f = s.top();
+    Term reifier;
+    if (f.has_pending) {
+      reifier = f.pending;
+      f.has_pending = false;
+    } else {
+      reifier = s.FreshBlank();
+      s.EmitReifies(reifier, f.subject, f.predicate, f.object);
+    }
+    s.frames.push_back(NewFrame(Frame::kTriples, std::move(reifier)));
+  }
+};
+template <>
+struct Action<g::AnnotationClose> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.frames.pop_back(); }
+};
+
+// ---- directives ----
+
+template <>
+struct Action<g::PrefixName> {
+  template <typename Input>
+  static void apply(const Input& in, ReaderState& s) {
+    const std::string_view text = in.string_view();
+    s.pending_prefix = std::string(text.substr(0, text.size() - 1));
+  }
+};
+template <>
+struct Action<g::PrefixIri> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.prefixes[s.pending_prefix] = s.term.value;
+    s.sink->OnPrefix(s.pending_prefix, s.term.value);
+  }
+};
+template <>
+struct Action<g::BaseIri> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.base = s.term.value; }
+};
+
+// ---- TriG graph blocks ----
+
+template <>
+struct Action<g::LabelDone> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.quad.graph = s.term;
+    s.in_graph_block = true;
+  }
+};
+template <>
+struct Action<g::DefaultGraphOpen> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) { s.in_graph_block = true; }
+};
+template <>
+struct Action<g::GraphClose> {
+  template <typename Input>
+  static void apply(const Input&, ReaderState& s) {
+    s.in_graph_block = false;
+    s.quad.graph = Term{};
+  }
+};
+
+// ---- error messages ----
+
+template <typename Rule>
+inline constexpr const char* kMessage = "syntax error";
+#define RELATA_MESSAGE(rule, text) \
+  template <>                      \
+  inline constexpr const char* kMessage<g::rule> = text
+RELATA_MESSAGE(IriRefClose,
+               "expected '>' to end the IRI (IRIs cannot contain spaces or any of <>\"{}|^`\\)");
+RELATA_MESSAGE(BlankNodeLabelName, "expected a blank node label after '_:'");
+RELATA_MESSAGE(LangTag, "expected a language tag after '@'");
+RELATA_MESSAGE(LangDirection, "expected 'ltr' or 'rtl' after '--' in the language tag");
+RELATA_MESSAGE(UnterminatedString, "unterminated string: expected '\"' before the end of the line");
+RELATA_MESSAGE(UnterminatedSingle, "unterminated string: expected \"'\" before the end of the line");
+RELATA_MESSAGE(UnterminatedLong, "unterminated long string: expected '\"\"\"'");
+RELATA_MESSAGE(UnterminatedLongSingle, "unterminated long string: expected \"'''\"");
+RELATA_MESSAGE(NtIri, "expected a datatype IRI in <...> after '^^'");
+RELATA_MESSAGE(Iri, "expected a datatype IRI after '^^'");
+RELATA_MESSAGE(ExpectTtSubject, "expected the subject of the triple term: an IRI or a blank node");
+RELATA_MESSAGE(ExpectTtPredicate, "expected the predicate of the triple term: an IRI");
+RELATA_MESSAGE(ExpectTtObject, "expected the object of the triple term");
+RELATA_MESSAGE(ExpectTtClose, "expected ')>>' to end the triple term");
+RELATA_MESSAGE(ExpectTurtleTtSubject, "expected the subject of the triple term: an IRI or a blank node");
+RELATA_MESSAGE(ExpectTurtleTtVerb, "expected the predicate of the triple term: an IRI");
+RELATA_MESSAGE(ExpectTurtleTtObject, "expected the object of the triple term");
+RELATA_MESSAGE(ExpectSubject, "expected a subject: an IRI in <...> or a blank node _:label");
+RELATA_MESSAGE(ExpectPredicate, "expected a predicate: an IRI in <...>");
+RELATA_MESSAGE(ExpectObject, "expected an object: an IRI, a blank node, a literal or a triple term");
+RELATA_MESSAGE(ExpectDot, "expected '.' to end the statement");
+RELATA_MESSAGE(ExpectEol, "expected the end of the line after '.'");
+RELATA_MESSAGE(PredicateObjectList, "expected a predicate followed by an object");
+RELATA_MESSAGE(ExpectVerb, "expected a predicate");
+RELATA_MESSAGE(ExpectObject2, "expected an object");
+RELATA_MESSAGE(BnplClose, "expected ']' to end the blank node property list");
+RELATA_MESSAGE(CollectionClose, "expected ')' to end the collection");
+RELATA_MESSAGE(ExpectRtSubject, "expected the subject of the reified triple: an IRI, a blank node or a reified triple");
+RELATA_MESSAGE(ExpectRtVerb, "expected the predicate of the reified triple");
+RELATA_MESSAGE(ExpectRtObject, "expected the object of the reified triple");
+RELATA_MESSAGE(ExpectRtClose, "expected '>>' to end the reified triple");
+RELATA_MESSAGE(AnnotationClose, "expected '|}' to end the annotation");
+RELATA_MESSAGE(ExpectPrefixName, "expected a prefix name such as 'ex:'");
+RELATA_MESSAGE(ExpectPrefixIri, "expected the namespace IRI in <...>");
+RELATA_MESSAGE(ExpectBaseIri, "expected the base IRI in <...>");
+RELATA_MESSAGE(ExpectVersion, "expected the version as a quoted string, e.g. \"1.2\"");
+RELATA_MESSAGE(ExpectStatement, "expected a directive (PREFIX, BASE) or a triple");
+RELATA_MESSAGE(ExpectGraphLabel, "expected a graph name: an IRI or a blank node");
+RELATA_MESSAGE(ExpectGraphOpen, "expected '{' to open the graph");
+RELATA_MESSAGE(ExpectTriplesInBlockEnd, "expected '.' or '}' after the triples");
+RELATA_MESSAGE(ExpectTrigOutsideUnit, "expected a directive, a graph block or a triple");
+RELATA_MESSAGE(ExpectTrigInsideUnit, "expected a triple or '}' to close the graph");
+#undef RELATA_MESSAGE
+
+struct Messages {
+  template <typename Rule>
+  static constexpr const char* message = kMessage<Rule>;
+  // Messages apply only where the grammar says must<>; elsewhere a rule may
+  // fail quietly and let an alternative match.
+  template <typename Rule>
+  static constexpr bool raise_on_failure = false;
+};
+template <typename Rule>
+struct Control : pegtl::must_if<Messages, pegtl::normal, false>::control<Rule> {};
+
+// Reads from an InputSource for pegtl::buffer_input.
+struct SourceReader {
+  InputSource* source;
+  std::size_t operator()(char* buffer, std::size_t length) const {
+    return source->Read(buffer, length);
+  }
+};
+
+using Input = pegtl::buffer_input<SourceReader, pegtl::eol::lf_crlf, std::string, 4096>;
+
+absl::Status ErrorAt(const std::string& name, const pegtl::position& p, std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(name, ":", p.line, ":", p.column, ": ", std::string(what)));
+}
+
+// Parses one statement (or TriG unit); false when nothing matched.
+bool ParseUnit(Input& in, ReaderState& state) {
+  switch (state.format) {
+    case RdfFormat::kNTriples:
+      return pegtl::parse<g::NtStatement, Action, Control>(in, state);
+    case RdfFormat::kNQuads:
+      return pegtl::parse<g::NqStatement, Action, Control>(in, state);
+    case RdfFormat::kTurtle:
+      return pegtl::parse<g::TurtleStatement, Action, Control>(in, state);
+    case RdfFormat::kTrig:
+      return state.in_graph_block ? pegtl::parse<g::TrigInside, Action, Control>(in, state)
+                                  : pegtl::parse<g::TrigOutside, Action, Control>(in, state);
+  }
+  return false;
+}
+
+// Moves `in` past the line holding byte `error_byte`, for lenient mode.
+void SkipPastLine(Input& in, std::size_t error_byte) {
+  while (in.byte() < error_byte && !in.empty()) in.bump(1);
+  while (!in.empty()) {
+    const char c = in.peek_char();
+    in.bump(1);
+    if (c == '\n') break;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<RdfFormat> ParseFormatName(std::string_view name) {
+  const std::string n = AsciiLower(name);
+  if (n == "nt" || n == "ntriples" || n == "n-triples") return RdfFormat::kNTriples;
+  if (n == "nq" || n == "nquads" || n == "n-quads") return RdfFormat::kNQuads;
+  if (n == "ttl" || n == "turtle") return RdfFormat::kTurtle;
+  if (n == "trig") return RdfFormat::kTrig;
+  return absl::InvalidArgumentError("unknown format '" + std::string(name) +
+                                    "' (use ntriples, nquads, turtle or trig)");
+}
+
+std::optional<RdfFormat> FormatFromPath(std::string_view path) {
+  if (path.size() > 3 && path.substr(path.size() - 3) == ".gz") path.remove_suffix(3);
+  const auto dot = path.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto format = ParseFormatName(path.substr(dot + 1));
+  if (!format.ok()) return std::nullopt;
+  return *format;
+}
+
+std::string_view FormatName(RdfFormat format) {
+  switch (format) {
+    case RdfFormat::kNTriples: return "ntriples";
+    case RdfFormat::kNQuads: return "nquads";
+    case RdfFormat::kTurtle: return "turtle";
+    case RdfFormat::kTrig: return "trig";
+  }
+  return "";
+}
+
+bool HasGraphs(RdfFormat format) {
+  return format == RdfFormat::kNQuads || format == RdfFormat::kTrig;
+}
+
+absl::Status ReadRdf(InputSource& source, const ReadOptions& options, RdfSink& sink) {
+  ReaderState state;
+  state.format = options.format;
+  state.sink = &sink;
+  state.base = options.base_iri;
+  Input in(source.name(), options.max_statement_bytes, SourceReader{&source});
+  while (true) {
+    try {
+      if (in.empty()) break;
+      const std::size_t start = in.byte();
+      if (!ParseUnit(in, state)) {
+        throw pegtl::parse_error(state.line_based()
+                                     ? "expected a triple: a subject IRI in <...> or a blank node"
+                                     : "expected a statement",
+                                 in);
+      }
+      if (in.byte() == start && !in.empty()) {
+        throw pegtl::parse_error("unexpected input", in);
+      }
+      in.discard();
+    } catch (const pegtl::parse_error& e) {
+      const auto& position = e.positions().front();
+      absl::Status error = ErrorAt(source.name(), position, e.message());
+      if (!options.lenient) return error;
+      sink.OnSkipped(error);
+      state.frames.clear();
+      state.quad = Quad{};
+      SkipPastLine(in, position.byte);
+      in.discard();
+    } catch (const std::overflow_error&) {
+      return ErrorAt(source.name(), in.position(),
+                     absl::StrCat("a single statement is longer than ",
+                                  options.max_statement_bytes >> 20, " MiB"));
+    }
+  }
+  if (!source.error().empty()) {
+    return absl::DataLossError(absl::StrCat(source.name(), ": ", source.error()));
+  }
+  if (state.in_graph_block) {
+    return ErrorAt(source.name(), in.position(), "unexpected end of input: '}' expected");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace relata::query
