@@ -1,0 +1,101 @@
+// Manifest graph walking: mf:entries is an RDF list of test IRIs.
+#include "tests/conformance/manifest.h"
+
+#include <filesystem>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "tests/testing/rdf_test_util.h"
+
+namespace relata::testing {
+namespace {
+
+constexpr char kRdf[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+constexpr char kMf[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
+
+class Graph {
+ public:
+  explicit Graph(const std::vector<Quad>& quads) {
+    for (const Quad& q : quads) edges_[Key(q.subject)].emplace(q.predicate.value, q.object);
+  }
+  const Term* One(const Term& subject, const std::string& predicate) const {
+    const auto it = edges_.find(Key(subject));
+    if (it == edges_.end()) return nullptr;
+    const auto e = it->second.find(predicate);
+    return e == it->second.end() ? nullptr : &e->second;
+  }
+  std::vector<Term> List(const Term* head) const {
+    std::vector<Term> items;
+    while (head != nullptr && !(head->IsIri() && head->value == absl::StrCat(kRdf, "nil"))) {
+      if (const Term* first = One(*head, absl::StrCat(kRdf, "first"))) items.push_back(*first);
+      head = One(*head, absl::StrCat(kRdf, "rest"));
+    }
+    return items;
+  }
+  const Term* ManifestNode() const {
+    for (const auto& [key, edges] : edges_) {
+      for (const auto& [p, o] : edges) {
+        if (p == absl::StrCat(kRdf, "type") && o.value == absl::StrCat(kMf, "Manifest")) {
+          return &subjects_.try_emplace(key, key[0] == 'b' ? Term::Blank(key.substr(1))
+                                                            : Term::Iri(key.substr(1)))
+                      .first->second;
+        }
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  static std::string Key(const Term& t) { return (t.IsBlank() ? "b" : "i") + t.value; }
+  std::map<std::string, std::multimap<std::string, Term>> edges_;
+  mutable std::map<std::string, Term> subjects_;
+};
+
+std::string LocalName(std::string_view iri) {
+  const auto cut = iri.find_last_of("#/");
+  return std::string(cut == std::string_view::npos ? iri : iri.substr(cut + 1));
+}
+
+std::string FilePath(const std::string& iri) {
+  return absl::StartsWith(iri, "file://") ? iri.substr(7) : iri;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manifest_path) {
+  const std::string absolute = std::filesystem::absolute(manifest_path).lexically_normal().string();
+  const std::string dir_iri = "file://" + absolute.substr(0, absolute.rfind('/') + 1);
+  auto quads = ParseRdfFile(absolute, query::RdfFormat::kTurtle, "file://" + absolute);
+  if (!quads.ok()) return quads.status();
+  const Graph graph(*quads);
+  const Term* manifest = graph.ManifestNode();
+  if (manifest == nullptr) return absl::NotFoundError(manifest_path + ": no mf:Manifest");
+  std::string test_base = dir_iri;
+  if (const Term* base = graph.One(*manifest, absl::StrCat(kMf, "assumedTestBase"))) {
+    test_base = base->value;
+  }
+  const auto rebase = [&](const std::string& iri) {
+    return absl::StartsWith(iri, dir_iri) ? test_base + iri.substr(dir_iri.size()) : iri;
+  };
+  std::vector<ManifestEntry> entries;
+  for (const Term& test : graph.List(graph.One(*manifest, absl::StrCat(kMf, "entries")))) {
+    ManifestEntry e;
+    e.id = test.value;
+    const Term* name = graph.One(test, absl::StrCat(kMf, "name"));
+    e.name = name != nullptr ? name->value : LocalName(test.value);
+    if (const Term* type = graph.One(test, absl::StrCat(kRdf, "type"))) e.type = LocalName(type->value);
+    if (const Term* action = graph.One(test, absl::StrCat(kMf, "action"))) {
+      e.action_path = FilePath(action->value);
+      e.action_base = rebase(action->value);
+    }
+    if (const Term* result = graph.One(test, absl::StrCat(kMf, "result"))) {
+      e.result_path = FilePath(result->value);
+      e.result_base = rebase(result->value);
+    }
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+}  // namespace relata::testing

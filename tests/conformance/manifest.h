@@ -1,0 +1,26 @@
+// Reads W3C test manifests (Turtle, mf: vocabulary) with relata's reader.
+#ifndef RELATA_TESTS_CONFORMANCE_MANIFEST_H_
+#define RELATA_TESTS_CONFORMANCE_MANIFEST_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace relata::testing {
+
+struct ManifestEntry {
+  std::string id;    // the test's IRI
+  std::string name;  // mf:name
+  std::string type;  // local name of rdf:type, e.g. "TestTurtleEval"
+  std::string action_path, action_base;  // file, and the IRI it is parsed with
+  std::string result_path, result_base;
+};
+
+// The entries of `manifest_path` in mf:entries order. A file IRI maps to the
+// local file; the base IRI of an input is mf:assumedTestBase plus its name.
+absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manifest_path);
+
+}  // namespace relata::testing
+
+#endif  // RELATA_TESTS_CONFORMANCE_MANIFEST_H_

@@ -1,0 +1,41 @@
+// RFC 3986 section 5.4 reference resolution examples.
+#include "query/iri.h"
+
+#include <gtest/gtest.h>
+
+namespace relata::query {
+namespace {
+
+TEST(IriTest, ResolvesRfc3986NormalExamples) {
+  const std::string base = "http://a/b/c/d;p?q";
+  EXPECT_EQ(ResolveIri(base, "g:h"), "g:h");
+  EXPECT_EQ(ResolveIri(base, "g"), "http://a/b/c/g");
+  EXPECT_EQ(ResolveIri(base, "./g"), "http://a/b/c/g");
+  EXPECT_EQ(ResolveIri(base, "g/"), "http://a/b/c/g/");
+  EXPECT_EQ(ResolveIri(base, "/g"), "http://a/g");
+  EXPECT_EQ(ResolveIri(base, "//g"), "http://g");
+  EXPECT_EQ(ResolveIri(base, "?y"), "http://a/b/c/d;p?y");
+  EXPECT_EQ(ResolveIri(base, "#s"), "http://a/b/c/d;p?q#s");
+  EXPECT_EQ(ResolveIri(base, ""), "http://a/b/c/d;p?q");
+  EXPECT_EQ(ResolveIri(base, "../.."), "http://a/");
+  EXPECT_EQ(ResolveIri(base, "../../g"), "http://a/g");
+}
+
+TEST(IriTest, ResolvesRfc3986AbnormalExamples) {
+  const std::string base = "http://a/b/c/d;p?q";
+  EXPECT_EQ(ResolveIri(base, "../../../g"), "http://a/g");
+  EXPECT_EQ(ResolveIri(base, "/./g"), "http://a/g");
+  EXPECT_EQ(ResolveIri(base, "g."), "http://a/b/c/g.");
+  EXPECT_EQ(ResolveIri(base, "./../g"), "http://a/b/g");
+  EXPECT_EQ(ResolveIri(base, "g;x=1/../y"), "http://a/b/c/y");
+}
+
+TEST(IriTest, RecognisesSchemes) {
+  EXPECT_TRUE(HasScheme("urn:x"));
+  EXPECT_TRUE(HasScheme("http://a"));
+  EXPECT_FALSE(HasScheme("/path:x"));
+  EXPECT_FALSE(HasScheme("relative"));
+}
+
+}  // namespace
+}  // namespace relata::query
