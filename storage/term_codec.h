@@ -1,0 +1,59 @@
+// 64-bit term ids: a 4-bit type tag and a 60-bit payload. Numbers, booleans,
+// dates and dateTimes whose lexical form is canonical live inside the id, so
+// filters and ordering on them never read the dictionary.
+#ifndef RELATA_STORAGE_TERM_CODEC_H_
+#define RELATA_STORAGE_TERM_CODEC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "relata/term.h"
+
+namespace relata::storage {
+
+using TermId = std::uint64_t;
+
+// The default graph, and "no term" in a pattern.
+inline constexpr TermId kNoTerm = 0;
+
+enum class TermTag : std::uint8_t {
+  kNone = 0,
+  kIri = 1,      // dictionary
+  kBlank = 2,    // sequence number only; labels are not stored
+  kLiteral = 3,  // dictionary: every literal that is not inline
+  kTriple = 4,   // dictionary: the ids of subject, predicate, object
+  kInteger = 5,  // xsd:integer in [-2^59, 2^59), order-preserving
+  kDecimal = 6,  // xsd:decimal, up to 15 fraction digits, 55-bit mantissa
+  kDouble = 7,   // xsd:double whose low 4 mantissa bits are zero, order-preserving
+  kBoolean = 8,
+  kDate = 9,      // xsd:date, years 1-9999, optional time zone
+  kDateTime = 10  // xsd:dateTime to the millisecond, years 1-9999, optional time zone
+};
+
+inline constexpr int kPayloadBits = 60;
+inline constexpr TermId kPayloadMask = (TermId{1} << kPayloadBits) - 1;
+
+inline TermTag TagOf(TermId id) { return static_cast<TermTag>(id >> kPayloadBits); }
+inline TermId MakeId(TermTag tag, std::uint64_t payload) {
+  return (static_cast<TermId>(tag) << kPayloadBits) | (payload & kPayloadMask);
+}
+inline bool IsInline(TermId id) { return TagOf(id) >= TermTag::kInteger; }
+
+// The inline id of `term`, or nullopt when it must go to the dictionary (not
+// a literal of an inlined type, not canonical, or out of range). Decoding the
+// id gives back exactly `term`.
+std::optional<TermId> InlineId(const Term& term);
+
+// REQUIRES: IsInline(id).
+Term DecodeInline(TermId id);
+
+// The dictionary key of a non-inline IRI or literal: a kind byte, then the
+// parts separated by NUL (which RDF text cannot contain unescaped).
+std::string DictionaryKey(const Term& term);
+// The dictionary key of a triple term with already-encoded components.
+std::string TripleKey(TermId subject, TermId predicate, TermId object);
+
+}  // namespace relata::storage
+
+#endif  // RELATA_STORAGE_TERM_CODEC_H_
