@@ -1,0 +1,370 @@
+// RocksDB layout: column families "default" (format version, id counters),
+// "str2id", "id2str", "spog", "posg", "ospg", "gspo" (32-byte keys, empty
+// values) and "stats". Every write is one WriteBatch across them.
+#include "storage/quad_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "engine/base/status_macros.h"
+#include "engine/base/strings.h"
+
+namespace relata::storage {
+namespace {
+
+enum Family { kMeta, kStr2Id, kId2Str, kSpog, kPosg, kOspg, kGspo, kStats, kFamilyCount };
+const char* const kFamilyNames[kFamilyCount] = {"default", "str2id", "id2str", "spog",
+                                                "posg",    "ospg",   "gspo",   "stats"};
+constexpr char kFormatKey[] = "format";
+
+// The one place a rocksdb::Status becomes an absl::Status.
+absl::Status ToStatus(const rocksdb::Status& s, const std::string& context) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message = context + ": " + s.ToString();
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError()) return absl::UnavailableError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::InternalError(message);
+}
+
+std::string EncodeU64(std::uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (56 - 8 * i));
+  return out;
+}
+
+std::uint64_t DecodeU64(std::string_view s, std::size_t offset = 0) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[offset + i]);
+  return v;
+}
+
+rocksdb::Slice Slice(const QuadKey& key) { return {key.data(), key.size()}; }
+
+rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
+  rocksdb::ColumnFamilyOptions options;
+  options.compression = rocksdb::kLZ4Compression;
+  options.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 16 << 10;
+  if (family == kStr2Id || family == kId2Str) {
+    options.OptimizeForPointLookup(64);
+  } else {
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  }
+  return options;
+}
+
+// The tag's slot in the id counters.
+int CounterSlot(TermTag tag) { return static_cast<int>(tag); }
+
+}  // namespace
+
+// Turns terms into ids for one write, assigning new ids and queueing the
+// dictionary entries into the batch.
+class QuadStore::Encoder {
+ public:
+  Encoder(QuadStore& store, rocksdb::WriteBatch& batch) : store_(store), batch_(batch) {}
+
+  absl::StatusOr<TermId> Encode(const Term& term) {
+    if (term.IsBlank()) {
+      const auto [it, inserted] = blanks_.try_emplace(ToAbsl(term.value), 0);
+      if (inserted) it->second = MakeId(TermTag::kBlank, ++store_.next_sequence_[CounterSlot(TermTag::kBlank)]);
+      return it->second;
+    }
+    if (const auto inline_id = InlineId(term)) return *inline_id;
+    std::string key;
+    TermTag tag;
+    if (term.IsTriple()) {
+      TermId parts[3];
+      for (int i = 0; i < 3; ++i) {
+        ASSIGN_OR_RETURN(parts[i], Encode(term.triple[static_cast<std::size_t>(i)]));
+      }
+      key = TripleKey(parts[0], parts[1], parts[2]);
+      tag = TermTag::kTriple;
+    } else {
+      key = DictionaryKey(term);
+      tag = term.IsIri() ? TermTag::kIri : TermTag::kLiteral;
+    }
+    if (const auto it = fresh_.find(key); it != fresh_.end()) return it->second;
+    std::string value;
+    const rocksdb::Status s =
+        store_.db_->Get(rocksdb::ReadOptions(), store_.families_[kStr2Id], key, &value);
+    if (s.ok()) return DecodeU64(value);
+    if (!s.IsNotFound()) return ToStatus(s, "dictionary lookup");
+    const TermId id = MakeId(tag, ++store_.next_sequence_[CounterSlot(tag)]);
+    batch_.Put(store_.families_[kStr2Id], key, EncodeU64(id));
+    batch_.Put(store_.families_[kId2Str], EncodeU64(id), key);
+    fresh_.emplace(std::move(key), id);
+    return id;
+  }
+
+ private:
+  QuadStore& store_;
+  rocksdb::WriteBatch& batch_;
+  absl::flat_hash_map<std::string, TermId> fresh_;
+  absl::flat_hash_map<std::string, TermId> blanks_;
+};
+
+QuadStore::~QuadStore() {
+  for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
+  families_.clear();
+}
+
+absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& path, bool create) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool exists = fs::exists(path, ec);
+  if (!exists && !create) return absl::NotFoundError(path + ": no such store");
+  if (exists) {
+    if (!fs::is_directory(path, ec)) return absl::FailedPreconditionError(path + ": not a directory");
+    const bool empty = fs::is_empty(path, ec);
+    if (!empty && !fs::exists(fs::path(path) / "CURRENT", ec)) {
+      return absl::FailedPreconditionError(path + ": not a relata store (no RocksDB files)");
+    }
+  }
+  const bool fresh = !exists || fs::is_empty(path, ec);
+  if (!fresh) {
+    std::vector<std::string> names;
+    RETURN_IF_ERROR(ToStatus(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names),
+                             path + ": cannot read the store (damaged?)"));
+    for (const char* name : kFamilyNames) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        return absl::FailedPreconditionError(path + ": not a relata store (no column family '" +
+                                             name + "')");
+      }
+    }
+  }
+  rocksdb::DBOptions options;
+  options.create_if_missing = fresh;
+  options.create_missing_column_families = fresh;
+  options.paranoid_checks = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < kFamilyCount; ++i) descriptors.emplace_back(kFamilyNames[i], FamilyOptions(i));
+  auto store = std::unique_ptr<QuadStore>(new QuadStore());
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &store->families_, &raw);
+  store->db_.reset(raw);
+  RETURN_IF_ERROR(ToStatus(s, path + ": cannot open the store"));
+
+  std::string version;
+  const rocksdb::Status v = store->db_->Get(rocksdb::ReadOptions(), kFormatKey, &version);
+  if (v.IsNotFound() && fresh) {
+    RETURN_IF_ERROR(ToStatus(store->db_->Put(rocksdb::WriteOptions(), kFormatKey,
+                                             std::string(kFormatVersion)),
+                             path));
+  } else if (v.IsNotFound()) {
+    return absl::FailedPreconditionError(path + ": not a relata store (no format version)");
+  } else {
+    RETURN_IF_ERROR(ToStatus(v, path));
+    if (version != kFormatVersion) {
+      return absl::FailedPreconditionError(path + ": unknown store format '" + version +
+                                           "' (this build reads " + std::string(kFormatVersion) +
+                                           ")");
+    }
+  }
+  for (int tag = 1; tag <= 4; ++tag) {
+    std::string value;
+    const rocksdb::Status c =
+        store->db_->Get(rocksdb::ReadOptions(), "next/" + std::to_string(tag), &value);
+    if (c.ok()) store->next_sequence_[tag] = DecodeU64(value);
+  }
+  return store;
+}
+
+absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  const auto saved_sequences = std::to_array(next_sequence_);
+  rocksdb::WriteBatch batch;
+  Encoder encoder(*this, batch);
+  const auto fail = [&](absl::Status status) {
+    std::copy(saved_sequences.begin(), saved_sequences.end(), next_sequence_);
+    return status;
+  };
+
+  rocksdb::ReadOptions read;
+  std::unique_ptr<rocksdb::Iterator> spog(db_->NewIterator(read, families_[kSpog]));
+  std::unique_ptr<rocksdb::Iterator> posg(db_->NewIterator(read, families_[kPosg]));
+  const auto prefix_exists = [](rocksdb::Iterator* it, const QuadKey& key) {
+    const rocksdb::Slice prefix(key.data(), 16);
+    it->Seek(prefix);
+    return it->Valid() && it->key().starts_with(prefix);
+  };
+
+  std::set<QuadKey> added;
+  std::set<std::string> new_sp, new_po;
+  std::map<TermId, PredicateStats> predicate_delta;
+  std::map<TermId, std::uint64_t> graph_delta;
+  for (const Quad& quad : quads) {
+    QuadIds ids;
+    for (auto [term, slot] : {std::pair{&quad.subject, &ids.s}, std::pair{&quad.predicate, &ids.p},
+                              std::pair{&quad.object, &ids.o}}) {
+      auto id = encoder.Encode(*term);
+      if (!id.ok()) return fail(id.status());
+      *slot = *id;
+    }
+    if (!quad.InDefaultGraph()) {
+      auto id = encoder.Encode(quad.graph);
+      if (!id.ok()) return fail(id.status());
+      ids.g = *id;
+    }
+    const QuadKey spog_key = EncodeQuadKey(Permutation::kSpog, ids);
+    if (added.count(spog_key)) continue;
+    std::string ignored;
+    const rocksdb::Status s = db_->Get(read, families_[kSpog], Slice(spog_key), &ignored);
+    if (s.ok()) continue;
+    if (!s.IsNotFound()) return fail(ToStatus(s, "quad lookup"));
+    const QuadKey posg_key = EncodeQuadKey(Permutation::kPosg, ids);
+    PredicateStats& delta = predicate_delta[ids.p];
+    ++delta.quads;
+    if (new_sp.insert(std::string(spog_key.data(), 16)).second && !prefix_exists(spog.get(), spog_key)) {
+      ++delta.distinct_subjects;
+    }
+    if (new_po.insert(std::string(posg_key.data(), 16)).second && !prefix_exists(posg.get(), posg_key)) {
+      ++delta.distinct_objects;
+    }
+    ++graph_delta[ids.g];
+    added.insert(spog_key);
+    for (const Permutation permutation : kAllPermutations) {
+      batch.Put(families_[kSpog + static_cast<int>(permutation)],
+                Slice(EncodeQuadKey(permutation, ids)), rocksdb::Slice());
+    }
+  }
+  if (added.empty()) {
+    std::copy(saved_sequences.begin(), saved_sequences.end(), next_sequence_);
+    return 0;
+  }
+
+  auto stats = Stats();
+  if (!stats.ok()) return fail(stats.status());
+  batch.Put(families_[kStats], "T", EncodeU64(stats->quads + added.size()));
+  for (const auto& [predicate, delta] : predicate_delta) {
+    const PredicateStats& old = stats->predicates[predicate];
+    batch.Put(families_[kStats], "P" + EncodeU64(predicate),
+              EncodeU64(old.quads + delta.quads) +
+                  EncodeU64(old.distinct_subjects + delta.distinct_subjects) +
+                  EncodeU64(old.distinct_objects + delta.distinct_objects));
+  }
+  for (const auto& [graph, delta] : graph_delta) {
+    batch.Put(families_[kStats], "G" + EncodeU64(graph), EncodeU64(stats->graphs[graph] + delta));
+  }
+  for (int tag = 1; tag <= 4; ++tag) {
+    batch.Put("next/" + std::to_string(tag), EncodeU64(next_sequence_[tag]));
+  }
+  const absl::Status written = ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "insert");
+  if (!written.ok()) return fail(written);
+  return added.size();
+}
+
+absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term) const {
+  if (term.IsBlank()) return std::optional<TermId>();
+  if (const auto inline_id = InlineId(term)) return inline_id;
+  std::string key;
+  if (term.IsTriple()) {
+    TermId parts[3];
+    for (int i = 0; i < 3; ++i) {
+      ASSIGN_OR_RETURN(const auto part, Lookup(term.triple[static_cast<std::size_t>(i)]));
+      if (!part.has_value()) return std::optional<TermId>();
+      parts[i] = *part;
+    }
+    key = TripleKey(parts[0], parts[1], parts[2]);
+  } else {
+    key = DictionaryKey(term);
+  }
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kStr2Id], key, &value);
+  if (s.IsNotFound()) return std::optional<TermId>();
+  RETURN_IF_ERROR(ToStatus(s, "dictionary lookup"));
+  return std::optional<TermId>(DecodeU64(value));
+}
+
+absl::StatusOr<Term> QuadStore::Resolve(TermId id) const {
+  if (IsInline(id)) return DecodeInline(id);
+  if (TagOf(id) == TermTag::kBlank) return Term::Blank("b" + std::to_string(id & kPayloadMask));
+  std::string key;
+  RETURN_IF_ERROR(ToStatus(db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &key),
+                           "term " + std::to_string(id)));
+  const std::string_view body = std::string_view(key).substr(1);
+  switch (key[0]) {
+    case 'I': return Term::Iri(body);
+    case 'S': return Term::Literal(body);
+    case 'T': {
+      const auto nul = body.find('\0');
+      return Term::Literal(body.substr(nul + 1), body.substr(0, nul));
+    }
+    case 'L': {
+      const auto first = body.find('\0');
+      const auto second = body.find('\0', first + 1);
+      return Term::LangLiteral(body.substr(second + 1), body.substr(0, first),
+                               body.substr(first + 1, second - first - 1));
+    }
+    case 'R': {
+      Term parts[3];
+      for (int i = 0; i < 3; ++i) {
+        ASSIGN_OR_RETURN(parts[i], Resolve(DecodeU64(body, 8 * static_cast<std::size_t>(i))));
+      }
+      return Term::Triple(std::move(parts[0]), std::move(parts[1]), std::move(parts[2]));
+    }
+  }
+  return absl::DataLossError("term " + std::to_string(id) + ": unknown dictionary entry");
+}
+
+absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
+                             const std::function<bool(const QuadIds&)>& visit) const {
+  const QuadIds& want = pattern.ids;
+  const BoundMask bound{.s = want.s != kNoTerm, .p = want.p != kNoTerm, .o = want.o != kNoTerm,
+                        .g = pattern.graph_bound};
+  int prefix_components = 0;
+  const Permutation permutation = ChoosePermutation(bound, &prefix_components);
+  const QuadKey start = EncodeQuadKey(permutation, want);
+  const rocksdb::Slice prefix(start.data(), static_cast<std::size_t>(prefix_components) * 8);
+  const bool dedupe = distinct_triples && !pattern.graph_bound;
+
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kSpog + static_cast<int>(permutation)]));
+  bool have_previous = false;
+  QuadIds previous;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const QuadIds q = DecodeQuadKey(permutation, std::string_view(it->key().data(), it->key().size()));
+    if ((bound.s && q.s != want.s) || (bound.p && q.p != want.p) || (bound.o && q.o != want.o) ||
+        (bound.g && q.g != want.g)) {
+      continue;
+    }
+    if (dedupe && have_previous && q.s == previous.s && q.p == previous.p && q.o == previous.o) {
+      continue;
+    }
+    previous = q;
+    have_previous = true;
+    if (!visit(q)) break;
+  }
+  return ToStatus(it->status(), "scan");
+}
+
+absl::StatusOr<StoreStats> QuadStore::Stats() const {
+  StoreStats stats;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kStats]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    if (key == "T") {
+      stats.quads = DecodeU64(value);
+    } else if (key[0] == 'P') {
+      stats.predicates[DecodeU64(key, 1)] = {DecodeU64(value, 0), DecodeU64(value, 8),
+                                             DecodeU64(value, 16)};
+    } else if (key[0] == 'G') {
+      stats.graphs[DecodeU64(key, 1)] = DecodeU64(value);
+    }
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "statistics"));
+  return stats;
+}
+
+}  // namespace relata::storage

@@ -1,0 +1,88 @@
+// RDF quads in RocksDB: a term dictionary, four permutations and statistics,
+// each in its own column family, written together in one atomic batch.
+#ifndef RELATA_STORAGE_QUAD_STORE_H_
+#define RELATA_STORAGE_QUAD_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "relata/term.h"
+#include "storage/key_codec.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace relata::storage {
+
+struct PredicateStats {
+  std::uint64_t quads = 0, distinct_subjects = 0, distinct_objects = 0;
+  friend bool operator==(const PredicateStats&, const PredicateStats&) = default;
+};
+
+struct StoreStats {
+  std::uint64_t quads = 0;
+  std::map<TermId, PredicateStats> predicates;
+  std::map<TermId, std::uint64_t> graphs;  // kNoTerm is the default graph
+};
+
+// One store directory. Reads may run from any thread; writes are serialised
+// by an internal mutex.
+class QuadStore {
+ public:
+  // The on-disk format this build reads and writes.
+  static constexpr std::string_view kFormatVersion = "relata-quads-1";
+
+  // Opens the store at `path`, creating it when missing and `create` is set.
+  // A directory that is not a store, a damaged store or another format
+  // version is an error naming the path.
+  static absl::StatusOr<std::unique_ptr<QuadStore>> Open(const std::string& path,
+                                                         bool create = true);
+  ~QuadStore();
+
+  // Adds `quads` in one atomic write. Terms new to the store get ids; blank
+  // node labels are scoped to this call (equal labels are one node). Returns
+  // how many quads were not present before.
+  absl::StatusOr<std::uint64_t> Insert(std::span<const Quad> quads);
+
+  // The id of `term` if the store knows it. Blank nodes are never looked up.
+  absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) const;
+  // The term for `id`; blank nodes come back labelled "b<number>".
+  absl::StatusOr<Term> Resolve(TermId id) const;
+
+  // Calls `visit` for every quad matching `pattern` (kNoTerm = unbound; a
+  // bound graph kNoTerm cannot be expressed: use `default_graph_only`) until
+  // it returns false. With `distinct_triples` and the graph unbound, a triple
+  // asserted in several graphs is visited once (the union default graph).
+  struct Pattern {
+    QuadIds ids;
+    bool graph_bound = false;  // ids.g is a graph id, or kNoTerm for the default graph
+  };
+  absl::Status Scan(const Pattern& pattern, bool distinct_triples,
+                    const std::function<bool(const QuadIds&)>& visit) const;
+
+  absl::StatusOr<StoreStats> Stats() const;
+
+ private:
+  QuadStore() = default;
+  class Encoder;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  std::mutex write_mutex_;
+  std::uint64_t next_sequence_[5] = {};  // per dictionary tag: IRI, blank, literal, triple
+};
+
+}  // namespace relata::storage
+
+#endif  // RELATA_STORAGE_QUAD_STORE_H_

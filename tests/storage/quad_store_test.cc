@@ -1,0 +1,191 @@
+// The quad store as its callers see it.
+#include "storage/quad_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "tests/testing/rdf_test_util.h"
+
+namespace relata::storage {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string NewDbPath() {
+  static int counter = 0;
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string path = ::testing::TempDir() + "/relata_" + info->name() + "_" +
+                           std::to_string(getpid()) + "_" + std::to_string(counter++);
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+std::vector<Quad> Quads(const std::string& nquads) {
+  auto quads = testing::ParseRdf(nquads, query::RdfFormat::kNQuads);
+  EXPECT_TRUE(quads.ok()) << quads.status();
+  return quads.ok() ? *quads : std::vector<Quad>{};
+}
+
+constexpr char kGraph[] =
+    "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc1> .\n"
+    "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc2> .\n"
+    "<http://x/putin> <http://x/memberOf> <http://x/brics> <http://x/doc1> .\n"
+    "<http://x/xi> <http://x/memberOf> <http://x/sco> <http://x/doc2> .\n"
+    "<http://x/putin> <http://x/age> \"71\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
+    "<http://x/xi> <http://x/name> \"Xi Jinping\"@en .\n"
+    "_:r <http://x/says> <<( <http://x/xi> <http://x/memberOf> <http://x/sco> )>> <http://x/doc2> .\n";
+
+TEST(QuadStoreTest, InsertedQuadIsFoundWithItsTerms) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok()) << store.status();
+  const auto quads = Quads(kGraph);
+  ASSERT_TRUE((*store)->Insert(quads).ok());
+  auto age = (*store)->Lookup(Term::Iri("http://x/age"));
+  ASSERT_TRUE(age.ok() && age->has_value());
+  std::vector<Term> objects;
+  ASSERT_TRUE((*store)->Scan({.ids = {.p = **age}}, true, [&](const QuadIds& q) {
+    objects.push_back(*(*store)->Resolve(q.o));
+    return true;
+  }).ok());
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0], quads[4].object);
+}
+
+TEST(QuadStoreTest, InsertingTheSameQuadsTwiceAddsNothing) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  std::vector<Quad> ground = Quads(kGraph);
+  ground.pop_back();  // the blank-node quad
+  EXPECT_EQ(*(*store)->Insert(ground), 6u);
+  EXPECT_EQ(*(*store)->Insert(ground), 0u);
+  EXPECT_EQ((*store)->Stats()->quads, 6u);
+}
+
+TEST(QuadStoreTest, BlankNodesOfSeparateInsertsAreSeparateNodes) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  const auto quads = Quads("_:b <http://x/p> <http://x/o> .\n_:b <http://x/q> <http://x/o> .\n");
+  EXPECT_EQ(*(*store)->Insert(quads), 2u);
+  EXPECT_EQ(*(*store)->Insert(quads), 2u);
+  std::set<TermId> subjects;
+  ASSERT_TRUE((*store)->Scan({}, false, [&](const QuadIds& q) {
+    subjects.insert(q.s);
+    return true;
+  }).ok());
+  EXPECT_EQ(subjects.size(), 2u);  // one node per insert, shared by both of its quads
+}
+
+TEST(QuadStoreTest, IdsAndDataSurviveReopen) {
+  const std::string path = NewDbPath();
+  TermId sco_before = 0;
+  {
+    auto store = QuadStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+    sco_before = **(*store)->Lookup(Term::Iri("http://x/sco"));
+  }
+  auto store = QuadStore::Open(path, /*create=*/false);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(**(*store)->Lookup(Term::Iri("http://x/sco")), sco_before);
+  EXPECT_EQ(*(*store)->Insert(Quads("<http://x/a> <http://x/p> <http://x/sco> .\n")), 1u);
+  EXPECT_EQ(**(*store)->Lookup(Term::Iri("http://x/sco")), sco_before);
+  const TermId triple = **(*store)->Lookup(Term::Triple(
+      Term::Iri("http://x/xi"), Term::Iri("http://x/memberOf"), Term::Iri("http://x/sco")));
+  EXPECT_EQ((*store)->Resolve(triple)->triple[2], Term::Iri("http://x/sco"));
+}
+
+// Every mix of bound components, compared with filtering all quads.
+TEST(QuadStoreTest, EveryPatternShapeMatchesBruteForce) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  std::vector<QuadIds> all;
+  ASSERT_TRUE((*store)->Scan({}, false, [&](const QuadIds& q) {
+    all.push_back(q);
+    return true;
+  }).ok());
+  ASSERT_EQ(all.size(), 7u);
+  for (const QuadIds& probe : all) {
+    for (int mask = 0; mask < 16; ++mask) {
+      QuadStore::Pattern pattern;
+      if (mask & 1) pattern.ids.s = probe.s;
+      if (mask & 2) pattern.ids.p = probe.p;
+      if (mask & 4) pattern.ids.o = probe.o;
+      if (mask & 8) {
+        pattern.ids.g = probe.g;
+        pattern.graph_bound = true;
+      }
+      std::multiset<std::tuple<TermId, TermId, TermId, TermId>> got, expected;
+      ASSERT_TRUE((*store)->Scan(pattern, false, [&](const QuadIds& q) {
+        got.emplace(q.s, q.p, q.o, q.g);
+        return true;
+      }).ok());
+      for (const QuadIds& q : all) {
+        if ((mask & 1 && q.s != probe.s) || (mask & 2 && q.p != probe.p) ||
+            (mask & 4 && q.o != probe.o) || (mask & 8 && q.g != probe.g)) {
+          continue;
+        }
+        expected.emplace(q.s, q.p, q.o, q.g);
+      }
+      EXPECT_EQ(got, expected) << "mask " << mask;
+    }
+  }
+}
+
+TEST(QuadStoreTest, UnionDefaultGraphYieldsEachTripleOnce) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  const TermId member = **(*store)->Lookup(Term::Iri("http://x/memberOf"));
+  int quads = 0, triples = 0;
+  ASSERT_TRUE((*store)->Scan({.ids = {.p = member}}, false, [&](const QuadIds&) { return ++quads; }).ok());
+  ASSERT_TRUE((*store)->Scan({.ids = {.p = member}}, true, [&](const QuadIds&) { return ++triples; }).ok());
+  EXPECT_EQ(quads, 4);
+  EXPECT_EQ(triples, 3);  // putin memberOf sco is asserted in doc1 and doc2
+}
+
+TEST(QuadStoreTest, StatisticsCountPredicatesAndGraphs) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  const auto stats = (*store)->Stats();
+  ASSERT_TRUE(stats.ok());
+  const TermId member = **(*store)->Lookup(Term::Iri("http://x/memberOf"));
+  EXPECT_EQ(stats->quads, 7u);
+  EXPECT_EQ(stats->predicates.at(member), (PredicateStats{4, 2, 2}));
+  EXPECT_EQ(stats->graphs.at(kNoTerm), 2u);
+  EXPECT_EQ(stats->graphs.at(**(*store)->Lookup(Term::Iri("http://x/doc2"))), 3u);
+}
+
+TEST(QuadStoreTest, DirectoryThatIsNotAStoreIsRefused) {
+  const std::string path = NewDbPath();
+  std::filesystem::create_directories(path);
+  std::ofstream(path + "/notes.txt") << "hello";
+  const auto store = QuadStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.status().message(), HasSubstr("not a relata store"));
+}
+
+TEST(QuadStoreTest, MissingStoreIsNotFoundWithoutCreate) {
+  const auto store = QuadStore::Open(NewDbPath(), /*create=*/false);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(QuadStoreTest, DamagedStoreIsAnErrorNotACrash) {
+  const std::string path = NewDbPath();
+  ASSERT_TRUE(QuadStore::Open(path).ok());
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().filename().string().rfind("MANIFEST", 0) == 0) {
+      std::ofstream(entry.path(), std::ios::trunc) << "garbage";
+    }
+  }
+  const auto store = QuadStore::Open(path);
+  EXPECT_FALSE(store.ok());
+}
+
+}  // namespace
+}  // namespace relata::storage
