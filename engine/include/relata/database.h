@@ -1,0 +1,95 @@
+// The embedding API: open a store, load RDF, match quads, dump, statistics.
+#ifndef RELATA_DATABASE_H_
+#define RELATA_DATABASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "relata/term.h"
+
+namespace relata {
+
+struct Options {
+  bool create_if_missing = true;
+};
+
+struct LoadOptions {
+  // "ntriples", "nquads", "turtle", "trig"; empty: from the file extension.
+  std::string format;
+  // Puts the triples of a triples format into this graph (an IRI).
+  std::string graph;
+  // Skip bad statements and report them instead of failing the load.
+  bool lenient = false;
+};
+
+struct LoadReport {
+  std::uint64_t statements = 0;  // read from the input
+  std::uint64_t duplicates = 0;  // already in the store or repeated in the input
+  std::uint64_t added = 0;
+  std::uint64_t skipped = 0;     // lenient mode: bad statements
+  std::vector<std::string> errors;  // lenient mode: "file:line:column: reason"
+  double seconds = 0;
+};
+
+struct Statistics {
+  struct PredicateCount {
+    Term predicate;
+    std::uint64_t quads, distinct_subjects, distinct_objects;
+  };
+  struct GraphCount {
+    std::optional<Term> graph;  // nullopt: the default graph
+    std::uint64_t quads;
+  };
+  std::uint64_t quads = 0;
+  std::vector<PredicateCount> predicates;  // most used first
+  std::vector<GraphCount> graphs;          // largest first
+  std::uint64_t bytes_on_disk = 0;
+};
+
+// A handle to one on-disk store. Safe to use from several threads at once;
+// writes are serialised.
+class Database {
+ public:
+  // Opens the store at `path`. Errors name the path: not a store, damaged,
+  // or written by an unknown format version.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                        const Options& options = {});
+  ~Database();
+
+  // Loads `path` ("-" is stdin, ".gz" is inflated) all or nothing: on any
+  // error the store is exactly as before and the error reads
+  // "file:line:column: reason".
+  absl::StatusOr<LoadReport> Load(const std::string& path, const LoadOptions& options = {});
+
+  // Adds quads in one atomic write; returns how many were new.
+  absl::StatusOr<std::uint64_t> Insert(std::span<const Quad> quads);
+
+  // Calls `visit` for each quad matching the pattern (nullopt = any) until it
+  // returns false. Without a graph, the default graph is the union of all
+  // graphs and each triple comes once (its graph is the default graph).
+  absl::Status Match(const std::optional<Term>& subject, const std::optional<Term>& predicate,
+                     const std::optional<Term>& object, const std::optional<Term>& graph,
+                     const std::function<bool(const Quad&)>& visit);
+
+  // Writes every quad in `format` (as LoadOptions::format; default nquads).
+  absl::Status Dump(std::ostream& out, const std::string& format = "nquads");
+
+  absl::StatusOr<Statistics> Stats();
+
+ private:
+  class Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relata
+
+#endif  // RELATA_DATABASE_H_

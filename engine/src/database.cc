@@ -1,0 +1,206 @@
+// Database: the public face over storage::QuadStore and the RDF readers.
+#include "relata/database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "engine/base/status_macros.h"
+#include "query/rdf_reader.h"
+#include "query/rdf_writer.h"
+#include "storage/quad_store.h"
+
+namespace relata {
+
+class Database::Impl {
+ public:
+  Impl(std::unique_ptr<storage::QuadStore> quad_store, std::string store_path)
+      : store(std::move(quad_store)), path(std::move(store_path)) {}
+  std::unique_ptr<storage::QuadStore> store;
+  std::string path;
+
+  // The id of a bound term, or nullopt when the store has never seen it.
+  absl::StatusOr<std::optional<storage::TermId>> Id(const Term& term) const {
+    return store->Lookup(term);
+  }
+};
+
+namespace {
+
+// Buffers a whole input so that it can be written in one atomic insert.
+class BufferingSink : public query::RdfSink {
+ public:
+  BufferingSink(std::optional<Term> graph, LoadReport& report)
+      : graph_(std::move(graph)), report_(report) {}
+  void OnQuad(const Quad& quad) override {
+    ++report_.statements;
+    quads.push_back(quad);
+    if (graph_.has_value() && quad.InDefaultGraph()) quads.back().graph = *graph_;
+  }
+  void OnSkipped(const absl::Status& error) override {
+    ++report_.skipped;
+    report_.errors.emplace_back(error.message());
+  }
+  std::vector<Quad> quads;
+
+ private:
+  std::optional<Term> graph_;
+  LoadReport& report_;
+};
+
+std::uint64_t DirectorySize(const std::string& path) {
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                         const Options& options) {
+  ASSIGN_OR_RETURN(auto store, storage::QuadStore::Open(path, options.create_if_missing));
+  return std::unique_ptr<Database>(
+      new Database(std::make_unique<Impl>(std::move(store), path)));
+}
+
+absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  query::RdfFormat format;
+  if (!options.format.empty()) {
+    ASSIGN_OR_RETURN(format, query::ParseFormatName(options.format));
+  } else if (const auto guessed = query::FormatFromPath(path)) {
+    format = *guessed;
+  } else {
+    return absl::InvalidArgumentError(
+        path + ": cannot tell the format from the file name; give one (ntriples, nquads, "
+               "turtle, trig)");
+  }
+  ASSIGN_OR_RETURN(auto source, query::InputSource::Open(path));
+  LoadReport report;
+  std::optional<Term> graph;
+  if (!options.graph.empty()) graph = Term::Iri(options.graph);
+  BufferingSink sink(graph, report);
+  query::ReadOptions read;
+  read.format = format;
+  read.lenient = options.lenient;
+  if (path != "-") {
+    read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
+  }
+  RETURN_IF_ERROR(query::ReadRdf(*source, read, sink));
+  ASSIGN_OR_RETURN(report.added, impl_->store->Insert(sink.quads));
+  report.duplicates = report.statements - report.added;
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+absl::StatusOr<std::uint64_t> Database::Insert(std::span<const Quad> quads) {
+  return impl_->store->Insert(quads);
+}
+
+absl::Status Database::Match(const std::optional<Term>& subject,
+                             const std::optional<Term>& predicate,
+                             const std::optional<Term>& object, const std::optional<Term>& graph,
+                             const std::function<bool(const Quad&)>& visit) {
+  storage::QuadStore::Pattern pattern;
+  storage::TermId* slots[] = {&pattern.ids.s, &pattern.ids.p, &pattern.ids.o, &pattern.ids.g};
+  const std::optional<Term>* terms[] = {&subject, &predicate, &object, &graph};
+  for (int i = 0; i < 4; ++i) {
+    if (!terms[i]->has_value()) continue;
+    ASSIGN_OR_RETURN(const auto id, impl_->Id(**terms[i]));
+    if (!id.has_value()) return absl::OkStatus();  // an unknown term matches nothing
+    *slots[i] = *id;
+  }
+  pattern.graph_bound = graph.has_value();
+  absl::Status failure;
+  const auto resolve = [&](storage::TermId id, Term* out) {
+    auto term = impl_->store->Resolve(id);
+    if (!term.ok()) {
+      failure = term.status();
+      return false;
+    }
+    *out = std::move(*term);
+    return true;
+  };
+  RETURN_IF_ERROR(impl_->store->Scan(pattern, /*distinct_triples=*/true,
+                                     [&](const storage::QuadIds& ids) {
+    Quad quad;
+    if (!resolve(ids.s, &quad.subject) || !resolve(ids.p, &quad.predicate) ||
+        !resolve(ids.o, &quad.object)) {
+      return false;
+    }
+    if (pattern.graph_bound && ids.g != storage::kNoTerm && !resolve(ids.g, &quad.graph)) {
+      return false;
+    }
+    return visit(quad);
+  }));
+  return failure;
+}
+
+absl::Status Database::Dump(std::ostream& out, const std::string& format_name) {
+  ASSIGN_OR_RETURN(const auto format, query::ParseFormatName(format_name));
+  ASSIGN_OR_RETURN(const auto stats, impl_->store->Stats());
+  auto writer = query::RdfWriter::Create(format, out);
+  absl::Status failure;
+  // Graph by graph, so that TriG writes one block per graph.
+  for (const auto& [graph_id, count] : stats.graphs) {
+    Term graph;
+    if (graph_id != storage::kNoTerm) {
+      ASSIGN_OR_RETURN(graph, impl_->store->Resolve(graph_id));
+    }
+    storage::QuadStore::Pattern pattern;
+    pattern.ids.g = graph_id;
+    pattern.graph_bound = true;
+    RETURN_IF_ERROR(impl_->store->Scan(pattern, false, [&](const storage::QuadIds& ids) {
+      Quad quad;
+      quad.graph = graph;
+      for (auto [id, term] : {std::pair{ids.s, &quad.subject}, std::pair{ids.p, &quad.predicate},
+                              std::pair{ids.o, &quad.object}}) {
+        auto resolved = impl_->store->Resolve(id);
+        if (!resolved.ok()) {
+          failure = resolved.status();
+          return false;
+        }
+        *term = std::move(*resolved);
+      }
+      writer->Write(quad);
+      return true;
+    }));
+    RETURN_IF_ERROR(failure);
+  }
+  writer->Finish();
+  if (!out) return absl::UnavailableError("dump: write failed");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statistics> Database::Stats() {
+  ASSIGN_OR_RETURN(const auto raw, impl_->store->Stats());
+  Statistics stats;
+  stats.quads = raw.quads;
+  for (const auto& [id, p] : raw.predicates) {
+    ASSIGN_OR_RETURN(Term predicate, impl_->store->Resolve(id));
+    stats.predicates.push_back({std::move(predicate), p.quads, p.distinct_subjects,
+                                p.distinct_objects});
+  }
+  for (const auto& [id, count] : raw.graphs) {
+    std::optional<Term> graph;
+    if (id != storage::kNoTerm) {
+      ASSIGN_OR_RETURN(graph, impl_->store->Resolve(id));
+    }
+    stats.graphs.push_back({std::move(graph), count});
+  }
+  std::sort(stats.predicates.begin(), stats.predicates.end(),
+            [](const auto& a, const auto& b) { return a.quads > b.quads; });
+  std::sort(stats.graphs.begin(), stats.graphs.end(),
+            [](const auto& a, const auto& b) { return a.quads > b.quads; });
+  stats.bytes_on_disk = DirectorySize(impl_->path);
+  return stats;
+}
+
+}  // namespace relata

@@ -1,0 +1,152 @@
+// The public API as an embedder uses it.
+#include "relata/database.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace relata {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string TempPath(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string test = info->name();
+  for (char& c : test) {
+    if (c == '/') c = '_';
+  }
+  const std::string path =
+      ::testing::TempDir() + "/relata_db_" + test + "_" + std::to_string(getpid()) + "_" + name;
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = TempPath(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string DumpOf(Database& db, const std::string& format = "nquads") {
+  std::ostringstream out;
+  EXPECT_TRUE(db.Dump(out, format).ok());
+  return out.str();
+}
+
+constexpr char kNews[] =
+    "PREFIX ex: <http://example.org/>\n"
+    "ex:russia ex:memberOf ex:sco , ex:brics ; ex:name \"Russia\"@en .\n"
+    "GRAPH ex:article1 { ex:china ex:memberOf ex:sco . ex:pos ex:capacity 38 }\n";
+
+TEST(DatabaseTest, FailedLoadLeavesTheStoreExactlyAsBefore) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Load(WriteFile("news.trig", kNews)).ok());
+  const std::string before = DumpOf(**db);
+  const std::string bad = WriteFile("bad.nt",
+                                    "<http://x/a> <http://x/p> <http://x/b> .\n"
+                                    "<http://x/a> <http://x/p> <http://x/c>\n");
+  const auto report = (*db)->Load(bad);
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(std::string(report.status().message()), HasSubstr("bad.nt:2:39: expected '.'"));
+  EXPECT_EQ(DumpOf(**db), before);
+}
+
+TEST(DatabaseTest, LenientLoadSkipsAndCountsBadStatements) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  LoadOptions options;
+  options.lenient = true;
+  const auto report = (*db)->Load(WriteFile("mixed.nt",
+                                            "<http://x/a> <http://x/p> <http://x/b> .\n"
+                                            "not rdf\n"
+                                            "<http://x/a> <http://x/p> <http://x/c> .\n"),
+                                  options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->added, 2u);
+  EXPECT_EQ(report->skipped, 1u);
+  ASSERT_EQ(report->errors.size(), 1u);
+  EXPECT_THAT(report->errors[0], HasSubstr("mixed.nt:2:1:"));
+}
+
+TEST(DatabaseTest, GraphOptionPutsTriplesIntoThatGraph) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  LoadOptions options;
+  options.graph = "http://example.org/doc";
+  ASSERT_TRUE((*db)->Load(WriteFile("t.nt", "<http://x/a> <http://x/p> <http://x/b> .\n"),
+                          options).ok());
+  int found = 0;
+  ASSERT_TRUE((*db)->Match(std::nullopt, std::nullopt, std::nullopt,
+                           Term::Iri("http://example.org/doc"), [&](const Quad& q) {
+                             EXPECT_EQ(q.graph, Term::Iri("http://example.org/doc"));
+                             return ++found;
+                           }).ok());
+  EXPECT_EQ(found, 1);
+}
+
+TEST(DatabaseTest, LoadingTheSameFileTwiceAddsNothing) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  const std::string file = WriteFile("news.trig", kNews);
+  ASSERT_EQ((*db)->Load(file)->added, 5u);
+  const auto again = (*db)->Load(file);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->added, 0u);
+  EXPECT_EQ(again->duplicates, 5u);
+}
+
+class DumpRoundTripTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DumpRoundTripTest, LoadDumpLoadGivesTheSameStore) {
+  auto first = Database::Open(TempPath("first"));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE((*first)->Load(WriteFile("news.trig", kNews)).ok());
+  const std::string format = GetParam();
+  const std::string dumped = WriteFile("dump." + format, DumpOf(**first, format));
+  auto second = Database::Open(TempPath("second"));
+  ASSERT_TRUE(second.ok());
+  const auto report = (*second)->Load(dumped);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(DumpOf(**second), DumpOf(**first));
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, DumpRoundTripTest, ::testing::Values("nq", "trig"));
+
+TEST(DatabaseTest, MatchOverTheDefaultGraphSeesEveryGraphOnce) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Load(WriteFile("news.trig", kNews)).ok());
+  ASSERT_TRUE((*db)->Load(WriteFile("more.nq",
+      "<http://example.org/china> <http://example.org/memberOf> <http://example.org/sco> "
+      "<http://example.org/article2> .\n")).ok());
+  std::vector<std::string> members;
+  ASSERT_TRUE((*db)->Match(std::nullopt, Term::Iri("http://example.org/memberOf"),
+                           Term::Iri("http://example.org/sco"), std::nullopt,
+                           [&](const Quad& q) {
+                             members.push_back(q.subject.value);
+                             return true;
+                           }).ok());
+  EXPECT_THAT(members, ::testing::UnorderedElementsAre("http://example.org/russia",
+                                                      "http://example.org/china"));
+}
+
+TEST(DatabaseTest, StatsCountPredicatesAndGraphs) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Load(WriteFile("news.trig", kNews)).ok());
+  const auto stats = (*db)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->quads, 5u);
+  EXPECT_EQ(stats->predicates.front().predicate, Term::Iri("http://example.org/memberOf"));
+  EXPECT_EQ(stats->predicates.front().quads, 3u);
+  EXPECT_GT(stats->bytes_on_disk, 0u);
+}
+
+}  // namespace
+}  // namespace relata

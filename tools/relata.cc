@@ -1,0 +1,139 @@
+// The relata command: load, dump, stats and a minimal shell over one store.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: relata <command> DB [args]\n"
+    "  load DB FILE... [--format F] [--graph IRI] [--lenient]   load RDF (all or nothing)\n"
+    "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
+    "  stats DB                                               counts per predicate and graph\n"
+    "  shell DB                                               open DB interactively\n"
+    "FILE may end in .gz; '-' reads stdin.\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "relata: %s\n", message.c_str());
+  return 1;
+}
+
+std::string Str(const absl::Status& status) { return std::string(status.message()); }
+
+int Load(relata::Database& db, const std::vector<std::string>& args) {
+  relata::LoadOptions options;
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "--format" || args[i] == "--graph") && i + 1 < args.size()) {
+      (args[i] == "--format" ? options.format : options.graph) = args[i + 1];
+      ++i;
+    } else if (args[i] == "--lenient") {
+      options.lenient = true;
+    } else {
+      files.push_back(args[i]);
+    }
+  }
+  if (files.empty()) return Fail("load: no input file\n" + std::string(kUsage));
+  for (const std::string& file : files) {
+    const auto report = db.Load(file, options);
+    if (!report.ok()) return Fail(Str(report.status()) + "\nnothing was loaded from " + file);
+    for (const std::string& error : report->errors) std::fprintf(stderr, "skipped: %s\n", error.c_str());
+    std::printf("%s: %llu statements read, %llu duplicates, %llu quads added, %llu skipped, "
+                "%.2f s, %.0f triples/s\n",
+                file.c_str(), static_cast<unsigned long long>(report->statements),
+                static_cast<unsigned long long>(report->duplicates),
+                static_cast<unsigned long long>(report->added),
+                static_cast<unsigned long long>(report->skipped), report->seconds,
+                report->seconds > 0 ? static_cast<double>(report->statements) / report->seconds : 0.0);
+  }
+  return 0;
+}
+
+int Dump(relata::Database& db, const std::vector<std::string>& args) {
+  std::string format = "nquads";
+  if (args.size() == 2 && args[0] == "--format") format = args[1];
+  const absl::Status status = db.Dump(std::cout, format);
+  return status.ok() ? 0 : Fail(Str(status));
+}
+
+int Stats(relata::Database& db) {
+  const auto stats = db.Stats();
+  if (!stats.ok()) return Fail(Str(stats.status()));
+  std::printf("quads: %llu\nbytes on disk: %llu\n\n%-60s %10s %10s %10s\n",
+              static_cast<unsigned long long>(stats->quads),
+              static_cast<unsigned long long>(stats->bytes_on_disk), "predicate", "quads",
+              "subjects", "objects");
+  for (const auto& p : stats->predicates) {
+    std::printf("%-60s %10llu %10llu %10llu\n", p.predicate.ToNTriples().c_str(),
+                static_cast<unsigned long long>(p.quads),
+                static_cast<unsigned long long>(p.distinct_subjects),
+                static_cast<unsigned long long>(p.distinct_objects));
+  }
+  std::printf("\n%-60s %10s\n", "graph", "quads");
+  for (const auto& g : stats->graphs) {
+    std::printf("%-60s %10llu\n", g.graph ? g.graph->ToNTriples().c_str() : "(default graph)",
+                static_cast<unsigned long long>(g.quads));
+  }
+  return 0;
+}
+
+// Until the SPARQL engine lands, the shell offers the store's own commands.
+int Shell(relata::Database& db, const std::string& path) {
+  const auto stats = db.Stats();
+  std::printf("relata: opened %s (%llu quads).\n"
+              "SPARQL queries arrive with the query engine; until then: .stats, .load FILE, "
+              ".dump [FORMAT], .help, .quit\n",
+              path.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
+  const bool interactive = isatty(STDIN_FILENO);
+  std::string line;
+  while (true) {
+    if (interactive) std::printf("relata> "), std::fflush(stdout);
+    if (!std::getline(std::cin, line)) break;
+    std::istringstream words(line);
+    std::string command;
+    words >> command;
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) args.push_back(w);
+    if (command.empty()) continue;
+    if (command == ".quit" || command == ".exit") break;
+    if (command == ".stats") {
+      Stats(db);
+    } else if (command == ".load") {
+      Load(db, args);
+    } else if (command == ".dump") {
+      Dump(db, args.empty() ? args : std::vector<std::string>{"--format", args[0]});
+    } else {
+      std::printf(".stats | .load FILE [--format F] [--graph IRI] | .dump [FORMAT] | .quit\n");
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fputs(kUsage, argc == 2 && std::strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+    return argc == 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
+  }
+  const std::string command = argv[1], path = argv[2];
+  const std::vector<std::string> args(argv + 3, argv + argc);
+  if (command != "load" && command != "dump" && command != "stats" && command != "shell") {
+    return Fail("unknown command '" + command + "'\n" + kUsage);
+  }
+  relata::Options options;
+  options.create_if_missing = command == "load" || command == "shell";
+  auto db = relata::Database::Open(path, options);
+  if (!db.ok()) return Fail(Str(db.status()));
+  if (command == "load") return Load(**db, args);
+  if (command == "dump") return Dump(**db, args);
+  if (command == "stats") return Stats(**db);
+  return Shell(**db, path);
+}
