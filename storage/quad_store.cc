@@ -243,18 +243,32 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
     return 0;
   }
 
-  auto stats = Stats();
-  if (!stats.ok()) return fail(stats.status());
-  batch.Put(families_[kStats], "T", EncodeU64(stats->quads + added.size()));
+  // Read-modify-write of only the statistics this batch touches.
+  const auto counts = [&](const std::string& key, std::size_t n,
+                          std::uint64_t* out) -> absl::Status {
+    std::string value;
+    const rocksdb::Status s = db_->Get(read, families_[kStats], key, &value);
+    if (s.IsNotFound()) return absl::OkStatus();
+    RETURN_IF_ERROR(ToStatus(s, "statistics"));
+    for (std::size_t i = 0; i < n; ++i) out[i] = DecodeU64(value, 8 * i);
+    return absl::OkStatus();
+  };
+  std::uint64_t total = 0;
+  if (absl::Status s = counts("T", 1, &total); !s.ok()) return fail(s);
+  batch.Put(families_[kStats], "T", EncodeU64(total + added.size()));
   for (const auto& [predicate, delta] : predicate_delta) {
-    const PredicateStats& old = stats->predicates[predicate];
-    batch.Put(families_[kStats], "P" + EncodeU64(predicate),
-              EncodeU64(old.quads + delta.quads) +
-                  EncodeU64(old.distinct_subjects + delta.distinct_subjects) +
-                  EncodeU64(old.distinct_objects + delta.distinct_objects));
+    const std::string key = "P" + EncodeU64(predicate);
+    std::uint64_t old[3] = {};
+    if (absl::Status s = counts(key, 3, old); !s.ok()) return fail(s);
+    batch.Put(families_[kStats], key,
+              EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
+                  EncodeU64(old[2] + delta.distinct_objects));
   }
   for (const auto& [graph, delta] : graph_delta) {
-    batch.Put(families_[kStats], "G" + EncodeU64(graph), EncodeU64(stats->graphs[graph] + delta));
+    const std::string key = "G" + EncodeU64(graph);
+    std::uint64_t old = 0;
+    if (absl::Status s = counts(key, 1, &old); !s.ok()) return fail(s);
+    batch.Put(families_[kStats], key, EncodeU64(old + delta));
   }
   for (int tag = 1; tag <= 4; ++tag) {
     batch.Put("next/" + std::to_string(tag), EncodeU64(next_sequence_[tag]));
