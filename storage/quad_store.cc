@@ -5,9 +5,14 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <set>
 
@@ -68,11 +73,12 @@ int CounterSlot(TermTag tag) { return static_cast<int>(tag); }
 
 }  // namespace
 
-// Turns terms into ids for one write, assigning new ids and queueing the
-// dictionary entries into the batch.
+// Turns terms into ids for one write, assigning ids to new terms and keeping
+// them (fresh()) for the caller to write with the quads.
 class QuadStore::Encoder {
  public:
-  Encoder(QuadStore& store, rocksdb::WriteBatch& batch) : store_(store), batch_(batch) {}
+  explicit Encoder(QuadStore& store) : store_(store) {}
+  const absl::flat_hash_map<std::string, TermId>& fresh() const { return fresh_; }
 
   absl::StatusOr<TermId> Encode(const Term& term) {
     if (term.IsBlank()) {
@@ -95,22 +101,25 @@ class QuadStore::Encoder {
       tag = term.IsIri() ? TermTag::kIri : TermTag::kLiteral;
     }
     if (const auto it = fresh_.find(key); it != fresh_.end()) return it->second;
+    if (const auto it = known_.find(key); it != known_.end()) return it->second;
     std::string value;
     const rocksdb::Status s =
         store_.db_->Get(rocksdb::ReadOptions(), store_.families_[kStr2Id], key, &value);
-    if (s.ok()) return DecodeU64(value);
+    if (s.ok()) {
+      const TermId id = DecodeU64(value);
+      known_.emplace(std::move(key), id);
+      return id;
+    }
     if (!s.IsNotFound()) return ToStatus(s, "dictionary lookup");
     const TermId id = MakeId(tag, ++store_.next_sequence_[CounterSlot(tag)]);
-    batch_.Put(store_.families_[kStr2Id], key, EncodeU64(id));
-    batch_.Put(store_.families_[kId2Str], EncodeU64(id), key);
     fresh_.emplace(std::move(key), id);
     return id;
   }
 
  private:
   QuadStore& store_;
-  rocksdb::WriteBatch& batch_;
-  absl::flat_hash_map<std::string, TermId> fresh_;
+  absl::flat_hash_map<std::string, TermId> fresh_;  // new to the store
+  absl::flat_hash_map<std::string, TermId> known_;  // found in the store
   absl::flat_hash_map<std::string, TermId> blanks_;
 };
 
@@ -150,6 +159,7 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int i = 0; i < kFamilyCount; ++i) descriptors.emplace_back(kFamilyNames[i], FamilyOptions(i));
   auto store = std::unique_ptr<QuadStore>(new QuadStore());
+  store->path_ = path;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &store->families_, &raw);
   store->db_.reset(raw);
@@ -184,7 +194,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   const auto saved_sequences = std::to_array(next_sequence_);
   rocksdb::WriteBatch batch;
-  Encoder encoder(*this, batch);
+  Encoder encoder(*this);
   const auto fail = [&](absl::Status status) {
     std::copy(saved_sequences.begin(), saved_sequences.end(), next_sequence_);
     return status;
@@ -243,6 +253,10 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
     return 0;
   }
 
+  for (const auto& [key, id] : encoder.fresh()) {
+    batch.Put(families_[kStr2Id], key, EncodeU64(id));
+    batch.Put(families_[kId2Str], EncodeU64(id), key);
+  }
   // Read-modify-write of only the statistics this batch touches.
   const auto counts = [&](const std::string& key, std::size_t n,
                           std::uint64_t* out) -> absl::Status {
@@ -379,6 +393,216 @@ absl::StatusOr<StoreStats> QuadStore::Stats() const {
   }
   RETURN_IF_ERROR(ToStatus(it->status(), "statistics"));
   return stats;
+}
+
+// ---- bulk load ----
+
+struct QuadStore::BulkLoad::State {
+  explicit State(QuadStore& s) : store(s), lock(s.write_mutex_), encoder(s) {
+    std::copy(std::begin(s.next_sequence_), std::end(s.next_sequence_), saved.begin());
+  }
+  QuadStore& store;
+  std::unique_lock<std::mutex> lock;
+  Encoder encoder;
+  std::vector<std::array<TermId, 4>> quads;  // s, p, o, g
+  std::array<std::uint64_t, 5> saved;
+  bool committed = false;
+};
+
+QuadStore::BulkLoad::BulkLoad(QuadStore& store) : state_(std::make_unique<State>(store)) {}
+
+QuadStore::BulkLoad::~BulkLoad() {
+  if (!state_->committed) std::copy(state_->saved.begin(), state_->saved.end(), state_->store.next_sequence_);
+}
+
+std::unique_ptr<QuadStore::BulkLoad> QuadStore::StartBulkLoad() {
+  return std::unique_ptr<BulkLoad>(new BulkLoad(*this));
+}
+
+absl::Status QuadStore::BulkLoad::Add(const Quad& quad) {
+  std::array<TermId, 4> ids{};
+  ASSIGN_OR_RETURN(ids[0], state_->encoder.Encode(quad.subject));
+  ASSIGN_OR_RETURN(ids[1], state_->encoder.Encode(quad.predicate));
+  ASSIGN_OR_RETURN(ids[2], state_->encoder.Encode(quad.object));
+  if (!quad.InDefaultGraph()) {
+    ASSIGN_OR_RETURN(ids[3], state_->encoder.Encode(quad.graph));
+  }
+  state_->quads.push_back(ids);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Writes sorted (key, value) pairs of one family to `path`.
+class SstFile {
+ public:
+  SstFile(int family, rocksdb::ColumnFamilyHandle* handle, std::string path)
+      : writer_(rocksdb::EnvOptions(), rocksdb::Options(rocksdb::DBOptions(), FamilyOptions(family)),
+                handle),
+        path_(std::move(path)) {}
+  absl::Status Put(const rocksdb::Slice& key, const rocksdb::Slice& value) {
+    if (entries_++ == 0) RETURN_IF_ERROR(ToStatus(writer_.Open(path_), path_));
+    return ToStatus(writer_.Put(key, value), path_);
+  }
+  // Adds the file to `args` when it holds anything.
+  absl::Status Finish(rocksdb::ColumnFamilyHandle* handle,
+                      std::vector<rocksdb::IngestExternalFileArg>* args) {
+    if (entries_ == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(ToStatus(writer_.Finish(), path_));
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = handle;
+    arg.external_files = {path_};
+    arg.options.move_files = true;
+    args->push_back(std::move(arg));
+    return absl::OkStatus();
+  }
+
+ private:
+  rocksdb::SstFileWriter writer_;
+  std::string path_;
+  std::uint64_t entries_ = 0;
+};
+
+constexpr int kPermutationOrder[4][4] = {{0, 1, 2, 3}, {1, 2, 0, 3}, {2, 0, 1, 3}, {3, 0, 1, 2}};
+
+}  // namespace
+
+absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
+  State& st = *state_;
+  QuadStore& store = st.store;
+  auto& quads = st.quads;
+  std::sort(quads.begin(), quads.end());
+  quads.erase(std::unique(quads.begin(), quads.end()), quads.end());
+
+  std::string ignored;
+  const rocksdb::ReadOptions read;
+  std::uint64_t total = 0;
+  {
+    std::string value;
+    const rocksdb::Status s = store.db_->Get(read, store.families_[kStats], "T", &value);
+    if (s.ok()) total = DecodeU64(value);
+  }
+  const bool store_has_quads = total > 0;
+  if (store_has_quads) {
+    std::erase_if(quads, [&](const std::array<TermId, 4>& q) {
+      const QuadKey key = EncodeQuadKey(Permutation::kSpog, {q[0], q[1], q[2], q[3]});
+      return store.db_->Get(read, store.families_[kSpog], Slice(key), &ignored).ok();
+    });
+  }
+  if (quads.empty()) return 0;
+
+  // Statistics: quads per predicate and graph, and new (s,p) / (p,o) pairs,
+  // which are adjacent in spog and posg order.
+  std::unique_ptr<rocksdb::Iterator> spog(store.db_->NewIterator(read, store.families_[kSpog]));
+  std::unique_ptr<rocksdb::Iterator> posg(store.db_->NewIterator(read, store.families_[kPosg]));
+  const auto pair_in_store = [&](rocksdb::Iterator* it, Permutation permutation,
+                                 const std::array<TermId, 4>& q) {
+    if (!store_has_quads) return false;
+    const QuadKey key = EncodeQuadKey(permutation, {q[0], q[1], q[2], q[3]});
+    const rocksdb::Slice prefix(key.data(), 16);
+    it->Seek(prefix);
+    return it->Valid() && it->key().starts_with(prefix);
+  };
+  std::map<TermId, PredicateStats> predicate_delta;
+  std::map<TermId, std::uint64_t> graph_delta;
+
+  const std::string dir = store.path_ + "/bulk-load-" + std::to_string(getpid());
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::UnavailableError(dir + ": " + ec.message());
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ignore;
+      std::filesystem::remove_all(dir, ignore);
+    }
+  } cleanup{dir};
+
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  std::vector<std::array<TermId, 4>> rows(quads.size());
+  for (const Permutation permutation : kAllPermutations) {
+    const int* order = kPermutationOrder[static_cast<int>(permutation)];
+    for (std::size_t i = 0; i < quads.size(); ++i) {
+      for (int c = 0; c < 4; ++c) rows[i][c] = quads[i][order[c]];
+    }
+    std::sort(rows.begin(), rows.end());
+    const int family = kSpog + static_cast<int>(permutation);
+    SstFile file(family, store.families_[family], dir + "/" + kFamilyNames[family] + ".sst");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      if (permutation == Permutation::kSpog) {
+        PredicateStats& delta = predicate_delta[r[1]];
+        ++delta.quads;
+        ++graph_delta[r[3]];
+        if ((i == 0 || rows[i - 1][0] != r[0] || rows[i - 1][1] != r[1]) &&
+            !pair_in_store(spog.get(), Permutation::kSpog, {r[0], r[1], r[2], r[3]})) {
+          ++delta.distinct_subjects;
+        }
+      } else if (permutation == Permutation::kPosg &&
+                 (i == 0 || rows[i - 1][0] != r[0] || rows[i - 1][1] != r[1]) &&
+                 !pair_in_store(posg.get(), Permutation::kPosg, {r[2], r[0], r[1], r[3]})) {
+        ++predicate_delta[r[0]].distinct_objects;
+      }
+      char key[kQuadKeySize];
+      for (int c = 0; c < 4; ++c) {
+        for (int b = 0; b < 8; ++b) key[c * 8 + b] = static_cast<char>(r[c] >> (56 - 8 * b));
+      }
+      RETURN_IF_ERROR(file.Put(rocksdb::Slice(key, kQuadKeySize), rocksdb::Slice()));
+    }
+    RETURN_IF_ERROR(file.Finish(store.families_[family], &args));
+  }
+
+  // Dictionary entries, by key and by id.
+  std::vector<std::pair<std::string_view, TermId>> entries;
+  for (const auto& [key, id] : st.encoder.fresh()) entries.emplace_back(key, id);
+  std::sort(entries.begin(), entries.end());
+  SstFile str2id(kStr2Id, store.families_[kStr2Id], dir + "/str2id.sst");
+  for (const auto& [key, id] : entries) {
+    RETURN_IF_ERROR(str2id.Put(rocksdb::Slice(key.data(), key.size()), EncodeU64(id)));
+  }
+  RETURN_IF_ERROR(str2id.Finish(store.families_[kStr2Id], &args));
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
+  SstFile id2str(kId2Str, store.families_[kId2Str], dir + "/id2str.sst");
+  for (const auto& [key, id] : entries) {
+    RETURN_IF_ERROR(id2str.Put(EncodeU64(id), rocksdb::Slice(key.data(), key.size())));
+  }
+  RETURN_IF_ERROR(id2str.Finish(store.families_[kId2Str], &args));
+
+  // Statistics and id counters go in the same ingestion, so the load is one step.
+  std::map<std::string, std::string> stats;
+  const auto old_counts = [&](const std::string& key, std::size_t n) {
+    std::vector<std::uint64_t> values(n, 0);
+    std::string value;
+    if (store.db_->Get(read, store.families_[kStats], key, &value).ok()) {
+      for (std::size_t i = 0; i < n; ++i) values[i] = DecodeU64(value, 8 * i);
+    }
+    return values;
+  };
+  stats["T"] = EncodeU64(total + quads.size());
+  for (const auto& [predicate, delta] : predicate_delta) {
+    const std::string key = "P" + EncodeU64(predicate);
+    const auto old = old_counts(key, 3);
+    stats[key] = EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
+                 EncodeU64(old[2] + delta.distinct_objects);
+  }
+  for (const auto& [graph, delta] : graph_delta) {
+    const std::string key = "G" + EncodeU64(graph);
+    stats[key] = EncodeU64(old_counts(key, 1)[0] + delta);
+  }
+  SstFile stats_file(kStats, store.families_[kStats], dir + "/stats.sst");
+  for (const auto& [key, value] : stats) RETURN_IF_ERROR(stats_file.Put(key, value));
+  RETURN_IF_ERROR(stats_file.Finish(store.families_[kStats], &args));
+  SstFile meta(kMeta, store.families_[kMeta], dir + "/meta.sst");
+  for (int tag = 1; tag <= 4; ++tag) {
+    RETURN_IF_ERROR(meta.Put("next/" + std::to_string(tag), EncodeU64(store.next_sequence_[tag])));
+  }
+  RETURN_IF_ERROR(meta.Finish(store.families_[kMeta], &args));
+
+  RETURN_IF_ERROR(ToStatus(store.db_->IngestExternalFiles(args), "bulk load"));
+  st.committed = true;
+  return quads.size();
 }
 
 }  // namespace relata::storage

@@ -73,9 +73,30 @@ class QuadStore {
 
   absl::StatusOr<StoreStats> Stats() const;
 
+  // Loads many quads at once: they are sorted per permutation in memory,
+  // written as SST files and ingested in one atomic step with the new
+  // dictionary entries and statistics. Holds the write lock from creation to
+  // Finish or destruction; nothing is visible before Finish returns OK.
+  class BulkLoad {
+   public:
+    ~BulkLoad();
+    // Same blank node scoping as Insert: one BulkLoad is one scope.
+    absl::Status Add(const Quad& quad);
+    // Returns how many quads were new.
+    absl::StatusOr<std::uint64_t> Finish();
+
+   private:
+    friend class QuadStore;
+    explicit BulkLoad(QuadStore& store);
+    struct State;
+    std::unique_ptr<State> state_;
+  };
+  std::unique_ptr<BulkLoad> StartBulkLoad();
+
  private:
   QuadStore() = default;
   class Encoder;
+  std::string path_;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;

@@ -27,23 +27,31 @@ class Database::Impl {
 
 namespace {
 
-// Buffers a whole input so that it can be written in one atomic insert.
-class BufferingSink : public query::RdfSink {
+// Streams parsed quads into a bulk load, which makes nothing visible until
+// it finishes: a failed parse leaves the store untouched.
+class BulkSink : public query::RdfSink {
  public:
-  BufferingSink(std::optional<Term> graph, LoadReport& report)
-      : graph_(std::move(graph)), report_(report) {}
+  BulkSink(storage::QuadStore::BulkLoad& load, std::optional<Term> graph, LoadReport& report)
+      : load_(load), graph_(std::move(graph)), report_(report) {}
   void OnQuad(const Quad& quad) override {
     ++report_.statements;
-    quads.push_back(quad);
-    if (graph_.has_value() && quad.InDefaultGraph()) quads.back().graph = *graph_;
+    if (!status.ok()) return;
+    if (graph_.has_value() && quad.InDefaultGraph()) {
+      Quad placed = quad;
+      placed.graph = *graph_;
+      status = load_.Add(placed);
+    } else {
+      status = load_.Add(quad);
+    }
   }
   void OnSkipped(const absl::Status& error) override {
     ++report_.skipped;
     report_.errors.emplace_back(error.message());
   }
-  std::vector<Quad> quads;
+  absl::Status status;
 
  private:
+  storage::QuadStore::BulkLoad& load_;
   std::optional<Term> graph_;
   LoadReport& report_;
 };
@@ -85,7 +93,8 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
   LoadReport report;
   std::optional<Term> graph;
   if (!options.graph.empty()) graph = Term::Iri(options.graph);
-  BufferingSink sink(graph, report);
+  const auto load = impl_->store->StartBulkLoad();
+  BulkSink sink(*load, graph, report);
   query::ReadOptions read;
   read.format = format;
   read.lenient = options.lenient;
@@ -93,7 +102,8 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
     read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
   }
   RETURN_IF_ERROR(query::ReadRdf(*source, read, sink));
-  ASSIGN_OR_RETURN(report.added, impl_->store->Insert(sink.quads));
+  RETURN_IF_ERROR(sink.status);
+  ASSIGN_OR_RETURN(report.added, load->Finish());
   report.duplicates = report.statements - report.added;
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -189,3 +189,50 @@ TEST(QuadStoreTest, DamagedStoreIsAnErrorNotACrash) {
 
 }  // namespace
 }  // namespace relata::storage
+
+namespace relata::storage {
+namespace {
+
+std::string Describe(const StoreStats& stats) {
+  std::string out = "total " + std::to_string(stats.quads);
+  for (const auto& [p, s] : stats.predicates) {
+    out += " p" + std::to_string(p) + "=" + std::to_string(s.quads) + "/" +
+           std::to_string(s.distinct_subjects) + "/" + std::to_string(s.distinct_objects);
+  }
+  for (const auto& [g, n] : stats.graphs) out += " g" + std::to_string(g) + "=" + std::to_string(n);
+  return out;
+}
+
+TEST(QuadStoreBulkLoadTest, GivesTheSameStoreAsInsertsIncludingStatistics) {
+  auto inserted = QuadStore::Open(NewDbPath());
+  auto bulk = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(inserted.ok() && bulk.ok());
+  const auto first = Quads(kGraph);
+  const auto second = Quads(
+      "<http://x/putin> <http://x/memberOf> <http://x/eaeu> <http://x/doc3> .\n"
+      "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc1> .\n"
+      "<http://x/modi> <http://x/memberOf> <http://x/sco> .\n");
+  for (const auto* batch : {&first, &second}) {
+    ASSERT_TRUE((*inserted)->Insert(*batch).ok());
+    auto load = (*bulk)->StartBulkLoad();
+    for (const Quad& q : *batch) ASSERT_TRUE(load->Add(q).ok());
+    ASSERT_TRUE(load->Finish().ok());
+  }
+  EXPECT_EQ(Describe(*(*bulk)->Stats()), Describe(*(*inserted)->Stats()));
+  EXPECT_EQ((*bulk)->Stats()->quads, 9u);
+}
+
+TEST(QuadStoreBulkLoadTest, AbandonedLoadChangesNothing) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  {
+    auto load = (*store)->StartBulkLoad();
+    for (const Quad& q : Quads(kGraph)) ASSERT_TRUE(load->Add(q).ok());
+  }
+  EXPECT_EQ((*store)->Stats()->quads, 0u);
+  EXPECT_FALSE((*(*store)->Lookup(Term::Iri("http://x/sco"))).has_value());
+  EXPECT_EQ(*(*store)->Insert(Quads(kGraph)), 7u);
+}
+
+}  // namespace
+}  // namespace relata::storage
