@@ -140,6 +140,12 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
       return absl::FailedPreconditionError(path + ": not a relata store (no RocksDB files)");
     }
   }
+  if (exists) {
+    // A load killed before its ingestion leaves only its temporary files.
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+      if (entry.path().filename().string().rfind("bulk-load-", 0) == 0) fs::remove_all(entry.path(), ec);
+    }
+  }
   const bool fresh = !exists || fs::is_empty(path, ec);
   if (!fresh) {
     std::vector<std::string> names;

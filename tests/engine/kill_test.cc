@@ -1,0 +1,65 @@
+// A load killed with SIGKILL at any point leaves the store as it was before.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "relata/database.h"
+
+namespace relata {
+namespace {
+
+TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
+  const std::string dir = ::testing::TempDir() + "/relata_kill_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string db_path = dir + "/db", small = dir + "/small.nt", big = dir + "/big.nt";
+  std::ofstream(small) << "<http://x/a> <http://x/p> <http://x/b> .\n";
+  {
+    std::ofstream out(big);
+    for (int i = 0; i < 400000; ++i) {
+      out << "<http://x/s" << i << "> <http://x/p" << i % 50 << "> \"value " << i << "\" .\n";
+    }
+  }
+  {
+    auto db = Database::Open(db_path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Load(small).ok());
+  }
+  // Kill at several points of the load: parsing, sorting, writing files.
+  for (const int delay_ms : {50, 200, 600}) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      auto db = Database::Open(db_path);
+      if (db.ok()) (void)(*db)->Load(big);
+      _exit(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    auto db = Database::Open(db_path);
+    ASSERT_TRUE(db.ok()) << db.status();
+    const auto stats = (*db)->Stats();
+    ASSERT_TRUE(stats.ok());
+    if (WIFSIGNALED(status)) {
+      EXPECT_EQ(stats->quads, 1u) << "killed after " << delay_ms << " ms";
+    } else {
+      EXPECT_EQ(stats->quads, 400001u) << "the load finished before the kill";
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(db_path)) {
+      EXPECT_NE(entry.path().filename().string().rfind("bulk-load-", 0), 0u)
+          << "temporary files left behind";
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace relata
