@@ -384,6 +384,10 @@ absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
 
 absl::StatusOr<StoreStats> QuadStore::Stats() const {
   StoreStats stats;
+  stats.iris = next_sequence_[CounterSlot(TermTag::kIri)];
+  stats.literals = next_sequence_[CounterSlot(TermTag::kLiteral)];
+  stats.triple_terms = next_sequence_[CounterSlot(TermTag::kTriple)];
+  stats.blank_nodes = next_sequence_[CounterSlot(TermTag::kBlank)];
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kStats]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());

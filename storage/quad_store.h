@@ -32,6 +32,9 @@ struct PredicateStats {
 
 struct StoreStats {
   std::uint64_t quads = 0;
+  // Terms ever given an id (ids are never reused): IRIs, literals not inlined,
+  // triple terms, blank nodes.
+  std::uint64_t iris = 0, literals = 0, triple_terms = 0, blank_nodes = 0;
   std::map<TermId, PredicateStats> predicates;
   std::map<TermId, std::uint64_t> graphs;  // kNoTerm is the default graph
 };

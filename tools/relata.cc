@@ -66,8 +66,14 @@ int Dump(relata::Database& db, const std::vector<std::string>& args) {
 int Stats(relata::Database& db) {
   const auto stats = db.Stats();
   if (!stats.ok()) return Fail(Str(stats.status()));
-  std::printf("quads: %llu\nbytes on disk: %llu\n\n%-60s %10s %10s %10s\n",
+  std::printf("quads: %llu\nterms: %llu IRIs, %llu literals, %llu triple terms, %llu blank nodes "
+              "(inline numbers, booleans and dates not counted)\nbytes on disk: %llu\n\n"
+              "%-60s %10s %10s %10s\n",
               static_cast<unsigned long long>(stats->quads),
+              static_cast<unsigned long long>(stats->iris),
+              static_cast<unsigned long long>(stats->literals),
+              static_cast<unsigned long long>(stats->triple_terms),
+              static_cast<unsigned long long>(stats->blank_nodes),
               static_cast<unsigned long long>(stats->bytes_on_disk), "predicate", "quads",
               "subjects", "objects");
   for (const auto& p : stats->predicates) {

@@ -193,6 +193,10 @@ absl::StatusOr<Statistics> Database::Stats() {
   ASSIGN_OR_RETURN(const auto raw, impl_->store->Stats());
   Statistics stats;
   stats.quads = raw.quads;
+  stats.iris = raw.iris;
+  stats.literals = raw.literals;
+  stats.triple_terms = raw.triple_terms;
+  stats.blank_nodes = raw.blank_nodes;
   for (const auto& [id, p] : raw.predicates) {
     ASSIGN_OR_RETURN(Term predicate, impl_->store->Resolve(id));
     stats.predicates.push_back({std::move(predicate), p.quads, p.distinct_subjects,

@@ -143,6 +143,9 @@ TEST(DatabaseTest, StatsCountPredicatesAndGraphs) {
   const auto stats = (*db)->Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->quads, 5u);
+  // russia sco brics china pos memberOf name capacity article1; "Russia"@en; 38 is inline.
+  EXPECT_EQ(stats->iris, 9u);
+  EXPECT_EQ(stats->literals, 1u);
   EXPECT_EQ(stats->predicates.front().predicate, Term::Iri("http://example.org/memberOf"));
   EXPECT_EQ(stats->predicates.front().quads, 3u);
   EXPECT_GT(stats->bytes_on_disk, 0u);

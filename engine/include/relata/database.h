@@ -49,6 +49,8 @@ struct Statistics {
     std::uint64_t quads;
   };
   std::uint64_t quads = 0;
+  // Terms in the dictionary; inline numbers, booleans and dates are not counted.
+  std::uint64_t iris = 0, literals = 0, triple_terms = 0, blank_nodes = 0;
   std::vector<PredicateCount> predicates;  // most used first
   std::vector<GraphCount> graphs;          // largest first
   std::uint64_t bytes_on_disk = 0;
