@@ -63,10 +63,11 @@ class QuadStore {
   // The term for `id`; blank nodes come back labelled "b<number>".
   absl::StatusOr<Term> Resolve(TermId id) const;
 
-  // Calls `visit` for every quad matching `pattern` (kNoTerm = unbound; a
-  // bound graph kNoTerm cannot be expressed: use `default_graph_only`) until
-  // it returns false. With `distinct_triples` and the graph unbound, a triple
-  // asserted in several graphs is visited once (the union default graph).
+  // Calls `visit` for every quad matching `pattern` until it returns false.
+  // In `ids`, kNoTerm leaves s, p, o unbound; the graph is bound only with
+  // `graph_bound` (then kNoTerm means the default graph). With
+  // `distinct_triples` and the graph unbound, a triple asserted in several
+  // graphs is visited once (the union default graph).
   struct Pattern {
     QuadIds ids;
     bool graph_bound = false;  // ids.g is a graph id, or kNoTerm for the default graph

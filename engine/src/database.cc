@@ -18,11 +18,6 @@ class Database::Impl {
       : store(std::move(quad_store)), path(std::move(store_path)) {}
   std::unique_ptr<storage::QuadStore> store;
   std::string path;
-
-  // The id of a bound term, or nullopt when the store has never seen it.
-  absl::StatusOr<std::optional<storage::TermId>> Id(const Term& term) const {
-    return store->Lookup(term);
-  }
 };
 
 namespace {
@@ -123,7 +118,7 @@ absl::Status Database::Match(const std::optional<Term>& subject,
   const std::optional<Term>* terms[] = {&subject, &predicate, &object, &graph};
   for (int i = 0; i < 4; ++i) {
     if (!terms[i]->has_value()) continue;
-    ASSIGN_OR_RETURN(const auto id, impl_->Id(**terms[i]));
+    ASSIGN_OR_RETURN(const auto id, impl_->store->Lookup(**terms[i]));
     if (!id.has_value()) return absl::OkStatus();  // an unknown term matches nothing
     *slots[i] = *id;
   }
