@@ -15,6 +15,7 @@
 #include <array>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -529,38 +530,56 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
     }
   } cleanup{dir};
 
-  std::vector<rocksdb::IngestExternalFileArg> args;
-  std::vector<std::array<TermId, 4>> rows(quads.size());
-  for (const Permutation permutation : kAllPermutations) {
-    const int* order = kPermutationOrder[static_cast<int>(permutation)];
-    for (std::size_t i = 0; i < quads.size(); ++i) {
-      for (int c = 0; c < 4; ++c) rows[i][c] = quads[i][order[c]];
-    }
-    std::sort(rows.begin(), rows.end());
-    const int family = kSpog + static_cast<int>(permutation);
-    SstFile file(family, store.families_[family], dir + "/" + kFamilyNames[family] + ".sst");
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const auto& r = rows[i];
-      if (permutation == Permutation::kSpog) {
-        PredicateStats& delta = predicate_delta[r[1]];
-        ++delta.quads;
-        ++graph_delta[r[3]];
-        if ((i == 0 || rows[i - 1][0] != r[0] || rows[i - 1][1] != r[1]) &&
-            !pair_in_store(spog.get(), Permutation::kSpog, {r[0], r[1], r[2], r[3]})) {
-          ++delta.distinct_subjects;
+  // Two threads, two permutations each: sorting dominates, and spog/posg
+  // (the ones that count statistics) go to different threads.
+  std::map<TermId, std::uint64_t> objects_delta;  // from posg
+  const auto write_permutations = [&](std::initializer_list<Permutation> permutations,
+                                      std::vector<rocksdb::IngestExternalFileArg>* out) {
+    std::vector<std::array<TermId, 4>> rows(quads.size());
+    for (const Permutation permutation : permutations) {
+      const int* order = kPermutationOrder[static_cast<int>(permutation)];
+      for (std::size_t i = 0; i < quads.size(); ++i) {
+        for (int c = 0; c < 4; ++c) rows[i][c] = quads[i][order[c]];
+      }
+      std::sort(rows.begin(), rows.end());
+      const int family = kSpog + static_cast<int>(permutation);
+      SstFile file(family, store.families_[family], dir + "/" + kFamilyNames[family] + ".sst");
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        const bool new_pair = i == 0 || rows[i - 1][0] != r[0] || rows[i - 1][1] != r[1];
+        if (permutation == Permutation::kSpog) {
+          PredicateStats& delta = predicate_delta[r[1]];
+          ++delta.quads;
+          ++graph_delta[r[3]];
+          if (new_pair && !pair_in_store(spog.get(), Permutation::kSpog, {r[0], r[1], r[2], r[3]})) {
+            ++delta.distinct_subjects;
+          }
+        } else if (permutation == Permutation::kPosg && new_pair &&
+                   !pair_in_store(posg.get(), Permutation::kPosg, {r[2], r[0], r[1], r[3]})) {
+          ++objects_delta[r[0]];
         }
-      } else if (permutation == Permutation::kPosg &&
-                 (i == 0 || rows[i - 1][0] != r[0] || rows[i - 1][1] != r[1]) &&
-                 !pair_in_store(posg.get(), Permutation::kPosg, {r[2], r[0], r[1], r[3]})) {
-        ++predicate_delta[r[0]].distinct_objects;
+        char key[kQuadKeySize];
+        for (int c = 0; c < 4; ++c) {
+          for (int b = 0; b < 8; ++b) key[c * 8 + b] = static_cast<char>(r[c] >> (56 - 8 * b));
+        }
+        RETURN_IF_ERROR(file.Put(rocksdb::Slice(key, kQuadKeySize), rocksdb::Slice()));
       }
-      char key[kQuadKeySize];
-      for (int c = 0; c < 4; ++c) {
-        for (int b = 0; b < 8; ++b) key[c * 8 + b] = static_cast<char>(r[c] >> (56 - 8 * b));
-      }
-      RETURN_IF_ERROR(file.Put(rocksdb::Slice(key, kQuadKeySize), rocksdb::Slice()));
+      RETURN_IF_ERROR(file.Finish(store.families_[family], out));
     }
-    RETURN_IF_ERROR(file.Finish(store.families_[family], &args));
+    return absl::OkStatus();
+  };
+  std::vector<rocksdb::IngestExternalFileArg> args, other_args;
+  absl::Status other_status;
+  std::thread other([&] {
+    other_status = write_permutations({Permutation::kPosg, Permutation::kGspo}, &other_args);
+  });
+  const absl::Status status = write_permutations({Permutation::kSpog, Permutation::kOspg}, &args);
+  other.join();
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(other_status);
+  for (auto& arg : other_args) args.push_back(std::move(arg));
+  for (const auto& [predicate, count] : objects_delta) {
+    predicate_delta[predicate].distinct_objects += count;
   }
 
   // Dictionary entries, by key and by id.
