@@ -4,8 +4,7 @@
 namespace relata::storage {
 namespace {
 
-// Component order of each permutation: indexes into (s, p, o, g).
-constexpr int kOrder[4][4] = {{0, 1, 2, 3}, {1, 2, 0, 3}, {2, 0, 1, 3}, {3, 0, 1, 2}};
+constexpr std::array<int, 4> kOrder[4] = {{0, 1, 2, 3}, {1, 2, 0, 3}, {2, 0, 1, 3}, {3, 0, 1, 2}};
 
 TermId Component(const QuadIds& q, int index) {
   switch (index) {
@@ -27,23 +26,40 @@ void SetComponent(QuadIds& q, int index, TermId id) {
 
 }  // namespace
 
-QuadKey EncodeQuadKey(Permutation permutation, const QuadIds& quad) {
+void AppendBigEndian(std::uint64_t value, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(value >> shift));
+}
+
+std::uint64_t ReadBigEndian(std::string_view bytes, std::size_t offset) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[offset + i]);
+  }
+  return value;
+}
+
+const std::array<int, 4>& ComponentOrder(Permutation permutation) {
+  return kOrder[static_cast<int>(permutation)];
+}
+
+QuadKey EncodeOrderedKey(const std::array<TermId, 4>& ordered) {
   QuadKey key;
-  const int* order = kOrder[static_cast<int>(permutation)];
   for (int i = 0; i < 4; ++i) {
-    const TermId id = Component(quad, order[i]);
-    for (int b = 0; b < 8; ++b) key[i * 8 + b] = static_cast<char>(id >> (56 - 8 * b));
+    for (int b = 0; b < 8; ++b) key[i * 8 + b] = static_cast<char>(ordered[i] >> (56 - 8 * b));
   }
   return key;
 }
 
+QuadKey EncodeQuadKey(Permutation permutation, const QuadIds& quad) {
+  std::array<TermId, 4> ordered;
+  for (int i = 0; i < 4; ++i) ordered[i] = Component(quad, ComponentOrder(permutation)[i]);
+  return EncodeOrderedKey(ordered);
+}
+
 QuadIds DecodeQuadKey(Permutation permutation, std::string_view key) {
   QuadIds quad;
-  const int* order = kOrder[static_cast<int>(permutation)];
   for (int i = 0; i < 4; ++i) {
-    TermId id = 0;
-    for (int b = 0; b < 8; ++b) id = (id << 8) | static_cast<unsigned char>(key[i * 8 + b]);
-    SetComponent(quad, order[i], id);
+    SetComponent(quad, ComponentOrder(permutation)[i], ReadBigEndian(key, 8 * i));
   }
   return quad;
 }
@@ -54,7 +70,7 @@ Permutation ChoosePermutation(BoundMask bound, int* prefix_components) {
   int best_length = -1;
   for (const Permutation permutation : kAllPermutations) {
     int length = 0;
-    while (length < 4 && flags[kOrder[static_cast<int>(permutation)][length]]) ++length;
+    while (length < 4 && flags[ComponentOrder(permutation)[length]]) ++length;
     if (length > best_length) {
       best = permutation;
       best_length = length;

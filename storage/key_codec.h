@@ -4,11 +4,17 @@
 #define RELATA_STORAGE_KEY_CODEC_H_
 
 #include <array>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "storage/term_codec.h"
 
 namespace relata::storage {
+
+// Big-endian 64-bit integers: byte order is numeric order.
+void AppendBigEndian(std::uint64_t value, std::string* out);
+std::uint64_t ReadBigEndian(std::string_view bytes, std::size_t offset = 0);
 
 struct QuadIds {
   TermId s = kNoTerm, p = kNoTerm, o = kNoTerm, g = kNoTerm;
@@ -23,6 +29,10 @@ inline constexpr std::size_t kQuadKeySize = 32;
 using QuadKey = std::array<char, kQuadKeySize>;
 
 QuadKey EncodeQuadKey(Permutation permutation, const QuadIds& quad);
+// The index into (s, p, o, g) of each key position of `permutation`.
+const std::array<int, 4>& ComponentOrder(Permutation permutation);
+// The key of ids already in `permutation`'s order.
+QuadKey EncodeOrderedKey(const std::array<TermId, 4>& ordered);
 // REQUIRES: key.size() == kQuadKeySize.
 QuadIds DecodeQuadKey(Permutation permutation, std::string_view key);
 

@@ -42,16 +42,12 @@ absl::Status ToStatus(const rocksdb::Status& s, const std::string& context) {
 }
 
 std::string EncodeU64(std::uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (56 - 8 * i));
+  std::string out;
+  AppendBigEndian(v, &out);
   return out;
 }
 
-std::uint64_t DecodeU64(std::string_view s, std::size_t offset = 0) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[offset + i]);
-  return v;
-}
+std::uint64_t DecodeU64(std::string_view s, std::size_t offset = 0) { return ReadBigEndian(s, offset); }
 
 rocksdb::Slice Slice(const QuadKey& key) { return {key.data(), key.size()}; }
 
@@ -474,8 +470,6 @@ class SstFile {
   std::uint64_t entries_ = 0;
 };
 
-constexpr int kPermutationOrder[4][4] = {{0, 1, 2, 3}, {1, 2, 0, 3}, {2, 0, 1, 3}, {3, 0, 1, 2}};
-
 }  // namespace
 
 absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
@@ -537,7 +531,7 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
                                       std::vector<rocksdb::IngestExternalFileArg>* out) {
     std::vector<std::array<TermId, 4>> rows(quads.size());
     for (const Permutation permutation : permutations) {
-      const int* order = kPermutationOrder[static_cast<int>(permutation)];
+      const auto& order = ComponentOrder(permutation);
       for (std::size_t i = 0; i < quads.size(); ++i) {
         for (int c = 0; c < 4; ++c) rows[i][c] = quads[i][order[c]];
       }
@@ -558,11 +552,7 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
                    !pair_in_store(posg.get(), Permutation::kPosg, {r[2], r[0], r[1], r[3]})) {
           ++objects_delta[r[0]];
         }
-        char key[kQuadKeySize];
-        for (int c = 0; c < 4; ++c) {
-          for (int b = 0; b < 8; ++b) key[c * 8 + b] = static_cast<char>(r[c] >> (56 - 8 * b));
-        }
-        RETURN_IF_ERROR(file.Put(rocksdb::Slice(key, kQuadKeySize), rocksdb::Slice()));
+        RETURN_IF_ERROR(file.Put(Slice(EncodeOrderedKey(r)), rocksdb::Slice()));
       }
       RETURN_IF_ERROR(file.Finish(store.families_[family], out));
     }

@@ -3,6 +3,8 @@
 // change what a user wrote ("01", "1.50", "+00:00" stay in the dictionary).
 #include "storage/term_codec.h"
 
+#include "storage/key_codec.h"
+
 #include <bit>
 #include <charconv>
 #include <cstdio>
@@ -227,10 +229,6 @@ std::string DecodeDateTime(std::uint64_t payload) {
   }
   AppendTimeZone(static_cast<int>(payload & 0xFF), &out);
   return out;
-}
-
-void AppendBigEndian(TermId id, std::string* out) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(id >> shift));
 }
 
 }  // namespace
