@@ -18,6 +18,21 @@ class Database::Impl {
       : store(std::move(quad_store)), path(std::move(store_path)) {}
   std::unique_ptr<storage::QuadStore> store;
   std::string path;
+
+  // Fills the subject, predicate and object of `quad` from `ids`; on failure
+  // keeps the error in `failure` and returns false (to stop a scan).
+  bool ResolveQuad(const storage::QuadIds& ids, Quad* quad, absl::Status* failure) const {
+    for (auto [id, term] : {std::pair{ids.s, &quad->subject}, std::pair{ids.p, &quad->predicate},
+                            std::pair{ids.o, &quad->object}}) {
+      auto resolved = store->Resolve(id);
+      if (!resolved.ok()) {
+        *failure = resolved.status();
+        return false;
+      }
+      *term = std::move(*resolved);
+    }
+    return true;
+  }
 };
 
 namespace {
@@ -123,27 +138,14 @@ absl::Status Database::Match(const std::optional<Term>& subject,
     *slots[i] = *id;
   }
   pattern.graph_bound = graph.has_value();
+  Term graph_term;
+  if (graph.has_value()) graph_term = *graph;
   absl::Status failure;
-  const auto resolve = [&](storage::TermId id, Term* out) {
-    auto term = impl_->store->Resolve(id);
-    if (!term.ok()) {
-      failure = term.status();
-      return false;
-    }
-    *out = std::move(*term);
-    return true;
-  };
   RETURN_IF_ERROR(impl_->store->Scan(pattern, /*distinct_triples=*/true,
                                      [&](const storage::QuadIds& ids) {
     Quad quad;
-    if (!resolve(ids.s, &quad.subject) || !resolve(ids.p, &quad.predicate) ||
-        !resolve(ids.o, &quad.object)) {
-      return false;
-    }
-    if (pattern.graph_bound && ids.g != storage::kNoTerm && !resolve(ids.g, &quad.graph)) {
-      return false;
-    }
-    return visit(quad);
+    quad.graph = graph_term;
+    return impl_->ResolveQuad(ids, &quad, &failure) && visit(quad);
   }));
   return failure;
 }
@@ -165,15 +167,7 @@ absl::Status Database::Dump(std::ostream& out, const std::string& format_name) {
     RETURN_IF_ERROR(impl_->store->Scan(pattern, false, [&](const storage::QuadIds& ids) {
       Quad quad;
       quad.graph = graph;
-      for (auto [id, term] : {std::pair{ids.s, &quad.subject}, std::pair{ids.p, &quad.predicate},
-                              std::pair{ids.o, &quad.object}}) {
-        auto resolved = impl_->store->Resolve(id);
-        if (!resolved.ok()) {
-          failure = resolved.status();
-          return false;
-        }
-        *term = std::move(*resolved);
-      }
+      if (!impl_->ResolveQuad(ids, &quad, &failure)) return false;
       writer->Write(quad);
       return true;
     }));
