@@ -148,6 +148,37 @@ TEST(RdfReaderTest, StreamsInputMuchLargerThanItsBuffer) {
   EXPECT_EQ(sink.quads, 20000);
 }
 
+// N-Triples is parsed in blocks of about a megabyte; positions must still
+// count from the start of the file.
+std::string ManyLines(int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    text += "<http://x/s" + std::to_string(i) + "> <http://x/p> \"" + std::string(40, 'v') + "\" .\n";
+  }
+  return text;
+}
+
+TEST(RdfReaderTest, ErrorPositionsCountFromTheStartOfALargeFile) {
+  const std::string text = ManyLines(40000) + "<http://x/s> <http://x/p> oops .\n";
+  ASSERT_GT(text.size(), 2u << 20);
+  auto source = InputSource::FromString(text, "big.nt");
+  CountingSink sink;
+  const absl::Status status = ReadRdf(*source, NTriplesOptions(false), sink);
+  EXPECT_EQ(status.message(),
+            "big.nt:40001:27: expected an object: an IRI, a blank node, a literal or a triple term");
+}
+
+TEST(RdfReaderTest, LenientModeReportsFilePositionsAcrossBlocks) {
+  const std::string text = ManyLines(30000) + "bad line\n" + ManyLines(30000) + "worse\n";
+  auto source = InputSource::FromString(text, "big.nt");
+  CountingSink sink;
+  ASSERT_TRUE(ReadRdf(*source, NTriplesOptions(true), sink).ok());
+  EXPECT_EQ(sink.quads, 60000);
+  ASSERT_EQ(sink.skipped.size(), 2u);
+  EXPECT_THAT(sink.skipped[0], HasSubstr("big.nt:30001:1:"));
+  EXPECT_THAT(sink.skipped[1], HasSubstr("big.nt:60002:1:"));
+}
+
 TEST(RdfReaderTest, StatementLongerThanTheLimitIsAClearError) {
   const std::string text = "<http://x/s> <http://x/p> \"" + std::string(10000, 'v') + "\" .\n";
   auto source = InputSource::FromString(text);
