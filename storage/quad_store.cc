@@ -21,16 +21,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
+#include "storage/store_internal.h"
 
 namespace relata::storage {
 namespace {
-
-enum Family { kMeta, kStr2Id, kId2Str, kSpog, kPosg, kOspg, kGspo, kStats, kFamilyCount };
-const char* const kFamilyNames[kFamilyCount] = {"default", "str2id", "id2str", "spog",
-                                                "posg",    "ospg",   "gspo",   "stats"};
 constexpr char kFormatKey[] = "format";
+}  // namespace
 
-// The one place a rocksdb::Status becomes an absl::Status.
 absl::Status ToStatus(const rocksdb::Status& s, const std::string& context) {
   if (s.ok()) return absl::OkStatus();
   const std::string message = context + ": " + s.ToString();
@@ -47,10 +44,6 @@ std::string EncodeU64(std::uint64_t v) {
   return out;
 }
 
-std::uint64_t DecodeU64(std::string_view s, std::size_t offset = 0) { return ReadBigEndian(s, offset); }
-
-rocksdb::Slice Slice(const QuadKey& key) { return {key.data(), key.size()}; }
-
 rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   rocksdb::ColumnFamilyOptions options;
   options.compression = rocksdb::kLZ4Compression;
@@ -65,60 +58,50 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   return options;
 }
 
-// The tag's slot in the id counters.
-int CounterSlot(TermTag tag) { return static_cast<int>(tag); }
+QuadStore::Encoder::Encoder(QuadStore& store)
+    : store_(store),
+      store_has_terms_(std::any_of(std::begin(store.next_sequence_), std::end(store.next_sequence_),
+                                   [](std::uint64_t n) { return n != 0; })) {}
 
-}  // namespace
-
-// Turns terms into ids for one write, assigning ids to new terms and keeping
-// them (fresh()) for the caller to write with the quads.
-class QuadStore::Encoder {
- public:
-  explicit Encoder(QuadStore& store) : store_(store) {}
-  const absl::flat_hash_map<std::string, TermId>& fresh() const { return fresh_; }
-
-  absl::StatusOr<TermId> Encode(const Term& term) {
-    if (term.IsBlank()) {
-      const auto [it, inserted] = blanks_.try_emplace(ToAbsl(term.value), 0);
-      if (inserted) it->second = MakeId(TermTag::kBlank, ++store_.next_sequence_[CounterSlot(TermTag::kBlank)]);
-      return it->second;
+absl::StatusOr<TermId> QuadStore::Encoder::Encode(const Term& term) {
+  if (term.IsBlank()) {
+    const auto [it, inserted] = blanks_.try_emplace(ToAbsl(term.value), 0);
+    if (inserted) it->second = MakeId(TermTag::kBlank, ++store_.next_sequence_[CounterSlot(TermTag::kBlank)]);
+    return it->second;
+  }
+  if (const auto inline_id = InlineId(term)) return *inline_id;
+  if (term.IsTriple()) {
+    TermId parts[3];
+    for (int i = 0; i < 3; ++i) {
+      ASSIGN_OR_RETURN(parts[i], Encode(term.triple[static_cast<std::size_t>(i)]));
     }
-    if (const auto inline_id = InlineId(term)) return *inline_id;
-    std::string key;
-    TermTag tag;
-    if (term.IsTriple()) {
-      TermId parts[3];
-      for (int i = 0; i < 3; ++i) {
-        ASSIGN_OR_RETURN(parts[i], Encode(term.triple[static_cast<std::size_t>(i)]));
-      }
-      key = TripleKey(parts[0], parts[1], parts[2]);
-      tag = TermTag::kTriple;
-    } else {
-      key = DictionaryKey(term);
-      tag = term.IsIri() ? TermTag::kIri : TermTag::kLiteral;
-    }
-    if (const auto it = fresh_.find(key); it != fresh_.end()) return it->second;
-    if (const auto it = known_.find(key); it != known_.end()) return it->second;
+    return EncodeKey(TripleKey(parts[0], parts[1], parts[2]), TermTag::kTriple);
+  }
+  key_.clear();
+  AppendDictionaryKey(term, &key_);
+  return EncodeKey(key_, term.IsIri() ? TermTag::kIri : TermTag::kLiteral);
+}
+
+absl::StatusOr<TermId> QuadStore::Encoder::EncodeKey(std::string_view key, TermTag tag) {
+  if (const auto it = fresh_.find(ToAbsl(key)); it != fresh_.end()) return it->second;
+  if (store_has_terms_) {
+    if (const auto it = known_.find(ToAbsl(key)); it != known_.end()) return it->second;
     std::string value;
     const rocksdb::Status s =
-        store_.db_->Get(rocksdb::ReadOptions(), store_.families_[kStr2Id], key, &value);
+        store_.db_->Get(rocksdb::ReadOptions(), store_.families_[kStr2Id], Slice(key), &value);
     if (s.ok()) {
       const TermId id = DecodeU64(value);
-      known_.emplace(std::move(key), id);
+      known_.emplace(key, id);
       return id;
     }
     if (!s.IsNotFound()) return ToStatus(s, "dictionary lookup");
-    const TermId id = MakeId(tag, ++store_.next_sequence_[CounterSlot(tag)]);
-    fresh_.emplace(std::move(key), id);
-    return id;
   }
-
- private:
-  QuadStore& store_;
-  absl::flat_hash_map<std::string, TermId> fresh_;  // new to the store
-  absl::flat_hash_map<std::string, TermId> known_;  // found in the store
-  absl::flat_hash_map<std::string, TermId> blanks_;
-};
+  const TermId id = MakeId(tag, ++store_.next_sequence_[CounterSlot(tag)]);
+  fresh_.emplace(key, id);
+  // The key's bytes, the map slot and the std::string header.
+  fresh_bytes_ += key.size() + 64;
+  return id;
+}
 
 QuadStore::~QuadStore() {
   for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
@@ -400,228 +383,6 @@ absl::StatusOr<StoreStats> QuadStore::Stats() const {
   }
   RETURN_IF_ERROR(ToStatus(it->status(), "statistics"));
   return stats;
-}
-
-// ---- bulk load ----
-
-struct QuadStore::BulkLoad::State {
-  explicit State(QuadStore& s) : store(s), lock(s.write_mutex_), encoder(s) {
-    std::copy(std::begin(s.next_sequence_), std::end(s.next_sequence_), saved.begin());
-  }
-  QuadStore& store;
-  std::unique_lock<std::mutex> lock;
-  Encoder encoder;
-  std::vector<std::array<TermId, 4>> quads;  // s, p, o, g
-  std::array<std::uint64_t, 5> saved;
-  bool committed = false;
-};
-
-QuadStore::BulkLoad::BulkLoad(QuadStore& store) : state_(std::make_unique<State>(store)) {}
-
-QuadStore::BulkLoad::~BulkLoad() {
-  if (!state_->committed) std::copy(state_->saved.begin(), state_->saved.end(), state_->store.next_sequence_);
-}
-
-std::unique_ptr<QuadStore::BulkLoad> QuadStore::StartBulkLoad() {
-  return std::unique_ptr<BulkLoad>(new BulkLoad(*this));
-}
-
-absl::Status QuadStore::BulkLoad::Add(const Quad& quad) {
-  std::array<TermId, 4> ids{};
-  ASSIGN_OR_RETURN(ids[0], state_->encoder.Encode(quad.subject));
-  ASSIGN_OR_RETURN(ids[1], state_->encoder.Encode(quad.predicate));
-  ASSIGN_OR_RETURN(ids[2], state_->encoder.Encode(quad.object));
-  if (!quad.InDefaultGraph()) {
-    ASSIGN_OR_RETURN(ids[3], state_->encoder.Encode(quad.graph));
-  }
-  state_->quads.push_back(ids);
-  return absl::OkStatus();
-}
-
-namespace {
-
-// Writes sorted (key, value) pairs of one family to `path`.
-class SstFile {
- public:
-  SstFile(int family, rocksdb::ColumnFamilyHandle* handle, std::string path)
-      : writer_(rocksdb::EnvOptions(), rocksdb::Options(rocksdb::DBOptions(), FamilyOptions(family)),
-                handle),
-        path_(std::move(path)) {}
-  absl::Status Put(const rocksdb::Slice& key, const rocksdb::Slice& value) {
-    if (entries_++ == 0) RETURN_IF_ERROR(ToStatus(writer_.Open(path_), path_));
-    return ToStatus(writer_.Put(key, value), path_);
-  }
-  // Adds the file to `args` when it holds anything.
-  absl::Status Finish(rocksdb::ColumnFamilyHandle* handle,
-                      std::vector<rocksdb::IngestExternalFileArg>* args) {
-    if (entries_ == 0) return absl::OkStatus();
-    RETURN_IF_ERROR(ToStatus(writer_.Finish(), path_));
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = handle;
-    arg.external_files = {path_};
-    arg.options.move_files = true;
-    args->push_back(std::move(arg));
-    return absl::OkStatus();
-  }
-
- private:
-  rocksdb::SstFileWriter writer_;
-  std::string path_;
-  std::uint64_t entries_ = 0;
-};
-
-}  // namespace
-
-absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
-  State& st = *state_;
-  QuadStore& store = st.store;
-  auto& quads = st.quads;
-  std::sort(quads.begin(), quads.end());
-  quads.erase(std::unique(quads.begin(), quads.end()), quads.end());
-
-  std::string ignored;
-  const rocksdb::ReadOptions read;
-  std::uint64_t total = 0;
-  {
-    std::string value;
-    const rocksdb::Status s = store.db_->Get(read, store.families_[kStats], "T", &value);
-    if (s.ok()) total = DecodeU64(value);
-  }
-  const bool store_has_quads = total > 0;
-  if (store_has_quads) {
-    std::erase_if(quads, [&](const std::array<TermId, 4>& q) {
-      const QuadKey key = EncodeQuadKey(Permutation::kSpog, {q[0], q[1], q[2], q[3]});
-      return store.db_->Get(read, store.families_[kSpog], Slice(key), &ignored).ok();
-    });
-  }
-  if (quads.empty()) return 0;
-
-  // Statistics: quads per predicate and graph, and new (s,p) / (p,o) pairs,
-  // which are adjacent in spog and posg order.
-  std::unique_ptr<rocksdb::Iterator> spog(store.db_->NewIterator(read, store.families_[kSpog]));
-  std::unique_ptr<rocksdb::Iterator> posg(store.db_->NewIterator(read, store.families_[kPosg]));
-  const auto pair_in_store = [&](rocksdb::Iterator* it, Permutation permutation,
-                                 const std::array<TermId, 4>& q) {
-    if (!store_has_quads) return false;
-    const QuadKey key = EncodeQuadKey(permutation, {q[0], q[1], q[2], q[3]});
-    const rocksdb::Slice prefix(key.data(), 16);
-    it->Seek(prefix);
-    return it->Valid() && it->key().starts_with(prefix);
-  };
-  std::map<TermId, PredicateStats> predicate_delta;
-  std::map<TermId, std::uint64_t> graph_delta;
-
-  const std::string dir = store.path_ + "/bulk-load-" + std::to_string(getpid());
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::UnavailableError(dir + ": " + ec.message());
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      std::error_code ignore;
-      std::filesystem::remove_all(dir, ignore);
-    }
-  } cleanup{dir};
-
-  // Two threads, two permutations each: sorting dominates, and spog/posg
-  // (the ones that count statistics) go to different threads.
-  std::map<TermId, std::uint64_t> objects_delta;  // from posg
-  const auto write_permutations = [&](std::initializer_list<Permutation> permutations,
-                                      std::vector<rocksdb::IngestExternalFileArg>* out) {
-    std::vector<std::array<TermId, 4>> rows(quads.size());
-    for (const Permutation permutation : permutations) {
-      const auto& order = ComponentOrder(permutation);
-      for (std::size_t i = 0; i < quads.size(); ++i) {
-        for (int c = 0; c < 4; ++c) rows[i][c] = quads[i][order[c]];
-      }
-      std::sort(rows.begin(), rows.end());
-      const int family = kSpog + static_cast<int>(permutation);
-      SstFile file(family, store.families_[family], dir + "/" + kFamilyNames[family] + ".sst");
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto& r = rows[i];
-        const bool new_pair = i == 0 || rows[i - 1][0] != r[0] || rows[i - 1][1] != r[1];
-        if (permutation == Permutation::kSpog) {
-          PredicateStats& delta = predicate_delta[r[1]];
-          ++delta.quads;
-          ++graph_delta[r[3]];
-          if (new_pair && !pair_in_store(spog.get(), Permutation::kSpog, {r[0], r[1], r[2], r[3]})) {
-            ++delta.distinct_subjects;
-          }
-        } else if (permutation == Permutation::kPosg && new_pair &&
-                   !pair_in_store(posg.get(), Permutation::kPosg, {r[2], r[0], r[1], r[3]})) {
-          ++objects_delta[r[0]];
-        }
-        RETURN_IF_ERROR(file.Put(Slice(EncodeOrderedKey(r)), rocksdb::Slice()));
-      }
-      RETURN_IF_ERROR(file.Finish(store.families_[family], out));
-    }
-    return absl::OkStatus();
-  };
-  std::vector<rocksdb::IngestExternalFileArg> args, other_args;
-  absl::Status other_status;
-  std::thread other([&] {
-    other_status = write_permutations({Permutation::kPosg, Permutation::kGspo}, &other_args);
-  });
-  const absl::Status status = write_permutations({Permutation::kSpog, Permutation::kOspg}, &args);
-  other.join();
-  RETURN_IF_ERROR(status);
-  RETURN_IF_ERROR(other_status);
-  for (auto& arg : other_args) args.push_back(std::move(arg));
-  for (const auto& [predicate, count] : objects_delta) {
-    predicate_delta[predicate].distinct_objects += count;
-  }
-
-  // Dictionary entries, by key and by id.
-  std::vector<std::pair<std::string_view, TermId>> entries;
-  for (const auto& [key, id] : st.encoder.fresh()) entries.emplace_back(key, id);
-  std::sort(entries.begin(), entries.end());
-  SstFile str2id(kStr2Id, store.families_[kStr2Id], dir + "/str2id.sst");
-  for (const auto& [key, id] : entries) {
-    RETURN_IF_ERROR(str2id.Put(rocksdb::Slice(key.data(), key.size()), EncodeU64(id)));
-  }
-  RETURN_IF_ERROR(str2id.Finish(store.families_[kStr2Id], &args));
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
-  SstFile id2str(kId2Str, store.families_[kId2Str], dir + "/id2str.sst");
-  for (const auto& [key, id] : entries) {
-    RETURN_IF_ERROR(id2str.Put(EncodeU64(id), rocksdb::Slice(key.data(), key.size())));
-  }
-  RETURN_IF_ERROR(id2str.Finish(store.families_[kId2Str], &args));
-
-  // Statistics and id counters go in the same ingestion, so the load is one step.
-  std::map<std::string, std::string> stats;
-  const auto old_counts = [&](const std::string& key, std::size_t n) {
-    std::vector<std::uint64_t> values(n, 0);
-    std::string value;
-    if (store.db_->Get(read, store.families_[kStats], key, &value).ok()) {
-      for (std::size_t i = 0; i < n; ++i) values[i] = DecodeU64(value, 8 * i);
-    }
-    return values;
-  };
-  stats["T"] = EncodeU64(total + quads.size());
-  for (const auto& [predicate, delta] : predicate_delta) {
-    const std::string key = "P" + EncodeU64(predicate);
-    const auto old = old_counts(key, 3);
-    stats[key] = EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
-                 EncodeU64(old[2] + delta.distinct_objects);
-  }
-  for (const auto& [graph, delta] : graph_delta) {
-    const std::string key = "G" + EncodeU64(graph);
-    stats[key] = EncodeU64(old_counts(key, 1)[0] + delta);
-  }
-  SstFile stats_file(kStats, store.families_[kStats], dir + "/stats.sst");
-  for (const auto& [key, value] : stats) RETURN_IF_ERROR(stats_file.Put(key, value));
-  RETURN_IF_ERROR(stats_file.Finish(store.families_[kStats], &args));
-  SstFile meta(kMeta, store.families_[kMeta], dir + "/meta.sst");
-  for (int tag = 1; tag <= 4; ++tag) {
-    RETURN_IF_ERROR(meta.Put("next/" + std::to_string(tag), EncodeU64(store.next_sequence_[tag])));
-  }
-  RETURN_IF_ERROR(meta.Finish(store.families_[kMeta], &args));
-
-  RETURN_IF_ERROR(ToStatus(store.db_->IngestExternalFiles(args), "bulk load"));
-  st.committed = true;
-  return quads.size();
 }
 
 }  // namespace relata::storage

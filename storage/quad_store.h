@@ -77,10 +77,17 @@ class QuadStore {
 
   absl::StatusOr<StoreStats> Stats() const;
 
-  // Loads many quads at once: they are sorted per permutation in memory,
-  // written as SST files and ingested in one atomic step with the new
-  // dictionary entries and statistics. Holds the write lock from creation to
-  // Finish or destruction; nothing is visible before Finish returns OK.
+  // Loads many quads at once. Quads are encoded as they come and sorted per
+  // permutation in runs that fit `memory_bytes` (spilled to files in the
+  // store directory and merged when there are several), written as one SST
+  // file per column family and ingested in one atomic step with the new
+  // dictionary entries and statistics. The dictionary of terms new to the
+  // store stays in memory for the whole load. Holds the write lock from
+  // creation to Finish or destruction; nothing is visible before Finish
+  // returns OK.
+  struct BulkLoadOptions {
+    std::size_t memory_bytes = std::size_t{1} << 30;
+  };
   class BulkLoad {
    public:
     ~BulkLoad();
@@ -88,14 +95,17 @@ class QuadStore {
     absl::Status Add(const Quad& quad);
     // Returns how many quads were new.
     absl::StatusOr<std::uint64_t> Finish();
+    // Sorted runs written to disk so far (0 when everything fit in memory).
+    int spilled_runs() const;
 
    private:
     friend class QuadStore;
-    explicit BulkLoad(QuadStore& store);
+    BulkLoad(QuadStore& store, const BulkLoadOptions& options);
+    absl::Status SpillRun();
     struct State;
     std::unique_ptr<State> state_;
   };
-  std::unique_ptr<BulkLoad> StartBulkLoad();
+  std::unique_ptr<BulkLoad> StartBulkLoad(const BulkLoadOptions& options);
 
  private:
   QuadStore() = default;

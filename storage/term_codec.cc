@@ -295,6 +295,12 @@ Term DecodeInline(TermId id) {
 
 std::string DictionaryKey(const Term& term) {
   std::string key;
+  AppendDictionaryKey(term, &key);
+  return key;
+}
+
+void AppendDictionaryKey(const Term& term, std::string* out) {
+  std::string& key = *out;
   switch (term.kind) {
     case TermKind::kIri:
       key.push_back('I');
@@ -323,7 +329,6 @@ std::string DictionaryKey(const Term& term) {
     case TermKind::kTriple:
       break;  // triple terms are keyed by their components' ids: TripleKey
   }
-  return key;
 }
 
 std::string TripleKey(TermId subject, TermId predicate, TermId object) {

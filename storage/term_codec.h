@@ -51,6 +51,7 @@ Term DecodeInline(TermId id);
 // The dictionary key of a non-inline IRI or literal: a kind byte, then the
 // parts separated by NUL (which RDF text cannot contain unescaped).
 std::string DictionaryKey(const Term& term);
+void AppendDictionaryKey(const Term& term, std::string* out);
 // The dictionary key of a triple term with already-encoded components.
 std::string TripleKey(TermId subject, TermId predicate, TermId object);
 

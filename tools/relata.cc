@@ -1,9 +1,13 @@
 // The relata command: load, dump, stats and a minimal shell over one store.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,7 +18,8 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: relata <command> DB [args]\n"
-    "  load DB FILE... [--format F] [--graph IRI] [--lenient]   load RDF (all or nothing)\n"
+    "  load DB FILE... [--format F] [--graph IRI] [--lenient] [--memory SIZE]\n"
+    "                                                         load RDF (all or nothing)\n"
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  shell DB                                               open DB interactively\n"
@@ -27,6 +32,80 @@ int Fail(const std::string& message) {
 
 std::string Str(const absl::Status& status) { return std::string(status.message()); }
 
+// "512M", "2G", "65536K" or plain bytes.
+std::optional<std::size_t> ParseSize(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || value <= 0) return std::nullopt;
+  const std::string unit = end;
+  double scale = 1;
+  if (unit == "K" || unit == "k") scale = 1 << 10;
+  else if (unit == "M" || unit == "m") scale = 1 << 20;
+  else if (unit == "G" || unit == "g") scale = 1 << 30;
+  else if (!unit.empty()) return std::nullopt;
+  return static_cast<std::size_t>(value * scale);
+}
+
+std::string HumanBytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 4) bytes /= 1000, ++unit;
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return text;
+}
+
+// One line on stderr, redrawn at most ten times a second.
+class ProgressBar {
+ public:
+  void Draw(const relata::LoadProgress& p) {
+    if (!p.indexing && p.seconds - last_drawn_ < 0.1) return;
+    last_drawn_ = p.seconds;
+    const double rate = p.seconds > 0 ? static_cast<double>(p.statements) / p.seconds : 0;
+    std::string line;
+    if (p.indexing) {
+      line = "read " + std::to_string(p.statements) + " statements in " + Seconds(p.seconds) +
+             "; sorting and writing the indexes...";
+    } else if (p.bytes_total > 0) {
+      const double done = std::min(1.0, static_cast<double>(p.bytes_read) / static_cast<double>(p.bytes_total));
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(done * kWidth);
+      line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+             std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] ";
+      char text[160];
+      std::snprintf(text, sizeof text, "%3.0f%%  %s of %s  %.0f triples/s  %s left", done * 100,
+                    HumanBytes(static_cast<double>(p.bytes_read)).c_str(),
+                    HumanBytes(static_cast<double>(p.bytes_total)).c_str(), rate,
+                    done > 0 ? Seconds(p.seconds * (1 - done) / done).c_str() : "?");
+      line += text;
+    } else {
+      char text[120];
+      std::snprintf(text, sizeof text, "%llu statements  %s read  %.0f triples/s",
+                    static_cast<unsigned long long>(p.statements),
+                    HumanBytes(static_cast<double>(p.bytes_read)).c_str(), rate);
+      line = text;
+    }
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+    shown_ = false;
+  }
+
+ private:
+  static std::string Seconds(double s) {
+    char text[32];
+    const long total = std::lround(s);
+    if (total < 60) std::snprintf(text, sizeof text, "%ld s", total);
+    else std::snprintf(text, sizeof text, "%ld min %02ld s", total / 60, total % 60);
+    return text;
+  }
+  double last_drawn_ = -1;
+  bool shown_ = false;
+};
+
 int Load(relata::Database& db, const std::vector<std::string>& args) {
   relata::LoadOptions options;
   std::vector<std::string> files;
@@ -34,6 +113,10 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
     if ((args[i] == "--format" || args[i] == "--graph") && i + 1 < args.size()) {
       (args[i] == "--format" ? options.format : options.graph) = args[i + 1];
       ++i;
+    } else if (args[i] == "--memory" && i + 1 < args.size()) {
+      const auto size = ParseSize(args[++i]);
+      if (!size) return Fail("load: --memory takes a size such as 512M or 2G, not '" + args[i] + "'");
+      options.memory_bytes = *size;
     } else if (args[i] == "--lenient") {
       options.lenient = true;
     } else {
@@ -41,8 +124,13 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) return Fail("load: no input file\n" + std::string(kUsage));
+  ProgressBar bar;
+  if (isatty(STDERR_FILENO)) {
+    options.progress = [&bar](const relata::LoadProgress& p) { bar.Draw(p); };
+  }
   for (const std::string& file : files) {
     const auto report = db.Load(file, options);
+    bar.Clear();
     if (!report.ok()) return Fail(Str(report.status()) + "\nnothing was loaded from " + file);
     for (const std::string& error : report->errors) std::fprintf(stderr, "skipped: %s\n", error.c_str());
     std::printf("%s: %llu statements read, %llu duplicates, %llu quads added, %llu skipped, "

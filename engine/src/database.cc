@@ -41,10 +41,11 @@ namespace {
 // it finishes: a failed parse leaves the store untouched.
 class BulkSink : public query::RdfSink {
  public:
-  BulkSink(storage::QuadStore::BulkLoad& load, std::optional<Term> graph, LoadReport& report)
-      : load_(load), graph_(std::move(graph)), report_(report) {}
+  BulkSink(storage::QuadStore::BulkLoad& load, std::optional<Term> graph, LoadReport& report,
+           std::function<void()> progress)
+      : load_(load), graph_(std::move(graph)), report_(report), progress_(std::move(progress)) {}
   void OnQuad(const Quad& quad) override {
-    ++report_.statements;
+    if ((++report_.statements & 0xFFFF) == 0 && progress_) progress_();
     if (!status.ok()) return;
     if (graph_.has_value() && quad.InDefaultGraph()) {
       Quad placed = quad;
@@ -64,6 +65,7 @@ class BulkSink : public query::RdfSink {
   storage::QuadStore::BulkLoad& load_;
   std::optional<Term> graph_;
   LoadReport& report_;
+  std::function<void()> progress_;
 };
 
 std::uint64_t DirectorySize(const std::string& path) {
@@ -103,8 +105,18 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
   LoadReport report;
   std::optional<Term> graph;
   if (!options.graph.empty()) graph = Term::Iri(options.graph);
-  const auto load = impl_->store->StartBulkLoad();
-  BulkSink sink(*load, graph, report);
+  storage::QuadStore::BulkLoadOptions bulk;
+  bulk.memory_bytes = options.memory_bytes;
+  const auto load = impl_->store->StartBulkLoad(bulk);
+  const auto seconds = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const auto progress = [&](bool indexing) {
+    if (!options.progress) return;
+    options.progress({.bytes_read = source->RawBytesRead(), .bytes_total = source->RawSize(),
+                      .statements = report.statements, .seconds = seconds(), .indexing = indexing});
+  };
+  BulkSink sink(*load, graph, report, [&] { progress(false); });
   query::ReadOptions read;
   read.format = format;
   read.lenient = options.lenient;
@@ -113,10 +125,11 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
   }
   RETURN_IF_ERROR(query::ReadRdf(*source, read, sink));
   RETURN_IF_ERROR(sink.status);
+  progress(true);
   ASSIGN_OR_RETURN(report.added, load->Finish());
+  report.spilled_runs = load->spilled_runs();
   report.duplicates = report.statements - report.added;
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = seconds();
   return report;
 }
 

@@ -57,6 +57,29 @@ TEST(DatabaseTest, FailedLoadLeavesTheStoreExactlyAsBefore) {
   EXPECT_EQ(DumpOf(**db), before);
 }
 
+TEST(DatabaseTest, FileLargerThanTheMemoryLimitLoadsTheSame) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) {
+    text += "<http://x/person" + std::to_string(i % 7919) + "> <http://x/p" + std::to_string(i % 13) +
+            "> \"value " + std::to_string(i) + "\" <http://x/doc" + std::to_string(i % 5) + "> .\n";
+  }
+  const std::string file = WriteFile("big.nq", text);
+  ASSERT_GT(text.size(), 4u << 20);
+  auto small = Database::Open(TempPath("small"));
+  auto large = Database::Open(TempPath("large"));
+  ASSERT_TRUE(small.ok() && large.ok());
+  LoadOptions limited;
+  limited.memory_bytes = 1 << 20;
+  const auto spilled = (*small)->Load(file, limited);
+  const auto in_memory = (*large)->Load(file);
+  ASSERT_TRUE(spilled.ok()) << spilled.status();
+  ASSERT_TRUE(in_memory.ok()) << in_memory.status();
+  EXPECT_GE(spilled->spilled_runs, 2);
+  EXPECT_EQ(in_memory->spilled_runs, 0);
+  EXPECT_EQ(spilled->added, 100000u);
+  EXPECT_EQ(DumpOf(**small), DumpOf(**large));
+}
+
 TEST(DatabaseTest, LenientLoadSkipsAndCountsBadStatements) {
   auto db = Database::Open(TempPath("db"));
   ASSERT_TRUE(db.ok());

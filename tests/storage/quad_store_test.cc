@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "absl/strings/str_join.h"
+
 #include "tests/testing/rdf_test_util.h"
 
 namespace relata::storage {
@@ -214,7 +216,7 @@ TEST(QuadStoreBulkLoadTest, GivesTheSameStoreAsInsertsIncludingStatistics) {
       "<http://x/modi> <http://x/memberOf> <http://x/sco> .\n");
   for (const auto* batch : {&first, &second}) {
     ASSERT_TRUE((*inserted)->Insert(*batch).ok());
-    auto load = (*bulk)->StartBulkLoad();
+    auto load = (*bulk)->StartBulkLoad({});
     for (const Quad& q : *batch) ASSERT_TRUE(load->Add(q).ok());
     ASSERT_TRUE(load->Finish().ok());
   }
@@ -226,12 +228,106 @@ TEST(QuadStoreBulkLoadTest, AbandonedLoadChangesNothing) {
   auto store = QuadStore::Open(NewDbPath());
   ASSERT_TRUE(store.ok());
   {
-    auto load = (*store)->StartBulkLoad();
+    auto load = (*store)->StartBulkLoad({});
     for (const Quad& q : Quads(kGraph)) ASSERT_TRUE(load->Add(q).ok());
   }
   EXPECT_EQ((*store)->Stats()->quads, 0u);
   EXPECT_FALSE((*(*store)->Lookup(Term::Iri("http://x/sco"))).has_value());
   EXPECT_EQ(*(*store)->Insert(Quads(kGraph)), 7u);
+}
+
+// Quads over a small vocabulary, so that runs share terms and repeat quads.
+std::vector<Quad> RandomQuads(int count, unsigned seed) {
+  std::vector<Quad> quads;
+  std::uint64_t state = seed;
+  const auto next = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  for (int i = 0; i < count; ++i) {
+    Quad q;
+    q.subject = Term::Iri("http://x/s" + std::to_string(next(5000)));
+    q.predicate = Term::Iri("http://x/p" + std::to_string(next(20)));
+    q.object = next(2) ? Term::Iri("http://x/s" + std::to_string(next(5000)))
+                       : Term::Literal("v" + std::to_string(next(3000)));
+    if (next(3) == 0) q.graph = Term::Iri("http://x/g" + std::to_string(next(7)));
+    quads.push_back(std::move(q));
+  }
+  return quads;
+}
+
+// Every quad through each permutation: unbound (spog), and bound on p (posg),
+// o (ospg) and g (gspo) for every value seen.
+std::string DescribeContents(QuadStore& store) {
+  std::vector<std::string> lines;
+  const auto scan = [&](const QuadStore::Pattern& pattern, const std::string& label) {
+    const absl::Status status = store.Scan(pattern, false, [&](const QuadIds& q) {
+      lines.push_back(label + " " + std::to_string(q.s) + " " + std::to_string(q.p) + " " +
+                      std::to_string(q.o) + " " + std::to_string(q.g));
+      return true;
+    });
+    EXPECT_TRUE(status.ok()) << status;
+  };
+  std::vector<QuadIds> all;
+  EXPECT_TRUE(store.Scan({}, false, [&](const QuadIds& q) { all.push_back(q); return true; }).ok());
+  scan({}, "all");
+  std::set<TermId> predicates, objects, graphs;
+  for (const QuadIds& q : all) {
+    predicates.insert(q.p);
+    objects.insert(q.o);
+    graphs.insert(q.g);
+  }
+  for (TermId p : predicates) {
+    QuadStore::Pattern pattern;
+    pattern.ids.p = p;
+    scan(pattern, "p");
+  }
+  for (TermId o : objects) {
+    QuadStore::Pattern pattern;
+    pattern.ids.o = o;
+    scan(pattern, "o");
+  }
+  for (TermId g : graphs) {
+    QuadStore::Pattern pattern;
+    pattern.ids.g = g;
+    pattern.graph_bound = true;
+    scan(pattern, "g");
+  }
+  std::sort(lines.begin(), lines.end());
+  return absl::StrJoin(lines, "\n");
+}
+
+TEST(QuadStoreBulkLoadTest, SpilledRunsGiveTheSameStoreAsOneSortInMemory) {
+  const std::string spilled_path = NewDbPath();
+  auto in_memory = QuadStore::Open(NewDbPath());
+  auto spilled = QuadStore::Open(spilled_path);
+  ASSERT_TRUE(in_memory.ok() && spilled.ok());
+  // The second load overlaps the first, so the merge meets quads and pairs
+  // the store already has.
+  for (const auto& batch : {RandomQuads(100000, 1), RandomQuads(100000, 2)}) {
+    auto whole = (*in_memory)->StartBulkLoad({});
+    QuadStore::BulkLoadOptions tiny;
+    tiny.memory_bytes = 1;
+    auto runs = (*spilled)->StartBulkLoad(tiny);
+    for (const Quad& q : batch) {
+      ASSERT_TRUE(whole->Add(q).ok());
+      ASSERT_TRUE(runs->Add(q).ok());
+    }
+    EXPECT_EQ(whole->spilled_runs(), 0);
+    EXPECT_GE(runs->spilled_runs(), 1);
+    const auto added_whole = whole->Finish();
+    const auto added_runs = runs->Finish();
+    ASSERT_TRUE(added_whole.ok() && added_runs.ok()) << added_runs.status();
+    EXPECT_EQ(*added_runs, *added_whole);
+    EXPECT_GT(*added_runs, 0u);
+  }
+  EXPECT_EQ(Describe(*(*spilled)->Stats()), Describe(*(*in_memory)->Stats()));
+  EXPECT_EQ(DescribeContents(**spilled), DescribeContents(**in_memory));
+  // No sort run is left behind.
+  for (const auto& entry : std::filesystem::directory_iterator(spilled_path)) {
+    EXPECT_EQ(entry.path().filename().string().rfind("bulk-load-", 0), std::string::npos)
+        << entry.path();
+  }
 }
 
 }  // namespace

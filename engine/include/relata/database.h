@@ -21,6 +21,14 @@ struct Options {
   bool create_if_missing = true;
 };
 
+struct LoadProgress {
+  std::uint64_t bytes_read = 0;   // of the file as stored (compressed bytes for .gz)
+  std::uint64_t bytes_total = 0;  // 0 when unknown (stdin, pipes)
+  std::uint64_t statements = 0;
+  double seconds = 0;
+  bool indexing = false;  // reading is done; the indexes are being sorted and written
+};
+
 struct LoadOptions {
   // "ntriples", "nquads", "turtle", "trig"; empty: from the file extension.
   std::string format;
@@ -28,6 +36,13 @@ struct LoadOptions {
   std::string graph;
   // Skip bad statements and report them instead of failing the load.
   bool lenient = false;
+  // Memory for sorting quads; beyond it, sorted runs spill to files in the
+  // store directory and are merged. Terms new to the store are held in memory
+  // on top of this.
+  std::size_t memory_bytes = std::size_t{1} << 30;
+  // Called on the loading thread every 65,536 statements and once when
+  // indexing starts.
+  std::function<void(const LoadProgress&)> progress;
 };
 
 struct LoadReport {
@@ -37,6 +52,9 @@ struct LoadReport {
   std::uint64_t skipped = 0;     // lenient mode: bad statements
   std::vector<std::string> errors;  // lenient mode: "file:line:column: reason"
   double seconds = 0;
+  // Sorted runs spilled to disk because the input outgrew memory_bytes (0:
+  // sorted in memory).
+  int spilled_runs = 0;
 };
 
 struct Statistics {

@@ -1,0 +1,473 @@
+// Bulk loading: quads are encoded as they arrive, sorted per permutation in
+// runs bounded by a memory budget, merged into one SST file per column family
+// and ingested together with the dictionary, statistics and id counters in a
+// single IngestExternalFiles call, which is what makes a load all or nothing.
+#include <rocksdb/sst_file_writer.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <queue>
+#include <span>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/base/status_macros.h"
+#include "storage/quad_store.h"
+#include "storage/store_internal.h"
+
+namespace relata::storage {
+namespace {
+
+// Ids in one permutation's order.
+using Row = std::array<TermId, 4>;
+
+// Quads are buffered in (s, p, o, g) order.
+constexpr Permutation kBufferOrder = Permutation::kSpog;
+
+// Rewrites rows in place from `from`'s component order to `to`'s.
+void Reorder(std::span<Row> rows, Permutation from, Permutation to) {
+  if (from == to) return;
+  std::array<int, 4> index_in_from{};
+  for (int i = 0; i < 4; ++i) index_in_from[ComponentOrder(from)[i]] = i;
+  std::array<int, 4> pick{};
+  for (int i = 0; i < 4; ++i) pick[i] = index_in_from[ComponentOrder(to)[i]];
+  for (Row& row : rows) {
+    const Row old = row;
+    for (int i = 0; i < 4; ++i) row[i] = old[pick[i]];
+  }
+}
+
+// Sorts `quads` (in buffer order) into every permutation and hands each
+// sorted copy to `consume`, two permutations per thread. `quads` is left in
+// an unspecified order.
+absl::Status ForEachPermutationSorted(
+    std::vector<Row>& quads,
+    const std::function<absl::Status(Permutation, std::span<const Row>)>& consume) {
+  const auto sort_and_consume = [&](std::vector<Row>& rows,
+                                    std::initializer_list<Permutation> permutations) {
+    Permutation current = kBufferOrder;
+    for (const Permutation permutation : permutations) {
+      Reorder(rows, current, permutation);
+      current = permutation;
+      std::sort(rows.begin(), rows.end());
+      RETURN_IF_ERROR(consume(permutation, rows));
+    }
+    return absl::OkStatus();
+  };
+  // spog and posg carry the statistics, so they go to different threads.
+  std::vector<Row> copy = quads;
+  absl::Status other_status;
+  std::thread other([&] {
+    other_status = sort_and_consume(copy, {Permutation::kPosg, Permutation::kGspo});
+  });
+  const absl::Status status = sort_and_consume(quads, {Permutation::kSpog, Permutation::kOspg});
+  other.join();
+  RETURN_IF_ERROR(status);
+  return other_status;
+}
+
+// Rows in ascending order, possibly repeated.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // The next row, or nullptr at the end or on error (see status()).
+  virtual const Row* Next() = 0;
+  virtual absl::Status status() const { return absl::OkStatus(); }
+};
+
+class SpanSource : public RowSource {
+ public:
+  explicit SpanSource(std::span<const Row> rows) : rows_(rows) {}
+  const Row* Next() override { return next_ < rows_.size() ? &rows_[next_++] : nullptr; }
+
+ private:
+  std::span<const Row> rows_;
+  std::size_t next_ = 0;
+};
+
+absl::Status WriteRun(const std::string& path, std::span<const Row> rows) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return absl::UnavailableError(path + ": cannot create a sort run");
+  const bool written = std::fwrite(rows.data(), sizeof(Row), rows.size(), file) == rows.size();
+  const bool closed = std::fclose(file) == 0;
+  if (!written || !closed) {
+    return absl::UnavailableError(path + ": cannot write a sort run (disk full?)");
+  }
+  return absl::OkStatus();
+}
+
+// One sorted run on disk, read a buffer at a time.
+class RunReader {
+ public:
+  RunReader(std::string path, std::size_t buffer_rows)
+      : path_(std::move(path)), file_(std::fopen(path_.c_str(), "rb")), buffer_(buffer_rows) {
+    if (file_ == nullptr) status_ = absl::UnavailableError(path_ + ": cannot read a sort run");
+  }
+  ~RunReader() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  RunReader(const RunReader&) = delete;
+  RunReader& operator=(const RunReader&) = delete;
+
+  const Row* Next() {
+    if (next_ == filled_) {
+      if (file_ == nullptr) return nullptr;
+      filled_ = std::fread(buffer_.data(), sizeof(Row), buffer_.size(), file_);
+      next_ = 0;
+      if (filled_ == 0) {
+        if (std::ferror(file_)) status_ = absl::UnavailableError(path_ + ": cannot read a sort run");
+        return nullptr;
+      }
+    }
+    return &buffer_[next_++];
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  std::string path_;
+  std::FILE* file_;
+  std::vector<Row> buffer_;
+  std::size_t filled_ = 0, next_ = 0;
+  absl::Status status_;
+};
+
+// The k-way merge of sorted runs.
+class MergeSource : public RowSource {
+ public:
+  MergeSource(const std::vector<std::string>& paths, std::size_t buffer_rows) {
+    for (const std::string& path : paths) {
+      readers_.push_back(std::make_unique<RunReader>(path, buffer_rows));
+      Refill(readers_.size() - 1);
+    }
+  }
+  const Row* Next() override {
+    if (heap_.empty()) return nullptr;
+    const auto [row, reader] = heap_.top();
+    heap_.pop();
+    current_ = row;
+    Refill(reader);
+    return &current_;
+  }
+  absl::Status status() const override {
+    for (const auto& reader : readers_) RETURN_IF_ERROR(reader->status());
+    return absl::OkStatus();
+  }
+
+ private:
+  void Refill(std::size_t reader) {
+    if (const Row* row = readers_[reader]->Next()) heap_.emplace(*row, reader);
+  }
+  using Entry = std::pair<Row, std::size_t>;
+  std::vector<std::unique_ptr<RunReader>> readers_;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
+  Row current_{};
+};
+
+// Writes sorted (key, value) pairs of one family to `path`.
+class SstFile {
+ public:
+  SstFile(int family, rocksdb::ColumnFamilyHandle* handle, std::string path)
+      : handle_(handle),
+        writer_(rocksdb::EnvOptions(), rocksdb::Options(rocksdb::DBOptions(), FamilyOptions(family)),
+                handle),
+        path_(std::move(path)) {}
+  absl::Status Put(const rocksdb::Slice& key, const rocksdb::Slice& value) {
+    if (entries_++ == 0) RETURN_IF_ERROR(ToStatus(writer_.Open(path_), path_));
+    return ToStatus(writer_.Put(key, value), path_);
+  }
+  // Adds the file to `args` when it holds anything.
+  absl::Status Finish(std::vector<rocksdb::IngestExternalFileArg>* args) {
+    if (entries_ == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(ToStatus(writer_.Finish(), path_));
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = handle_;
+    arg.external_files = {path_};
+    arg.options.move_files = true;
+    args->push_back(std::move(arg));
+    return absl::OkStatus();
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* handle_;
+  rocksdb::SstFileWriter writer_;
+  std::string path_;
+  std::uint64_t entries_ = 0;
+};
+
+// Answers "does the store hold a key starting with this prefix?" for
+// prefixes asked in ascending order, moving one iterator forward: a few
+// Next() calls are much cheaper than a Seek when the keys are close.
+class ForwardProbe {
+ public:
+  ForwardProbe(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family)
+      : it_(db->NewIterator(rocksdb::ReadOptions(), family)) {}
+  bool HasPrefix(const rocksdb::Slice& prefix) {
+    if (!positioned_) {
+      it_->Seek(prefix);
+      positioned_ = true;
+    } else {
+      for (int step = 0; step < 8 && it_->Valid() && it_->key().compare(prefix) < 0; ++step) {
+        it_->Next();
+      }
+      if (it_->Valid() && it_->key().compare(prefix) < 0) it_->Seek(prefix);
+    }
+    return it_->Valid() && it_->key().starts_with(prefix);
+  }
+  absl::Status status() const { return ToStatus(it_->status(), "bulk load: reading the store"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool positioned_ = false;
+};
+
+// What one permutation's pass counts for the statistics.
+struct IndexCounts {
+  std::uint64_t added = 0;  // quads new to the store (spog pass)
+  absl::flat_hash_map<TermId, PredicateStats> predicates;
+  absl::flat_hash_map<TermId, std::uint64_t> graphs;  // spog pass
+};
+
+}  // namespace
+
+struct QuadStore::BulkLoad::State {
+  State(QuadStore& s, const BulkLoadOptions& o)
+      : store(s), options(o), lock(s.write_mutex_), encoder(s),
+        dir(s.path_ + "/bulk-load-" + std::to_string(getpid())) {
+    std::copy(std::begin(s.next_sequence_), std::end(s.next_sequence_), saved_sequences.begin());
+  }
+  ~State() {
+    if (!committed) std::copy(saved_sequences.begin(), saved_sequences.end(), store.next_sequence_);
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  // Writes one permutation's SST file from its sorted rows, skipping repeats
+  // (and, in spog, quads the store already has), counting for statistics.
+  absl::Status BuildIndex(Permutation permutation, RowSource& rows, IndexCounts* counts,
+                          std::vector<rocksdb::IngestExternalFileArg>* args);
+  std::string RunPath(int run, Permutation permutation) const {
+    return dir + "/run-" + std::to_string(run) + "." + kFamilyNames[FamilyOf(permutation)];
+  }
+
+  QuadStore& store;
+  BulkLoadOptions options;
+  std::unique_lock<std::mutex> lock;
+  Encoder encoder;
+  std::string dir;  // temporary: runs and SST files before ingestion
+  std::vector<Row> quads;  // the current run, in buffer order
+  int runs = 0;
+  bool store_has_quads = false;
+  std::array<std::uint64_t, 5> saved_sequences{};
+  bool committed = false;
+};
+
+absl::Status QuadStore::BulkLoad::State::BuildIndex(
+    Permutation permutation, RowSource& rows, IndexCounts* counts,
+    std::vector<rocksdb::IngestExternalFileArg>* args) {
+  const int family = FamilyOf(permutation);
+  SstFile file(family, store.families_[family], dir + "/" + kFamilyNames[family] + ".sst");
+  const bool spog = permutation == Permutation::kSpog;
+  const bool posg = permutation == Permutation::kPosg;
+  // (s, p) pairs in spog and (p, o) pairs in posg are the first two ids, so
+  // a new pair is a change in them; the store is asked whether it had it.
+  ForwardProbe quad_probe(store.db_.get(), store.families_[family]);
+  ForwardProbe pair_probe(store.db_.get(), store.families_[family]);
+  bool first = true;
+  Row last{};
+  while (const Row* row = rows.Next()) {
+    const Row r = *row;
+    if (!first && r == last) continue;
+    const bool new_pair = first || r[0] != last[0] || r[1] != last[1];
+    first = false;
+    last = r;
+    const QuadKey key = EncodeOrderedKey(r);
+    if (spog) {
+      if (store_has_quads && quad_probe.HasPrefix(Slice(key))) continue;
+      ++counts->added;
+      PredicateStats& predicate = counts->predicates[r[1]];
+      ++predicate.quads;
+      ++counts->graphs[r[3]];
+      if (new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
+        ++predicate.distinct_subjects;
+      }
+    } else if (posg && new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
+      ++counts->predicates[r[0]].distinct_objects;
+    }
+    RETURN_IF_ERROR(file.Put(Slice(key), rocksdb::Slice()));
+  }
+  RETURN_IF_ERROR(rows.status());
+  RETURN_IF_ERROR(quad_probe.status());
+  RETURN_IF_ERROR(pair_probe.status());
+  return file.Finish(args);
+}
+
+QuadStore::BulkLoad::BulkLoad(QuadStore& store, const BulkLoadOptions& options)
+    : state_(std::make_unique<State>(store, options)) {}
+
+QuadStore::BulkLoad::~BulkLoad() = default;
+
+std::unique_ptr<QuadStore::BulkLoad> QuadStore::StartBulkLoad(const BulkLoadOptions& options) {
+  return std::unique_ptr<BulkLoad>(new BulkLoad(*this, options));
+}
+
+int QuadStore::BulkLoad::spilled_runs() const { return state_->runs; }
+
+absl::Status QuadStore::BulkLoad::Add(const Quad& quad) {
+  State& st = *state_;
+  Row ids{};
+  ASSIGN_OR_RETURN(ids[0], st.encoder.Encode(quad.subject));
+  ASSIGN_OR_RETURN(ids[1], st.encoder.Encode(quad.predicate));
+  ASSIGN_OR_RETURN(ids[2], st.encoder.Encode(quad.object));
+  if (!quad.InDefaultGraph()) {
+    ASSIGN_OR_RETURN(ids[3], st.encoder.Encode(quad.graph));
+  }
+  st.quads.push_back(ids);
+  // Sorting needs a second copy of the run; the dictionary of new terms
+  // shares the budget but cannot be spilled, so runs never get tiny.
+  constexpr std::size_t kMinRunRows = 1 << 16;
+  if (st.quads.size() >= kMinRunRows &&
+      st.quads.size() * 2 * sizeof(Row) + st.encoder.fresh_bytes() >= st.options.memory_bytes) {
+    return SpillRun();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status QuadStore::BulkLoad::SpillRun() {
+  State& st = *state_;
+  if (st.runs == 0) {
+    std::error_code ec;
+    std::filesystem::remove_all(st.dir, ec);
+    std::filesystem::create_directories(st.dir, ec);
+    if (ec) return absl::UnavailableError(st.dir + ": " + ec.message());
+  }
+  const int run = st.runs++;
+  RETURN_IF_ERROR(ForEachPermutationSorted(
+      st.quads, [&](Permutation permutation, std::span<const Row> rows) {
+        return WriteRun(st.RunPath(run, permutation), rows);
+      }));
+  st.quads.clear();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
+  State& st = *state_;
+  QuadStore& store = st.store;
+  if (st.quads.empty() && st.runs == 0) return 0;
+  const rocksdb::ReadOptions read;
+  std::uint64_t total = 0;
+  {
+    std::string value;
+    const rocksdb::Status s = store.db_->Get(read, store.families_[kStats], "T", &value);
+    if (s.ok()) total = DecodeU64(value);
+    else if (!s.IsNotFound()) return ToStatus(s, "statistics");
+  }
+  st.store_has_quads = total > 0;
+
+  std::array<IndexCounts, 4> counts;
+  std::array<std::vector<rocksdb::IngestExternalFileArg>, 4> index_files;
+  const auto build = [&](Permutation permutation, RowSource& rows) {
+    const auto i = static_cast<std::size_t>(permutation);
+    return st.BuildIndex(permutation, rows, &counts[i], &index_files[i]);
+  };
+  if (st.runs == 0) {
+    std::error_code ec;
+    std::filesystem::remove_all(st.dir, ec);
+    std::filesystem::create_directories(st.dir, ec);
+    if (ec) return absl::UnavailableError(st.dir + ": " + ec.message());
+    RETURN_IF_ERROR(ForEachPermutationSorted(
+        st.quads, [&](Permutation permutation, std::span<const Row> rows) {
+          SpanSource source(rows);
+          return build(permutation, source);
+        }));
+  } else {
+    if (!st.quads.empty()) RETURN_IF_ERROR(SpillRun());
+    std::vector<Row>().swap(st.quads);
+    // Two merges at a time, each reading every run through its own buffer.
+    const std::size_t buffer_rows = std::clamp<std::size_t>(
+        st.options.memory_bytes / (2 * static_cast<std::size_t>(st.runs) * sizeof(Row)), 1024,
+        1 << 16);
+    const auto merge = [&](std::initializer_list<Permutation> permutations) {
+      for (const Permutation permutation : permutations) {
+        std::vector<std::string> paths;
+        for (int run = 0; run < st.runs; ++run) paths.push_back(st.RunPath(run, permutation));
+        MergeSource source(paths, buffer_rows);
+        RETURN_IF_ERROR(build(permutation, source));
+      }
+      return absl::OkStatus();
+    };
+    absl::Status other_status;
+    std::thread other([&] { other_status = merge({Permutation::kPosg, Permutation::kGspo}); });
+    const absl::Status status = merge({Permutation::kSpog, Permutation::kOspg});
+    other.join();
+    RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(other_status);
+  }
+  const IndexCounts& spog = counts[static_cast<std::size_t>(Permutation::kSpog)];
+  const IndexCounts& posg = counts[static_cast<std::size_t>(Permutation::kPosg)];
+  if (spog.added == 0) return 0;
+
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (auto& files : index_files) {
+    for (auto& file : files) args.push_back(std::move(file));
+  }
+  // Dictionary entries, by key and by id.
+  std::vector<std::pair<std::string_view, TermId>> entries;
+  entries.reserve(st.encoder.fresh().size());
+  for (const auto& [key, id] : st.encoder.fresh()) entries.emplace_back(key, id);
+  std::sort(entries.begin(), entries.end());
+  SstFile str2id(kStr2Id, store.families_[kStr2Id], st.dir + "/str2id.sst");
+  for (const auto& [key, id] : entries) RETURN_IF_ERROR(str2id.Put(Slice(key), EncodeU64(id)));
+  RETURN_IF_ERROR(str2id.Finish(&args));
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
+  SstFile id2str(kId2Str, store.families_[kId2Str], st.dir + "/id2str.sst");
+  for (const auto& [key, id] : entries) RETURN_IF_ERROR(id2str.Put(EncodeU64(id), Slice(key)));
+  RETURN_IF_ERROR(id2str.Finish(&args));
+
+  // Statistics and id counters go in the same ingestion, so the load is one step.
+  std::map<std::string, std::string> stats;
+  const auto old_counts = [&](const std::string& key, std::size_t n) -> absl::StatusOr<std::vector<std::uint64_t>> {
+    std::vector<std::uint64_t> values(n, 0);
+    std::string value;
+    const rocksdb::Status s = store.db_->Get(read, store.families_[kStats], key, &value);
+    if (s.ok()) {
+      for (std::size_t i = 0; i < n; ++i) values[i] = DecodeU64(value, 8 * i);
+    } else if (!s.IsNotFound()) {
+      return ToStatus(s, "statistics");
+    }
+    return values;
+  };
+  stats["T"] = EncodeU64(total + spog.added);
+  std::map<TermId, PredicateStats> predicates;
+  for (const auto& [predicate, delta] : spog.predicates) predicates[predicate] = delta;
+  for (const auto& [predicate, delta] : posg.predicates) {
+    predicates[predicate].distinct_objects += delta.distinct_objects;
+  }
+  for (const auto& [predicate, delta] : predicates) {
+    const std::string key = "P" + EncodeU64(predicate);
+    ASSIGN_OR_RETURN(const auto old, old_counts(key, 3));
+    stats[key] = EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
+                 EncodeU64(old[2] + delta.distinct_objects);
+  }
+  for (const auto& [graph, delta] : spog.graphs) {
+    const std::string key = "G" + EncodeU64(graph);
+    ASSIGN_OR_RETURN(const auto old, old_counts(key, 1));
+    stats[key] = EncodeU64(old[0] + delta);
+  }
+  SstFile stats_file(kStats, store.families_[kStats], st.dir + "/stats.sst");
+  for (const auto& [key, value] : stats) RETURN_IF_ERROR(stats_file.Put(key, value));
+  RETURN_IF_ERROR(stats_file.Finish(&args));
+  SstFile meta(kMeta, store.families_[kMeta], st.dir + "/meta.sst");
+  for (int tag = 1; tag <= 4; ++tag) {
+    RETURN_IF_ERROR(meta.Put("next/" + std::to_string(tag), EncodeU64(store.next_sequence_[tag])));
+  }
+  RETURN_IF_ERROR(meta.Finish(&args));
+
+  RETURN_IF_ERROR(ToStatus(store.db_->IngestExternalFiles(args), "bulk load"));
+  st.committed = true;
+  return spog.added;
+}
+
+}  // namespace relata::storage
