@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "engine/base/status_macros.h"
+#include "engine/src/quad_pipe.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
 #include "storage/quad_store.h"
@@ -36,37 +38,6 @@ class Database::Impl {
 };
 
 namespace {
-
-// Streams parsed quads into a bulk load, which makes nothing visible until
-// it finishes: a failed parse leaves the store untouched.
-class BulkSink : public query::RdfSink {
- public:
-  BulkSink(storage::QuadStore::BulkLoad& load, std::optional<Term> graph, LoadReport& report,
-           std::function<void()> progress)
-      : load_(load), graph_(std::move(graph)), report_(report), progress_(std::move(progress)) {}
-  void OnQuad(const Quad& quad) override {
-    if ((++report_.statements & 0xFFFF) == 0 && progress_) progress_();
-    if (!status.ok()) return;
-    if (graph_.has_value() && quad.InDefaultGraph()) {
-      Quad placed = quad;
-      placed.graph = *graph_;
-      status = load_.Add(placed);
-    } else {
-      status = load_.Add(quad);
-    }
-  }
-  void OnSkipped(const absl::Status& error) override {
-    ++report_.skipped;
-    report_.errors.emplace_back(error.message());
-  }
-  absl::Status status;
-
- private:
-  storage::QuadStore::BulkLoad& load_;
-  std::optional<Term> graph_;
-  LoadReport& report_;
-  std::function<void()> progress_;
-};
 
 std::uint64_t DirectorySize(const std::string& path) {
   std::uint64_t bytes = 0;
@@ -116,15 +87,31 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
     options.progress({.bytes_read = source->RawBytesRead(), .bytes_total = source->RawSize(),
                       .statements = report.statements, .seconds = seconds(), .indexing = indexing});
   };
-  BulkSink sink(*load, graph, report, [&] { progress(false); });
   query::ReadOptions read;
   read.format = format;
   read.lenient = options.lenient;
   if (path != "-") {
     read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
   }
-  RETURN_IF_ERROR(query::ReadRdf(*source, read, sink));
-  RETURN_IF_ERROR(sink.status);
+  // The reader parses on its own thread while this one encodes; nothing is
+  // visible in the store before Finish, so a failure on either side leaves
+  // it untouched.
+  QuadPipe pipe(graph, report, [&] { progress(false); });
+  absl::Status read_status;
+  std::thread reader([&] {
+    read_status = query::ReadRdf(*source, read, pipe);
+    pipe.Close();
+  });
+  absl::Status encode_status;
+  while (auto batch = pipe.Pop()) {
+    for (std::size_t i = 0; i < batch->size && encode_status.ok(); ++i) {
+      encode_status = load->Add(batch->quads[i]);
+    }
+    pipe.Recycle(std::move(batch));
+  }
+  reader.join();
+  RETURN_IF_ERROR(read_status);
+  RETURN_IF_ERROR(encode_status);
   progress(true);
   ASSIGN_OR_RETURN(report.added, load->Finish());
   report.spilled_runs = load->spilled_runs();

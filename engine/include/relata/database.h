@@ -40,8 +40,8 @@ struct LoadOptions {
   // store directory and are merged. Terms new to the store are held in memory
   // on top of this.
   std::size_t memory_bytes = std::size_t{1} << 30;
-  // Called on the loading thread every 65,536 statements and once when
-  // indexing starts.
+  // Called every 65,536 statements from the thread that reads the input, and
+  // once from the calling thread when indexing starts (after the reader ended).
   std::function<void(const LoadProgress&)> progress;
 };
 
