@@ -68,7 +68,10 @@ struct ReaderState {
   bool reifier_has_id = false;
 
   std::vector<Frame> frames;
-  Quad quad;  // N-Triples/N-Quads fill this in place; others emit through it
+  // N-Triples/N-Quads fill this in place; others emit through it. Sinks may
+  // take its terms, so every field is set again before each OnQuad.
+  Quad quad;
+  Term graph;  // Turtle/TriG: the graph block being read, empty for the default graph
   bool in_graph_block = false;
   std::uint64_t next_blank = 0;
 
@@ -82,6 +85,7 @@ struct ReaderState {
     quad.subject = s;
     quad.predicate = p;
     quad.object = o;
+    quad.graph = graph;
     sink->OnQuad(quad);
   }
   void EmitReifies(const Term& reifier, const Term& s, const Term& p, const Term& o) {
@@ -192,12 +196,17 @@ struct Action<g::IriRef> {
   static void apply(const Input& in, ReaderState& s) {
     const std::string_view text = in.string_view();
     std::string& iri = s.scratch;
-    Unescape(in, text.substr(1, text.size() - 2), &iri);
-    for (const char c : iri) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
-          c == '^' || c == '`' || c == '\\') {
-        Fail(in, "IRIs cannot contain spaces, control characters or any of <>\"{}|^`\\");
+    const std::string_view body = text.substr(1, text.size() - 2);
+    Unescape(in, body, &iri);
+    // The grammar already keeps these characters out; only \u escapes can
+    // bring them back in.
+    if (body.find('\\') != std::string_view::npos) {
+      for (const char c : iri) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
+            c == '^' || c == '`' || c == '\\') {
+          Fail(in, "IRIs cannot contain spaces, control characters or any of <>\"{}|^`\\");
+        }
       }
     }
     if (s.line_based()) {
@@ -582,7 +591,7 @@ template <>
 struct Action<g::LabelDone> {
   template <typename Input>
   static void apply(const Input&, ReaderState& s) {
-    s.quad.graph = s.term;
+    s.graph = s.term;
     s.in_graph_block = true;
   }
 };
@@ -596,7 +605,7 @@ struct Action<g::GraphClose> {
   template <typename Input>
   static void apply(const Input&, ReaderState& s) {
     s.in_graph_block = false;
-    s.quad.graph = Term{};
+    s.graph = Term{};
   }
 };
 

@@ -30,7 +30,9 @@ bool HasGraphs(RdfFormat format);
 class RdfSink {
  public:
   virtual ~RdfSink() = default;
-  virtual void OnQuad(const Quad& quad) = 0;
+  // The sink may take the quad's terms (swap or move them out): the reader
+  // sets every field again before the next call.
+  virtual void OnQuad(Quad& quad) = 0;
   virtual void OnPrefix(std::string_view /*name*/, std::string_view /*iri*/) {}
   // Lenient mode only: a statement that was skipped, with its error.
   virtual void OnSkipped(const absl::Status& /*error*/) {}

@@ -40,33 +40,36 @@ void Reorder(std::span<Row> rows, Permutation from, Permutation to) {
   }
 }
 
-// Sorts `quads` (in buffer order) into every permutation and hands each
-// sorted copy to `consume`, two permutations per thread. `quads` is left in
-// an unspecified order.
-absl::Status ForEachPermutationSorted(
-    std::vector<Row>& quads,
-    const std::function<absl::Status(Permutation, std::span<const Row>)>& consume) {
-  const auto sort_and_consume = [&](std::vector<Row>& rows,
-                                    std::initializer_list<Permutation> permutations) {
-    Permutation current = kBufferOrder;
-    for (const Permutation permutation : permutations) {
-      Reorder(rows, current, permutation);
-      current = permutation;
-      std::sort(rows.begin(), rows.end());
-      RETURN_IF_ERROR(consume(permutation, rows));
-    }
-    return absl::OkStatus();
-  };
-  // spog and posg carry the statistics, so they go to different threads.
-  std::vector<Row> copy = quads;
-  absl::Status other_status;
-  std::thread other([&] {
-    other_status = sort_and_consume(copy, {Permutation::kPosg, Permutation::kGspo});
-  });
-  const absl::Status status = sort_and_consume(quads, {Permutation::kSpog, Permutation::kOspg});
+// Runs `first` here and `second` on another thread; the sort and write
+// work of a load splits into two halves of about the same size.
+absl::Status RunInParallel(const std::function<absl::Status()>& first,
+                           const std::function<absl::Status()>& second) {
+  absl::Status second_status;
+  std::thread other([&] { second_status = second(); });
+  const absl::Status first_status = first();
   other.join();
-  RETURN_IF_ERROR(status);
-  return other_status;
+  RETURN_IF_ERROR(first_status);
+  return second_status;
+}
+
+// spog and posg carry the statistics, so they go to different threads.
+constexpr Permutation kFirstHalf[] = {Permutation::kSpog, Permutation::kOspg};
+constexpr Permutation kSecondHalf[] = {Permutation::kPosg, Permutation::kGspo};
+
+using ConsumeSorted = std::function<absl::Status(Permutation, std::span<const Row>)>;
+
+// Sorts `rows` (in buffer order) into each of `permutations` in turn and
+// hands each sorted state to `consume`.
+absl::Status SortEach(std::vector<Row>& rows, std::span<const Permutation> permutations,
+                      const ConsumeSorted& consume) {
+  Permutation current = kBufferOrder;
+  for (const Permutation permutation : permutations) {
+    Reorder(rows, current, permutation);
+    current = permutation;
+    std::sort(rows.begin(), rows.end());
+    RETURN_IF_ERROR(consume(permutation, rows));
+  }
+  return absl::OkStatus();
 }
 
 // Rows in ascending order, possibly repeated.
@@ -247,6 +250,16 @@ struct QuadStore::BulkLoad::State {
   // (and, in spog, quads the store already has), counting for statistics.
   absl::Status BuildIndex(Permutation permutation, RowSource& rows, IndexCounts* counts,
                           std::vector<rocksdb::IngestExternalFileArg>* args);
+  absl::Status CreateTemporaryDirectory() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return absl::UnavailableError(dir + ": " + ec.message());
+    return absl::OkStatus();
+  }
+  // The new dictionary entries, by string and by id.
+  absl::Status WriteStr2Id(std::vector<rocksdb::IngestExternalFileArg>* args);
+  absl::Status WriteId2Str(std::vector<rocksdb::IngestExternalFileArg>* args);
   std::string RunPath(int run, Permutation permutation) const {
     return dir + "/run-" + std::to_string(run) + "." + kFamilyNames[FamilyOf(permutation)];
   }
@@ -303,6 +316,46 @@ absl::Status QuadStore::BulkLoad::State::BuildIndex(
   return file.Finish(args);
 }
 
+absl::Status QuadStore::BulkLoad::State::WriteStr2Id(
+    std::vector<rocksdb::IngestExternalFileArg>* args) {
+  std::vector<std::pair<std::string_view, TermId>> entries;
+  entries.reserve(encoder.fresh().size());
+  for (const auto& [key, id] : encoder.fresh()) entries.emplace_back(key, id);
+  std::sort(entries.begin(), entries.end());
+  SstFile file(kStr2Id, store.families_[kStr2Id], dir + "/str2id.sst");
+  for (const auto& [key, id] : entries) RETURN_IF_ERROR(file.Put(Slice(key), EncodeU64(id)));
+  return file.Finish(args);
+}
+
+absl::Status QuadStore::BulkLoad::State::WriteId2Str(
+    std::vector<rocksdb::IngestExternalFileArg>* args) {
+  // New ids of one tag are consecutive, so each entry's place in id order is
+  // known without sorting.
+  std::array<std::size_t, 5> first_slot{};
+  std::size_t total = 0;
+  for (int tag = 0; tag < 5; ++tag) {
+    first_slot[static_cast<std::size_t>(tag)] = total;
+    total += store.next_sequence_[tag] - saved_sequences[static_cast<std::size_t>(tag)];
+  }
+  std::vector<const std::string*> by_id(total, nullptr);
+  for (const auto& [key, id] : encoder.fresh()) {
+    const auto tag = static_cast<std::size_t>(TagOf(id));
+    by_id[first_slot[tag] + (id & kPayloadMask) - saved_sequences[tag] - 1] = &key;
+  }
+  SstFile file(kId2Str, store.families_[kId2Str], dir + "/id2str.sst");
+  std::size_t slot = 0;
+  for (int tag = 0; tag < 5; ++tag) {
+    for (std::uint64_t sequence = saved_sequences[static_cast<std::size_t>(tag)] + 1;
+         sequence <= store.next_sequence_[tag]; ++sequence, ++slot) {
+      // Blank nodes have ids but no dictionary entry.
+      if (by_id[slot] == nullptr) continue;
+      const TermId id = MakeId(static_cast<TermTag>(tag), sequence);
+      RETURN_IF_ERROR(file.Put(EncodeU64(id), Slice(*by_id[slot])));
+    }
+  }
+  return file.Finish(args);
+}
+
 QuadStore::BulkLoad::BulkLoad(QuadStore& store, const BulkLoadOptions& options)
     : state_(std::make_unique<State>(store, options)) {}
 
@@ -314,16 +367,18 @@ std::unique_ptr<QuadStore::BulkLoad> QuadStore::StartBulkLoad(const BulkLoadOpti
 
 int QuadStore::BulkLoad::spilled_runs() const { return state_->runs; }
 
-absl::Status QuadStore::BulkLoad::Add(const Quad& quad) {
+absl::Status QuadStore::BulkLoad::Add(const Quad& quad) { return Add(std::span<const Quad>(&quad, 1)); }
+
+absl::Status QuadStore::BulkLoad::Add(std::span<const Quad> quads) {
   State& st = *state_;
-  Row ids{};
-  ASSIGN_OR_RETURN(ids[0], st.encoder.Encode(quad.subject));
-  ASSIGN_OR_RETURN(ids[1], st.encoder.Encode(quad.predicate));
-  ASSIGN_OR_RETURN(ids[2], st.encoder.Encode(quad.object));
-  if (!quad.InDefaultGraph()) {
-    ASSIGN_OR_RETURN(ids[3], st.encoder.Encode(quad.graph));
+  const std::size_t start = st.quads.size();
+  st.quads.resize(start + quads.size());
+  const absl::Status encoded =
+      st.encoder.EncodeQuads(quads, std::span<Row>(st.quads).subspan(start));
+  if (!encoded.ok()) {
+    st.quads.resize(start);
+    return encoded;
   }
-  st.quads.push_back(ids);
   // Sorting needs a second copy of the run; the dictionary of new terms
   // shares the budget but cannot be spilled, so runs never get tiny.
   constexpr std::size_t kMinRunRows = 1 << 16;
@@ -336,17 +391,14 @@ absl::Status QuadStore::BulkLoad::Add(const Quad& quad) {
 
 absl::Status QuadStore::BulkLoad::SpillRun() {
   State& st = *state_;
-  if (st.runs == 0) {
-    std::error_code ec;
-    std::filesystem::remove_all(st.dir, ec);
-    std::filesystem::create_directories(st.dir, ec);
-    if (ec) return absl::UnavailableError(st.dir + ": " + ec.message());
-  }
+  if (st.runs == 0) RETURN_IF_ERROR(st.CreateTemporaryDirectory());
   const int run = st.runs++;
-  RETURN_IF_ERROR(ForEachPermutationSorted(
-      st.quads, [&](Permutation permutation, std::span<const Row> rows) {
-        return WriteRun(st.RunPath(run, permutation), rows);
-      }));
+  const ConsumeSorted write = [&](Permutation permutation, std::span<const Row> rows) {
+    return WriteRun(st.RunPath(run, permutation), rows);
+  };
+  std::vector<Row> copy = st.quads;
+  RETURN_IF_ERROR(RunInParallel([&] { return SortEach(st.quads, kFirstHalf, write); },
+                                [&] { return SortEach(copy, kSecondHalf, write); }));
   st.quads.clear();
   return absl::OkStatus();
 }
@@ -367,64 +419,55 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
 
   std::array<IndexCounts, 4> counts;
   std::array<std::vector<rocksdb::IngestExternalFileArg>, 4> index_files;
-  const auto build = [&](Permutation permutation, RowSource& rows) {
-    const auto i = static_cast<std::size_t>(permutation);
-    return st.BuildIndex(permutation, rows, &counts[i], &index_files[i]);
+  const ConsumeSorted build_sorted = [&](Permutation permutation, std::span<const Row> rows) {
+    SpanSource source(rows);
+    return st.BuildIndex(permutation, source, &counts[static_cast<std::size_t>(permutation)],
+                         &index_files[static_cast<std::size_t>(permutation)]);
   };
-  if (st.runs == 0) {
-    std::error_code ec;
-    std::filesystem::remove_all(st.dir, ec);
-    std::filesystem::create_directories(st.dir, ec);
-    if (ec) return absl::UnavailableError(st.dir + ": " + ec.message());
-    RETURN_IF_ERROR(ForEachPermutationSorted(
-        st.quads, [&](Permutation permutation, std::span<const Row> rows) {
-          SpanSource source(rows);
-          return build(permutation, source);
-        }));
-  } else {
-    if (!st.quads.empty()) RETURN_IF_ERROR(SpillRun());
-    std::vector<Row>().swap(st.quads);
+  const auto build_merged = [&](std::span<const Permutation> permutations) {
     // Two merges at a time, each reading every run through its own buffer.
     const std::size_t buffer_rows = std::clamp<std::size_t>(
         st.options.memory_bytes / (2 * static_cast<std::size_t>(st.runs) * sizeof(Row)), 1024,
         1 << 16);
-    const auto merge = [&](std::initializer_list<Permutation> permutations) {
-      for (const Permutation permutation : permutations) {
-        std::vector<std::string> paths;
-        for (int run = 0; run < st.runs; ++run) paths.push_back(st.RunPath(run, permutation));
-        MergeSource source(paths, buffer_rows);
-        RETURN_IF_ERROR(build(permutation, source));
-      }
-      return absl::OkStatus();
-    };
-    absl::Status other_status;
-    std::thread other([&] { other_status = merge({Permutation::kPosg, Permutation::kGspo}); });
-    const absl::Status status = merge({Permutation::kSpog, Permutation::kOspg});
-    other.join();
-    RETURN_IF_ERROR(status);
-    RETURN_IF_ERROR(other_status);
+    for (const Permutation permutation : permutations) {
+      std::vector<std::string> paths;
+      for (int run = 0; run < st.runs; ++run) paths.push_back(st.RunPath(run, permutation));
+      MergeSource source(paths, buffer_rows);
+      const auto i = static_cast<std::size_t>(permutation);
+      RETURN_IF_ERROR(st.BuildIndex(permutation, source, &counts[i], &index_files[i]));
+    }
+    return absl::OkStatus();
+  };
+  // Each thread also writes one side of the dictionary after its indexes.
+  std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file;
+  std::vector<Row> copy;
+  if (st.runs == 0) {
+    RETURN_IF_ERROR(st.CreateTemporaryDirectory());
+    copy = st.quads;
+  } else {
+    if (!st.quads.empty()) RETURN_IF_ERROR(SpillRun());
+    std::vector<Row>().swap(st.quads);
   }
+  const bool merge = st.runs > 0;
+  const absl::Status built = RunInParallel(
+      [&]() -> absl::Status {
+        RETURN_IF_ERROR(merge ? build_merged(kFirstHalf) : SortEach(st.quads, kFirstHalf, build_sorted));
+        return st.WriteStr2Id(&str2id_file);
+      },
+      [&]() -> absl::Status {
+        RETURN_IF_ERROR(merge ? build_merged(kSecondHalf) : SortEach(copy, kSecondHalf, build_sorted));
+        return st.WriteId2Str(&id2str_file);
+      });
+  RETURN_IF_ERROR(built);
   const IndexCounts& spog = counts[static_cast<std::size_t>(Permutation::kSpog)];
   const IndexCounts& posg = counts[static_cast<std::size_t>(Permutation::kPosg)];
   if (spog.added == 0) return 0;
 
   std::vector<rocksdb::IngestExternalFileArg> args;
-  for (auto& files : index_files) {
-    for (auto& file : files) args.push_back(std::move(file));
+  for (auto* files : {&index_files[0], &index_files[1], &index_files[2], &index_files[3],
+                      &str2id_file, &id2str_file}) {
+    for (auto& file : *files) args.push_back(std::move(file));
   }
-  // Dictionary entries, by key and by id.
-  std::vector<std::pair<std::string_view, TermId>> entries;
-  entries.reserve(st.encoder.fresh().size());
-  for (const auto& [key, id] : st.encoder.fresh()) entries.emplace_back(key, id);
-  std::sort(entries.begin(), entries.end());
-  SstFile str2id(kStr2Id, store.families_[kStr2Id], st.dir + "/str2id.sst");
-  for (const auto& [key, id] : entries) RETURN_IF_ERROR(str2id.Put(Slice(key), EncodeU64(id)));
-  RETURN_IF_ERROR(str2id.Finish(&args));
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
-  SstFile id2str(kId2Str, store.families_[kId2Str], st.dir + "/id2str.sst");
-  for (const auto& [key, id] : entries) RETURN_IF_ERROR(id2str.Put(EncodeU64(id), Slice(key)));
-  RETURN_IF_ERROR(id2str.Finish(&args));
 
   // Statistics and id counters go in the same ingestion, so the load is one step.
   std::map<std::string, std::string> stats;

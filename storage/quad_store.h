@@ -93,6 +93,8 @@ class QuadStore {
     ~BulkLoad();
     // Same blank node scoping as Insert: one BulkLoad is one scope.
     absl::Status Add(const Quad& quad);
+    // Many quads at once, which encodes them faster than one by one.
+    absl::Status Add(std::span<const Quad> quads);
     // Returns how many quads were new.
     absl::StatusOr<std::uint64_t> Finish();
     // Sorted runs written to disk so far (0 when everything fit in memory).

@@ -6,9 +6,12 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -48,11 +51,36 @@ class QuadStore::Encoder {
   std::size_t fresh_bytes() const { return fresh_bytes_; }
 
   absl::StatusOr<TermId> Encode(const Term& term);
+  // Encodes s, p, o, g of each quad into `out` (kNoTerm for the default
+  // graph); the same ids as Encode one term at a time, only faster.
+  absl::Status EncodeQuads(std::span<const Quad> quads, std::span<std::array<TermId, 4>> out);
 
  private:
   absl::StatusOr<TermId> EncodeKey(std::string_view key, TermTag tag);
+  absl::StatusOr<TermId> LookUpOrAssign(std::string_view key, TermTag tag);
+
+  // Recently used keys, direct-mapped by a cheap hash: the predicates, types,
+  // the current document's graph and the most connected entities come up
+  // far more often than the rest, and this spares them the big map's cache
+  // misses.
+  struct RecentKey {
+    std::string key;
+    TermId id = kNoTerm;
+  };
+  static constexpr std::size_t kRecentSlots = 1 << 14;
+  RecentKey& RecentSlot(std::string_view key);
+
+  // A batch's dictionary keys, waiting for their lookups.
+  struct PendingKey {
+    std::size_t offset, size;
+    TermTag tag;
+    TermId* id;
+  };
+  std::string batch_keys_;
+  std::vector<PendingKey> pending_;
 
   QuadStore& store_;
+  std::vector<RecentKey> recent_;
   // An empty store knows no term: no need to ask it.
   bool store_has_terms_;
   std::string key_;  // reused for every IRI and literal

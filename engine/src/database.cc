@@ -104,8 +104,8 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
   });
   absl::Status encode_status;
   while (auto batch = pipe.Pop()) {
-    for (std::size_t i = 0; i < batch->size && encode_status.ok(); ++i) {
-      encode_status = load->Add(batch->quads[i]);
+    if (encode_status.ok()) {
+      encode_status = load->Add(std::span<const Quad>(batch->quads.data(), batch->size));
     }
     pipe.Recycle(std::move(batch));
   }

@@ -33,11 +33,16 @@ class QuadPipe : public query::RdfSink {
       : default_graph_(std::move(default_graph)), report_(report), progress_(std::move(progress)) {}
 
   // Reader side.
-  void OnQuad(const Quad& quad) override {
+  void OnQuad(Quad& quad) override {
     if ((++report_.statements & 0xFFFF) == 0 && progress_) progress_();
     if (current_ == nullptr) current_ = TakeFree();
+    // Swapping hands the reader the slot's old strings to fill next, so
+    // neither side allocates once the batches are warm.
     Quad& slot = current_->quads[current_->size++];
-    slot = quad;
+    std::swap(slot.subject, quad.subject);
+    std::swap(slot.predicate, quad.predicate);
+    std::swap(slot.object, quad.object);
+    std::swap(slot.graph, quad.graph);
     if (default_graph_.has_value() && slot.InDefaultGraph()) slot.graph = *default_graph_;
     if (current_->size == kBatchQuads) Push();
   }

@@ -112,7 +112,7 @@ TEST(RdfReaderTest, UnclosedTrigGraphIsAnError) {
 
 class CountingSink : public RdfSink {
  public:
-  void OnQuad(const Quad&) override { ++quads; }
+  void OnQuad(Quad&) override { ++quads; }
   void OnSkipped(const absl::Status& error) override { skipped.push_back(std::string(error.message())); }
   int quads = 0;
   std::vector<std::string> skipped;

@@ -9,7 +9,7 @@ namespace {
 
 class Collector : public query::RdfSink {
  public:
-  void OnQuad(const Quad& quad) override { quads.push_back(quad); }
+  void OnQuad(Quad& quad) override { quads.push_back(quad); }
   std::vector<Quad> quads;
 };
 
