@@ -355,22 +355,22 @@ struct Action<g::A> {
 template <>
 struct Action<g::NtSubject> {
   template <typename Input>
-  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.subject, s.term); }
+  static void apply(const Input&, ReaderState& s) { swap(s.quad.subject, s.term); }
 };
 template <>
 struct Action<g::NtPredicate> {
   template <typename Input>
-  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.predicate, s.term); }
+  static void apply(const Input&, ReaderState& s) { swap(s.quad.predicate, s.term); }
 };
 template <>
 struct Action<g::NtObject> {
   template <typename Input>
-  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.object, s.term); }
+  static void apply(const Input&, ReaderState& s) { swap(s.quad.object, s.term); }
 };
 template <>
 struct Action<g::NtGraph> {
   template <typename Input>
-  static void apply(const Input&, ReaderState& s) { std::swap(s.quad.graph, s.term); }
+  static void apply(const Input&, ReaderState& s) { swap(s.quad.graph, s.term); }
 };
 template <>
 struct Action<g::StatementEnd> {

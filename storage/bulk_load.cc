@@ -289,6 +289,9 @@ absl::Status QuadStore::BulkLoad::State::BuildIndex(
   ForwardProbe pair_probe(store.db_.get(), store.families_[family]);
   bool first = true;
   Row last{};
+  // Rows of one subject mostly share the predicate: look it up once.
+  PredicateStats* predicate = nullptr;
+  TermId predicate_id = kNoTerm;
   while (const Row* row = rows.Next()) {
     const Row r = *row;
     if (!first && r == last) continue;
@@ -299,11 +302,14 @@ absl::Status QuadStore::BulkLoad::State::BuildIndex(
     if (spog) {
       if (store_has_quads && quad_probe.HasPrefix(Slice(key))) continue;
       ++counts->added;
-      PredicateStats& predicate = counts->predicates[r[1]];
-      ++predicate.quads;
+      if (predicate == nullptr || predicate_id != r[1]) {
+        predicate = &counts->predicates[r[1]];
+        predicate_id = r[1];
+      }
+      ++predicate->quads;
       ++counts->graphs[r[3]];
       if (new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
-        ++predicate.distinct_subjects;
+        ++predicate->distinct_subjects;
       }
     } else if (posg && new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
       ++counts->predicates[r[0]].distinct_objects;
@@ -318,12 +324,34 @@ absl::Status QuadStore::BulkLoad::State::BuildIndex(
 
 absl::Status QuadStore::BulkLoad::State::WriteStr2Id(
     std::vector<rocksdb::IngestExternalFileArg>* args) {
-  std::vector<std::pair<std::string_view, TermId>> entries;
+  // Keys share long prefixes (a namespace, a datatype), so comparing them
+  // means reading each string from wherever it lives. Most comparisons are
+  // settled by the first 24 bytes, kept in the entry as integers whose order
+  // is byte order.
+  struct Entry {
+    std::array<std::uint64_t, 3> head;
+    std::string_view key;
+    TermId id;
+  };
+  std::vector<Entry> entries;
   entries.reserve(encoder.fresh().size());
-  for (const auto& [key, id] : encoder.fresh()) entries.emplace_back(key, id);
-  std::sort(entries.begin(), entries.end());
+  for (const auto& [key, id] : encoder.fresh()) {
+    Entry entry{{}, key, id};
+    for (std::size_t word = 0; word < 3; ++word) {
+      for (std::size_t b = 0; b < 8; ++b) {
+        const std::size_t i = word * 8 + b;
+        entry.head[word] = (entry.head[word] << 8) |
+                           (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+      }
+    }
+    entries.push_back(entry);
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.head != b.head) return a.head < b.head;
+    return a.key < b.key;
+  });
   SstFile file(kStr2Id, store.families_[kStr2Id], dir + "/str2id.sst");
-  for (const auto& [key, id] : entries) RETURN_IF_ERROR(file.Put(Slice(key), EncodeU64(id)));
+  for (const Entry& entry : entries) RETURN_IF_ERROR(file.Put(Slice(entry.key), EncodeU64(entry.id)));
   return file.Finish(args);
 }
 
@@ -438,7 +466,8 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
     }
     return absl::OkStatus();
   };
-  // Each thread also writes one side of the dictionary after its indexes.
+  // Each thread also writes one side of the dictionary after its indexes:
+  // str2id (the dearer) goes with the half that skips the statistics.
   std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file;
   std::vector<Row> copy;
   if (st.runs == 0) {
@@ -452,11 +481,11 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
   const absl::Status built = RunInParallel(
       [&]() -> absl::Status {
         RETURN_IF_ERROR(merge ? build_merged(kFirstHalf) : SortEach(st.quads, kFirstHalf, build_sorted));
-        return st.WriteStr2Id(&str2id_file);
+        return st.WriteId2Str(&id2str_file);
       },
       [&]() -> absl::Status {
         RETURN_IF_ERROR(merge ? build_merged(kSecondHalf) : SortEach(copy, kSecondHalf, build_sorted));
-        return st.WriteId2Str(&id2str_file);
+        return st.WriteStr2Id(&str2id_file);
       });
   RETURN_IF_ERROR(built);
   const IndexCounts& spog = counts[static_cast<std::size_t>(Permutation::kSpog)];

@@ -39,10 +39,10 @@ class QuadPipe : public query::RdfSink {
     // Swapping hands the reader the slot's old strings to fill next, so
     // neither side allocates once the batches are warm.
     Quad& slot = current_->quads[current_->size++];
-    std::swap(slot.subject, quad.subject);
-    std::swap(slot.predicate, quad.predicate);
-    std::swap(slot.object, quad.object);
-    std::swap(slot.graph, quad.graph);
+    swap(slot.subject, quad.subject);
+    swap(slot.predicate, quad.predicate);
+    swap(slot.object, quad.object);
+    swap(slot.graph, quad.graph);
     if (default_graph_.has_value() && slot.InDefaultGraph()) slot.graph = *default_graph_;
     if (current_->size == kBatchQuads) Push();
   }
@@ -76,8 +76,8 @@ class QuadPipe : public query::RdfSink {
   }
 
  private:
-  static constexpr std::size_t kBatchQuads = 4096;
-  static constexpr std::size_t kMaxReady = 8;  // bounds the memory between the threads
+  static constexpr std::size_t kBatchQuads = 1024;
+  static constexpr std::size_t kMaxReady = 4;  // bounds the memory between the threads
 
   std::unique_ptr<Batch> TakeFree() {
     std::lock_guard<std::mutex> lock(mutex_);
