@@ -32,8 +32,12 @@ test-asan: build-asan
 
 test: test-release test-asan
 
+# Google Benchmark stages, then the side-by-side load against Virtuoso
+# (BENCH_TRIPLES triples of the news-shaped graph; see bench/README.md).
+BENCH_TRIPLES ?= 10000000
 bench: build
-	@echo "relata: no benchmarks yet (they come with the bulk loader, see README, Status)."
+	@$(BUILD)/bench/load_benchmark
+	@BUILD=$(abspath $(BUILD)) bench/compare_load.sh $(BENCH_TRIPLES)
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,30 @@
+# What an embedder does: install relata into a prefix, build examples/embed
+# against it with find_package(relata), run the program and check its output.
+# -DSOURCE=<repo> -DBUILD=<relata build dir> -DWORK=<scratch dir>
+file(REMOVE_RECURSE ${WORK})
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+run(${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/prefix)
+run(${CMAKE_COMMAND} -S ${SOURCE}/examples/embed -B ${WORK}/build
+    -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK}/build)
+run(${WORK}/build/memberships ${WORK}/db ${SOURCE}/examples/embed/news.ttl)
+foreach(expected "loaded 6 quads"
+                 "http://example.org/russia is a member of http://example.org/eaeu"
+                 "http://example.org/kazakhstan is a member of http://example.org/eaeu")
+  string(FIND "${out}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected '${expected}' in:\n${out}")
+  endif()
+endforeach()
+string(REGEX MATCHALL "is a member of" lines "${out}")
+list(LENGTH lines count)
+if(NOT count EQUAL 6)
+  message(FATAL_ERROR "expected 6 memberships, got ${count}:\n${out}")
+endif()
