@@ -334,8 +334,8 @@ absl::Status QuadStore::BulkLoad::State::WriteStr2Id(
     TermId id;
   };
   std::vector<Entry> entries;
-  entries.reserve(encoder.fresh().size());
-  for (const auto& [key, id] : encoder.fresh()) {
+  entries.reserve(encoder.terms().fresh_count());
+  encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
     Entry entry{{}, key, id};
     for (std::size_t word = 0; word < 3; ++word) {
       for (std::size_t b = 0; b < 8; ++b) {
@@ -345,7 +345,7 @@ absl::Status QuadStore::BulkLoad::State::WriteStr2Id(
       }
     }
     entries.push_back(entry);
-  }
+  });
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     if (a.head != b.head) return a.head < b.head;
     return a.key < b.key;
@@ -365,20 +365,23 @@ absl::Status QuadStore::BulkLoad::State::WriteId2Str(
     first_slot[static_cast<std::size_t>(tag)] = total;
     total += store.next_sequence_[tag] - saved_sequences[static_cast<std::size_t>(tag)];
   }
-  std::vector<const std::string*> by_id(total, nullptr);
-  for (const auto& [key, id] : encoder.fresh()) {
+  std::vector<std::string_view> by_id(total);
+  std::vector<bool> present(total, false);
+  encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
     const auto tag = static_cast<std::size_t>(TagOf(id));
-    by_id[first_slot[tag] + (id & kPayloadMask) - saved_sequences[tag] - 1] = &key;
-  }
+    const std::size_t slot = first_slot[tag] + (id & kPayloadMask) - saved_sequences[tag] - 1;
+    by_id[slot] = key;
+    present[slot] = true;
+  });
   SstFile file(kId2Str, store.families_[kId2Str], dir + "/id2str.sst");
   std::size_t slot = 0;
   for (int tag = 0; tag < 5; ++tag) {
     for (std::uint64_t sequence = saved_sequences[static_cast<std::size_t>(tag)] + 1;
          sequence <= store.next_sequence_[tag]; ++sequence, ++slot) {
       // Blank nodes have ids but no dictionary entry.
-      if (by_id[slot] == nullptr) continue;
+      if (!present[slot]) continue;
       const TermId id = MakeId(static_cast<TermTag>(tag), sequence);
-      RETURN_IF_ERROR(file.Put(EncodeU64(id), Slice(*by_id[slot])));
+      RETURN_IF_ERROR(file.Put(EncodeU64(id), Slice(by_id[slot])));
     }
   }
   return file.Finish(args);
@@ -411,7 +414,7 @@ absl::Status QuadStore::BulkLoad::Add(std::span<const Quad> quads) {
   // shares the budget but cannot be spilled, so runs never get tiny.
   constexpr std::size_t kMinRunRows = 1 << 16;
   if (st.quads.size() >= kMinRunRows &&
-      st.quads.size() * 2 * sizeof(Row) + st.encoder.fresh_bytes() >= st.options.memory_bytes) {
+      st.quads.size() * 2 * sizeof(Row) + st.encoder.bytes() >= st.options.memory_bytes) {
     return SpillRun();
   }
   return absl::OkStatus();

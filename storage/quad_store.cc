@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -58,7 +57,6 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
 
 QuadStore::Encoder::Encoder(QuadStore& store)
     : store_(store),
-      recent_(kRecentSlots),
       store_has_terms_(std::any_of(std::begin(store.next_sequence_), std::end(store.next_sequence_),
                                    [](std::uint64_t n) { return n != 0; })) {}
 
@@ -74,18 +72,20 @@ absl::StatusOr<TermId> QuadStore::Encoder::Encode(const Term& term) {
     for (int i = 0; i < 3; ++i) {
       ASSIGN_OR_RETURN(parts[i], Encode(term.triple[static_cast<std::size_t>(i)]));
     }
-    return EncodeKey(TripleKey(parts[0], parts[1], parts[2]), TermTag::kTriple);
+    const std::string key = TripleKey(parts[0], parts[1], parts[2]);
+    return EncodeKey(key, TermTable::Hash(key), TermTag::kTriple);
   }
   key_.clear();
   AppendDictionaryKey(term, &key_);
-  return EncodeKey(key_, term.IsIri() ? TermTag::kIri : TermTag::kLiteral);
+  return EncodeKey(key_, TermTable::Hash(key_), term.IsIri() ? TermTag::kIri : TermTag::kLiteral);
 }
 
 absl::Status QuadStore::Encoder::EncodeQuads(std::span<const Quad> quads,
                                              std::span<std::array<TermId, 4>> out) {
-  // First every dictionary key of the batch, then the lookups, each one
-  // prefetching the map slot of a key further ahead: the map outgrows the
-  // caches, and overlapping its cache misses is most of the speed.
+  // First every dictionary key of the batch and its hash, then the lookups,
+  // each starting the memory loads of the ones a little further ahead: the
+  // table outgrows the caches, and overlapping its misses is most of the
+  // speed of a load.
   batch_keys_.clear();
   pending_.clear();
   for (std::size_t i = 0; i < quads.size(); ++i) {
@@ -104,59 +104,41 @@ absl::Status QuadStore::Encoder::EncodeQuads(std::span<const Quad> quads,
       } else {
         const std::size_t offset = batch_keys_.size();
         AppendDictionaryKey(*term, &batch_keys_);
-        pending_.push_back({offset, batch_keys_.size() - offset,
+        const std::size_t size = batch_keys_.size() - offset;
+        pending_.push_back({offset, size, TermTable::Hash(std::string_view(batch_keys_).substr(offset, size)),
                             term->IsIri() ? TermTag::kIri : TermTag::kLiteral, &id});
       }
     }
   }
-  constexpr std::size_t kLookahead = 8;
-  const auto key_of = [this](const PendingKey& pending) {
-    return std::string_view(batch_keys_).substr(pending.offset, pending.size);
-  };
-  for (std::size_t k = 0; k < pending_.size(); ++k) {
-    if (k + kLookahead < pending_.size()) fresh_.prefetch(ToAbsl(key_of(pending_[k + kLookahead])));
-    ASSIGN_OR_RETURN(*pending_[k].id, EncodeKey(key_of(pending_[k]), pending_[k].tag));
+  constexpr std::size_t kSlotAhead = 16, kKeyAhead = 8;
+  const std::size_t n = pending_.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + kSlotAhead < n) terms_.PrefetchSlot(pending_[k + kSlotAhead].hash);
+    if (k + kKeyAhead < n) terms_.PrefetchKey(pending_[k + kKeyAhead].hash);
+    const PendingKey& pending = pending_[k];
+    ASSIGN_OR_RETURN(*pending.id,
+                     EncodeKey(std::string_view(batch_keys_).substr(pending.offset, pending.size),
+                               pending.hash, pending.tag));
   }
   return absl::OkStatus();
 }
 
-QuadStore::Encoder::RecentKey& QuadStore::Encoder::RecentSlot(std::string_view key) {
-  // Keys of one kind share long prefixes and differ at the end, so the
-  // length and the last eight bytes spread them well enough.
-  std::uint64_t tail = 0;
-  const std::size_t n = std::min<std::size_t>(key.size(), 8);
-  std::memcpy(&tail, key.data() + key.size() - n, n);
-  const std::uint64_t hash = (tail ^ (key.size() * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
-  return recent_[(hash >> 40) & (kRecentSlots - 1)];
-}
-
-absl::StatusOr<TermId> QuadStore::Encoder::EncodeKey(std::string_view key, TermTag tag) {
-  RecentKey& recent = RecentSlot(key);
-  if (recent.id != kNoTerm && recent.key == key) return recent.id;
-  ASSIGN_OR_RETURN(const TermId id, LookUpOrAssign(key, tag));
-  recent.key.assign(key);
-  recent.id = id;
-  return id;
-}
-
-absl::StatusOr<TermId> QuadStore::Encoder::LookUpOrAssign(std::string_view key, TermTag tag) {
-  if (const auto it = fresh_.find(ToAbsl(key)); it != fresh_.end()) return it->second;
+absl::StatusOr<TermId> QuadStore::Encoder::EncodeKey(std::string_view key, std::uint64_t hash,
+                                                     TermTag tag) {
+  if (const TermId id = terms_.Find(key, hash); id != kNoTerm) return id;
   if (store_has_terms_) {
-    if (const auto it = known_.find(ToAbsl(key)); it != known_.end()) return it->second;
     std::string value;
     const rocksdb::Status s =
         store_.db_->Get(rocksdb::ReadOptions(), store_.families_[kStr2Id], Slice(key), &value);
     if (s.ok()) {
       const TermId id = DecodeU64(value);
-      known_.emplace(key, id);
+      terms_.Insert(key, hash, id, /*fresh=*/false);
       return id;
     }
     if (!s.IsNotFound()) return ToStatus(s, "dictionary lookup");
   }
   const TermId id = MakeId(tag, ++store_.next_sequence_[CounterSlot(tag)]);
-  fresh_.emplace(key, id);
-  // The key's bytes, the map slot and the std::string header.
-  fresh_bytes_ += key.size() + 64;
+  terms_.Insert(key, hash, id, /*fresh=*/true);
   return id;
 }
 
@@ -296,10 +278,10 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
     return 0;
   }
 
-  for (const auto& [key, id] : encoder.fresh()) {
-    batch.Put(families_[kStr2Id], key, EncodeU64(id));
-    batch.Put(families_[kId2Str], EncodeU64(id), key);
-  }
+  encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
+    batch.Put(families_[kStr2Id], Slice(key), EncodeU64(id));
+    batch.Put(families_[kId2Str], EncodeU64(id), Slice(key));
+  });
   // Read-modify-write of only the statistics this batch touches.
   const auto counts = [&](const std::string& key, std::size_t n,
                           std::uint64_t* out) -> absl::Status {

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "storage/key_codec.h"
 #include "storage/quad_store.h"
+#include "storage/term_table.h"
 
 namespace relata::storage {
 
@@ -42,13 +43,13 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family);
 inline int CounterSlot(TermTag tag) { return static_cast<int>(tag); }
 
 // Turns terms into ids for one write, assigning ids to new terms and keeping
-// them (fresh()) for the caller to write with the quads.
+// them (terms().ForEachFresh) for the caller to write with the quads.
 class QuadStore::Encoder {
  public:
   explicit Encoder(QuadStore& store);
-  const absl::flat_hash_map<std::string, TermId>& fresh() const { return fresh_; }
-  // Roughly what fresh() takes in memory.
-  std::size_t fresh_bytes() const { return fresh_bytes_; }
+  // Every dictionary key met, with its id; ForEachFresh gives the new ones.
+  const TermTable& terms() const { return terms_; }
+  std::size_t bytes() const { return terms_.bytes(); }
 
   absl::StatusOr<TermId> Encode(const Term& term);
   // Encodes s, p, o, g of each quad into `out` (kNoTerm for the default
@@ -56,23 +57,12 @@ class QuadStore::Encoder {
   absl::Status EncodeQuads(std::span<const Quad> quads, std::span<std::array<TermId, 4>> out);
 
  private:
-  absl::StatusOr<TermId> EncodeKey(std::string_view key, TermTag tag);
-  absl::StatusOr<TermId> LookUpOrAssign(std::string_view key, TermTag tag);
-
-  // Recently used keys, direct-mapped by a cheap hash: the predicates, types,
-  // the current document's graph and the most connected entities come up
-  // far more often than the rest, and this spares them the big map's cache
-  // misses.
-  struct RecentKey {
-    std::string key;
-    TermId id = kNoTerm;
-  };
-  static constexpr std::size_t kRecentSlots = 1 << 14;
-  RecentKey& RecentSlot(std::string_view key);
+  absl::StatusOr<TermId> EncodeKey(std::string_view key, std::uint64_t hash, TermTag tag);
 
   // A batch's dictionary keys, waiting for their lookups.
   struct PendingKey {
     std::size_t offset, size;
+    std::uint64_t hash;
     TermTag tag;
     TermId* id;
   };
@@ -80,13 +70,10 @@ class QuadStore::Encoder {
   std::vector<PendingKey> pending_;
 
   QuadStore& store_;
-  std::vector<RecentKey> recent_;
   // An empty store knows no term: no need to ask it.
   bool store_has_terms_;
-  std::string key_;  // reused for every IRI and literal
-  std::size_t fresh_bytes_ = 0;
-  absl::flat_hash_map<std::string, TermId> fresh_;  // new to the store
-  absl::flat_hash_map<std::string, TermId> known_;  // found in the store
+  std::string key_;  // reused for single terms
+  TermTable terms_;
   absl::flat_hash_map<std::string, TermId> blanks_;
 };
 
