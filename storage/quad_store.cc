@@ -343,8 +343,10 @@ absl::StatusOr<Term> QuadStore::Resolve(TermId id) const {
   if (IsInline(id)) return DecodeInline(id);
   if (TagOf(id) == TermTag::kBlank) return Term::Blank("b" + std::to_string(id & kPayloadMask));
   std::string key;
-  RETURN_IF_ERROR(ToStatus(db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &key),
-                           "term " + std::to_string(id)));
+  if (const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &key);
+      !s.ok()) {
+    return ToStatus(s, "term " + std::to_string(id));
+  }
   const std::string_view body = std::string_view(key).substr(1);
   switch (key[0]) {
     case 'I': return Term::Iri(body);

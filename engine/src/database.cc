@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "engine/base/status_macros.h"
 #include "engine/src/quad_pipe.h"
@@ -14,6 +15,32 @@
 
 namespace relata {
 
+// Recently resolved terms, direct-mapped by id: a dump meets the same
+// predicates, types, graphs and well-connected entities over and over.
+class TermCache {
+ public:
+  const Term* Find(storage::TermId id) const {
+    const Entry& entry = entries_[Slot(id)];
+    return entry.id == id && id != storage::kNoTerm ? &entry.term : nullptr;
+  }
+  void Put(storage::TermId id, const Term& term) {
+    Entry& entry = entries_[Slot(id)];
+    entry.id = id;
+    entry.term = term;
+  }
+
+ private:
+  static constexpr int kSlotBits = 16;
+  static std::size_t Slot(storage::TermId id) {
+    return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits));
+  }
+  struct Entry {
+    storage::TermId id = storage::kNoTerm;
+    Term term;
+  };
+  std::vector<Entry> entries_ = std::vector<Entry>(std::size_t{1} << kSlotBits);
+};
+
 class Database::Impl {
  public:
   Impl(std::unique_ptr<storage::QuadStore> quad_store, std::string store_path)
@@ -22,15 +49,24 @@ class Database::Impl {
   std::string path;
 
   // Fills the subject, predicate and object of `quad` from `ids`; on failure
-  // keeps the error in `failure` and returns false (to stop a scan).
-  bool ResolveQuad(const storage::QuadIds& ids, Quad* quad, absl::Status* failure) const {
+  // keeps the error in `failure` and returns false (to stop a scan). With a
+  // cache, terms met before are not read again.
+  bool ResolveQuad(const storage::QuadIds& ids, Quad* quad, absl::Status* failure,
+                   TermCache* cache = nullptr) const {
     for (auto [id, term] : {std::pair{ids.s, &quad->subject}, std::pair{ids.p, &quad->predicate},
                             std::pair{ids.o, &quad->object}}) {
+      if (cache != nullptr) {
+        if (const Term* cached = cache->Find(id)) {
+          *term = *cached;
+          continue;
+        }
+      }
       auto resolved = store->Resolve(id);
       if (!resolved.ok()) {
         *failure = resolved.status();
         return false;
       }
+      if (cache != nullptr) cache->Put(id, *resolved);
       *term = std::move(*resolved);
     }
     return true;
@@ -155,6 +191,7 @@ absl::Status Database::Dump(std::ostream& out, const std::string& format_name) {
   ASSIGN_OR_RETURN(const auto stats, impl_->store->Stats());
   auto writer = query::RdfWriter::Create(format, out);
   absl::Status failure;
+  TermCache cache;
   // Graph by graph, so that TriG writes one block per graph.
   for (const auto& [graph_id, count] : stats.graphs) {
     Term graph;
@@ -167,7 +204,7 @@ absl::Status Database::Dump(std::ostream& out, const std::string& format_name) {
     RETURN_IF_ERROR(impl_->store->Scan(pattern, false, [&](const storage::QuadIds& ids) {
       Quad quad;
       quad.graph = graph;
-      if (!impl_->ResolveQuad(ids, &quad, &failure)) return false;
+      if (!impl_->ResolveQuad(ids, &quad, &failure, &cache)) return false;
       writer->Write(quad);
       return true;
     }));
