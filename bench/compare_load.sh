@@ -35,7 +35,7 @@ rm -rf "$WORK/relata.db"
 start=$(now)
 "$RELATA" load "$WORK/relata.db" "$FILE" >"$WORK/relata-load.out"
 end=$(now)
-relata_s=$(echo "$end - $start" | bc)
+relata_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
 relata_quads=$("$RELATA" stats "$WORK/relata.db" | awk '/^quads:/ {print $2}')
 relata_bytes=$(du -sb "$WORK/relata.db" | cut -f1)
 rows+=("relata|$relata_s|$relata_quads|$relata_bytes")
@@ -63,7 +63,7 @@ if command -v virtuoso-t >/dev/null && [ -x "$PEERS/bin/virtuoso-start" ]; then
   for pid in "${pids[@]}"; do wait "$pid"; done
   $ISQL exec="checkpoint;" >/dev/null
   end=$(now)
-  virtuoso_s=$(echo "$end - $start" | bc)
+  virtuoso_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
   errors=$($ISQL exec="select count(*) from DB.DBA.LOAD_LIST where ll_error is not null;" | grep -E '^ *[0-9]+ *$' | head -1 | tr -d ' ')
   virtuoso_quads=$($ISQL exec="sparql select count(*) where { graph ?g { ?s ?p ?o } filter(?g = <http://example.org/graph> || strstarts(str(?g), 'https://relata.dev/')) };" |
     grep -E '^ *[0-9]+ *$' | head -1 | tr -d ' ')
@@ -85,9 +85,9 @@ peer_s=""
 [ ${#rows[@]} -gt 1 ] && peer_s=$(echo "${rows[1]}" | cut -d'|' -f2)
 for row in "${rows[@]}"; do
   IFS='|' read -r name seconds quads bytes <<<"$row"
-  rate=$(echo "$TRIPLES / $seconds" | bc)
-  per=$(echo "scale=1; $bytes / $TRIPLES" | bc)
+  rate=$(awk -v n="$TRIPLES" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+  per=$(awk -v b="$bytes" -v n="$TRIPLES" 'BEGIN { printf "%.1f", b / n }')
   ratio="-"
-  [ -n "$peer_s" ] && ratio=$(echo "scale=2; $peer_s / $seconds" | bc)x
+  [ -n "$peer_s" ] && ratio=$(awk -v p="$peer_s" -v s="$seconds" 'BEGIN { printf "%.2fx", p / s }')
   printf '| %-22s | %8.2f | %12s | %11s | %14s | %14s |\n' "$name" "$seconds" "$rate" "$quads" "$per" "$ratio"
 done

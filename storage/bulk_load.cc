@@ -237,12 +237,9 @@ struct IndexCounts {
 
 struct QuadStore::BulkLoad::State {
   State(QuadStore& s, const BulkLoadOptions& o)
-      : store(s), options(o), lock(s.write_mutex_), encoder(s),
-        dir(s.path_ + "/bulk-load-" + std::to_string(getpid())) {
-    std::copy(std::begin(s.next_sequence_), std::end(s.next_sequence_), saved_sequences.begin());
-  }
+      : store(s), options(o), lock(s.write_mutex_), rollback(s), encoder(s),
+        dir(s.path_ + "/bulk-load-" + std::to_string(getpid())) {}
   ~State() {
-    if (!committed) std::copy(saved_sequences.begin(), saved_sequences.end(), store.next_sequence_);
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
   }
@@ -267,13 +264,12 @@ struct QuadStore::BulkLoad::State {
   QuadStore& store;
   BulkLoadOptions options;
   std::unique_lock<std::mutex> lock;
+  SequenceRollback rollback;
   Encoder encoder;
   std::string dir;  // temporary: runs and SST files before ingestion
   std::vector<Row> quads;  // the current run, in buffer order
   int runs = 0;
   bool store_has_quads = false;
-  std::array<std::uint64_t, 5> saved_sequences{};
-  bool committed = false;
 };
 
 absl::Status QuadStore::BulkLoad::State::BuildIndex(
@@ -363,20 +359,20 @@ absl::Status QuadStore::BulkLoad::State::WriteId2Str(
   std::size_t total = 0;
   for (int tag = 0; tag < 5; ++tag) {
     first_slot[static_cast<std::size_t>(tag)] = total;
-    total += store.next_sequence_[tag] - saved_sequences[static_cast<std::size_t>(tag)];
+    total += store.next_sequence_[tag] - rollback.before(static_cast<TermTag>(tag));
   }
   std::vector<std::string_view> by_id(total);
   std::vector<bool> present(total, false);
   encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
     const auto tag = static_cast<std::size_t>(TagOf(id));
-    const std::size_t slot = first_slot[tag] + (id & kPayloadMask) - saved_sequences[tag] - 1;
+    const std::size_t slot = first_slot[tag] + (id & kPayloadMask) - rollback.before(TagOf(id)) - 1;
     by_id[slot] = key;
     present[slot] = true;
   });
   SstFile file(kId2Str, store.families_[kId2Str], dir + "/id2str.sst");
   std::size_t slot = 0;
   for (int tag = 0; tag < 5; ++tag) {
-    for (std::uint64_t sequence = saved_sequences[static_cast<std::size_t>(tag)] + 1;
+    for (std::uint64_t sequence = rollback.before(static_cast<TermTag>(tag)) + 1;
          sequence <= store.next_sequence_[tag]; ++sequence, ++slot) {
       // Blank nodes have ids but no dictionary entry.
       if (!present[slot]) continue;
@@ -541,7 +537,7 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
   RETURN_IF_ERROR(meta.Finish(&args));
 
   RETURN_IF_ERROR(ToStatus(store.db_->IngestExternalFiles(args), "bulk load"));
-  st.committed = true;
+  st.rollback.Commit();
   return spog.added;
 }
 

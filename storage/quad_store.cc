@@ -217,13 +217,9 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
 
 absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   std::lock_guard<std::mutex> lock(write_mutex_);
-  const auto saved_sequences = std::to_array(next_sequence_);
+  SequenceRollback rollback(*this);
   rocksdb::WriteBatch batch;
   Encoder encoder(*this);
-  const auto fail = [&](absl::Status status) {
-    std::copy(saved_sequences.begin(), saved_sequences.end(), next_sequence_);
-    return status;
-  };
 
   rocksdb::ReadOptions read;
   std::unique_ptr<rocksdb::Iterator> spog(db_->NewIterator(read, families_[kSpog]));
@@ -242,21 +238,17 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
     QuadIds ids;
     for (auto [term, slot] : {std::pair{&quad.subject, &ids.s}, std::pair{&quad.predicate, &ids.p},
                               std::pair{&quad.object, &ids.o}}) {
-      auto id = encoder.Encode(*term);
-      if (!id.ok()) return fail(id.status());
-      *slot = *id;
+      ASSIGN_OR_RETURN(*slot, encoder.Encode(*term));
     }
     if (!quad.InDefaultGraph()) {
-      auto id = encoder.Encode(quad.graph);
-      if (!id.ok()) return fail(id.status());
-      ids.g = *id;
+      ASSIGN_OR_RETURN(ids.g, encoder.Encode(quad.graph));
     }
     const QuadKey spog_key = EncodeQuadKey(Permutation::kSpog, ids);
     if (added.count(spog_key)) continue;
     std::string ignored;
     const rocksdb::Status s = db_->Get(read, families_[kSpog], Slice(spog_key), &ignored);
     if (s.ok()) continue;
-    if (!s.IsNotFound()) return fail(ToStatus(s, "quad lookup"));
+    if (!s.IsNotFound()) return ToStatus(s, "quad lookup");
     const QuadKey posg_key = EncodeQuadKey(Permutation::kPosg, ids);
     PredicateStats& delta = predicate_delta[ids.p];
     ++delta.quads;
@@ -273,10 +265,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
                 Slice(EncodeQuadKey(permutation, ids)), rocksdb::Slice());
     }
   }
-  if (added.empty()) {
-    std::copy(saved_sequences.begin(), saved_sequences.end(), next_sequence_);
-    return 0;
-  }
+  if (added.empty()) return 0;
 
   encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
     batch.Put(families_[kStr2Id], Slice(key), EncodeU64(id));
@@ -293,12 +282,12 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
     return absl::OkStatus();
   };
   std::uint64_t total = 0;
-  if (absl::Status s = counts("T", 1, &total); !s.ok()) return fail(s);
+  RETURN_IF_ERROR(counts("T", 1, &total));
   batch.Put(families_[kStats], "T", EncodeU64(total + added.size()));
   for (const auto& [predicate, delta] : predicate_delta) {
     const std::string key = "P" + EncodeU64(predicate);
     std::uint64_t old[3] = {};
-    if (absl::Status s = counts(key, 3, old); !s.ok()) return fail(s);
+    RETURN_IF_ERROR(counts(key, 3, old));
     batch.Put(families_[kStats], key,
               EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
                   EncodeU64(old[2] + delta.distinct_objects));
@@ -306,14 +295,14 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   for (const auto& [graph, delta] : graph_delta) {
     const std::string key = "G" + EncodeU64(graph);
     std::uint64_t old = 0;
-    if (absl::Status s = counts(key, 1, &old); !s.ok()) return fail(s);
+    RETURN_IF_ERROR(counts(key, 1, &old));
     batch.Put(families_[kStats], key, EncodeU64(old + delta));
   }
   for (int tag = 1; tag <= 4; ++tag) {
     batch.Put("next/" + std::to_string(tag), EncodeU64(next_sequence_[tag]));
   }
-  const absl::Status written = ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "insert");
-  if (!written.ok()) return fail(written);
+  RETURN_IF_ERROR(ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "insert"));
+  rollback.Commit();
   return added.size();
 }
 

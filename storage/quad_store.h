@@ -112,6 +112,7 @@ class QuadStore {
  private:
   QuadStore() = default;
   class Encoder;
+  class SequenceRollback;
   std::string path_;
 
   std::unique_ptr<rocksdb::DB> db_;

@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -41,6 +42,28 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family);
 
 // The tag's slot in the id counters.
 inline int CounterSlot(TermTag tag) { return static_cast<int>(tag); }
+
+// Gives back the ids a write handed out unless the write commits, so that a
+// failed or abandoned write leaves the id counters as they were.
+class QuadStore::SequenceRollback {
+ public:
+  explicit SequenceRollback(QuadStore& store) : store_(store) {
+    std::copy(std::begin(store.next_sequence_), std::end(store.next_sequence_), saved_.begin());
+  }
+  ~SequenceRollback() {
+    if (!committed_) std::copy(saved_.begin(), saved_.end(), store_.next_sequence_);
+  }
+  SequenceRollback(const SequenceRollback&) = delete;
+  SequenceRollback& operator=(const SequenceRollback&) = delete;
+  void Commit() { committed_ = true; }
+  // The counter of `tag` before the write.
+  std::uint64_t before(TermTag tag) const { return saved_[static_cast<std::size_t>(tag)]; }
+
+ private:
+  QuadStore& store_;
+  std::array<std::uint64_t, 5> saved_{};
+  bool committed_ = false;
+};
 
 // Turns terms into ids for one write, assigning ids to new terms and keeping
 // them (terms().ForEachFresh) for the caller to write with the quads.

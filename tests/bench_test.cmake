@@ -5,13 +5,7 @@
 # -DGENERATE=<relata-generate-news> -DRELATA=<relata> -DBENCHMARK=<load_benchmark> -DWORK=<dir>
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/testing/run.cmake)
 
 run(${GENERATE} --triples 20000 --seed 7 --rdf12 -o ${WORK}/a.nq)
 run(${GENERATE} --triples 20000 --seed 7 --rdf12 -o ${WORK}/b.nq)
