@@ -78,7 +78,7 @@ std::string Name(Random& random, int syllables) {
 }
 
 std::string Date(Random& random) {
-  char text[16];
+  char text[48];  // what the compiler allows for three ints, though dates need 11
   std::snprintf(text, sizeof text, "%04d-%02d-%02d", 1990 + static_cast<int>(random.Below(36)),
                 1 + static_cast<int>(random.Below(12)), 1 + static_cast<int>(random.Below(28)));
   return text;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace relata {
 namespace {
@@ -78,6 +79,32 @@ TEST(DatabaseTest, FileLargerThanTheMemoryLimitLoadsTheSame) {
   EXPECT_EQ(in_memory->spilled_runs, 0);
   EXPECT_EQ(spilled->added, 100000u);
   EXPECT_EQ(DumpOf(**small), DumpOf(**large));
+}
+
+TEST(DatabaseTest, ProgressReportsReadingThenIndexing) {
+  std::string text;
+  for (int i = 0; i < 200000; ++i) {
+    text += "<http://x/s" + std::to_string(i) + "> <http://x/p> \"" + std::to_string(i) + "\" .\n";
+  }
+  const std::string file = WriteFile("progress.nt", text);
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  std::vector<LoadProgress> seen;
+  LoadOptions options;
+  options.progress = [&seen](const LoadProgress& p) { seen.push_back(p); };
+  ASSERT_TRUE((*db)->Load(file, options).ok());
+  ASSERT_GE(seen.size(), 4u);  // every 65,536 statements, then indexing
+  for (std::size_t i = 0; i + 1 < seen.size(); ++i) {
+    EXPECT_FALSE(seen[i].indexing);
+    EXPECT_EQ(seen[i].statements, (i + 1) * 65536);
+    EXPECT_EQ(seen[i].bytes_total, text.size());
+    EXPECT_LE(seen[i].bytes_read, seen[i].bytes_total);
+    if (i > 0) {
+      EXPECT_GE(seen[i].bytes_read, seen[i - 1].bytes_read);
+    }
+  }
+  EXPECT_TRUE(seen.back().indexing);
+  EXPECT_EQ(seen.back().statements, 200000u);
 }
 
 TEST(DatabaseTest, LenientLoadSkipsAndCountsBadStatements) {

@@ -28,3 +28,20 @@ execute_process(COMMAND ${RELATA} load ${WORK}/db2 ${WORK}/good.nt --memory 1K R
 if(NOT rc EQUAL 0 OR NOT out MATCHES "2 quads added")
   message(FATAL_ERROR "--memory 1K: rc=${rc} out=${out}")
 endif()
+# On a terminal (script(1) provides one) the load draws a progress bar on
+# stderr; piped, it does not.
+find_program(SCRIPT script)
+if(SCRIPT)
+  string(REPEAT "<http://x/a> <http://x/p> <http://x/b> .\n" 70000 many)
+  file(WRITE "${WORK}/many.nt" "${many}")
+  execute_process(COMMAND ${SCRIPT} -qec "${RELATA} load ${WORK}/db3 ${WORK}/many.nt" /dev/null
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "\\[#*\\.*\\] +[0-9]+%.*triples/s.*left"
+     OR NOT out MATCHES "sorting and writing the indexes" OR NOT out MATCHES "69999 duplicates")
+    message(FATAL_ERROR "no progress bar on a terminal: rc=${rc} out=${out}")
+  endif()
+  execute_process(COMMAND ${RELATA} load ${WORK}/db4 ${WORK}/many.nt OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(err MATCHES "triples/s")
+    message(FATAL_ERROR "progress bar drawn when not on a terminal: ${err}")
+  endif()
+endif()
