@@ -611,20 +611,13 @@ struct Action<g::GraphClose> {
 
 // ---- error messages ----
 
+// The terminals' messages come with them from terms.h.
 template <typename Rule>
-inline constexpr const char* kMessage = "syntax error";
+inline constexpr const char* kMessage =
+    g::TerminalMessage<Rule>::value != nullptr ? g::TerminalMessage<Rule>::value : "syntax error";
 #define RELATA_MESSAGE(rule, text) \
   template <>                      \
   inline constexpr const char* kMessage<g::rule> = text
-RELATA_MESSAGE(IriRefClose,
-               "expected '>' to end the IRI (IRIs cannot contain spaces or any of <>\"{}|^`\\)");
-RELATA_MESSAGE(BlankNodeLabelName, "expected a blank node label after '_:'");
-RELATA_MESSAGE(LangTag, "expected a language tag after '@'");
-RELATA_MESSAGE(LangDirection, "expected 'ltr' or 'rtl' after '--' in the language tag");
-RELATA_MESSAGE(UnterminatedString, "unterminated string: expected '\"' before the end of the line");
-RELATA_MESSAGE(UnterminatedSingle, "unterminated string: expected \"'\" before the end of the line");
-RELATA_MESSAGE(UnterminatedLong, "unterminated long string: expected '\"\"\"'");
-RELATA_MESSAGE(UnterminatedLongSingle, "unterminated long string: expected \"'''\"");
 RELATA_MESSAGE(NtIri, "expected a datatype IRI in <...> after '^^'");
 RELATA_MESSAGE(Iri, "expected a datatype IRI after '^^'");
 RELATA_MESSAGE(ExpectTtSubject, "expected the subject of the triple term: an IRI or a blank node");

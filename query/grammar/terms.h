@@ -149,6 +149,27 @@ struct String : pegtl::sor<StringLiteralLongQuote, StringLiteralLongSingleQuote,
                            StringLiteralQuote, StringLiteralSingleQuote> {};
 // clang-format on
 
+// What a reader says when a must<> on one of these terminals fails.
+template <typename Rule>
+struct TerminalMessage {
+  static constexpr const char* value = nullptr;
+};
+#define RELATA_TERMINAL_MESSAGE(rule, text)      \
+  template <>                                    \
+  struct TerminalMessage<rule> {                 \
+    static constexpr const char* value = text;   \
+  }
+RELATA_TERMINAL_MESSAGE(IriRefClose,
+                        "expected '>' to end the IRI (IRIs cannot contain spaces or any of <>\"{}|^`\\)");
+RELATA_TERMINAL_MESSAGE(BlankNodeLabelName, "expected a blank node label after '_:'");
+RELATA_TERMINAL_MESSAGE(LangTag, "expected a language tag after '@'");
+RELATA_TERMINAL_MESSAGE(LangDirection, "expected 'ltr' or 'rtl' after '--' in the language tag");
+RELATA_TERMINAL_MESSAGE(UnterminatedString, "unterminated string: expected '\"' before the end of the line");
+RELATA_TERMINAL_MESSAGE(UnterminatedSingle, "unterminated string: expected \"'\" before the end of the line");
+RELATA_TERMINAL_MESSAGE(UnterminatedLong, "unterminated long string: expected '\"\"\"'");
+RELATA_TERMINAL_MESSAGE(UnterminatedLongSingle, "unterminated long string: expected \"'''\"");
+#undef RELATA_TERMINAL_MESSAGE
+
 }  // namespace relata::query::grammar
 
 #endif  // RELATA_QUERY_GRAMMAR_TERMS_H_

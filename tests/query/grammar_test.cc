@@ -1,9 +1,10 @@
-// No rule of the RDF grammars can loop without consuming input.
+// No rule of the RDF and SPARQL grammars can loop without consuming input.
 #include <gtest/gtest.h>
 
 #include <tao/pegtl/contrib/analyze.hpp>
 
 #include "query/grammar/rdf.h"
+#include "query/grammar/sparql.h"
 
 namespace relata::query::grammar {
 namespace {
@@ -14,6 +15,10 @@ TEST(GrammarTest, RdfGrammarsHaveNoInfiniteLoops) {
   EXPECT_EQ(pegtl::analyze<TurtleStatement>(), 0u);
   EXPECT_EQ(pegtl::analyze<TrigOutside>(), 0u);
   EXPECT_EQ(pegtl::analyze<TrigInside>(), 0u);
+}
+
+TEST(GrammarTest, SparqlGrammarHasNoInfiniteLoops) {
+  EXPECT_EQ(pegtl::analyze<sparql::QueryUnit>(), 0u);
 }
 
 }  // namespace

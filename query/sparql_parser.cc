@@ -1,0 +1,271 @@
+// Runs the SPARQL grammar and, on failure, reports the furthest token the
+// parser tried and could not match: for a PEG that is where the text stops
+// making sense, and the tokens tried there are what could have come next.
+#include "query/sparql_parser.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <type_traits>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "query/grammar/sparql.h"
+
+namespace relata::query {
+namespace {
+
+namespace pegtl = tao::pegtl;
+namespace g = grammar::sparql;
+
+// What a token is called in an error message; rules without a name are not
+// tokens and do not count. Keywords and punctuation are named by their text,
+// also through the rules derived from them (LBrace, KwSelect, ...).
+template <char... Cs>
+struct Text {
+  static constexpr char value[] = {Cs..., '\0'};
+};
+template <char... Cs>
+struct Quoted {
+  static constexpr char value[] = {'\'', Cs..., '\'', '\0'};
+};
+template <char... Cs>
+constexpr const char* NameOf(const g::Keyword<pegtl::ascii::istring<Cs...>>*) {
+  return Text<Cs...>::value;
+}
+template <char... Cs>
+constexpr const char* NameOf(const g::Punct<Cs...>*) {
+  return Quoted<Cs...>::value;
+}
+constexpr const char* NameOf(const void*) { return nullptr; }
+// Whether NameOf finds a name, asked without comparing addresses (which the
+// sanitizers keep from being constant).
+constexpr bool Named(const void*) { return false; }
+template <char... Cs>
+constexpr bool Named(const g::Keyword<pegtl::ascii::istring<Cs...>>*) { return true; }
+template <char... Cs>
+constexpr bool Named(const g::Punct<Cs...>*) { return true; }
+
+template <typename Rule>
+struct TokenName {
+  static constexpr bool named = Named(static_cast<const Rule*>(nullptr));
+  static constexpr const char* value = NameOf(static_cast<const Rule*>(nullptr));
+};
+#define RELATA_TOKEN_NAME(rule, text)          \
+  template <>                                  \
+  struct TokenName<rule> {                     \
+    static constexpr bool named = true;        \
+    static constexpr const char* value = text; \
+  }
+RELATA_TOKEN_NAME(g::Var, "a variable");
+RELATA_TOKEN_NAME(g::Iri, "an IRI");
+RELATA_TOKEN_NAME(g::Tok<grammar::String>, "a string");
+RELATA_TOKEN_NAME(g::NumericLiteralUnsigned, "a number");
+RELATA_TOKEN_NAME(g::IntegerValue, "an integer");
+RELATA_TOKEN_NAME(g::Star, "'*'");
+RELATA_TOKEN_NAME(g::Nil, "'()'");
+RELATA_TOKEN_NAME(g::Anon, "'[]'");
+RELATA_TOKEN_NAME(g::A, "'a'");
+RELATA_TOKEN_NAME(g::TtOpen, "'<<('");
+RELATA_TOKEN_NAME(g::TtClose, "')>>'");
+RELATA_TOKEN_NAME(g::RtOpen, "'<<'");
+RELATA_TOKEN_NAME(g::RtClose, "'>>'");
+RELATA_TOKEN_NAME(pegtl::eof, "the end of the query");
+#undef RELATA_TOKEN_NAME
+
+// What the parse keeps besides the grammar: the furthest failure for the
+// error message, and what the scope rules checked during the parse need.
+struct ParseState {
+  std::vector<const char*> starts;  // where each token being tried began
+  const char* furthest = nullptr;
+  std::set<std::string> expected;
+  // Blank node labels: the basic graph pattern each was first used in. A
+  // triples block starts a basic graph pattern unless only FILTERs stand
+  // between it and the block before it in the same group.
+  struct Group {
+    int last_bgp = -1;  // the pattern a following block may continue
+    bool filter_seen = false;
+  };
+  std::vector<Group> groups;
+  int next_bgp = 0;
+  std::vector<int> bgps;  // the open triples blocks' patterns
+  std::map<std::string, int> label_bgp;
+  // VALUES: variables in the header, values in the current row.
+  std::set<std::string> values_vars;
+  std::size_t values_row = 0;
+};
+
+template <typename Rule>
+struct Action : pegtl::nothing<Rule> {};
+// \u escapes must name a Unicode scalar value: not half of a UTF-16
+// surrogate pair, not beyond U+10FFFF.
+template <>
+struct Action<grammar::Uchar> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState&) {
+    const std::string_view text = in.string_view();
+    char32_t c = 0;
+    for (const char h : text.substr(2)) {
+      c = c * 16 + static_cast<char32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+    }
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      throw pegtl::parse_error("\\u escapes cannot encode UTF-16 surrogates", in);
+    }
+    if (c > 0x10FFFF) throw pegtl::parse_error("\\U escape beyond U+10FFFF", in);
+  }
+};
+
+template <>
+struct Action<grammar::BlankNodeLabel> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    if (st.bgps.empty()) return;  // CONSTRUCT templates make fresh nodes
+    const auto [it, inserted] = st.label_bgp.try_emplace(in.string(), st.bgps.back());
+    if (!inserted && it->second != st.bgps.back()) {
+      throw pegtl::parse_error("blank node " + in.string() +
+                                   " is used in two basic graph patterns; use a variable to join them",
+                               in);
+    }
+  }
+};
+
+template <>
+struct Action<g::ValuesHeaderStart> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) {
+    st.values_vars.clear();
+  }
+};
+template <>
+struct Action<g::ValuesVar> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    std::string name = in.string();
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t' || name.back() == '\n' ||
+                             name.back() == '\r')) {
+      name.pop_back();
+    }
+    if (!st.values_vars.insert(name.substr(1)).second) {
+      throw pegtl::parse_error("variable " + name + " appears twice in the VALUES header", in);
+    }
+  }
+};
+template <>
+struct Action<g::ValuesRowStart> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) {
+    st.values_row = 0;
+  }
+};
+template <>
+struct Action<g::ValuesValue> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) { ++st.values_row; }
+};
+template <>
+struct Action<g::ValuesRowEnd> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    if (st.values_row != st.values_vars.size()) {
+      throw pegtl::parse_error("this VALUES row has " + std::to_string(st.values_row) +
+                                   " values for " + std::to_string(st.values_vars.size()) +
+                                   " variables",
+                               in);
+    }
+  }
+};
+
+template <typename Rule>
+struct Control : pegtl::normal<Rule> {
+  template <typename Input, typename... States>
+  [[noreturn]] static void raise(const Input& in, States&&...) {
+    const char* message = grammar::TerminalMessage<Rule>::value;
+    throw pegtl::parse_error(message != nullptr ? message : "syntax error", in);
+  }
+  template <typename Input>
+  static void start(const Input& in, ParseState& st) {
+    if constexpr (TokenName<Rule>::named) st.starts.push_back(in.current());
+    if constexpr (std::is_same_v<Rule, g::GroupGraphPattern>) st.groups.emplace_back();
+    if constexpr (std::is_same_v<Rule, g::TriplesBlock>) {
+      ParseState::Group* group = st.groups.empty() ? nullptr : &st.groups.back();
+      const bool continues = group != nullptr && group->filter_seen && group->last_bgp >= 0;
+      const int bgp = continues ? group->last_bgp : st.next_bgp++;
+      st.bgps.push_back(bgp);
+      if (group != nullptr) {
+        group->last_bgp = bgp;
+        group->filter_seen = false;
+      }
+    }
+  }
+  template <typename Input>
+  static void success(const Input&, ParseState& st) {
+    if constexpr (TokenName<Rule>::named) st.starts.pop_back();
+    if constexpr (std::is_same_v<Rule, g::GroupGraphPattern>) st.groups.pop_back();
+    if constexpr (std::is_same_v<Rule, g::TriplesBlock>) st.bgps.pop_back();
+    if constexpr (std::is_same_v<Rule, g::Filter>) {
+      if (!st.groups.empty()) st.groups.back().filter_seen = true;
+    }
+    // Any other pattern between two triples blocks ends the first one's BGP.
+    if constexpr (std::is_same_v<Rule, g::GraphPatternNotTriples>) {
+      if (!st.groups.empty() && !st.groups.back().filter_seen) st.groups.back().last_bgp = -1;
+    }
+  }
+  template <typename Input>
+  static void failure(const Input&, ParseState& st) {
+    if constexpr (std::is_same_v<Rule, g::GroupGraphPattern>) st.groups.pop_back();
+    if constexpr (std::is_same_v<Rule, g::TriplesBlock>) st.bgps.pop_back();
+    if constexpr (TokenName<Rule>::named) {
+      const char* at = st.starts.back();
+      st.starts.pop_back();
+      if (st.furthest == nullptr || at > st.furthest) {
+        st.furthest = at;
+        st.expected.clear();
+      }
+      if (at == st.furthest) st.expected.insert(TokenName<Rule>::value);
+    }
+  }
+};
+
+// 1-based line and column (in characters) of `offset` in `text`.
+std::string Position(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return absl::StrCat(line, ":", column);
+}
+
+}  // namespace
+
+absl::Status CheckQuerySyntax(std::string_view text) {
+  pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), "query");
+  ParseState state;
+  try {
+    if (pegtl::parse<g::QueryUnit, Action, Control>(in, state)) return absl::OkStatus();
+  } catch (const pegtl::parse_error& e) {
+    const auto& p = e.positions().front();
+    return absl::InvalidArgumentError(absl::StrCat(Position(text, p.byte), ": ", std::string(e.message())));
+  }
+  if (state.furthest == nullptr) return absl::InvalidArgumentError("1:1: expected a query");
+  const auto offset = static_cast<std::size_t>(state.furthest - text.data());
+  // Keywords first, then punctuation and kinds of term, at most twenty.
+  std::vector<std::string> expected(state.expected.begin(), state.expected.end());
+  std::stable_sort(expected.begin(), expected.end(), [](const std::string& a, const std::string& b) {
+    return (a[0] == '\'' || a[0] == 'a') < (b[0] == '\'' || b[0] == 'a');
+  });
+  constexpr std::size_t kMostShown = 20;
+  const bool cut = expected.size() > kMostShown;
+  if (cut) expected.resize(kMostShown);
+  return absl::InvalidArgumentError(
+      absl::StrCat(Position(text, offset), ": expected ", expected.size() == 1 ? "" : "one of ",
+                   absl::StrJoin(expected, ", "), cut ? ", ..." : ""));
+}
+
+}  // namespace relata::query

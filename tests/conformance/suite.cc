@@ -1,0 +1,76 @@
+#include "tests/conformance/suite.h"
+
+#include <cstdio>
+
+namespace relata::testing {
+namespace {
+
+struct Tally {
+  int passed = 0, failed = 0, skipped = 0;
+};
+std::map<std::string, Tally>& Tallies() {
+  static auto* tallies = new std::map<std::string, Tally>;
+  return *tallies;
+}
+
+class TotalsPrinter : public ::testing::EmptyTestEventListener {
+ public:
+  explicit TotalsPrinter(const KnownFailures& known) : known_(known) {}
+
+ private:
+  void OnTestProgramEnd(const ::testing::UnitTest&) override {
+    Tally all;
+    std::printf("\n%-44s %7s %7s %7s\n", "manifest", "passed", "failed", "skipped");
+    for (const auto& [suite, t] : Tallies()) {
+      std::printf("%-44s %7d %7d %7d\n", suite.c_str(), t.passed, t.failed, t.skipped);
+      all.passed += t.passed;
+      all.failed += t.failed;
+      all.skipped += t.skipped;
+    }
+    std::printf("%-44s %7d %7d %7d\n", "total", all.passed, all.failed, all.skipped);
+    for (const auto& [id, reason] : known_) std::printf("skipped %s: %s\n", id.c_str(), reason.c_str());
+  }
+  const KnownFailures& known_;
+};
+
+}  // namespace
+
+void ConformanceTest::TestBody() {
+  Tally& tally = Tallies()[suite_];
+  if (const auto it = known_.find(entry_.id); it != known_.end()) {
+    ++tally.skipped;
+    GTEST_SKIP() << "known failure: " << it->second;
+  }
+  Run();
+  if (IsSkipped()) {
+    ++tally.skipped;
+  } else if (HasFailure()) {
+    ++tally.failed;
+  } else {
+    ++tally.passed;
+  }
+}
+
+int RunSuites(int argc, char** argv, const std::string& root, const std::vector<std::string>& dirs,
+              const KnownFailures& known, const MakeTest& make) {
+  ::testing::InitGoogleTest(&argc, argv);
+  for (const std::string& dir : dirs) {
+    const auto entries = ReadManifest(root + dir + "/manifest.ttl");
+    if (!entries.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(entries.status().message()).c_str());
+      return 2;
+    }
+    std::string suite = dir;
+    for (char& c : suite) {
+      if (c == '/' || c == '-') c = '_';
+    }
+    for (const ManifestEntry& entry : *entries) {
+      ::testing::RegisterTest(suite.c_str(), entry.name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                              [make, suite, entry]() -> ::testing::Test* { return make(suite, entry); });
+    }
+  }
+  ::testing::UnitTest::GetInstance()->listeners().Append(new TotalsPrinter(known));
+  return RUN_ALL_TESTS();
+}
+
+}  // namespace relata::testing
