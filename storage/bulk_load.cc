@@ -270,6 +270,7 @@ struct QuadStore::BulkLoad::State {
   std::vector<Row> quads;  // the current run, in buffer order
   int runs = 0;
   bool store_has_quads = false;
+  bool finished = false;
 };
 
 absl::Status QuadStore::BulkLoad::State::BuildIndex(
@@ -398,6 +399,7 @@ absl::Status QuadStore::BulkLoad::Add(const Quad& quad) { return Add(std::span<c
 
 absl::Status QuadStore::BulkLoad::Add(std::span<const Quad> quads) {
   State& st = *state_;
+  if (st.finished) return absl::FailedPreconditionError("bulk load: Add after Finish");
   const std::size_t start = st.quads.size();
   st.quads.resize(start + quads.size());
   const absl::Status encoded =
@@ -431,6 +433,18 @@ absl::Status QuadStore::BulkLoad::SpillRun() {
 }
 
 absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::Finish() {
+  State& st = *state_;
+  if (st.finished) return absl::FailedPreconditionError("bulk load: Finish called twice");
+  absl::StatusOr<std::uint64_t> added = FinishLocked();
+  // Give the write lock back now, not when the object goes: the caller may
+  // write again right away. Unused ids go back first.
+  st.rollback.Release();
+  st.lock.unlock();
+  st.finished = true;
+  return added;
+}
+
+absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   State& st = *state_;
   QuadStore& store = st.store;
   if (st.quads.empty() && st.runs == 0) return 0;

@@ -77,13 +77,23 @@ class QuadStore {
 
   absl::StatusOr<StoreStats> Stats() const;
 
+  // Reads the whole store and reports every inconsistency found: the four
+  // permutations must hold the same quads, the statistics must match them,
+  // and the dictionary must resolve every id in use, both ways. An empty
+  // `problems` means consistent; an error status means it could not read.
+  struct CheckReport {
+    std::uint64_t quads = 0, terms = 0;
+    std::vector<std::string> problems;
+  };
+  absl::StatusOr<CheckReport> Check() const;
+
   // Loads many quads at once. Quads are encoded as they come and sorted per
   // permutation in runs that fit `memory_bytes` (spilled to files in the
   // store directory and merged when there are several), written as one SST
   // file per column family and ingested in one atomic step with the new
   // dictionary entries and statistics. The dictionary of terms new to the
   // store stays in memory for the whole load. Holds the write lock from
-  // creation to Finish or destruction; nothing is visible before Finish
+  // creation to Finish (or destruction); nothing is visible before Finish
   // returns OK.
   struct BulkLoadOptions {
     std::size_t memory_bytes = std::size_t{1} << 30;
@@ -95,7 +105,8 @@ class QuadStore {
     absl::Status Add(const Quad& quad);
     // Many quads at once, which encodes them faster than one by one.
     absl::Status Add(std::span<const Quad> quads);
-    // Returns how many quads were new.
+    // Returns how many quads were new. Releases the write lock, whatever the
+    // outcome; the load takes no more quads after it.
     absl::StatusOr<std::uint64_t> Finish();
     // Sorted runs written to disk so far (0 when everything fit in memory).
     int spilled_runs() const;
@@ -104,6 +115,7 @@ class QuadStore {
     friend class QuadStore;
     BulkLoad(QuadStore& store, const BulkLoadOptions& options);
     absl::Status SpillRun();
+    absl::StatusOr<std::uint64_t> FinishLocked();
     struct State;
     std::unique_ptr<State> state_;
   };

@@ -50,12 +50,15 @@ class QuadStore::SequenceRollback {
   explicit SequenceRollback(QuadStore& store) : store_(store) {
     std::copy(std::begin(store.next_sequence_), std::end(store.next_sequence_), saved_.begin());
   }
-  ~SequenceRollback() {
-    if (!committed_) std::copy(saved_.begin(), saved_.end(), store_.next_sequence_);
-  }
+  ~SequenceRollback() { Release(); }
   SequenceRollback(const SequenceRollback&) = delete;
   SequenceRollback& operator=(const SequenceRollback&) = delete;
   void Commit() { committed_ = true; }
+  // Restores the counters now unless committed; later calls do nothing.
+  void Release() {
+    if (!committed_) std::copy(saved_.begin(), saved_.end(), store_.next_sequence_);
+    committed_ = true;
+  }
   // The counter of `tag` before the write.
   std::uint64_t before(TermTag tag) const { return saved_[static_cast<std::size_t>(tag)]; }
 

@@ -22,6 +22,7 @@ constexpr char kUsage[] =
     "                                                         load RDF (all or nothing)\n"
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
+    "  check DB                                               verify indexes, statistics, dictionary\n"
     "  shell DB                                               open DB interactively\n"
     "FILE may end in .gz; '-' reads stdin.\n";
 
@@ -178,6 +179,16 @@ int Stats(relata::Database& db) {
   return 0;
 }
 
+int Check(relata::Database& db) {
+  const auto report = db.Check();
+  if (!report.ok()) return Fail(Str(report.status()));
+  for (const std::string& problem : report->problems) std::printf("problem: %s\n", problem.c_str());
+  std::printf("%llu quads, %llu terms: %s\n", static_cast<unsigned long long>(report->quads),
+              static_cast<unsigned long long>(report->terms),
+              report->problems.empty() ? "consistent" : "INCONSISTENT");
+  return report->problems.empty() ? 0 : 1;
+}
+
 // Until the SPARQL engine lands, the shell offers the store's own commands.
 int Shell(relata::Database& db, const std::string& path) {
   const auto stats = db.Stats();
@@ -219,7 +230,8 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1], path = argv[2];
   const std::vector<std::string> args(argv + 3, argv + argc);
-  if (command != "load" && command != "dump" && command != "stats" && command != "shell") {
+  if (command != "load" && command != "dump" && command != "stats" && command != "check" &&
+      command != "shell") {
     return Fail("unknown command '" + command + "'\n" + kUsage);
   }
   relata::Options options;
@@ -229,5 +241,6 @@ int main(int argc, char** argv) {
   if (command == "load") return Load(**db, args);
   if (command == "dump") return Dump(**db, args);
   if (command == "stats") return Stats(**db);
+  if (command == "check") return Check(**db);
   return Shell(**db, path);
 }

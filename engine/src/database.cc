@@ -243,4 +243,13 @@ absl::StatusOr<Statistics> Database::Stats() {
   return stats;
 }
 
+absl::StatusOr<Database::CheckReport> Database::Check() {
+  ASSIGN_OR_RETURN(auto raw, impl_->store->Check());
+  CheckReport report;
+  report.quads = raw.quads;
+  report.terms = raw.terms;
+  report.problems = std::move(raw.problems);
+  return report;
+}
+
 }  // namespace relata

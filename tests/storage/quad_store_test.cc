@@ -1,10 +1,14 @@
 // The quad store as its callers see it.
 #include "storage/quad_store.h"
 
+#include <rocksdb/db.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <fstream>
 #include <set>
 
@@ -328,6 +332,67 @@ TEST(QuadStoreBulkLoadTest, SpilledRunsGiveTheSameStoreAsOneSortInMemory) {
     EXPECT_EQ(entry.path().filename().string().rfind("bulk-load-", 0), std::string::npos)
         << entry.path();
   }
+}
+
+// Writes straight into the store's column families, as damage would.
+void Damage(const std::string& path, const std::function<void(rocksdb::DB*, const std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& change) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
+  for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = handles[i];
+  change(db, by_name);
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  delete db;
+}
+
+TEST(QuadStoreCheckTest, ALoadedStoreIsConsistent) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  auto load = (*store)->StartBulkLoad({});
+  for (const Quad& q : RandomQuads(5000, 3)) ASSERT_TRUE(load->Add(q).ok());
+  ASSERT_TRUE(load->Finish().ok());
+  ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  const auto report = (*store)->Check();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->problems, ::testing::IsEmpty());
+  EXPECT_EQ(report->quads, (*store)->Stats()->quads);
+  EXPECT_GT(report->terms, 0u);
+}
+
+TEST(QuadStoreCheckTest, FindsIndexesStatisticsAndDictionaryThatDisagree) {
+  const std::string path = NewDbPath();
+  {
+    auto store = QuadStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  }
+  Damage(path, [](rocksdb::DB* db, const auto& families) {
+    const QuadIds stray{MakeId(TermTag::kIri, 999), MakeId(TermTag::kIri, 1), MakeId(TermTag::kIri, 2), kNoTerm};
+    const QuadKey key = EncodeQuadKey(Permutation::kPosg, stray);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), families.at("posg"), rocksdb::Slice(key.data(), key.size()), "").ok());
+    std::string total;
+    AppendBigEndian(1234, &total);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), families.at("stats"), "T", total).ok());
+    std::string id;
+    AppendBigEndian(MakeId(TermTag::kIri, 1), &id);
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), families.at("id2str"), id).ok());
+  });
+  auto store = QuadStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const auto report = (*store)->Check();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->problems,
+              ::testing::UnorderedElementsAre(
+                  "posg holds 8 quads, spog 7", "statistics: 1234 quads in total, the indexes hold 7",
+                  // The stray posg key also adds a distinct object to its predicate.
+                  ::testing::StartsWith("statistics of predicate "),
+                  "dictionary: str2id has 12 terms, id2str 11",
+                  "dictionary: 1 ids used in quads have no term"));
 }
 
 }  // namespace

@@ -45,3 +45,8 @@ if(SCRIPT)
     message(FATAL_ERROR "progress bar drawn when not on a terminal: ${err}")
   endif()
 endif()
+# relata check: a store written by loads is consistent.
+execute_process(COMMAND ${RELATA} check ${WORK}/db RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "2 quads, [0-9]+ terms: consistent")
+  message(FATAL_ERROR "relata check: rc=${rc} out=${out}")
+endif()

@@ -104,6 +104,15 @@ class Database {
 
   absl::StatusOr<Statistics> Stats();
 
+  // Reads the whole store and lists every inconsistency: the four indexes
+  // must hold the same quads, the statistics must match them, and the
+  // dictionary must resolve every term id in use, both ways.
+  struct CheckReport {
+    std::uint64_t quads = 0, terms = 0;
+    std::vector<std::string> problems;  // empty: consistent
+  };
+  absl::StatusOr<CheckReport> Check();
+
  private:
   class Impl;
   explicit Database(std::unique_ptr<Impl> impl);
