@@ -31,13 +31,22 @@ TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Load(small).ok());
   }
-  // Kill at several points of the load: parsing, sorting, writing files.
-  for (const int delay_ms : {50, 200, 600}) {
+  // Kill at several points of the load: parsing, sorting, writing files,
+  // and with a small memory limit while sorted runs spill and merge.
+  struct KillPoint {
+    int delay_ms;
+    std::size_t memory_bytes;
+  };
+  for (const KillPoint point : {KillPoint{50, 1u << 30}, KillPoint{200, 1u << 30}, KillPoint{400, 1u << 30},
+                                KillPoint{100, 1u << 20}, KillPoint{300, 1u << 20}, KillPoint{600, 1u << 20}}) {
+    const int delay_ms = point.delay_ms;
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
       auto db = Database::Open(db_path);
-      if (db.ok()) (void)(*db)->Load(big);
+      LoadOptions options;
+      options.memory_bytes = point.memory_bytes;
+      if (db.ok()) (void)(*db)->Load(big, options);
       _exit(0);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
@@ -52,6 +61,17 @@ TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
       EXPECT_EQ(stats->quads, 1u) << "killed after " << delay_ms << " ms";
     } else {
       EXPECT_EQ(stats->quads, 400001u) << "the load finished before the kill";
+    }
+    const auto check = (*db)->Check();
+    ASSERT_TRUE(check.ok()) << check.status();
+    EXPECT_TRUE(check->problems.empty()) << check->problems.front();
+    if (!WIFSIGNALED(status)) {
+      // Start again from the small store, so that the next kill lands mid-load.
+      db->reset();
+      std::filesystem::remove_all(db_path);
+      auto fresh = Database::Open(db_path);
+      ASSERT_TRUE(fresh.ok());
+      ASSERT_TRUE((*fresh)->Load(small).ok());
     }
     for (const auto& entry : std::filesystem::directory_iterator(db_path)) {
       EXPECT_NE(entry.path().filename().string().rfind("bulk-load-", 0), 0u)
