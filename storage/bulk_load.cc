@@ -395,6 +395,8 @@ std::unique_ptr<QuadStore::BulkLoad> QuadStore::StartBulkLoad(const BulkLoadOpti
 
 int QuadStore::BulkLoad::spilled_runs() const { return state_->runs; }
 
+void QuadStore::BulkLoad::NewBlankNodeScope() { state_->encoder.NewBlankNodeScope(); }
+
 absl::Status QuadStore::BulkLoad::Add(const Quad& quad) { return Add(std::span<const Quad>(&quad, 1)); }
 
 absl::Status QuadStore::BulkLoad::Add(std::span<const Quad> quads) {

@@ -101,10 +101,12 @@ class QuadStore {
   class BulkLoad {
    public:
     ~BulkLoad();
-    // Same blank node scoping as Insert: one BulkLoad is one scope.
+    // Blank node labels are scoped like Insert's: equal labels are one node
+    // until NewBlankNodeScope (one scope per input file).
     absl::Status Add(const Quad& quad);
     // Many quads at once, which encodes them faster than one by one.
     absl::Status Add(std::span<const Quad> quads);
+    void NewBlankNodeScope();
     // Returns how many quads were new. Releases the write lock, whatever the
     // outcome; the load takes no more quads after it.
     absl::StatusOr<std::uint64_t> Finish();

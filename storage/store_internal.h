@@ -81,6 +81,8 @@ class QuadStore::Encoder {
   // Encodes s, p, o, g of each quad into `out` (kNoTerm for the default
   // graph); the same ids as Encode one term at a time, only faster.
   absl::Status EncodeQuads(std::span<const Quad> quads, std::span<std::array<TermId, 4>> out);
+  // Labels met from now on name new blank nodes.
+  void NewBlankNodeScope() { blanks_.clear(); }
 
  private:
   absl::StatusOr<TermId> EncodeKey(std::string_view key, std::uint64_t hash, TermTag tag);

@@ -19,7 +19,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--lenient] [--memory SIZE]\n"
-    "                                                         load RDF (all or nothing)\n"
+    "                                                         load RDF, all files or nothing\n"
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  check DB                                               verify indexes, statistics, dictionary\n"
@@ -129,19 +129,22 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
   if (isatty(STDERR_FILENO)) {
     options.progress = [&bar](const relata::LoadProgress& p) { bar.Draw(p); };
   }
-  for (const std::string& file : files) {
-    const auto report = db.Load(file, options);
-    bar.Clear();
-    if (!report.ok()) return Fail(Str(report.status()) + "\nnothing was loaded from " + file);
-    for (const std::string& error : report->errors) std::fprintf(stderr, "skipped: %s\n", error.c_str());
-    std::printf("%s: %llu statements read, %llu duplicates, %llu quads added, %llu skipped, "
-                "%.2f s, %.0f triples/s\n",
-                file.c_str(), static_cast<unsigned long long>(report->statements),
-                static_cast<unsigned long long>(report->duplicates),
-                static_cast<unsigned long long>(report->added),
-                static_cast<unsigned long long>(report->skipped), report->seconds,
-                report->seconds > 0 ? static_cast<double>(report->statements) / report->seconds : 0.0);
+  // All files are one load: all of them or nothing.
+  const auto report = db.Load(files, options);
+  bar.Clear();
+  if (!report.ok()) {
+    return Fail(Str(report.status()) + (files.size() == 1 ? "\nnothing was loaded from " + files[0]
+                                                           : "\nnothing was loaded from any of the files"));
   }
+  for (const std::string& error : report->errors) std::fprintf(stderr, "skipped: %s\n", error.c_str());
+  const std::string what = files.size() == 1 ? files[0] : std::to_string(files.size()) + " files";
+  std::printf("%s: %llu statements read, %llu duplicates, %llu quads added, %llu skipped, "
+              "%.2f s, %.0f triples/s\n",
+              what.c_str(), static_cast<unsigned long long>(report->statements),
+              static_cast<unsigned long long>(report->duplicates),
+              static_cast<unsigned long long>(report->added),
+              static_cast<unsigned long long>(report->skipped), report->seconds,
+              report->seconds > 0 ? static_cast<double>(report->statements) / report->seconds : 0.0);
   return 0;
 }
 

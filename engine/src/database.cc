@@ -97,18 +97,41 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
 }
 
 absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOptions& options) {
+  return Load(std::vector<std::string>{path}, options);
+}
+
+absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
+                                          const LoadOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  query::RdfFormat format;
-  if (!options.format.empty()) {
-    ASSIGN_OR_RETURN(format, query::ParseFormatName(options.format));
-  } else if (const auto guessed = query::FormatFromPath(path)) {
-    format = *guessed;
-  } else {
-    return absl::InvalidArgumentError(
-        path + ": cannot tell the format from the file name; give one (ntriples, nquads, "
-               "turtle, trig)");
+  // Every file's format and every file itself before anything is read, so
+  // that a misnamed or missing file costs nothing.
+  struct Input {
+    std::unique_ptr<query::InputSource> source;
+    query::ReadOptions read;
+  };
+  std::vector<Input> inputs;
+  std::uint64_t bytes_total = 0;
+  bool sizes_known = true;
+  for (const std::string& path : paths) {
+    Input input;
+    if (!options.format.empty()) {
+      ASSIGN_OR_RETURN(input.read.format, query::ParseFormatName(options.format));
+    } else if (const auto guessed = query::FormatFromPath(path)) {
+      input.read.format = *guessed;
+    } else {
+      return absl::InvalidArgumentError(
+          path + ": cannot tell the format from the file name; give one (ntriples, nquads, "
+                 "turtle, trig)");
+    }
+    input.read.lenient = options.lenient;
+    if (path != "-") {
+      input.read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
+    }
+    ASSIGN_OR_RETURN(input.source, query::InputSource::Open(path));
+    bytes_total += input.source->RawSize();
+    sizes_known = sizes_known && input.source->RawSize() > 0;
+    inputs.push_back(std::move(input));
   }
-  ASSIGN_OR_RETURN(auto source, query::InputSource::Open(path));
   LoadReport report;
   std::optional<Term> graph;
   if (!options.graph.empty()) graph = Term::Iri(options.graph);
@@ -118,28 +141,35 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
   const auto seconds = [&start] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  // Bytes of the files already read, and the one being read; both belong to
+  // the reader thread, which is where progress is reported from.
+  std::uint64_t bytes_done = 0;
+  const query::InputSource* reading = nullptr;
   const auto progress = [&](bool indexing) {
     if (!options.progress) return;
-    options.progress({.bytes_read = source->RawBytesRead(), .bytes_total = source->RawSize(),
+    const std::uint64_t read = bytes_done + (reading != nullptr ? reading->RawBytesRead() : 0);
+    options.progress({.bytes_read = read, .bytes_total = sizes_known ? bytes_total : 0,
                       .statements = report.statements, .seconds = seconds(), .indexing = indexing});
   };
-  query::ReadOptions read;
-  read.format = format;
-  read.lenient = options.lenient;
-  if (path != "-") {
-    read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
-  }
   // The reader parses on its own thread while this one encodes; nothing is
   // visible in the store before Finish, so a failure on either side leaves
   // it untouched.
   QuadPipe pipe(graph, report, [&] { progress(false); });
   absl::Status read_status;
   std::thread reader([&] {
-    read_status = query::ReadRdf(*source, read, pipe);
+    for (Input& input : inputs) {
+      pipe.StartFile();
+      reading = input.source.get();
+      read_status = query::ReadRdf(*input.source, input.read, pipe);
+      bytes_done += input.source->RawSize();
+      reading = nullptr;
+      if (!read_status.ok()) break;
+    }
     pipe.Close();
   });
   absl::Status encode_status;
   while (auto batch = pipe.Pop()) {
+    if (batch->new_file) load->NewBlankNodeScope();
     if (encode_status.ok()) {
       encode_status = load->Add(std::span<const Quad>(batch->quads.data(), batch->size));
     }

@@ -24,6 +24,7 @@ class QuadPipe : public query::RdfSink {
   struct Batch {
     std::vector<Quad> quads;  // slots are reused, so their strings keep capacity
     std::size_t size = 0;
+    bool new_file = false;  // the first quads of another input: a new blank node scope
   };
 
   // Quads in the default graph go to `default_graph` when it is set. The
@@ -35,7 +36,11 @@ class QuadPipe : public query::RdfSink {
   // Reader side.
   void OnQuad(Quad& quad) override {
     if ((++report_.statements & 0xFFFF) == 0 && progress_) progress_();
-    if (current_ == nullptr) current_ = TakeFree();
+    if (current_ == nullptr) {
+      current_ = TakeFree();
+      current_->new_file = next_is_new_file_;
+      next_is_new_file_ = false;
+    }
     // Swapping hands the reader the slot's old strings to fill next, so
     // neither side allocates once the batches are warm.
     Quad& slot = current_->quads[current_->size++];
@@ -49,6 +54,11 @@ class QuadPipe : public query::RdfSink {
   void OnSkipped(const absl::Status& error) override {
     ++report_.skipped;
     report_.errors.emplace_back(error.message());
+  }
+  // The quads that follow come from another input file.
+  void StartFile() {
+    if (current_ != nullptr && current_->size > 0) Push();
+    next_is_new_file_ = true;
   }
   // No more quads will come.
   void Close() {
@@ -71,6 +81,7 @@ class QuadPipe : public query::RdfSink {
   }
   void Recycle(std::unique_ptr<Batch> batch) {
     batch->size = 0;
+    batch->new_file = false;
     std::lock_guard<std::mutex> lock(mutex_);
     free_.push_back(std::move(batch));
   }
@@ -101,6 +112,7 @@ class QuadPipe : public query::RdfSink {
   LoadReport& report_;
   std::function<void()> progress_;
   std::unique_ptr<Batch> current_;  // being filled by the reader
+  bool next_is_new_file_ = false;
   std::mutex mutex_;
   std::condition_variable ready_changed_;
   std::deque<std::unique_ptr<Batch>> ready_;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -105,6 +106,39 @@ TEST(DatabaseTest, ProgressReportsReadingThenIndexing) {
   }
   EXPECT_TRUE(seen.back().indexing);
   EXPECT_EQ(seen.back().statements, 200000u);
+}
+
+TEST(DatabaseTest, SeveralFilesLoadAsOneAllOrNothing) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  const std::string triples = WriteFile("a.nt", "<http://x/a> <http://x/p> <http://x/b> .\n");
+  const std::string turtle = WriteFile("b.ttl", "<http://x/b> <http://x/p> <http://x/c> .\n");
+  const std::string bad = WriteFile("c.nt", "<http://x/c> <http://x/p> .\n");
+  const auto failed = (*db)->Load(std::vector<std::string>{triples, turtle, bad});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_THAT(std::string(failed.status().message()), HasSubstr("c.nt:1:"));
+  EXPECT_EQ((*db)->Stats()->quads, 0u);  // not even the good files
+
+  const auto loaded = (*db)->Load(std::vector<std::string>{triples, turtle});
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->statements, 2u);
+  EXPECT_EQ(loaded->added, 2u);
+  EXPECT_FALSE((*db)->Load(std::vector<std::string>{triples, TempPath("missing.nt")}).ok());
+}
+
+TEST(DatabaseTest, BlankNodeLabelsAreScopedToTheirFile) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok());
+  const std::string first = WriteFile("a.nt", "_:x <http://x/p> \"1\" .\n_:x <http://x/q> \"2\" .\n");
+  const std::string second = WriteFile("b.nt", "_:x <http://x/p> \"3\" .\n");
+  ASSERT_TRUE((*db)->Load(std::vector<std::string>{first, second}).ok());
+  std::set<std::string> subjects;
+  ASSERT_TRUE((*db)->Match(std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                           [&](const Quad& q) {
+                             subjects.insert(q.subject.value);
+                             return true;
+                           }).ok());
+  EXPECT_EQ(subjects.size(), 2u);  // one node per file, the same within a file
 }
 
 TEST(DatabaseTest, LenientLoadSkipsAndCountsBadStatements) {

@@ -88,6 +88,10 @@ class Database {
   // error the store is exactly as before and the error reads
   // "file:line:column: reason".
   absl::StatusOr<LoadReport> Load(const std::string& path, const LoadOptions& options = {});
+  // Loads several files as one: all of them or nothing, sorted and written
+  // once. Blank node labels are scoped to their file.
+  absl::StatusOr<LoadReport> Load(const std::vector<std::string>& paths,
+                                  const LoadOptions& options = {});
 
   // Adds quads in one atomic write; returns how many were new.
   absl::StatusOr<std::uint64_t> Insert(std::span<const Quad> quads);
