@@ -1,6 +1,7 @@
 // RocksDB layout: column families "default" (format version, id counters),
 // "str2id", "id2str", "spog", "posg", "ospg", "gspo" (32-byte keys, empty
-// values) and "stats". Every write is one WriteBatch across them.
+// values) and "stats". An ordinary write is one WriteBatch across them; a
+// bulk load (bulk_load.cc) is one ingestion of SST files across them.
 #include "storage/quad_store.h"
 
 #include <rocksdb/db.h>
