@@ -226,11 +226,12 @@ class ForwardProbe {
   bool positioned_ = false;
 };
 
-// What one permutation's pass counts for the statistics.
+// What one permutation's pass counts for the statistics; the passes count
+// different fields, and their sum is the statistics of the load.
 struct IndexCounts {
   std::uint64_t added = 0;  // quads new to the store (spog pass)
   absl::flat_hash_map<TermId, PredicateStats> predicates;
-  absl::flat_hash_map<TermId, std::uint64_t> graphs;  // spog pass
+  absl::flat_hash_map<TermId, std::uint64_t> graphs;
 };
 
 }  // namespace
@@ -280,15 +281,29 @@ absl::Status QuadStore::BulkLoad::State::BuildIndex(
   SstFile file(family, store.families_[family], dir + "/" + kFamilyNames[family] + ".sst");
   const bool spog = permutation == Permutation::kSpog;
   const bool posg = permutation == Permutation::kPosg;
+  const bool gspo = permutation == Permutation::kGspo;
+  // Into an empty store every quad is new, so quads per predicate and per
+  // graph are counted where that id leads the key (posg, gspo) and changes
+  // seldom; otherwise only spog, which sees which quads are new, can count.
+  const bool count_in_spog = store_has_quads;
   // (s, p) pairs in spog and (p, o) pairs in posg are the first two ids, so
   // a new pair is a change in them; the store is asked whether it had it.
   ForwardProbe quad_probe(store.db_.get(), store.families_[family]);
   ForwardProbe pair_probe(store.db_.get(), store.families_[family]);
   bool first = true;
   Row last{};
-  // Rows of one subject mostly share the predicate: look it up once.
+  // Looked up again only when the id changes.
   PredicateStats* predicate = nullptr;
   TermId predicate_id = kNoTerm;
+  const auto predicate_stats = [&](TermId id) -> PredicateStats& {
+    if (predicate == nullptr || predicate_id != id) {
+      predicate = &counts->predicates[id];
+      predicate_id = id;
+    }
+    return *predicate;
+  };
+  std::uint64_t* graph = nullptr;
+  TermId graph_id = kNoTerm;
   while (const Row* row = rows.Next()) {
     const Row r = *row;
     if (!first && r == last) continue;
@@ -299,17 +314,24 @@ absl::Status QuadStore::BulkLoad::State::BuildIndex(
     if (spog) {
       if (store_has_quads && quad_probe.HasPrefix(Slice(key))) continue;
       ++counts->added;
-      if (predicate == nullptr || predicate_id != r[1]) {
-        predicate = &counts->predicates[r[1]];
-        predicate_id = r[1];
+      if (count_in_spog) {
+        ++predicate_stats(r[1]).quads;
+        ++counts->graphs[r[3]];
       }
-      ++predicate->quads;
-      ++counts->graphs[r[3]];
       if (new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
-        ++predicate->distinct_subjects;
+        ++predicate_stats(r[1]).distinct_subjects;
       }
-    } else if (posg && new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
-      ++counts->predicates[r[0]].distinct_objects;
+    } else if (posg) {
+      if (!count_in_spog) ++predicate_stats(r[0]).quads;
+      if (new_pair && !(store_has_quads && pair_probe.HasPrefix({key.data(), 16}))) {
+        ++predicate_stats(r[0]).distinct_objects;
+      }
+    } else if (gspo && !count_in_spog) {
+      if (graph == nullptr || graph_id != r[0]) {
+        graph = &counts->graphs[r[0]];
+        graph_id = r[0];
+      }
+      ++*graph;
     }
     RETURN_IF_ERROR(file.Put(Slice(key), rocksdb::Slice()));
   }
@@ -504,7 +526,6 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
       });
   RETURN_IF_ERROR(built);
   const IndexCounts& spog = counts[static_cast<std::size_t>(Permutation::kSpog)];
-  const IndexCounts& posg = counts[static_cast<std::size_t>(Permutation::kPosg)];
   if (spog.added == 0) return 0;
 
   std::vector<rocksdb::IngestExternalFileArg> args;
@@ -528,9 +549,16 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   };
   stats["T"] = EncodeU64(total + spog.added);
   std::map<TermId, PredicateStats> predicates;
-  for (const auto& [predicate, delta] : spog.predicates) predicates[predicate] = delta;
-  for (const auto& [predicate, delta] : posg.predicates) {
-    predicates[predicate].distinct_objects += delta.distinct_objects;
+  // Each pass counted its own fields; together they are the statistics.
+  std::map<TermId, std::uint64_t> graphs;
+  for (const IndexCounts& pass : counts) {
+    for (const auto& [id, delta] : pass.predicates) {
+      PredicateStats& sum = predicates[id];
+      sum.quads += delta.quads;
+      sum.distinct_subjects += delta.distinct_subjects;
+      sum.distinct_objects += delta.distinct_objects;
+    }
+    for (const auto& [id, delta] : pass.graphs) graphs[id] += delta;
   }
   for (const auto& [predicate, delta] : predicates) {
     const std::string key = "P" + EncodeU64(predicate);
@@ -538,7 +566,7 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
     stats[key] = EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
                  EncodeU64(old[2] + delta.distinct_objects);
   }
-  for (const auto& [graph, delta] : spog.graphs) {
+  for (const auto& [graph, delta] : graphs) {
     const std::string key = "G" + EncodeU64(graph);
     ASSIGN_OR_RETURN(const auto old, old_counts(key, 1));
     stats[key] = EncodeU64(old[0] + delta);
