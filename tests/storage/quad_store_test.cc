@@ -395,5 +395,36 @@ TEST(QuadStoreCheckTest, FindsIndexesStatisticsAndDictionaryThatDisagree) {
                   "dictionary: 1 ids used in quads have no term"));
 }
 
+TEST(QuadStoreBulkLoadTest, KnownTermsKeepTheirIdsAndPresentQuadsAreNotAddedAgain) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  const auto first = RandomQuads(3000, 4);
+  auto load = (*store)->StartBulkLoad({});
+  ASSERT_TRUE(load->Add(first).ok());
+  ASSERT_TRUE(load->Finish().ok());
+  const Term known = first.front().subject;
+  const auto id_before = (*store)->Lookup(known);
+  ASSERT_TRUE(id_before.ok() && id_before->has_value());
+  const std::uint64_t quads_before = (*store)->Stats()->quads;
+
+  // The same quads again plus one new quad about a known term.
+  std::vector<Quad> second = first;
+  Quad extra;
+  extra.subject = known;
+  extra.predicate = Term::Iri("http://x/new-predicate");
+  extra.object = Term::Literal("new");
+  second.push_back(extra);
+  auto again = (*store)->StartBulkLoad({});
+  ASSERT_TRUE(again->Add(second).ok());
+  const auto added = again->Finish();
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(*added, 1u);
+  EXPECT_EQ((*store)->Stats()->quads, quads_before + 1);
+  EXPECT_EQ(*(*store)->Lookup(known), *id_before);
+  const auto report = (*store)->Check();
+  ASSERT_TRUE(report.ok());
+  EXPECT_THAT(report->problems, ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace relata::storage
