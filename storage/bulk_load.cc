@@ -6,12 +6,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <queue>
 #include <span>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/base/status_macros.h"
@@ -52,7 +56,8 @@ absl::Status RunInParallel(const std::function<absl::Status()>& first,
   return second_status;
 }
 
-// spog and posg carry the statistics, so they go to different threads.
+// spog and posg count the most for the statistics, so they go to different
+// threads.
 constexpr Permutation kFirstHalf[] = {Permutation::kSpog, Permutation::kOspg};
 constexpr Permutation kSecondHalf[] = {Permutation::kPosg, Permutation::kGspo};
 
