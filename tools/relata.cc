@@ -74,7 +74,7 @@ class ProgressBar {
       line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
              std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] ";
       char text[160];
-      std::snprintf(text, sizeof text, "%3.0f%%  %s of %s  %.0f triples/s  %s left", done * 100,
+      std::snprintf(text, sizeof text, "%3.0f%%  %s of %s  %.0f triples/s  %s left to read", done * 100,
                     HumanBytes(static_cast<double>(p.bytes_read)).c_str(),
                     HumanBytes(static_cast<double>(p.bytes_total)).c_str(), rate,
                     done > 0 ? Seconds(p.seconds * (1 - done) / done).c_str() : "?");

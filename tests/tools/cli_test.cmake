@@ -36,7 +36,7 @@ if(SCRIPT)
   file(WRITE "${WORK}/many.nt" "${many}")
   execute_process(COMMAND ${SCRIPT} -qec "${RELATA} load ${WORK}/db3 ${WORK}/many.nt" /dev/null
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out)
-  if(NOT rc EQUAL 0 OR NOT out MATCHES "\\[#*\\.*\\] +[0-9]+%.*triples/s.*left"
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "\\[#*\\.*\\] +[0-9]+%.*triples/s.*left to read"
      OR NOT out MATCHES "sorting and writing the indexes" OR NOT out MATCHES "69999 duplicates")
     message(FATAL_ERROR "no progress bar on a terminal: rc=${rc} out=${out}")
   endif()
