@@ -3,7 +3,6 @@
 #include "query/rdf_reader.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -16,6 +15,7 @@
 #include "engine/base/strings.h"
 #include "query/grammar/rdf.h"
 #include "query/iri.h"
+#include "query/uchar.h"
 
 namespace relata::query {
 
@@ -115,24 +115,13 @@ void AppendUtf8(char32_t c, std::string* out) {
 // returns the escape's length, or 0 with `error` set.
 std::size_t DecodeUchar(std::string_view text, std::size_t i, std::string* out,
                         std::string* error) {
-  const std::size_t digits = text[i + 1] == 'u' ? 4 : 8;
-  char32_t c = 0;
-  for (std::size_t k = 0; k < digits; ++k) {
-    const char h = text[i + 2 + k];
-    c = c * 16 + static_cast<char32_t>(std::isdigit(static_cast<unsigned char>(h))
-                                           ? h - '0'
-                                           : std::tolower(static_cast<unsigned char>(h)) - 'a' + 10);
-  }
-  if (c >= 0xD800 && c <= 0xDFFF) {
-    *error = "\\u escapes cannot encode UTF-16 surrogates";
+  const UcharEscape escape = DecodeUcharEscape(text.substr(i));
+  if (escape.error != nullptr) {
+    *error = escape.error;
     return 0;
   }
-  if (c > 0x10FFFF) {
-    *error = "\\U escape beyond the last Unicode code point U+10FFFF";
-    return 0;
-  }
-  AppendUtf8(c, out);
-  return digits + 2;
+  AppendUtf8(escape.code_point, out);
+  return escape.length;
 }
 
 template <typename Input>

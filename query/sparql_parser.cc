@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "query/grammar/sparql.h"
+#include "query/uchar.h"
 
 namespace relata::query {
 namespace {
@@ -105,15 +106,7 @@ template <>
 struct Action<grammar::Uchar> {
   template <typename Input>
   static void apply(const Input& in, ParseState&) {
-    const std::string_view text = in.string_view();
-    char32_t c = 0;
-    for (const char h : text.substr(2)) {
-      c = c * 16 + static_cast<char32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-    }
-    if (c >= 0xD800 && c <= 0xDFFF) {
-      throw pegtl::parse_error("\\u escapes cannot encode UTF-16 surrogates", in);
-    }
-    if (c > 0x10FFFF) throw pegtl::parse_error("\\U escape beyond U+10FFFF", in);
+    if (const char* error = DecodeUcharEscape(in.string_view()).error) throw pegtl::parse_error(error, in);
   }
 };
 
