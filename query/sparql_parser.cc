@@ -135,11 +135,10 @@ template <>
 struct Action<g::ValuesVar> {
   template <typename Input>
   static void apply(const Input& in, ParseState& st) {
-    std::string name = in.string();
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t' || name.back() == '\n' ||
-                             name.back() == '\r')) {
-      name.pop_back();
-    }
+    // The token runs on over the white space and comments after the name,
+    // which holds neither.
+    const std::string_view token = in.string_view();
+    const std::string name(token.substr(0, token.find_first_of(" \t\r\n#")));
     if (!st.values_vars.insert(name.substr(1)).second) {
       throw pegtl::parse_error("variable " + name + " appears twice in the VALUES header", in);
     }

@@ -81,6 +81,8 @@ TEST(SparqlParserTest, ValuesRowsMatchTheirVariables) {
             "1:33: this VALUES row has 1 values for 2 variables");
   EXPECT_EQ(ErrorOf("SELECT * { VALUES (?a ?a) { (1 1) } }"),
             "1:23: variable ?a appears twice in the VALUES header");
+  EXPECT_EQ(ErrorOf("SELECT * { VALUES (?a # first\n ?a) { (1 1) } }"),
+            "2:2: variable ?a appears twice in the VALUES header");
 }
 
 TEST(SparqlParserTest, AnnotationsOnlyOnSimplePredicates) {
