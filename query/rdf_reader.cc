@@ -93,37 +93,6 @@ struct ReaderState {
   }
 };
 
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
-// Decodes \uXXXX / \UXXXXXXXX at text[i] (pointing at the backslash) and
-// returns the escape's length, or 0 with `error` set.
-std::size_t DecodeUchar(std::string_view text, std::size_t i, std::string* out,
-                        std::string* error) {
-  const UcharEscape escape = DecodeUcharEscape(text.substr(i));
-  if (escape.error != nullptr) {
-    *error = escape.error;
-    return 0;
-  }
-  AppendUtf8(escape.code_point, out);
-  return escape.length;
-}
-
 template <typename Input>
 [[noreturn]] void Fail(const Input& in, const std::string& message) {
   throw pegtl::parse_error(message, in);
@@ -131,36 +100,7 @@ template <typename Input>
 
 template <typename Input>
 void Unescape(const Input& in, std::string_view body, std::string* out) {
-  if (body.find('\\') == std::string_view::npos) {
-    out->assign(body);
-    return;
-  }
-  out->clear();
-  out->reserve(body.size());
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (c != '\\') {
-      out->push_back(c);
-      continue;
-    }
-    const char e = body[i + 1];
-    if (e == 'u' || e == 'U') {
-      std::string error;
-      const std::size_t n = DecodeUchar(body, i, out, &error);
-      if (n == 0) Fail(in, error);
-      i += n - 1;
-      continue;
-    }
-    switch (e) {
-      case 't': out->push_back('\t'); break;
-      case 'b': out->push_back('\b'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 'f': out->push_back('\f'); break;
-      default: out->push_back(e);  // " ' and backslash
-    }
-    ++i;
-  }
+  if (const char* error = query::Unescape(body, out)) Fail(in, error);
 }
 
 // Overwrite a term in place, keeping its strings' capacity: the reader's

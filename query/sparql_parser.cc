@@ -13,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "query/grammar/sparql.h"
+#include "query/translate.h"
 #include "query/uchar.h"
+#include "tao/pegtl/contrib/parse_tree.hpp"
 
 namespace relata::query {
 namespace {
@@ -234,17 +236,69 @@ std::string Position(std::string_view text, std::size_t offset) {
   return absl::StrCat(line, ":", column);
 }
 
-}  // namespace
 
-absl::Status CheckQuerySyntax(std::string_view text) {
-  pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), "query");
-  ParseState state;
-  try {
-    if (pegtl::parse<g::QueryUnit, Action, Control>(in, state)) return absl::OkStatus();
-  } catch (const pegtl::parse_error& e) {
-    const auto& p = e.positions().front();
-    return absl::InvalidArgumentError(absl::StrCat(Position(text, p.byte), ": ", std::string(e.message())));
+// The rules the translation reads; the rest only hold them together.
+template <typename Rule>
+struct Selector : std::false_type {};
+#define RELATA_SELECT(rule) \
+  template <>               \
+  struct Selector<rule> : std::true_type {}
+RELATA_SELECT(grammar::IriRef); RELATA_SELECT(g::PrefixedName); RELATA_SELECT(grammar::PnameNs);
+RELATA_SELECT(grammar::BlankNodeLabel); RELATA_SELECT(grammar::LangDir);
+RELATA_SELECT(grammar::StringLiteralQuote); RELATA_SELECT(grammar::StringLiteralSingleQuote);
+RELATA_SELECT(grammar::StringLiteralLongQuote); RELATA_SELECT(grammar::StringLiteralLongSingleQuote);
+RELATA_SELECT(g::Var); RELATA_SELECT(g::Iri); RELATA_SELECT(g::Anon); RELATA_SELECT(g::Nil);
+RELATA_SELECT(g::A); RELATA_SELECT(g::RdfLiteral); RELATA_SELECT(g::NumericLiteralUnsigned);
+RELATA_SELECT(g::NumericLiteralPositive); RELATA_SELECT(g::NumericLiteralNegative);
+RELATA_SELECT(g::KwTrue); RELATA_SELECT(g::KwFalse); RELATA_SELECT(g::KwUndef);
+RELATA_SELECT(g::KwDistinct); RELATA_SELECT(g::KwReduced); RELATA_SELECT(g::KwNamed);
+RELATA_SELECT(g::KwSilent); RELATA_SELECT(g::IntegerValue);
+RELATA_SELECT(g::BuiltInCall); RELATA_SELECT(g::Aggregate); RELATA_SELECT(g::Separator);
+RELATA_SELECT(g::ExistsFunc); RELATA_SELECT(g::NotExistsFunc); RELATA_SELECT(g::IriOrFunction);
+RELATA_SELECT(g::FunctionCall); RELATA_SELECT(g::ArgList); RELATA_SELECT(g::ExpressionList);
+RELATA_SELECT(g::ExprTripleTerm); RELATA_SELECT(g::TripleTerm); RELATA_SELECT(g::ReifiedTriple);
+RELATA_SELECT(g::Reifier); RELATA_SELECT(g::AnnotationBlock); RELATA_SELECT(g::AnnotationPathBlock);
+RELATA_SELECT(g::Verb); RELATA_SELECT(g::SimpleVerb); RELATA_SELECT(g::GraphNode);
+RELATA_SELECT(g::GraphNodePath); RELATA_SELECT(g::Object); RELATA_SELECT(g::ObjectPath);
+RELATA_SELECT(g::PropertyListNotEmpty); RELATA_SELECT(g::PropertyListPathNotEmpty);
+RELATA_SELECT(g::VerbObjectListPath); RELATA_SELECT(g::Path); RELATA_SELECT(g::PathSequence);
+RELATA_SELECT(g::PathEltOrInverse); RELATA_SELECT(g::PathElt); RELATA_SELECT(g::PathMod);
+RELATA_SELECT(g::PathNegatedPropertySet); RELATA_SELECT(g::PathOneInPropertySet);
+RELATA_SELECT(g::BlankNodePropertyList); RELATA_SELECT(g::BlankNodePropertyListPath);
+RELATA_SELECT(g::Collection); RELATA_SELECT(g::CollectionPath);
+RELATA_SELECT(g::TriplesSameSubject); RELATA_SELECT(g::TriplesSameSubjectPath);
+RELATA_SELECT(g::TriplesBlock); RELATA_SELECT(g::TriplesTemplate); RELATA_SELECT(g::ConstructTriples);
+RELATA_SELECT(g::ConstructTemplate); RELATA_SELECT(g::DataTripleTerm); RELATA_SELECT(g::ValuesVar);
+RELATA_SELECT(g::ValuesValue); RELATA_SELECT(g::ValuesRow); RELATA_SELECT(g::InlineData);
+RELATA_SELECT(g::OptionalGraphPattern); RELATA_SELECT(g::GraphGraphPattern);
+RELATA_SELECT(g::ServiceGraphPattern); RELATA_SELECT(g::Bind); RELATA_SELECT(g::MinusGraphPattern);
+RELATA_SELECT(g::GroupOrUnionGraphPattern); RELATA_SELECT(g::Filter); RELATA_SELECT(g::GroupGraphPattern);
+RELATA_SELECT(g::SelectExpression); RELATA_SELECT(g::SelectClause); RELATA_SELECT(g::GroupCondition);
+RELATA_SELECT(g::GroupClause); RELATA_SELECT(g::HavingClause); RELATA_SELECT(g::OrderCondition);
+RELATA_SELECT(g::OrderClause); RELATA_SELECT(g::LimitClause); RELATA_SELECT(g::OffsetClause);
+RELATA_SELECT(g::SubSelect); RELATA_SELECT(g::DatasetClause); RELATA_SELECT(g::SelectQuery);
+RELATA_SELECT(g::ConstructQuery); RELATA_SELECT(g::DescribeQuery); RELATA_SELECT(g::AskQuery);
+RELATA_SELECT(g::BaseDecl); RELATA_SELECT(g::PrefixDecl);
+#undef RELATA_SELECT
+
+// Every expression passes through seven levels of the grammar; a level with
+// one operand and no operator is only its operand.
+struct FoldSingle : std::true_type {
+  template <typename Node, typename... States>
+  static void transform(std::unique_ptr<Node>& n, States&&...) {
+    if (n->children.size() == 1 && n->children[0]->m_begin.data == n->m_begin.data) {
+      n = std::move(n->children.front());
+    }
   }
+};
+template <> struct Selector<g::Expression> : FoldSingle {};
+template <> struct Selector<g::ConditionalAndExpression> : FoldSingle {};
+template <> struct Selector<g::RelationalExpression> : FoldSingle {};
+template <> struct Selector<g::AdditiveExpression> : FoldSingle {};
+template <> struct Selector<g::MultiplicativeExpression> : FoldSingle {};
+template <> struct Selector<g::UnaryExpression> : FoldSingle {};
+
+absl::Status SyntaxError(std::string_view text, const ParseState& state) {
   if (state.furthest == nullptr) return absl::InvalidArgumentError("1:1: expected a query");
   const auto offset = static_cast<std::size_t>(state.furthest - text.data());
   // Keywords first, then punctuation and kinds of term, at most twenty.
@@ -259,5 +313,24 @@ absl::Status CheckQuerySyntax(std::string_view text) {
       absl::StrCat(Position(text, offset), ": expected ", expected.size() == 1 ? "" : "one of ",
                    absl::StrJoin(expected, ", "), cut ? ", ..." : ""));
 }
+
+}  // namespace
+
+absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& options) {
+  pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), "query");
+  ParseState state;
+  try {
+    auto root = pegtl::parse_tree::parse<g::QueryUnit, Selector, Action, Control>(in, state);
+    if (root == nullptr) return SyntaxError(text, state);
+    return Translate(*root, text, options);
+  } catch (const pegtl::parse_error& e) {
+    const auto& p = e.positions().front();
+    return absl::InvalidArgumentError(absl::StrCat(Position(text, p.byte), ": ", std::string(e.message())));
+  } catch (const TranslateError& e) {
+    return absl::InvalidArgumentError(absl::StrCat(Position(text, e.offset), ": ", e.message));
+  }
+}
+
+absl::Status CheckQuerySyntax(std::string_view text) { return ParseQuery(text).status(); }
 
 }  // namespace relata::query

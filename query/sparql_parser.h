@@ -1,12 +1,17 @@
-// SPARQL text in, and for now only a verdict on its syntax: the algebra the
-// engine runs comes with the query engine (issue 3).
+// SPARQL text in, the algebra out, or an error whose position a caret can
+// point at.
 #ifndef RELATA_QUERY_SPARQL_PARSER_H_
 #define RELATA_QUERY_SPARQL_PARSER_H_
 
 #include <cstddef>
 #include <string_view>
 
+#include <map>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "query/algebra.h"
 
 namespace relata::query {
 
@@ -15,6 +20,16 @@ namespace relata::query {
 // pointing at the furthest place the grammar could not go on from, the
 // position a caret goes under.
 absl::Status CheckQuerySyntax(std::string_view text);
+
+struct ParseOptions {
+  std::string base_iri;  // relative IRIs resolve against it; a BASE overrides it
+  std::map<std::string, std::string> prefixes;  // known without a PREFIX ("kg" -> "http://...")
+};
+
+// Parses and translates a query. Errors are kInvalidArgument with a
+// "line:column: " prefix, as CheckQuerySyntax's, also for what the grammar
+// allows but the spec does not (undefined prefixes, scope rules).
+absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& options = {});
 
 }  // namespace relata::query
 

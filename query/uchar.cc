@@ -19,4 +19,56 @@ UcharEscape DecodeUcharEscape(std::string_view text) {
   return escape;
 }
 
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+const char* Unescape(std::string_view body, std::string* out) {
+  if (body.find('\\') == std::string_view::npos) {
+    out->assign(body);
+    return nullptr;
+  }
+  out->clear();
+  out->reserve(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (c != '\\') {
+      out->push_back(c);
+      continue;
+    }
+    const char e = body[i + 1];
+    if (e == 'u' || e == 'U') {
+      const UcharEscape escape = DecodeUcharEscape(body.substr(i));
+      if (escape.error != nullptr) return escape.error;
+      AppendUtf8(escape.code_point, out);
+      i += escape.length - 1;
+      continue;
+    }
+    switch (e) {
+      case 't': out->push_back('\t'); break;
+      case 'b': out->push_back('\b'); break;
+      case 'n': out->push_back('\n'); break;
+      case 'r': out->push_back('\r'); break;
+      case 'f': out->push_back('\f'); break;
+      default: out->push_back(e);  // " ' and backslash
+    }
+    ++i;
+  }
+  return nullptr;
+}
+
 }  // namespace relata::query

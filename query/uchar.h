@@ -1,8 +1,10 @@
-// \uXXXX and \UXXXXXXXX escapes, as RDF and SPARQL both write them.
+// \uXXXX and \UXXXXXXXX escapes and string escapes, as RDF and SPARQL both
+// write them.
 #ifndef RELATA_QUERY_UCHAR_H_
 #define RELATA_QUERY_UCHAR_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace relata::query {
@@ -16,6 +18,13 @@ struct UcharEscape {
 // Decodes the escape `text` starts with (at its backslash); the grammar has
 // already matched the hex digits.
 UcharEscape DecodeUcharEscape(std::string_view text);
+
+void AppendUtf8(char32_t c, std::string* out);
+
+// Replaces `out` with `body` with its \t \b \n \r \f \" \' \\ and \u escapes
+// decoded (the grammar has matched them). Returns an error message for an
+// escape naming no Unicode scalar value, else nullptr.
+const char* Unescape(std::string_view body, std::string* out);
 
 }  // namespace relata::query
 

@@ -14,25 +14,9 @@
 namespace relata::testing {
 namespace {
 
-// The scope rules of SPARQL 1.1 section 18.2.1 need the algebra
-// translation, which comes with the query engine.
+// None: every syntax test must pass.
 const KnownFailures& SparqlKnownFailures() {
-  constexpr char k11[] = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/syntax-query/manifest#";
-  constexpr char k12[] = "https://w3c.github.io/rdf-tests/sparql/sparql12/syntax/manifest#";
-  const std::string scope = "variable scope rule; checked with the algebra translation, not yet built";
-  static const auto* failures = new KnownFailures{
-      {std::string(k11) + "test_43", "SELECT * with GROUP BY: " + scope},
-      {std::string(k11) + "test_44", "projecting a variable not grouped: " + scope},
-      {std::string(k11) + "test_45", "the same variable bound twice by AS: " + scope},
-      {std::string(k11) + "test_60", "BIND to a variable already in scope: " + scope},
-      {std::string(k11) + "test_61a", "BIND to a variable already in scope: " + scope},
-      {std::string(k11) + "test_62a", "BIND to a variable already in scope: " + scope},
-      {std::string(k11) + "test_65", "AS to a variable already in scope: " + scope},
-      {std::string(k12) + "nested-aggregate-functions", "an aggregate inside an aggregate: " + scope},
-      {std::string(k12) + "group-by-scope-bad-1", "AS to a grouped variable: " + scope},
-      {std::string(k12) + "group-by-scope-bad-2", "AS to a grouped variable: " + scope},
-      {std::string(k12) + "group-by-scope-bad-3", "AS to a variable bound in GROUP BY: " + scope},
-  };
+  static const auto* failures = new KnownFailures{};
   return *failures;
 }
 

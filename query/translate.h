@@ -1,0 +1,29 @@
+// From the parse tree of a SPARQL query to its algebra (spec section 18.2),
+// with the scope rules the grammar cannot say (spec section 18.2.1).
+#ifndef RELATA_QUERY_TRANSLATE_H_
+#define RELATA_QUERY_TRANSLATE_H_
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "query/algebra.h"
+#include "query/sparql_parser.h"
+#include "tao/pegtl/contrib/parse_tree.hpp"
+
+namespace relata::query {
+
+// Thrown inside the translation only; ParseQuery turns it into a Status.
+struct TranslateError {
+  std::size_t offset;
+  std::string message;
+};
+
+// REQUIRES: `root` is the tree of grammar::sparql::QueryUnit over `text`.
+Query Translate(const tao::pegtl::parse_tree::node& root, std::string_view text,
+                const ParseOptions& options);
+
+}  // namespace relata::query
+
+#endif  // RELATA_QUERY_TRANSLATE_H_
