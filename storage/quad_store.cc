@@ -331,6 +331,18 @@ absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term) const 
   return std::optional<TermId>(DecodeU64(value));
 }
 
+absl::StatusOr<QuadIds> QuadStore::TripleParts(TermId id) const {
+  std::string key;
+  if (const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &key);
+      !s.ok()) {
+    return ToStatus(s, "term " + std::to_string(id));
+  }
+  if (key.size() != 25 || key[0] != 'R') {
+    return absl::DataLossError("term " + std::to_string(id) + " is not a triple term");
+  }
+  return QuadIds{.s = DecodeU64(key, 1), .p = DecodeU64(key, 9), .o = DecodeU64(key, 17)};
+}
+
 absl::StatusOr<Term> QuadStore::Resolve(TermId id) const {
   if (IsInline(id)) return DecodeInline(id);
   if (TagOf(id) == TermTag::kBlank) return Term::Blank("b" + std::to_string(id & kPayloadMask));
@@ -394,6 +406,58 @@ absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
   }
   return ToStatus(it->status(), "scan");
 }
+
+QuadStore::Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }
+
+std::shared_ptr<const QuadStore::Snapshot> QuadStore::GetSnapshot() const {
+  return std::shared_ptr<const Snapshot>(new Snapshot(db_.get(), db_->GetSnapshot()));
+}
+
+QuadStore::Cursor::~Cursor() = default;
+
+std::unique_ptr<QuadStore::Cursor> QuadStore::OpenCursor(const Pattern& pattern, bool distinct_triples,
+                                                         std::shared_ptr<const Snapshot> snapshot) const {
+  std::unique_ptr<Cursor> cursor(new Cursor());
+  const QuadIds& want = pattern.ids;
+  cursor->want_ = want;
+  cursor->bound_ = {.s = want.s != kNoTerm, .p = want.p != kNoTerm, .o = want.o != kNoTerm,
+                    .g = pattern.graph_bound};
+  int prefix_components = 0;
+  cursor->permutation_ = ChoosePermutation(cursor->bound_, &prefix_components);
+  const QuadKey start = EncodeQuadKey(cursor->permutation_, want);
+  cursor->prefix_.assign(start.data(), static_cast<std::size_t>(prefix_components) * 8);
+  cursor->dedupe_ = distinct_triples && !pattern.graph_bound;
+  rocksdb::ReadOptions options;
+  if (snapshot != nullptr) options.snapshot = snapshot->snapshot_;
+  cursor->snapshot_ = std::move(snapshot);
+  cursor->it_.reset(db_->NewIterator(options, families_[FamilyOf(cursor->permutation_)]));
+  cursor->it_->Seek(cursor->prefix_);
+  cursor->Settle();
+  return cursor;
+}
+
+void QuadStore::Cursor::Next() {
+  it_->Next();
+  Settle();
+}
+
+// Moves to the first quad at or after the iterator that matches.
+void QuadStore::Cursor::Settle() {
+  for (; it_->Valid() && it_->key().starts_with(prefix_); it_->Next()) {
+    const QuadIds q = DecodeQuadKey(permutation_, std::string_view(it_->key().data(), it_->key().size()));
+    if ((bound_.s && q.s != want_.s) || (bound_.p && q.p != want_.p) || (bound_.o && q.o != want_.o) ||
+        (bound_.g && q.g != want_.g)) {
+      continue;
+    }
+    if (dedupe_ && have_previous_ && q.s == quad_.s && q.p == quad_.p && q.o == quad_.o) continue;
+    quad_ = q;
+    have_previous_ = valid_ = true;
+    return;
+  }
+  valid_ = false;
+}
+
+absl::Status QuadStore::Cursor::status() const { return ToStatus(it_->status(), "scan"); }
 
 absl::StatusOr<StoreStats> QuadStore::Stats() const {
   StoreStats stats;

@@ -21,6 +21,8 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Iterator;
+class Snapshot;
 }  // namespace rocksdb
 
 namespace relata::storage {
@@ -62,6 +64,9 @@ class QuadStore {
   absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) const;
   // The term for `id`; blank nodes come back labelled "b<number>".
   absl::StatusOr<Term> Resolve(TermId id) const;
+  // The ids of the subject, predicate and object of triple term `id`.
+  // REQUIRES: TagOf(id) == TermTag::kTriple.
+  absl::StatusOr<QuadIds> TripleParts(TermId id) const;
 
   // Calls `visit` for every quad matching `pattern` until it returns false.
   // In `ids`, kNoTerm leaves s, p, o unbound; the graph is bound only with
@@ -74,6 +79,49 @@ class QuadStore {
   };
   absl::Status Scan(const Pattern& pattern, bool distinct_triples,
                     const std::function<bool(const QuadIds&)>& visit) const;
+
+  // A consistent view of the quads as of its creation; scans given it see
+  // nothing written later. Shared by the scans of one query; must not outlive
+  // the store.
+  class Snapshot {
+   public:
+    ~Snapshot();
+
+   private:
+    friend class QuadStore;
+    Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+    rocksdb::DB* db_;
+    const rocksdb::Snapshot* snapshot_;
+  };
+  std::shared_ptr<const Snapshot> GetSnapshot() const;
+
+  // Scan as a cursor that the caller advances: the quads matching a pattern,
+  // in the order of the permutation the bound components choose.
+  class Cursor {
+   public:
+    ~Cursor();
+    bool Valid() const { return valid_; }
+    // REQUIRES: Valid().
+    const QuadIds& quad() const { return quad_; }
+    void Next();
+    // Not OK when reading failed; Valid() is false then.
+    absl::Status status() const;
+
+   private:
+    friend class QuadStore;
+    Cursor() = default;
+    void Settle();
+    std::unique_ptr<rocksdb::Iterator> it_;
+    std::shared_ptr<const Snapshot> snapshot_;
+    Permutation permutation_ = Permutation::kSpog;
+    QuadIds want_;
+    BoundMask bound_;
+    std::string prefix_;
+    bool dedupe_ = false, valid_ = false, have_previous_ = false;
+    QuadIds quad_;
+  };
+  std::unique_ptr<Cursor> OpenCursor(const Pattern& pattern, bool distinct_triples,
+                                     std::shared_ptr<const Snapshot> snapshot = nullptr) const;
 
   absl::StatusOr<StoreStats> Stats() const;
 

@@ -6,13 +6,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "relata/database.h"
+#include "tools/result_format.h"
 
 namespace {
 
@@ -23,6 +26,9 @@ constexpr char kUsage[] =
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  check DB                                               verify indexes, statistics, dictionary\n"
+    "  query DB 'SPARQL' | -f FILE [--format F] [--timeout SECONDS] [--memory SIZE]\n"
+    "                                                         run a query; F: table json xml csv tsv\n"
+    "                                                         (SELECT/ASK), ntriples turtle (CONSTRUCT)\n"
     "  shell DB                                               open DB interactively\n"
     "FILE may end in .gz; '-' reads stdin.\n";
 
@@ -192,18 +198,86 @@ int Check(relata::Database& db) {
   return report->problems.empty() ? 0 : 1;
 }
 
-// Until the SPARQL engine lands, the shell offers the store's own commands.
+int TerminalWidth() {
+  const char* columns = std::getenv("COLUMNS");
+  const int width = columns != nullptr ? std::atoi(columns) : 0;
+  return width > 20 ? width : 100;
+}
+
+// Runs one query and writes its results; returns the exit status.
+int RunQuery(relata::Database& db, const std::string& text, const std::string& format,
+             const relata::QueryOptions& options) {
+  auto cursor = db.Query(text, options);
+  if (!cursor.ok()) return Fail(relata::tools::ExplainError(text, Str(cursor.status())));
+  relata::tools::TableOptions table;
+  table.width = TerminalWidth();
+  const absl::Status written = relata::tools::WriteResults(*cursor, format, stdout, table);
+  std::fflush(stdout);
+  if (!written.ok()) return Fail(Str(written));
+  return 0;
+}
+
+int Query(relata::Database& db, const std::vector<std::string>& args) {
+  std::string text, format = isatty(STDOUT_FILENO) ? "table" : "tsv";
+  bool have_text = false;
+  relata::QueryOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "-f" && has_value) {
+      std::ifstream in(args[++i], std::ios::binary);
+      if (!in) return Fail("query: cannot read " + args[i]);
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      have_text = true;
+    } else if (a == "--format" && has_value) {
+      format = args[++i];
+      if (!relata::tools::IsResultFormat(format)) return Fail("query: unknown format '" + format + "'");
+    } else if (a == "--timeout" && has_value) {
+      const double seconds = std::atof(args[++i].c_str());
+      if (seconds <= 0) return Fail("query: --timeout needs a number of seconds");
+      options.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    } else if (a == "--memory" && has_value) {
+      const auto size = ParseSize(args[++i]);
+      if (!size) return Fail("query: --memory needs a size such as 512M or 2G");
+      options.memory_bytes = *size;
+    } else if (!have_text && (a.empty() || a[0] != '-')) {
+      text = a;
+      have_text = true;
+    } else {
+      return Fail("query: unexpected argument '" + a + "'\n" + kUsage);
+    }
+  }
+  if (!have_text) return Fail("query: no query (give it as an argument or with -f FILE)");
+  return RunQuery(db, text, format, options);
+}
+
+// The minimal shell: dot commands, and SPARQL ended by ';' or a blank line.
 int Shell(relata::Database& db, const std::string& path) {
   const auto stats = db.Stats();
   std::printf("relata: opened %s (%llu quads).\n"
-              "SPARQL queries arrive with the query engine; until then: .stats, .load FILE, "
-              ".dump [FORMAT], .help, .quit\n",
+              "Type a SPARQL query ending with ';' or a blank line; .help for commands.\n",
               path.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
   const bool interactive = isatty(STDIN_FILENO);
-  std::string line;
+  std::string line, statement;
+  const std::string format = interactive ? "table" : "tsv";
   while (true) {
-    if (interactive) std::printf("relata> "), std::fflush(stdout);
+    if (interactive) std::printf(statement.empty() ? "relata> " : "   ...> "), std::fflush(stdout);
     if (!std::getline(std::cin, line)) break;
+    if (!statement.empty() || (!line.empty() && line[0] != '.')) {
+      const bool ends = line.find_first_not_of(" \t") == std::string::npos ||
+                        line.find_last_not_of(" \t") == line.rfind(';');
+      statement += line + "\n";
+      if (!ends) continue;
+      const auto semicolon = statement.find_last_of(';');
+      if (semicolon != std::string::npos && statement.find_first_not_of(" \t\n", semicolon + 1) == std::string::npos) {
+        statement.erase(semicolon);
+      }
+      if (statement.find_first_not_of(" \t\n") != std::string::npos) {
+        RunQuery(db, statement, format, relata::QueryOptions());
+      }
+      statement.clear();
+      continue;
+    }
     std::istringstream words(line);
     std::string command;
     words >> command;
@@ -234,7 +308,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1], path = argv[2];
   const std::vector<std::string> args(argv + 3, argv + argc);
   if (command != "load" && command != "dump" && command != "stats" && command != "check" &&
-      command != "shell") {
+      command != "shell" && command != "query") {
     return Fail("unknown command '" + command + "'\n" + kUsage);
   }
   relata::Options options;
@@ -245,5 +319,6 @@ int main(int argc, char** argv) {
   if (command == "dump") return Dump(**db, args);
   if (command == "stats") return Stats(**db);
   if (command == "check") return Check(**db);
+  if (command == "query") return Query(**db, args);
   return Shell(**db, path);
 }

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "engine/base/status_macros.h"
+#include "engine/exec/execution.h"
 #include "engine/src/quad_pipe.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
+#include "query/sparql_parser.h"
 #include "storage/quad_store.h"
 
 namespace relata {
@@ -280,6 +282,34 @@ absl::StatusOr<Database::CheckReport> Database::Check() {
   report.terms = raw.terms;
   report.problems = std::move(raw.problems);
   return report;
+}
+
+Cursor::Cursor(Kind kind, std::unique_ptr<engine::Execution> execution)
+    : kind_(kind), execution_(std::move(execution)) {}
+Cursor::Cursor(Cursor&&) noexcept = default;
+Cursor& Cursor::operator=(Cursor&&) noexcept = default;
+Cursor::~Cursor() = default;
+const std::vector<std::string>& Cursor::columns() const { return execution_->columns(); }
+absl::StatusOr<bool> Cursor::Next() { return execution_->Next(&row_); }
+bool Cursor::boolean() const { return execution_->boolean(); }
+
+absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptions& options) {
+  query::ParseOptions parse_options;
+  parse_options.base_iri = options.base_iri;
+  parse_options.prefixes = options.prefixes;
+  ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(sparql, parse_options));
+  engine::ExecutionLimits limits;
+  limits.deadline = std::chrono::steady_clock::now() + options.timeout;
+  limits.memory_bytes = options.memory_bytes;
+  limits.cancelled = options.cancel;
+  const auto form = parsed.form;
+  ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(
+                                       *impl_->store, std::make_shared<const query::Query>(std::move(parsed)),
+                                       limits));
+  const Cursor::Kind kind = form == query::Query::Form::kSelect ? Cursor::Kind::kSolutions
+                            : form == query::Query::Form::kAsk  ? Cursor::Kind::kBoolean
+                                                                : Cursor::Kind::kTriples;
+  return Cursor(kind, std::move(execution));
 }
 
 }  // namespace relata

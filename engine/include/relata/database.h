@@ -2,13 +2,17 @@
 #ifndef RELATA_DATABASE_H_
 #define RELATA_DATABASE_H_
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -74,6 +78,52 @@ struct Statistics {
   std::uint64_t bytes_on_disk = 0;
 };
 
+namespace engine {
+class Execution;
+}  // namespace engine
+
+struct QueryOptions {
+  // A query still running after this long stops with kDeadlineExceeded.
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+  // Rows a query may hold at once (sorting, grouping, hash joins, DISTINCT);
+  // beyond it the query stops with kResourceExhausted.
+  std::size_t memory_bytes = std::size_t{1} << 30;
+  // Relative IRIs in the query resolve against it (a BASE overrides it).
+  std::string base_iri;
+  // Prefixes the query may use without declaring them ("kg" -> IRI).
+  std::map<std::string, std::string> prefixes;
+  // Setting it from another thread stops the query with kCancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// The answer to a query, produced as it is read: SELECT solutions, the
+// triples of CONSTRUCT/DESCRIBE (columns subject, predicate, object), or
+// ASK's boolean. Move-only; must not outlive its Database.
+class Cursor {
+ public:
+  enum class Kind { kSolutions, kTriples, kBoolean };
+  Cursor(Cursor&&) noexcept;
+  Cursor& operator=(Cursor&&) noexcept;
+  ~Cursor();
+
+  Kind kind() const { return kind_; }
+  const std::vector<std::string>& columns() const;
+  // Moves to the next row; false at the end (and always for ASK). Errors:
+  // kDeadlineExceeded, kResourceExhausted, kCancelled, or a read failure.
+  absl::StatusOr<bool> Next();
+  // The current row, one entry per column; nullopt is unbound.
+  const std::vector<std::optional<Term>>& row() const { return row_; }
+  // ASK's answer.
+  bool boolean() const;
+
+ private:
+  friend class Database;
+  Cursor(Kind kind, std::unique_ptr<engine::Execution> execution);
+  Kind kind_;
+  std::unique_ptr<engine::Execution> execution_;
+  std::vector<std::optional<Term>> row_;
+};
+
 // A handle to one on-disk store. Safe to use from several threads at once;
 // writes are serialised.
 class Database {
@@ -107,6 +157,12 @@ class Database {
   absl::Status Dump(std::ostream& out, const std::string& format = "nquads");
 
   absl::StatusOr<Statistics> Stats();
+
+  // Runs a SPARQL 1.1 query (with SPARQL 1.2 triple terms) over a snapshot
+  // of the store taken now. The default graph is the union of all graphs;
+  // GRAPH ?g ranges over the named graphs. Syntax errors are
+  // kInvalidArgument with a "line:column: " prefix.
+  absl::StatusOr<Cursor> Query(std::string_view sparql, const QueryOptions& options = {});
 
   // Reads the whole store and lists every inconsistency: the four indexes
   // must hold the same quads, the statistics must match them, and the

@@ -1,0 +1,1742 @@
+// Operators over rows of term ids. A row has one slot per variable of the
+// query (kNoTerm: unbound). Every operator is opened with an input row and
+// yields rows compatible with it: that is how joins push bindings into
+// basic graph patterns and paths (index nested loops), and how EXISTS sees
+// the row it filters. Terms computed by expressions that the store does not
+// hold get query-local ids, so equal ids always mean equal terms.
+#include "engine/exec/execution.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <random>
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "engine/base/status_macros.h"
+#include "engine/base/strings.h"
+#include "engine/exec/values.h"
+
+namespace relata::engine {
+namespace {
+
+using query::Expr;
+using query::Pattern;
+using query::PatternTerm;
+using query::PropertyPath;
+using query::Query;
+using query::VarId;
+using storage::QuadIds;
+using storage::QuadStore;
+using storage::TermId;
+using storage::TermTag;
+using storage::kNoTerm;
+using Row = std::vector<TermId>;
+
+// Terms made by the query and unknown to the store.
+constexpr TermTag kLocalTag = static_cast<TermTag>(15);
+
+struct RowHash {
+  std::size_t operator()(const Row& r) const { return absl::HashOf(r); }
+};
+
+// Which graph the patterns match in.
+struct GraphScope {
+  enum class Kind { kUnion, kGraph, kGraphs };
+  Kind kind = Kind::kUnion;
+  TermId graph = kNoTerm;      // kGraph; kNoTerm is the default graph
+  std::vector<TermId> graphs;  // kGraphs: the merge of these (FROM)
+};
+
+class Context {
+ public:
+  Context(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionLimits& limits)
+      : store_(store), snapshot_(store.GetSnapshot()), query_(std::move(query)), limits_(limits),
+        width_(query_->variable_names->size()), random_(std::random_device{}()),
+        now_(std::chrono::system_clock::now()) {}
+
+  const QuadStore& store() const { return store_; }
+  const Query& query() const { return *query_; }
+  std::size_t width() const { return width_; }
+  const std::shared_ptr<const QuadStore::Snapshot>& snapshot() const { return snapshot_; }
+  std::mt19937_64& random() { return random_; }
+  std::chrono::system_clock::time_point now() const { return now_; }
+
+  // Called in every loop that may run long.
+  absl::Status Check() {
+    if ((++ticks_ & 1023) != 0) return absl::OkStatus();
+    if (limits_.cancelled != nullptr && limits_.cancelled->load(std::memory_order_relaxed)) {
+      return absl::CancelledError("the query was cancelled");
+    }
+    if (std::chrono::steady_clock::now() > limits_.deadline) {
+      return absl::DeadlineExceededError("the query ran out of time (raise its timeout)");
+    }
+    return absl::OkStatus();
+  }
+  // Accounts for rows an operator holds; fails beyond the budget.
+  absl::Status Hold(std::size_t rows) {
+    held_bytes_ += rows * (width_ * sizeof(TermId) + 32);
+    if (held_bytes_ > limits_.memory_bytes) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the query needs more than its memory budget of ", limits_.memory_bytes >> 20,
+          " MiB (raise it, or narrow the query)"));
+    }
+    return Check();
+  }
+
+  absl::StatusOr<Term> Resolve(TermId id) {
+    if (storage::TagOf(id) == kLocalTag) return local_terms_[id & storage::kPayloadMask];
+    if (storage::IsInline(id)) return storage::DecodeInline(id);
+    if (const auto it = cache_.find(id); it != cache_.end()) return it->second;
+    ASSIGN_OR_RETURN(Term t, store_.Resolve(id));
+    if (cache_.size() > (1u << 16)) cache_.clear();
+    cache_.emplace(id, t);
+    return t;
+  }
+
+  // The id of `term`: the store's when it has it, else a query-local one.
+  absl::StatusOr<TermId> Intern(const Term& term) {
+    if (!term.IsBlank()) {
+      ASSIGN_OR_RETURN(const auto found, store_.Lookup(term));
+      if (found) return *found;
+    }
+    std::string key = term.ToNTriples();
+    if (const auto it = local_index_.find(key); it != local_index_.end()) return it->second;
+    const TermId id = storage::MakeId(kLocalTag, local_terms_.size());
+    local_terms_.push_back(term);
+    local_index_.emplace(std::move(key), id);
+    return id;
+  }
+  // The store's id of a pattern constant, or nullopt when no quad can hold it.
+  absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) {
+    if (term.IsBlank()) return std::optional<TermId>();
+    return store_.Lookup(term);
+  }
+
+  std::string fresh_blank() { return absl::StrCat("q", next_blank_++); }
+
+  // Named graphs GRAPH ?g ranges over.
+  absl::StatusOr<std::vector<TermId>> NamedGraphs() {
+    if (named_graphs_) return *named_graphs_;
+    std::vector<TermId> graphs;
+    if (!query_->from_named.empty() || !query_->from.empty()) {
+      for (const Term& g : query_->from_named) {
+        ASSIGN_OR_RETURN(const auto id, Lookup(g));
+        if (id) graphs.push_back(*id);
+      }
+    } else {
+      ASSIGN_OR_RETURN(const auto stats, store_.Stats());
+      for (const auto& [g, count] : stats.graphs) {
+        if (g != kNoTerm && count > 0) graphs.push_back(g);
+      }
+    }
+    named_graphs_ = graphs;
+    return graphs;
+  }
+
+  absl::StatusOr<const storage::StoreStats*> Stats() {
+    if (!stats_) {
+      ASSIGN_OR_RETURN(auto s, store_.Stats());
+      stats_ = std::move(s);
+    }
+    return &*stats_;
+  }
+
+ private:
+  const QuadStore& store_;
+  std::shared_ptr<const QuadStore::Snapshot> snapshot_;
+  std::shared_ptr<const Query> query_;
+  ExecutionLimits limits_;
+  std::size_t width_;
+  std::mt19937_64 random_;
+  std::chrono::system_clock::time_point now_;
+  std::uint64_t ticks_ = 0;
+  std::size_t held_bytes_ = 0;
+  std::vector<Term> local_terms_;
+  absl::flat_hash_map<std::string, TermId> local_index_;
+  absl::flat_hash_map<TermId, Term> cache_;
+  std::uint64_t next_blank_ = 0;
+  std::optional<std::vector<TermId>> named_graphs_;
+  std::optional<storage::StoreStats> stats_;
+};
+
+// ---- rows ----
+
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // Fills *row with the next solution; false at the end.
+  virtual absl::StatusOr<bool> Next(Row* row) = 0;
+};
+using Source = std::unique_ptr<RowSource>;
+
+class VectorSource : public RowSource {
+ public:
+  explicit VectorSource(std::vector<Row> rows) : rows_(std::move(rows)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    if (next_ >= rows_.size()) return false;
+    *row = std::move(rows_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<Row> rows_;
+  std::size_t next_ = 0;
+};
+
+bool Compatible(const Row& a, const Row& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != kNoTerm && b[i] != kNoTerm && a[i] != b[i]) return false;
+  }
+  return true;
+}
+void Merge(const Row& from, Row* into) {
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    if ((*into)[i] == kNoTerm) (*into)[i] = from[i];
+  }
+}
+
+absl::StatusOr<std::vector<Row>> Drain(RowSource& source, Context& ctx) {
+  std::vector<Row> rows;
+  Row row;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, source.Next(&row));
+    if (!more) break;
+    rows.push_back(row);
+    if ((rows.size() & 1023) == 0) RETURN_IF_ERROR(ctx.Hold(1024));
+  }
+  return rows;
+}
+
+class Evaluator;
+
+// ---- basic graph patterns ----
+
+// One triple pattern with its terms resolved to ids.
+struct ScanTerm {
+  enum class Kind { kVariable, kConstant, kTriple };
+  Kind kind = Kind::kConstant;
+  VarId var = -1;
+  TermId id = kNoTerm;
+  std::vector<ScanTerm> triple;
+};
+struct Scan {
+  ScanTerm s, p, o;
+};
+
+// Index nested loops over the scans in the order given, one cursor per
+// level.
+class BgpSource : public RowSource {
+ public:
+  BgpSource(Context& ctx, std::vector<Scan> scans, Row input, GraphScope scope)
+      : ctx_(ctx), scans_(std::move(scans)), scope_(std::move(scope)), rows_(scans_.size() + 1),
+        cursors_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()) {
+    rows_[0] = std::move(input);
+  }
+
+  absl::StatusOr<bool> Next(Row* row) override {
+    if (scans_.empty()) {
+      if (done_) return false;
+      done_ = true;
+      *row = rows_[0];
+      return true;
+    }
+    while (true) {
+      if (level_ < 0) return false;
+      if (!started_) {
+        started_ = true;
+        level_ = 0;
+        RETURN_IF_ERROR(OpenLevel(0));
+      }
+      RETURN_IF_ERROR(ctx_.Check());
+      ASSIGN_OR_RETURN(const bool found, Advance(level_));
+      if (!found) {
+        --level_;
+        continue;
+      }
+      if (static_cast<std::size_t>(level_) + 1 == scans_.size()) {
+        *row = rows_[scans_.size()];
+        return true;
+      }
+      ++level_;
+      RETURN_IF_ERROR(OpenLevel(level_));
+    }
+  }
+
+ private:
+  // The value of `t` in `row`, if known.
+  static TermId Bound(const ScanTerm& t, const Row& row) {
+    if (t.kind == ScanTerm::Kind::kConstant) return t.id;
+    if (t.kind == ScanTerm::Kind::kVariable) return row[static_cast<std::size_t>(t.var)];
+    return kNoTerm;
+  }
+
+  absl::Status OpenLevel(int level) {
+    graph_index_[static_cast<std::size_t>(level)] = 0;
+    seen_[static_cast<std::size_t>(level)].clear();
+    return OpenCursor(level);
+  }
+  absl::Status OpenCursor(int level) {
+    const auto l = static_cast<std::size_t>(level);
+    const Row& row = rows_[l];
+    const Scan& scan = scans_[l];
+    QuadStore::Pattern pattern;
+    pattern.ids = {Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row), kNoTerm};
+    bool distinct = false;
+    switch (scope_.kind) {
+      case GraphScope::Kind::kUnion:
+        distinct = true;
+        break;
+      case GraphScope::Kind::kGraph:
+        pattern.graph_bound = true;
+        pattern.ids.g = scope_.graph;
+        break;
+      case GraphScope::Kind::kGraphs:
+        if (graph_index_[l] >= scope_.graphs.size()) {
+          cursors_[l].reset();
+          return absl::OkStatus();
+        }
+        pattern.graph_bound = true;
+        pattern.ids.g = scope_.graphs[graph_index_[l]];
+        break;
+    }
+    cursors_[l] = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot());
+    return absl::OkStatus();
+  }
+
+  // Moves level `level` to its next match, filling rows_[level + 1].
+  absl::StatusOr<bool> Advance(int level) {
+    const auto l = static_cast<std::size_t>(level);
+    while (true) {
+      auto& cursor = cursors_[l];
+      if (cursor == nullptr) return false;
+      if (!cursor->Valid()) {
+        RETURN_IF_ERROR(cursor->status());
+        if (scope_.kind == GraphScope::Kind::kGraphs && ++graph_index_[l] < scope_.graphs.size()) {
+          RETURN_IF_ERROR(OpenCursor(level));
+          continue;
+        }
+        return false;
+      }
+      const QuadIds q = cursor->quad();
+      cursor->Next();
+      if (scope_.kind == GraphScope::Kind::kGraphs && scope_.graphs.size() > 1 &&
+          !seen_[l].insert({q.s, q.p, q.o}).second) {
+        continue;
+      }
+      Row& out = rows_[l + 1];
+      out = rows_[l];
+      const Scan& scan = scans_[l];
+      ASSIGN_OR_RETURN(bool ok, Unify(scan.s, q.s, &out));
+      if (ok) {
+        ASSIGN_OR_RETURN(ok, Unify(scan.p, q.p, &out));
+      }
+      if (ok) {
+        ASSIGN_OR_RETURN(ok, Unify(scan.o, q.o, &out));
+      }
+      if (ok) return true;
+      RETURN_IF_ERROR(ctx_.Check());
+    }
+  }
+
+  // Binds `t` to `id` in `row`, false when they disagree.
+  absl::StatusOr<bool> Unify(const ScanTerm& t, TermId id, Row* row) {
+    switch (t.kind) {
+      case ScanTerm::Kind::kConstant: return t.id == id;
+      case ScanTerm::Kind::kVariable: {
+        TermId& slot = (*row)[static_cast<std::size_t>(t.var)];
+        if (slot == kNoTerm) {
+          slot = id;
+          return true;
+        }
+        return slot == id;
+      }
+      case ScanTerm::Kind::kTriple: {
+        if (storage::TagOf(id) != TermTag::kTriple) return false;
+        ASSIGN_OR_RETURN(const QuadIds parts, ctx_.store().TripleParts(id));
+        ASSIGN_OR_RETURN(bool ok, Unify(t.triple[0], parts.s, row));
+        if (ok) {
+          ASSIGN_OR_RETURN(ok, Unify(t.triple[1], parts.p, row));
+        }
+        if (ok) {
+          ASSIGN_OR_RETURN(ok, Unify(t.triple[2], parts.o, row));
+        }
+        return ok;
+      }
+    }
+    return false;
+  }
+
+  Context& ctx_;
+  std::vector<Scan> scans_;
+  GraphScope scope_;
+  std::vector<Row> rows_;  // rows_[i]: the bindings before scan i
+  std::vector<std::unique_ptr<QuadStore::Cursor>> cursors_;
+  std::vector<std::size_t> graph_index_;
+  std::vector<std::set<std::array<TermId, 3>>> seen_;
+  int level_ = 0;
+  bool started_ = false, done_ = false;
+};
+
+// ---- expressions ----
+
+// What an expression sees besides the row.
+struct ExprEnv {
+  GraphScope scope;
+  // BNODE(str) gives the same node for the same string within one row.
+  std::map<std::string, std::string>* row_blanks = nullptr;
+};
+
+class Evaluator {
+ public:
+  explicit Evaluator(Context& ctx) : ctx_(ctx) {}
+  Context& ctx() { return ctx_; }
+
+  // ---- graph patterns ----
+  absl::StatusOr<Source> Open(const Pattern& p, const Row& input, const GraphScope& scope);
+
+  // Solutions of a whole query (sub-queries too), with its modifiers; rows
+  // keep only the projected variables.
+  absl::StatusOr<Source> OpenQuery(const Query& q, const Row& input, const GraphScope& scope);
+
+  // ---- expressions: nullopt is an error ----
+  absl::StatusOr<std::optional<Term>> Eval(const Expr& e, const Row& row, ExprEnv& env);
+  absl::StatusOr<std::optional<bool>> EvalBool(const Expr& e, const Row& row, ExprEnv& env) {
+    ASSIGN_OR_RETURN(const auto v, Eval(e, row, env));
+    if (!v) return std::optional<bool>();
+    return EffectiveBooleanValue(*v);
+  }
+  absl::StatusOr<bool> Holds(const std::vector<Expr>& exprs, const Row& row, const GraphScope& scope) {
+    ExprEnv env{scope};
+    for (const Expr& e : exprs) {
+      ASSIGN_OR_RETURN(const auto b, EvalBool(e, row, env));
+      if (!b.value_or(false)) return false;
+    }
+    return true;
+  }
+
+  // ---- property paths ----
+  // The nodes reachable from `node` over `path` (forwards, or backwards
+  // when !forward), with repeats as the path semantics count them.
+  absl::Status Step(const PropertyPath& path, TermId node, bool forward, const GraphScope& scope,
+                    std::vector<TermId>* out);
+  // Every subject and object in the scope.
+  absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
+  absl::StatusOr<std::vector<TermId>> Closure(const PropertyPath& path, TermId start, bool forward,
+                                               bool include_start, const GraphScope& scope);
+
+  absl::StatusOr<ScanTerm> Resolve(const PatternTerm& t, bool* missing);
+  absl::StatusOr<std::optional<TermId>> ResolveGraph(const PatternTerm& t, const Row& row);
+
+ private:
+  absl::StatusOr<Source> OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope);
+  absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Row& row, ExprEnv& env);
+
+  Context& ctx_;
+};
+
+// ---- operators ----
+
+// Rows of `left`, each joined with the rows `right` gives for it (opened
+// with the left row as input): index nested loops.
+class NestedJoin : public RowSource {
+ public:
+  using Opener = std::function<absl::StatusOr<Source>(const Row&)>;
+  NestedJoin(Source left, Opener right) : left_(std::move(left)), right_(std::move(right)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      if (inner_ != nullptr) {
+        ASSIGN_OR_RETURN(const bool more, inner_->Next(row));
+        if (more) return true;
+        inner_.reset();
+      }
+      ASSIGN_OR_RETURN(const bool more, left_->Next(&current_));
+      if (!more) return false;
+      ASSIGN_OR_RETURN(inner_, right_(current_));
+    }
+  }
+
+ private:
+  Source left_;
+  Opener right_;
+  Source inner_;
+  Row current_;
+};
+
+// Rows of `left` joined with rows of a materialised `right`: hashed on the
+// variables every right row binds.
+class HashJoin : public RowSource {
+ public:
+  HashJoin(Context& ctx, Source left, std::vector<Row> right)
+      : ctx_(ctx), left_(std::move(left)), right_(std::move(right)) {
+    if (right_.empty()) return;
+    for (std::size_t v = 0; v < right_[0].size(); ++v) {
+      if (std::all_of(right_.begin(), right_.end(), [&](const Row& r) { return r[v] != kNoTerm; })) {
+        keys_.push_back(v);
+      }
+    }
+    for (std::size_t i = 0; i < right_.size(); ++i) table_[Key(right_[i])].push_back(i);
+  }
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      while (match_ < matches_.size()) {
+        const Row& r = right_[matches_[match_++]];
+        if (!Compatible(current_, r)) continue;
+        *row = current_;
+        Merge(r, row);
+        return true;
+      }
+      ASSIGN_OR_RETURN(const bool more, left_->Next(&current_));
+      if (!more) return false;
+      RETURN_IF_ERROR(ctx_.Check());
+      matches_.clear();
+      match_ = 0;
+      if (std::all_of(keys_.begin(), keys_.end(), [&](std::size_t v) { return current_[v] != kNoTerm; })) {
+        if (const auto it = table_.find(Key(current_)); it != table_.end()) matches_ = it->second;
+      } else {
+        for (std::size_t i = 0; i < right_.size(); ++i) matches_.push_back(i);
+      }
+    }
+  }
+
+ private:
+  Row Key(const Row& r) const {
+    Row key;
+    for (std::size_t v : keys_) key.push_back(r[v]);
+    return key;
+  }
+  Context& ctx_;
+  Source left_;
+  std::vector<Row> right_;
+  std::vector<std::size_t> keys_;
+  absl::flat_hash_map<Row, std::vector<std::size_t>, RowHash> table_;
+  Row current_;
+  std::vector<std::size_t> matches_;
+  std::size_t match_ = 0;
+};
+
+// OPTIONAL: each left row with its matches on the right that pass the
+// condition, or alone when none does.
+class LeftJoin : public RowSource {
+ public:
+  using Matches = std::function<absl::StatusOr<std::vector<Row>>(const Row&)>;
+  LeftJoin(Evaluator& ev, Source left, Matches matches, const std::vector<Expr>* condition, GraphScope scope)
+      : ev_(ev), left_(std::move(left)), matches_(std::move(matches)), condition_(condition),
+        scope_(std::move(scope)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      if (next_ < pending_.size()) {
+        *row = std::move(pending_[next_++]);
+        return true;
+      }
+      Row left;
+      ASSIGN_OR_RETURN(const bool more, left_->Next(&left));
+      if (!more) return false;
+      ASSIGN_OR_RETURN(std::vector<Row> candidates, matches_(left));
+      pending_.clear();
+      next_ = 0;
+      for (Row& merged : candidates) {
+        ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*condition_, merged, scope_));
+        if (ok) pending_.push_back(std::move(merged));
+      }
+      if (pending_.empty()) pending_.push_back(std::move(left));
+    }
+  }
+
+ private:
+  Evaluator& ev_;
+  Source left_;
+  Matches matches_;
+  const std::vector<Expr>* condition_;
+  GraphScope scope_;
+  std::vector<Row> pending_;
+  std::size_t next_ = 0;
+};
+
+class FilterSource : public RowSource {
+ public:
+  FilterSource(Evaluator& ev, Source input, const std::vector<Expr>* exprs, GraphScope scope)
+      : ev_(ev), input_(std::move(input)), exprs_(exprs), scope_(std::move(scope)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(const bool more, input_->Next(row));
+      if (!more) return false;
+      ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, *row, scope_));
+      if (ok) return true;
+    }
+  }
+
+ private:
+  Evaluator& ev_;
+  Source input_;
+  const std::vector<Expr>* exprs_;
+  GraphScope scope_;
+};
+
+class ExtendSource : public RowSource {
+ public:
+  ExtendSource(Evaluator& ev, Source input, VarId var, const Expr* expr, GraphScope scope)
+      : ev_(ev), input_(std::move(input)), var_(static_cast<std::size_t>(var)), expr_(expr),
+        scope_(std::move(scope)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(const bool more, input_->Next(row));
+      if (!more) return false;
+      std::map<std::string, std::string> blanks;
+      ExprEnv env{scope_, &blanks};
+      ASSIGN_OR_RETURN(const auto value, ev_.Eval(*expr_, *row, env));
+      if (!value) return true;
+      ASSIGN_OR_RETURN(const TermId id, ev_.ctx().Intern(*value));
+      TermId& slot = (*row)[var_];
+      if (slot != kNoTerm && slot != id) continue;  // bound by the input: must agree
+      slot = id;
+      return true;
+    }
+  }
+
+ private:
+  Evaluator& ev_;
+  Source input_;
+  std::size_t var_;
+  const Expr* expr_;
+  GraphScope scope_;
+};
+
+class ConcatSource : public RowSource {
+ public:
+  using Opener = std::function<absl::StatusOr<Source>()>;
+  explicit ConcatSource(std::vector<Opener> parts) : parts_(std::move(parts)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      if (current_ == nullptr) {
+        if (next_ >= parts_.size()) return false;
+        ASSIGN_OR_RETURN(current_, parts_[next_++]());
+      }
+      ASSIGN_OR_RETURN(const bool more, current_->Next(row));
+      if (more) return true;
+      current_.reset();
+    }
+  }
+
+ private:
+  std::vector<Opener> parts_;
+  std::size_t next_ = 0;
+  Source current_;
+};
+
+class MinusSource : public RowSource {
+ public:
+  MinusSource(Source left, std::vector<Row> right) : left_(std::move(left)), right_(std::move(right)) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(const bool more, left_->Next(row));
+      if (!more) return false;
+      const bool removed = std::any_of(right_.begin(), right_.end(), [&](const Row& r) {
+        bool shared = false;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+          if ((*row)[i] == kNoTerm || r[i] == kNoTerm) continue;
+          if ((*row)[i] != r[i]) return false;
+          shared = true;
+        }
+        return shared;
+      });
+      if (!removed) return true;
+    }
+  }
+
+ private:
+  Source left_;
+  std::vector<Row> right_;
+};
+
+// Whether binding variables of `p` before evaluating it gives the same
+// result as joining afterwards: true for patterns that only match triples.
+bool Bindable(const Pattern& p) {
+  switch (p.kind) {
+    case Pattern::Kind::kBgp:
+    case Pattern::Kind::kPath:
+    case Pattern::Kind::kValues:
+      return true;
+    case Pattern::Kind::kJoin:
+    case Pattern::Kind::kUnion:
+      return std::all_of(p.children.begin(), p.children.end(), Bindable);
+    case Pattern::Kind::kGraph:
+      return Bindable(p.children[0]);
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<ScanTerm> Evaluator::Resolve(const PatternTerm& t, bool* missing) {
+  ScanTerm s;
+  switch (t.kind) {
+    case PatternTerm::Kind::kVariable:
+      s.kind = ScanTerm::Kind::kVariable;
+      s.var = t.var;
+      return s;
+    case PatternTerm::Kind::kConstant: {
+      ASSIGN_OR_RETURN(const auto id, ctx_.Lookup(t.constant));
+      if (!id) *missing = true;
+      s.id = id.value_or(kNoTerm);
+      return s;
+    }
+    case PatternTerm::Kind::kTriple:
+      s.kind = ScanTerm::Kind::kTriple;
+      for (const auto& part : t.triple) {
+        ASSIGN_OR_RETURN(auto r, Resolve(part, missing));
+        s.triple.push_back(std::move(r));
+      }
+      return s;
+  }
+  return s;
+}
+
+absl::StatusOr<std::optional<TermId>> Evaluator::ResolveGraph(const PatternTerm& t, const Row& row) {
+  if (t.IsVariable()) {
+    const TermId id = row[static_cast<std::size_t>(t.var)];
+    return id == kNoTerm ? std::optional<TermId>() : std::optional<TermId>(id);
+  }
+  return ctx_.Lookup(t.constant);
+}
+
+// Estimated rows of a scan given which variables are bound.
+double Estimate(const Scan& scan, const std::vector<bool>& bound, const storage::StoreStats& stats) {
+  const auto is_bound = [&](const ScanTerm& t) {
+    return t.kind == ScanTerm::Kind::kConstant ||
+           (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
+  };
+  const bool s = is_bound(scan.s), p = is_bound(scan.p), o = is_bound(scan.o);
+  double total = static_cast<double>(std::max<std::uint64_t>(stats.quads, 1));
+  double distinct_s = total / 4, distinct_o = total / 4;
+  if (scan.p.kind == ScanTerm::Kind::kConstant) {
+    const auto it = stats.predicates.find(scan.p.id);
+    if (it == stats.predicates.end()) return 0;
+    total = static_cast<double>(it->second.quads);
+    distinct_s = static_cast<double>(std::max<std::uint64_t>(it->second.distinct_subjects, 1));
+    distinct_o = static_cast<double>(std::max<std::uint64_t>(it->second.distinct_objects, 1));
+  } else if (p) {
+    total /= 50;  // a predicate bound by an earlier pattern: typical selectivity
+  }
+  double rows = total;
+  if (s) rows /= distinct_s;
+  if (o) rows /= distinct_o;
+  if (s && o) rows = std::min(rows, 1.0);
+  return std::max(rows, s || o ? 0.5 : 1.0);
+}
+
+void MarkBound(const ScanTerm& t, std::vector<bool>* bound) {
+  if (t.kind == ScanTerm::Kind::kVariable) (*bound)[static_cast<std::size_t>(t.var)] = true;
+  for (const auto& part : t.triple) MarkBound(part, bound);
+}
+
+absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope) {
+  std::vector<Scan> scans;
+  bool missing = false;
+  for (const auto& t : p.triples) {
+    Scan scan;
+    ASSIGN_OR_RETURN(scan.s, Resolve(t.subject, &missing));
+    ASSIGN_OR_RETURN(scan.p, Resolve(t.predicate, &missing));
+    ASSIGN_OR_RETURN(scan.o, Resolve(t.object, &missing));
+    scans.push_back(std::move(scan));
+  }
+  if (missing) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
+  // Greedy order: the cheapest scan given what is bound, preferring scans
+  // that share a variable with those already placed.
+  ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
+  std::vector<bool> bound(ctx_.width());
+  for (std::size_t i = 0; i < input.size(); ++i) bound[i] = input[i] != kNoTerm;
+  std::vector<Scan> ordered;
+  while (!scans.empty()) {
+    std::size_t best = 0;
+    double best_cost = 0;
+    bool best_connected = false;
+    for (std::size_t i = 0; i < scans.size(); ++i) {
+      const auto connected_term = [&](const ScanTerm& t) {
+        return t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)];
+      };
+      const bool connected = ordered.empty() || connected_term(scans[i].s) || connected_term(scans[i].p) ||
+                             connected_term(scans[i].o);
+      const double cost = Estimate(scans[i], bound, *stats);
+      if (i == 0 || (connected && !best_connected) || (connected == best_connected && cost < best_cost)) {
+        best = i;
+        best_cost = cost;
+        best_connected = connected;
+      }
+    }
+    MarkBound(scans[best].s, &bound);
+    MarkBound(scans[best].p, &bound);
+    MarkBound(scans[best].o, &bound);
+    ordered.push_back(std::move(scans[best]));
+    scans.erase(scans.begin() + static_cast<std::ptrdiff_t>(best));
+  }
+  return Source(std::make_unique<BgpSource>(ctx_, std::move(ordered), input, scope));
+}
+
+absl::StatusOr<Source> Evaluator::Open(const Pattern& p, const Row& input, const GraphScope& scope) {
+  switch (p.kind) {
+    case Pattern::Kind::kBgp:
+      return OpenBgp(p, input, scope);
+
+    case Pattern::Kind::kPath: {
+      bool missing = false;
+      ASSIGN_OR_RETURN(const ScanTerm s, Resolve(p.subject, &missing));
+      ASSIGN_OR_RETURN(const ScanTerm o, Resolve(p.object, &missing));
+      const auto value = [&](const ScanTerm& t) {
+        return t.kind == ScanTerm::Kind::kVariable ? input[static_cast<std::size_t>(t.var)] : t.id;
+      };
+      std::vector<Row> rows;
+      TermId from = value(s), to = value(o);
+      // A constant unknown to the store still reaches itself by a zero-length path.
+      std::optional<TermId> unknown_from, unknown_to;
+      if (missing) {
+        if (p.subject.kind == PatternTerm::Kind::kConstant && from == kNoTerm) {
+          ASSIGN_OR_RETURN(from, ctx_.Intern(p.subject.constant));
+        }
+        if (p.object.kind == PatternTerm::Kind::kConstant && to == kNoTerm) {
+          ASSIGN_OR_RETURN(to, ctx_.Intern(p.object.constant));
+        }
+      }
+      const auto emit = [&](TermId x, TermId y) -> absl::Status {
+        Row row = input;
+        if (s.kind == ScanTerm::Kind::kVariable) {
+          TermId& slot = row[static_cast<std::size_t>(s.var)];
+          if (slot != kNoTerm && slot != x) return absl::OkStatus();
+          slot = x;
+        }
+        if (o.kind == ScanTerm::Kind::kVariable) {
+          TermId& slot = row[static_cast<std::size_t>(o.var)];
+          if (slot != kNoTerm && slot != y) return absl::OkStatus();
+          slot = y;
+        }
+        rows.push_back(std::move(row));
+        if ((rows.size() & 1023) == 0) return ctx_.Hold(1024);
+        return absl::OkStatus();
+      };
+      std::vector<TermId> reached;
+      if (from != kNoTerm) {
+        RETURN_IF_ERROR(Step(p.path, from, true, scope, &reached));
+        for (TermId y : reached) {
+          if (to == kNoTerm || y == to) RETURN_IF_ERROR(emit(from, y));
+        }
+      } else if (to != kNoTerm) {
+        RETURN_IF_ERROR(Step(p.path, to, false, scope, &reached));
+        for (TermId x : reached) RETURN_IF_ERROR(emit(x, to));
+      } else {
+        ASSIGN_OR_RETURN(const std::vector<TermId> nodes, AllNodes(scope));
+        for (TermId x : nodes) {
+          reached.clear();
+          RETURN_IF_ERROR(Step(p.path, x, true, scope, &reached));
+          for (TermId y : reached) RETURN_IF_ERROR(emit(x, y));
+        }
+      }
+      return Source(std::make_unique<VectorSource>(std::move(rows)));
+    }
+
+    case Pattern::Kind::kJoin: {
+      const Pattern* right = &p.children[1];
+      ASSIGN_OR_RETURN(Source left, Open(p.children[0], input, scope));
+      if (Bindable(*right)) {
+        return Source(std::make_unique<NestedJoin>(
+            std::move(left), [this, right, scope](const Row& row) { return Open(*right, row, scope); }));
+      }
+      ASSIGN_OR_RETURN(Source r, Open(*right, input, scope));
+      ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*r, ctx_));
+      return Source(std::make_unique<HashJoin>(ctx_, std::move(left), std::move(rows)));
+    }
+
+    case Pattern::Kind::kLeftJoin: {
+      const Pattern* right = &p.children[1];
+      ASSIGN_OR_RETURN(Source left, Open(p.children[0], input, scope));
+      LeftJoin::Matches matches;
+      if (Bindable(*right)) {
+        matches = [this, right, scope](const Row& row) -> absl::StatusOr<std::vector<Row>> {
+          ASSIGN_OR_RETURN(Source r, Open(*right, row, scope));
+          return Drain(*r, ctx_);
+        };
+      } else {
+        ASSIGN_OR_RETURN(Source r, Open(*right, input, scope));
+        ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*r, ctx_));
+        auto shared = std::make_shared<std::vector<Row>>(std::move(rows));
+        matches = [shared](const Row& row) -> absl::StatusOr<std::vector<Row>> {
+          std::vector<Row> out;
+          for (const Row& candidate : *shared) {
+            if (!Compatible(row, candidate)) continue;
+            Row merged = row;
+            Merge(candidate, &merged);
+            out.push_back(std::move(merged));
+          }
+          return out;
+        };
+      }
+      return Source(std::make_unique<LeftJoin>(*this, std::move(left), std::move(matches), &p.exprs, scope));
+    }
+
+    case Pattern::Kind::kUnion: {
+      std::vector<ConcatSource::Opener> parts;
+      for (const Pattern& child : p.children) {
+        parts.push_back([this, &child, input, scope] { return Open(child, input, scope); });
+      }
+      return Source(std::make_unique<ConcatSource>(std::move(parts)));
+    }
+
+    case Pattern::Kind::kMinus: {
+      ASSIGN_OR_RETURN(Source left, Open(p.children[0], input, scope));
+      ASSIGN_OR_RETURN(Source r, Open(p.children[1], Row(ctx_.width()), scope));
+      ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*r, ctx_));
+      return Source(std::make_unique<MinusSource>(std::move(left), std::move(rows)));
+    }
+
+    case Pattern::Kind::kFilter: {
+      ASSIGN_OR_RETURN(Source in, Open(p.children[0], input, scope));
+      return Source(std::make_unique<FilterSource>(*this, std::move(in), &p.exprs, scope));
+    }
+
+    case Pattern::Kind::kExtend: {
+      ASSIGN_OR_RETURN(Source in, Open(p.children[0], input, scope));
+      return Source(std::make_unique<ExtendSource>(*this, std::move(in), p.var, &p.exprs[0], scope));
+    }
+
+    case Pattern::Kind::kGraph: {
+      const Pattern* child = &p.children[0];
+      if (!p.graph.IsVariable() || input[static_cast<std::size_t>(p.graph.var)] != kNoTerm) {
+        ASSIGN_OR_RETURN(const auto graph, ResolveGraph(p.graph, input));
+        ASSIGN_OR_RETURN(const std::vector<TermId> named, ctx_.NamedGraphs());
+        if (!graph || std::find(named.begin(), named.end(), *graph) == named.end()) {
+          return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
+        }
+        GraphScope inner{GraphScope::Kind::kGraph, *graph, {}};
+        return Open(*child, input, inner);
+      }
+      ASSIGN_OR_RETURN(const std::vector<TermId> named, ctx_.NamedGraphs());
+      std::vector<ConcatSource::Opener> parts;
+      const auto var = static_cast<std::size_t>(p.graph.var);
+      for (TermId g : named) {
+        parts.push_back([this, child, input, g, var]() -> absl::StatusOr<Source> {
+          Row bound = input;
+          bound[var] = g;
+          return Open(*child, bound, GraphScope{GraphScope::Kind::kGraph, g, {}});
+        });
+      }
+      return Source(std::make_unique<ConcatSource>(std::move(parts)));
+    }
+
+    case Pattern::Kind::kValues: {
+      std::vector<Row> rows;
+      for (const auto& values : p.values.rows) {
+        Row row = input;
+        bool ok = true;
+        for (std::size_t i = 0; i < values.size() && ok; ++i) {
+          if (!values[i]) continue;
+          ASSIGN_OR_RETURN(const TermId id, ctx_.Intern(*values[i]));
+          TermId& slot = row[static_cast<std::size_t>(p.values.vars[i])];
+          ok = slot == kNoTerm || slot == id;
+          slot = id;
+        }
+        if (ok) rows.push_back(std::move(row));
+      }
+      return Source(std::make_unique<VectorSource>(std::move(rows)));
+    }
+
+    case Pattern::Kind::kSubquery: {
+      ASSIGN_OR_RETURN(Source sub, OpenQuery(*p.subquery, Row(ctx_.width()), scope));
+      ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*sub, ctx_));
+      std::vector<Row> compatible;
+      for (Row& r : rows) {
+        if (!Compatible(input, r)) continue;
+        Merge(input, &r);
+        compatible.push_back(std::move(r));
+      }
+      return Source(std::make_unique<VectorSource>(std::move(compatible)));
+    }
+
+    case Pattern::Kind::kService:
+      return absl::UnimplementedError("SERVICE (federated queries) is not supported");
+  }
+  return absl::InternalError("unknown pattern");
+}
+
+// ---- property paths ----
+
+absl::Status Evaluator::Step(const PropertyPath& path, TermId node, bool forward, const GraphScope& scope,
+                             std::vector<TermId>* out) {
+  RETURN_IF_ERROR(ctx_.Check());
+  switch (path.kind) {
+    case PropertyPath::Kind::kLink:
+    case PropertyPath::Kind::kNegated: {
+      std::optional<TermId> predicate;
+      if (path.kind == PropertyPath::Kind::kLink) {
+        ASSIGN_OR_RETURN(predicate, ctx_.Lookup(path.iri));
+        if (!predicate) return absl::OkStatus();
+      }
+      const auto scan = [&](bool fwd, const std::vector<TermId>* excluded) -> absl::Status {
+        QuadStore::Pattern pattern;
+        (fwd ? pattern.ids.s : pattern.ids.o) = node;
+        if (predicate) pattern.ids.p = *predicate;
+        bool distinct = scope.kind == GraphScope::Kind::kUnion;
+        std::vector<TermId> graphs{kNoTerm};
+        if (scope.kind == GraphScope::Kind::kGraph) graphs = {scope.graph};
+        if (scope.kind == GraphScope::Kind::kGraphs) graphs = scope.graphs;
+        std::set<std::pair<TermId, TermId>> seen;
+        for (TermId g : graphs) {
+          pattern.graph_bound = scope.kind != GraphScope::Kind::kUnion;
+          pattern.ids.g = g;
+          for (auto c = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot()); c->Valid(); c->Next()) {
+            const QuadIds& q = c->quad();
+            if (excluded != nullptr && std::find(excluded->begin(), excluded->end(), q.p) != excluded->end()) {
+              continue;
+            }
+            if (scope.kind == GraphScope::Kind::kGraphs && graphs.size() > 1 && !seen.insert({q.p, fwd ? q.o : q.s}).second) {
+              continue;
+            }
+            out->push_back(fwd ? q.o : q.s);
+            RETURN_IF_ERROR(ctx_.Check());
+          }
+        }
+        return absl::OkStatus();
+      };
+      if (path.kind == PropertyPath::Kind::kLink) return scan(forward, nullptr);
+      // !(a|^b): forward triples whose predicate is not a, then backward
+      // ones whose predicate is not b.
+      const auto ids = [&](const std::vector<Term>& iris) -> absl::StatusOr<std::vector<TermId>> {
+        std::vector<TermId> v;
+        for (const Term& t : iris) {
+          ASSIGN_OR_RETURN(const auto id, ctx_.Lookup(t));
+          if (id) v.push_back(*id);
+        }
+        return v;
+      };
+      ASSIGN_OR_RETURN(const auto fwd_excluded, ids(path.negated_forward));
+      ASSIGN_OR_RETURN(const auto inv_excluded, ids(path.negated_inverse));
+      const bool has_forward = !path.negated_forward.empty() || path.negated_inverse.empty();
+      if (has_forward) RETURN_IF_ERROR(scan(forward, &fwd_excluded));
+      if (!path.negated_inverse.empty()) RETURN_IF_ERROR(scan(!forward, &inv_excluded));
+      return absl::OkStatus();
+    }
+    case PropertyPath::Kind::kInverse:
+      return Step(path.parts[0], node, !forward, scope, out);
+    case PropertyPath::Kind::kSequence: {
+      std::vector<TermId> frontier{node};
+      const auto n = path.parts.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        const PropertyPath& part = path.parts[forward ? i : n - 1 - i];
+        std::vector<TermId> next;
+        for (TermId x : frontier) RETURN_IF_ERROR(Step(part, x, forward, scope, &next));
+        frontier = std::move(next);
+      }
+      out->insert(out->end(), frontier.begin(), frontier.end());
+      return absl::OkStatus();
+    }
+    case PropertyPath::Kind::kAlternative:
+      for (const auto& part : path.parts) RETURN_IF_ERROR(Step(part, node, forward, scope, out));
+      return absl::OkStatus();
+    case PropertyPath::Kind::kZeroOrOne: {
+      std::vector<TermId> one;
+      RETURN_IF_ERROR(Step(path.parts[0], node, forward, scope, &one));
+      out->push_back(node);
+      absl::flat_hash_set<TermId> seen{node};
+      for (TermId y : one) {
+        if (seen.insert(y).second) out->push_back(y);
+      }
+      return absl::OkStatus();
+    }
+    case PropertyPath::Kind::kZeroOrMore:
+    case PropertyPath::Kind::kOneOrMore: {
+      ASSIGN_OR_RETURN(const auto reached,
+                       Closure(path.parts[0], node, forward,
+                               path.kind == PropertyPath::Kind::kZeroOrMore, scope));
+      out->insert(out->end(), reached.begin(), reached.end());
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Breadth-first search; each node once (spec: * and + give distinct nodes).
+absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path, TermId start, bool forward,
+                                                        bool include_start, const GraphScope& scope) {
+  std::vector<TermId> result;
+  absl::flat_hash_set<TermId> visited;
+  if (include_start) {
+    visited.insert(start);
+    result.push_back(start);
+  }
+  std::deque<TermId> queue{start};
+  while (!queue.empty()) {
+    const TermId x = queue.front();
+    queue.pop_front();
+    std::vector<TermId> next;
+    RETURN_IF_ERROR(Step(path, x, forward, scope, &next));
+    for (TermId y : next) {
+      if (!visited.insert(y).second) continue;
+      result.push_back(y);
+      queue.push_back(y);
+    }
+    if ((result.size() & 1023) == 1023) RETURN_IF_ERROR(ctx_.Hold(1024 / ctx_.width() + 1));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<TermId>> Evaluator::AllNodes(const GraphScope& scope) {
+  absl::flat_hash_set<TermId> seen;
+  std::vector<TermId> nodes;
+  std::vector<TermId> graphs{kNoTerm};
+  if (scope.kind == GraphScope::Kind::kGraph) graphs = {scope.graph};
+  if (scope.kind == GraphScope::Kind::kGraphs) graphs = scope.graphs;
+  for (TermId g : graphs) {
+    QuadStore::Pattern pattern;
+    pattern.graph_bound = scope.kind != GraphScope::Kind::kUnion;
+    pattern.ids.g = g;
+    for (auto c = ctx_.store().OpenCursor(pattern, false, ctx_.snapshot()); c->Valid(); c->Next()) {
+      for (TermId id : {c->quad().s, c->quad().o}) {
+        if (seen.insert(id).second) nodes.push_back(id);
+      }
+      RETURN_IF_ERROR(ctx_.Check());
+    }
+  }
+  return nodes;
+}
+
+// ---- expressions ----
+
+absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& row, ExprEnv& env) {
+  using K = Expr::Kind;
+  const auto eval = [&](const Expr& x) { return Eval(x, row, env); };
+  switch (e.kind) {
+    case K::kConstant:
+      return std::optional<Term>(e.constant);
+    case K::kVariable: {
+      const TermId id = row[static_cast<std::size_t>(e.var)];
+      if (id == kNoTerm) return std::optional<Term>();
+      ASSIGN_OR_RETURN(Term t, ctx_.Resolve(id));
+      return std::optional<Term>(std::move(t));
+    }
+    case K::kAggregate:  // ResolveAggregates replaced these with their result variables
+      return absl::InternalError("aggregate outside a group");
+    case K::kOr:
+    case K::kAnd: {
+      // Errors give way to a deciding operand (spec 17.2).
+      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
+      const bool decide = e.kind == K::kOr;
+      if (a && *a == decide) return std::optional<Term>(Boolean(decide));
+      ASSIGN_OR_RETURN(const auto b, EvalBool(e.args[1], row, env));
+      if (b && *b == decide) return std::optional<Term>(Boolean(decide));
+      if (!a || !b) return std::optional<Term>();
+      return std::optional<Term>(Boolean(!decide));
+    }
+    case K::kNot: {
+      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
+      if (!a) return std::optional<Term>();
+      return std::optional<Term>(Boolean(!*a));
+    }
+    case K::kEqual:
+    case K::kNotEqual: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
+      if (!a || !b) return std::optional<Term>();
+      const auto eq = ValueEqual(*a, *b);
+      if (!eq) return std::optional<Term>();
+      return std::optional<Term>(Boolean(*eq == (e.kind == K::kEqual)));
+    }
+    case K::kLess:
+    case K::kGreater:
+    case K::kLessEqual:
+    case K::kGreaterEqual: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
+      if (!a || !b) return std::optional<Term>();
+      const auto c = ValueCompare(*a, *b);
+      if (!c) return std::optional<Term>();
+      const bool r = e.kind == K::kLess      ? *c < 0
+                     : e.kind == K::kGreater ? *c > 0
+                     : e.kind == K::kLessEqual ? *c <= 0
+                                               : *c >= 0;
+      return std::optional<Term>(Boolean(r));
+    }
+    case K::kIn:
+    case K::kNotIn: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      if (!a) return std::optional<Term>();
+      bool error = false;
+      for (std::size_t i = 1; i < e.args.size(); ++i) {
+        ASSIGN_OR_RETURN(const auto b, eval(e.args[i]));
+        const auto eq = b ? ValueEqual(*a, *b) : std::nullopt;
+        if (eq && *eq) return std::optional<Term>(Boolean(e.kind == K::kIn));
+        if (!eq) error = true;
+      }
+      if (error) return std::optional<Term>();
+      return std::optional<Term>(Boolean(e.kind == K::kNotIn));
+    }
+    case K::kAdd:
+    case K::kSubtract:
+    case K::kMultiply:
+    case K::kDivide: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
+      if (!a || !b) return std::optional<Term>();
+      const char op = e.kind == K::kAdd ? '+' : e.kind == K::kSubtract ? '-' : e.kind == K::kMultiply ? '*' : '/';
+      return Arithmetic(op, *a, *b);
+    }
+    case K::kNegate:
+    case K::kPlus: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      if (!a) return std::optional<Term>();
+      return e.kind == K::kNegate ? UnaryMinus(*a) : UnaryPlus(*a);
+    }
+    case K::kExists:
+    case K::kNotExists: {
+      ASSIGN_OR_RETURN(Source s, Open(*e.pattern, row, env.scope));
+      Row out;
+      ASSIGN_OR_RETURN(const bool any, s->Next(&out));
+      return std::optional<Term>(Boolean(any == (e.kind == K::kExists)));
+    }
+    case K::kTriple: {
+      std::vector<Term> parts;
+      for (const auto& a : e.args) {
+        ASSIGN_OR_RETURN(auto v, eval(a));
+        if (!v) return std::optional<Term>();
+        parts.push_back(std::move(*v));
+      }
+      bool known = false;
+      return CallBuiltIn("TRIPLE", parts, &known);
+    }
+    case K::kBuiltIn:
+    case K::kFunction:
+      return EvalCall(e, row, env);
+  }
+  return std::optional<Term>();
+}
+
+absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row& row, ExprEnv& env) {
+  const std::string& name = e.name;
+  if (e.kind == Expr::Kind::kBuiltIn) {
+    // The functions that look at more than their arguments' values.
+    if (name == "BOUND") {
+      return std::optional<Term>(Boolean(row[static_cast<std::size_t>(e.args[0].var)] != kNoTerm));
+    }
+    if (name == "IF") {
+      ASSIGN_OR_RETURN(const auto c, EvalBool(e.args[0], row, env));
+      if (!c) return std::optional<Term>();
+      return Eval(e.args[*c ? 1 : 2], row, env);
+    }
+    if (name == "COALESCE") {
+      for (const auto& a : e.args) {
+        ASSIGN_OR_RETURN(auto v, Eval(a, row, env));
+        if (v) return v;
+      }
+      return std::optional<Term>();
+    }
+    if (name == "RAND") {
+      return std::optional<Term>(Term::Literal(
+          FormatDouble(std::uniform_real_distribution<double>(0, 1)(ctx_.random())), XsdIri("double")));
+    }
+    if (name == "NOW") {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.now().time_since_epoch()).count();
+      const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+      std::tm tm{};
+      gmtime_r(&secs, &tm);
+      return std::optional<Term>(Term::Literal(
+          absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                          tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000)),
+          XsdIri("dateTime")));
+    }
+    if (name == "UUID" || name == "STRUUID") {
+      std::uniform_int_distribution<std::uint64_t> d;
+      std::uint64_t hi = d(ctx_.random()), lo = d(ctx_.random());
+      hi = (hi & ~0xF000ULL) | 0x4000ULL;                           // version 4
+      lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 1
+      const std::string uuid =
+          absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
+                          lo & 0xFFFFFFFFFFFFULL);
+      return std::optional<Term>(name == "UUID" ? Term::Iri("urn:uuid:" + uuid) : Term::Literal(uuid));
+    }
+    if (name == "BNODE") {
+      if (e.args.empty()) return std::optional<Term>(Term::Blank(ctx_.fresh_blank()));
+      ASSIGN_OR_RETURN(const auto v, Eval(e.args[0], row, env));
+      if (!v || !v->IsLiteral() || v->datatype != kXsdString || !v->language.empty()) return std::optional<Term>();
+      if (env.row_blanks == nullptr) return std::optional<Term>(Term::Blank(ctx_.fresh_blank()));
+      auto [it, inserted] = env.row_blanks->try_emplace(v->value);
+      if (inserted) it->second = ctx_.fresh_blank();
+      return std::optional<Term>(Term::Blank(it->second));
+    }
+    if (name == "IRI" || name == "URI") {
+      ASSIGN_OR_RETURN(const auto v, Eval(e.args[0], row, env));
+      if (!v) return std::optional<Term>();
+      if (v->IsIri()) return v;
+      if (!v->IsLiteral() || v->datatype != kXsdString || !v->language.empty()) return std::optional<Term>();
+      return std::optional<Term>(Term::Iri(v->value));
+    }
+  }
+  std::vector<Term> args;
+  for (const auto& a : e.args) {
+    ASSIGN_OR_RETURN(auto v, Eval(a, row, env));
+    if (!v) return std::optional<Term>();
+    args.push_back(std::move(*v));
+  }
+  bool known = false;
+  auto result = e.kind == Expr::Kind::kBuiltIn ? CallBuiltIn(name, args, &known) : CallFunction(name, args, &known);
+  if (!known) {
+    if (e.kind == Expr::Kind::kFunction) return std::optional<Term>();  // unknown functions are errors
+    return absl::UnimplementedError(absl::StrCat("function ", name, " is not supported"));
+  }
+  return result;
+}
+
+// ---- solution modifiers ----
+
+// Groups rows and computes the query's aggregates, one row per group.
+absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vector<Row> rows,
+                                       const GraphScope& scope) {
+  Context& ctx = ev.ctx();
+  struct GroupRows {
+    Row key;
+    std::vector<std::size_t> members;
+  };
+  std::vector<GroupRows> groups;
+  absl::flat_hash_map<Row, std::size_t, RowHash> index;
+  ExprEnv env{scope};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row key;
+    for (const auto& [expr, var] : q.group_by) {
+      ASSIGN_OR_RETURN(const auto v, ev.Eval(expr, rows[i], env));
+      TermId id = kNoTerm;
+      if (v) {
+        ASSIGN_OR_RETURN(id, ctx.Intern(*v));
+      }
+      key.push_back(id);
+    }
+    auto [it, inserted] = index.try_emplace(key, groups.size());
+    if (inserted) groups.push_back({key, {}});
+    groups[it->second].members.push_back(i);
+    RETURN_IF_ERROR(ctx.Check());
+  }
+  if (groups.empty() && q.group_by.empty()) groups.push_back({{}, {}});  // aggregates over nothing
+
+  std::vector<Row> out;
+  for (const GroupRows& group : groups) {
+    Row row(ctx.width());
+    for (std::size_t k = 0; k < q.group_by.size(); ++k) {
+      row[static_cast<std::size_t>(q.group_by[k].second)] = group.key[k];
+    }
+    for (const query::Aggregate& a : q.aggregates) {
+      std::vector<Term> values;
+      bool error = false;
+      std::set<std::string> distinct;
+      std::size_t count = 0;
+      for (std::size_t m : group.members) {
+        if (!a.arg) {  // COUNT(*)
+          if (a.distinct) {
+            std::string key;
+            for (TermId id : rows[m]) absl::StrAppend(&key, id, ",");
+            if (!distinct.insert(key).second) continue;
+          }
+          ++count;
+          continue;
+        }
+        ASSIGN_OR_RETURN(auto v, ev.Eval(*a.arg, rows[m], env));
+        if (!v) {
+          error = true;
+          continue;
+        }
+        if (a.distinct && !distinct.insert(v->ToNTriples()).second) continue;
+        values.push_back(std::move(*v));
+      }
+      std::optional<Term> result;
+      using AK = query::Aggregate::Kind;
+      switch (a.kind) {
+        case AK::kCount:
+          result = Integer(static_cast<std::int64_t>(a.arg ? values.size() : count));
+          break;
+        case AK::kSum:
+        case AK::kAvg: {
+          if (error) break;
+          Term sum = Integer(0);
+          bool ok = true;
+          for (const Term& v : values) {
+            auto s = Arithmetic('+', sum, v);
+            if (!s) {
+              ok = false;
+              break;
+            }
+            sum = std::move(*s);
+          }
+          if (!ok) break;
+          if (a.kind == AK::kSum) {
+            result = sum;
+          } else {
+            result = values.empty() ? Integer(0)
+                                    : Arithmetic('/', sum, Integer(static_cast<std::int64_t>(values.size())));
+          }
+          break;
+        }
+        case AK::kMin:
+        case AK::kMax: {
+          if (error && values.empty()) break;
+          for (const Term& v : values) {
+            if (!result) {
+              result = v;
+              continue;
+            }
+            const int c = OrderCompare(v, result);
+            if ((a.kind == AK::kMin && c < 0) || (a.kind == AK::kMax && c > 0)) result = v;
+          }
+          break;
+        }
+        case AK::kSample:
+          if (!values.empty()) result = values.front();
+          break;
+        case AK::kGroupConcat: {
+          if (error) break;
+          std::string joined;
+          bool ok = true;
+          std::optional<std::string> language;
+          bool same_language = true;
+          for (std::size_t i = 0; i < values.size(); ++i) {
+            const Term& v = values[i];
+            if (!v.IsLiteral() || (v.datatype != kXsdString && v.language.empty())) {
+              ok = false;
+              break;
+            }
+            if (i > 0) joined += a.separator;
+            joined += v.value;
+            if (!language) language = v.language;
+            else if (*language != v.language) same_language = false;
+          }
+          if (!ok) break;
+          if (same_language && language && !language->empty()) {
+            result = Term::LangLiteral(joined, *language);
+          } else {
+            result = Term::Literal(joined);
+          }
+          break;
+        }
+      }
+      if (result) {
+        ASSIGN_OR_RETURN(row[static_cast<std::size_t>(a.result)], ctx.Intern(*result));
+      }
+    }
+    out.push_back(std::move(row));
+    RETURN_IF_ERROR(ctx.Hold(1));
+  }
+  return out;
+}
+
+// Aggregate references become the variables their results are in.
+Expr ResolveAggregates(const Expr& e, const Query& q) {
+  if (e.kind == Expr::Kind::kAggregate) {
+    Expr v(Expr::Kind::kVariable, e.position);
+    v.var = q.aggregates[static_cast<std::size_t>(e.aggregate)].result;
+    return v;
+  }
+  Expr copy = e;
+  for (auto& a : copy.args) a = ResolveAggregates(a, q);
+  return copy;
+}
+
+// Projection, DISTINCT/REDUCED, OFFSET and LIMIT, streaming.
+class ModifierSource : public RowSource {
+ public:
+  ModifierSource(Context& ctx, Source input, const Query& q, Row input_row)
+      : ctx_(ctx), input_(std::move(input)), query_(q), input_row_(std::move(input_row)) {
+    keep_.assign(ctx.width(), false);
+    for (VarId v : q.projection) keep_[static_cast<std::size_t>(v)] = true;
+  }
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      if (query_.limit && emitted_ >= static_cast<std::uint64_t>(*query_.limit)) return false;
+      ASSIGN_OR_RETURN(const bool more, input_->Next(row));
+      if (!more) return false;
+      for (std::size_t i = 0; i < row->size(); ++i) {
+        if (!keep_[i]) (*row)[i] = input_row_[i];
+      }
+      if (query_.distinct || query_.reduced) {
+        if (!seen_.insert(*row).second) continue;
+        if ((seen_.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024));
+      }
+      if (skipped_ < static_cast<std::uint64_t>(query_.offset)) {
+        ++skipped_;
+        continue;
+      }
+      ++emitted_;
+      return true;
+    }
+  }
+
+ private:
+  Context& ctx_;
+  Source input_;
+  const Query& query_;
+  Row input_row_;
+  std::vector<bool> keep_;
+  absl::flat_hash_set<Row, RowHash> seen_;
+  std::uint64_t skipped_ = 0, emitted_ = 0;
+};
+
+absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, const GraphScope& scope) {
+  ASSIGN_OR_RETURN(Source source, Open(q.where, input, scope));
+  const bool materialise = q.grouped || !q.order_by.empty();
+  if (!materialise && q.select_expressions.empty() && !q.values) {
+    return Source(std::make_unique<ModifierSource>(ctx_, std::move(source), q, input));
+  }
+  std::vector<Row> rows;
+  if (q.grouped) {
+    ASSIGN_OR_RETURN(rows, Drain(*source, ctx_));
+    ASSIGN_OR_RETURN(rows, Group(*this, q, std::move(rows), scope));
+    std::vector<Expr> having;
+    for (const auto& h : q.having) having.push_back(ResolveAggregates(h, q));
+    std::vector<Row> kept;
+    for (Row& r : rows) {
+      ASSIGN_OR_RETURN(const bool ok, Holds(having, r, scope));
+      if (ok) kept.push_back(std::move(r));
+    }
+    rows = std::move(kept);
+    source = std::make_unique<VectorSource>(std::move(rows));
+  }
+  // SELECT expressions, in order: each may use the ones before it.
+  auto owned = std::make_shared<std::vector<Expr>>();
+  for (const auto& [var, expr] : q.select_expressions) owned->push_back(ResolveAggregates(expr, q));
+  for (std::size_t i = 0; i < q.select_expressions.size(); ++i) {
+    source = std::make_unique<ExtendSource>(*this, std::move(source), q.select_expressions[i].first,
+                                            &(*owned)[i], scope);
+  }
+  if (q.values) {
+    Pattern values(Pattern::Kind::kValues);
+    values.values = *q.values;
+    ASSIGN_OR_RETURN(Source v, Open(values, Row(ctx_.width()), scope));
+    ASSIGN_OR_RETURN(std::vector<Row> table, Drain(*v, ctx_));
+    source = std::make_unique<HashJoin>(ctx_, std::move(source), std::move(table));
+  }
+  if (!q.order_by.empty()) {
+    ASSIGN_OR_RETURN(rows, Drain(*source, ctx_));
+    std::vector<std::vector<std::optional<Term>>> keys(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      ExprEnv env{scope};
+      for (const auto& k : q.order_by) {
+        ASSIGN_OR_RETURN(auto v, Eval(ResolveAggregates(k.expr, q), rows[i], env));
+        keys[i].push_back(std::move(v));
+      }
+      RETURN_IF_ERROR(ctx_.Check());
+    }
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      for (std::size_t k = 0; k < q.order_by.size(); ++k) {
+        int c = OrderCompare(keys[a][k], keys[b][k]);
+        if (q.order_by[k].descending) c = -c;
+        if (c != 0) return c < 0;
+      }
+      return false;
+    });
+    std::vector<Row> sorted;
+    sorted.reserve(rows.size());
+    for (std::size_t i : order) sorted.push_back(std::move(rows[i]));
+    source = std::make_unique<VectorSource>(std::move(sorted));
+  }
+  // Keep the expressions alive as long as the operators that point at them.
+  class Holder : public RowSource {
+   public:
+    Holder(Source s, std::shared_ptr<std::vector<Expr>> e) : s_(std::move(s)), e_(std::move(e)) {}
+    absl::StatusOr<bool> Next(Row* row) override { return s_->Next(row); }
+
+   private:
+    Source s_;
+    std::shared_ptr<std::vector<Expr>> e_;
+  };
+  source = std::make_unique<Holder>(std::move(source), std::move(owned));
+  return Source(std::make_unique<ModifierSource>(ctx_, std::move(source), q, input));
+}
+
+}  // namespace
+
+// ---- the execution ----
+
+class Execution::Impl {
+ public:
+  Impl(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionLimits& limits)
+      : ctx_(store, query, limits), evaluator_(ctx_), query_(std::move(query)) {}
+
+  absl::Status Start() {
+    const Query& q = *query_;
+    GraphScope scope;
+    if (!q.from.empty()) {
+      scope.kind = GraphScope::Kind::kGraphs;
+      for (const Term& g : q.from) {
+        ASSIGN_OR_RETURN(const auto id, ctx_.Lookup(g));
+        if (id) scope.graphs.push_back(*id);
+      }
+    } else if (!q.from_named.empty()) {
+      scope.kind = GraphScope::Kind::kGraph;  // FROM NAMED alone: an empty default graph
+      scope.graph = storage::MakeId(kLocalTag, storage::kPayloadMask);
+    }
+    ASSIGN_OR_RETURN(source_, evaluator_.OpenQuery(q, Row(ctx_.width()), scope));
+    switch (q.form) {
+      case Query::Form::kSelect:
+        for (VarId v : q.projection) columns_.push_back(query::VariableName(q, v));
+        break;
+      case Query::Form::kAsk: {
+        Row row;
+        ASSIGN_OR_RETURN(boolean_, source_->Next(&row));
+        break;
+      }
+      case Query::Form::kConstruct:
+      case Query::Form::kDescribe:
+        columns_ = {"subject", "predicate", "object"};
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> Next(std::vector<std::optional<Term>>* out) {
+    const Query& q = *query_;
+    switch (q.form) {
+      case Query::Form::kAsk:
+        return false;
+      case Query::Form::kSelect: {
+        Row row;
+        ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
+        if (!more) return false;
+        out->assign(q.projection.size(), std::nullopt);
+        for (std::size_t i = 0; i < q.projection.size(); ++i) {
+          const TermId id = row[static_cast<std::size_t>(q.projection[i])];
+          if (id == kNoTerm) continue;
+          ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(id));
+        }
+        return true;
+      }
+      default:
+        return NextTriple(out);
+    }
+  }
+
+  bool boolean() const { return boolean_; }
+  const std::vector<std::string>& columns() const { return columns_; }
+  Query::Form form() const { return query_->form; }
+
+ private:
+  // CONSTRUCT and DESCRIBE: triples made from each solution, each once.
+  absl::StatusOr<bool> NextTriple(std::vector<std::optional<Term>>* out) {
+    while (pending_.empty()) {
+      Row row;
+      ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
+      if (!more) return false;
+      if (query_->form == Query::Form::kConstruct) {
+        RETURN_IF_ERROR(Instantiate(row));
+      } else {
+        RETURN_IF_ERROR(Describe(row));
+      }
+    }
+    auto& t = pending_.front();
+    out->assign({std::move(t[0]), std::move(t[1]), std::move(t[2])});
+    pending_.pop_front();
+    return true;
+  }
+
+  absl::StatusOr<std::optional<Term>> Value(const PatternTerm& t, const Row& row,
+                                            std::map<std::string, std::string>& blanks) {
+    switch (t.kind) {
+      case PatternTerm::Kind::kVariable: {
+        const TermId id = row[static_cast<std::size_t>(t.var)];
+        if (id == kNoTerm) return std::optional<Term>();
+        ASSIGN_OR_RETURN(Term v, ctx_.Resolve(id));
+        return std::optional<Term>(std::move(v));
+      }
+      case PatternTerm::Kind::kConstant:
+        if (t.constant.IsBlank()) {
+          auto [it, inserted] = blanks.try_emplace(t.constant.value);
+          if (inserted) it->second = ctx_.fresh_blank();
+          return std::optional<Term>(Term::Blank(it->second));
+        }
+        return std::optional<Term>(t.constant);
+      case PatternTerm::Kind::kTriple: {
+        std::vector<Term> parts;
+        for (const auto& p : t.triple) {
+          ASSIGN_OR_RETURN(auto v, Value(p, row, blanks));
+          if (!v) return std::optional<Term>();
+          parts.push_back(std::move(*v));
+        }
+        if (parts[0].IsLiteral() || !parts[1].IsIri()) return std::optional<Term>();
+        return std::optional<Term>(Term::Triple(parts[0], parts[1], parts[2]));
+      }
+    }
+    return std::optional<Term>();
+  }
+
+  absl::Status Instantiate(const Row& row) {
+    std::map<std::string, std::string> blanks;
+    for (const auto& t : query_->construct_template) {
+      ASSIGN_OR_RETURN(auto s, Value(t.subject, row, blanks));
+      ASSIGN_OR_RETURN(auto p, Value(t.predicate, row, blanks));
+      ASSIGN_OR_RETURN(auto o, Value(t.object, row, blanks));
+      if (!s || !p || !o || s->IsLiteral() || !p->IsIri()) continue;
+      Emit({std::move(*s), std::move(*p), std::move(*o)});
+    }
+    return absl::OkStatus();
+  }
+
+  // The triples about each described resource, and about the blank nodes
+  // they lead to (a concise bounded description).
+  absl::Status Describe(const Row& row) {
+    std::vector<TermId> resources;
+    for (const auto& t : query_->describe) {
+      if (t.IsVariable()) {
+        const TermId id = row[static_cast<std::size_t>(t.var)];
+        if (id != kNoTerm) resources.push_back(id);
+      } else {
+        ASSIGN_OR_RETURN(const auto id, ctx_.Lookup(t.constant));
+        if (id) resources.push_back(*id);
+      }
+    }
+    while (!resources.empty()) {
+      const TermId r = resources.back();
+      resources.pop_back();
+      if (!described_.insert(r).second) continue;
+      QuadStore::Pattern pattern;
+      pattern.ids.s = r;
+      for (auto c = ctx_.store().OpenCursor(pattern, true, ctx_.snapshot()); c->Valid(); c->Next()) {
+        const QuadIds q = c->quad();
+        ASSIGN_OR_RETURN(Term s, ctx_.Resolve(q.s));
+        ASSIGN_OR_RETURN(Term p, ctx_.Resolve(q.p));
+        ASSIGN_OR_RETURN(Term o, ctx_.Resolve(q.o));
+        Emit({std::move(s), std::move(p), std::move(o)});
+        if (storage::TagOf(q.o) == TermTag::kBlank) resources.push_back(q.o);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void Emit(std::array<Term, 3> t) {
+    std::string key = absl::StrCat(t[0].ToNTriples(), " ", t[1].ToNTriples(), " ", t[2].ToNTriples());
+    if (!emitted_.insert(std::move(key)).second) return;
+    pending_.push_back({std::move(t[0]), std::move(t[1]), std::move(t[2])});
+  }
+
+  Context ctx_;
+  Evaluator evaluator_;
+  std::shared_ptr<const Query> query_;
+  Source source_;
+  std::vector<std::string> columns_;
+  bool boolean_ = false;
+  std::deque<std::array<std::optional<Term>, 3>> pending_;
+  absl::flat_hash_set<std::string> emitted_;
+  absl::flat_hash_set<TermId> described_;
+};
+
+absl::StatusOr<std::unique_ptr<Execution>> Execution::Start(const QuadStore& store,
+                                                            std::shared_ptr<const Query> query,
+                                                            const ExecutionLimits& limits) {
+  auto impl = std::make_unique<Impl>(store, std::move(query), limits);
+  RETURN_IF_ERROR(impl->Start());
+  return std::unique_ptr<Execution>(new Execution(std::move(impl)));
+}
+
+Execution::Execution(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Execution::~Execution() = default;
+query::Query::Form Execution::form() const { return impl_->form(); }
+const std::vector<std::string>& Execution::columns() const { return impl_->columns(); }
+absl::StatusOr<bool> Execution::Next(std::vector<std::optional<Term>>* row) { return impl_->Next(row); }
+bool Execution::boolean() const { return impl_->boolean(); }
+
+}  // namespace relata::engine

@@ -1,0 +1,53 @@
+// A running query: the algebra turned into operators over rows of term ids,
+// pulled one solution at a time so that the first row arrives before the
+// last one is computed.
+#ifndef RELATA_ENGINE_EXEC_EXECUTION_H_
+#define RELATA_ENGINE_EXEC_EXECUTION_H_
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "query/algebra.h"
+#include "relata/term.h"
+#include "storage/quad_store.h"
+
+namespace relata::engine {
+
+struct ExecutionLimits {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::size_t memory_bytes = std::size_t{1} << 30;  // rows held by sorts, groups, hash tables
+  const std::atomic<bool>* cancelled = nullptr;     // set from any thread to stop the query
+};
+
+class Execution {
+ public:
+  // The store must outlive the execution; it reads a snapshot taken here.
+  static absl::StatusOr<std::unique_ptr<Execution>> Start(const storage::QuadStore& store,
+                                                          std::shared_ptr<const query::Query> query,
+                                                          const ExecutionLimits& limits);
+  ~Execution();
+
+  query::Query::Form form() const;
+  // SELECT: the projected variables; CONSTRUCT/DESCRIBE: subject, predicate,
+  // object; ASK: none.
+  const std::vector<std::string>& columns() const;
+  // The next row (nullopt: unbound), false at the end. ASK has no rows:
+  // see boolean().
+  absl::StatusOr<bool> Next(std::vector<std::optional<Term>>* row);
+  // ASK's answer, available once Start returned.
+  bool boolean() const;
+
+ private:
+  class Impl;
+  explicit Execution(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relata::engine
+
+#endif  // RELATA_ENGINE_EXEC_EXECUTION_H_

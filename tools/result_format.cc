@@ -1,0 +1,354 @@
+#include "tools/result_format.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+namespace relata::tools {
+namespace {
+
+constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
+
+// Well-known namespaces the table shortens IRIs with.
+constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
+    {"rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+    {"rdfs:", "http://www.w3.org/2000/01/rdf-schema#"},
+    {"xsd:", "http://www.w3.org/2001/XMLSchema#"},
+    {"owl:", "http://www.w3.org/2002/07/owl#"},
+};
+
+void Put(std::FILE* out, std::string_view s) { std::fwrite(s.data(), 1, s.size(), out); }
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonTerm(const Term& t) {
+  switch (t.kind) {
+    case TermKind::kIri: return "{\"type\":\"uri\",\"value\":" + JsonString(t.value) + "}";
+    case TermKind::kBlank: return "{\"type\":\"bnode\",\"value\":" + JsonString(t.value) + "}";
+    case TermKind::kTriple:
+      return "{\"type\":\"triple\",\"value\":{\"subject\":" + JsonTerm(t.triple[0]) +
+             ",\"predicate\":" + JsonTerm(t.triple[1]) + ",\"object\":" + JsonTerm(t.triple[2]) + "}}";
+    case TermKind::kLiteral: {
+      std::string s = "{\"type\":\"literal\",\"value\":" + JsonString(t.value);
+      if (!t.language.empty()) {
+        s += ",\"xml:lang\":" + JsonString(t.language);
+        if (!t.direction.empty()) s += ",\"its:dir\":" + JsonString(t.direction);
+      } else if (t.datatype != kXsdString) {
+        s += ",\"datatype\":" + JsonString(t.datatype);
+      }
+      return s + "}";
+    }
+  }
+  return "null";
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string XmlTerm(const Term& t) {
+  switch (t.kind) {
+    case TermKind::kIri: return "<uri>" + XmlEscape(t.value) + "</uri>";
+    case TermKind::kBlank: return "<bnode>" + XmlEscape(t.value) + "</bnode>";
+    case TermKind::kTriple:
+      return "<triple><subject>" + XmlTerm(t.triple[0]) + "</subject><predicate>" + XmlTerm(t.triple[1]) +
+             "</predicate><object>" + XmlTerm(t.triple[2]) + "</object></triple>";
+    case TermKind::kLiteral: {
+      std::string attributes;
+      if (!t.language.empty()) {
+        attributes = " xml:lang=\"" + XmlEscape(t.language) + "\"";
+      } else if (t.datatype != kXsdString) {
+        attributes = " datatype=\"" + XmlEscape(t.datatype) + "\"";
+      }
+      return "<literal" + attributes + ">" + XmlEscape(t.value) + "</literal>";
+    }
+  }
+  return "";
+}
+
+std::string CsvField(const std::optional<Term>& t) {
+  if (!t) return "";
+  std::string v = t->IsBlank() ? "_:" + t->value : t->IsTriple() ? t->ToNTriples() : t->value;
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string quoted = "\"";
+  for (char c : v) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+// The short form a person reads: prefixes for well-known namespaces, plain
+// numbers and strings.
+std::string Display(const Term& t) {
+  if (t.IsIri()) {
+    for (const auto& [prefix, ns] : kPrefixes) {
+      if (std::string_view(t.value).starts_with(ns)) return std::string(prefix) + t.value.substr(ns.size());
+    }
+    return "<" + t.value + ">";
+  }
+  if (t.IsLiteral() && t.language.empty()) {
+    const std::string_view dt = t.datatype;
+    if (dt == kXsdString) return "\"" + t.value + "\"";
+    if (dt.starts_with(kXsd)) {
+      const std::string_view local = dt.substr(kXsd.size());
+      if (local == "integer" || local == "decimal" || local == "double" || local == "boolean") return t.value;
+      return "\"" + t.value + "\"^^xsd:" + std::string(local);
+    }
+  }
+  if (t.IsTriple()) {
+    return "<<( " + Display(t.triple[0]) + " " + Display(t.triple[1]) + " " + Display(t.triple[2]) + " )>>";
+  }
+  return t.ToNTriples();
+}
+
+// Display width in characters of UTF-8 text.
+std::size_t Width(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string Cut(const std::string& s, std::size_t width) {
+  if (Width(s) <= width) return s;
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++n > width - 1) break;
+    out.push_back(s[i]);
+  }
+  return out + "…";
+}
+
+absl::Status WriteTable(Cursor& cursor, std::FILE* out, const TableOptions& options) {
+  if (cursor.kind() == Cursor::Kind::kBoolean) {
+    Put(out, cursor.boolean() ? "true\n" : "false\n");
+    return absl::OkStatus();
+  }
+  const auto& columns = cursor.columns();
+  std::vector<std::vector<std::string>> cells;
+  std::size_t total = 0;
+  while (true) {
+    auto more = cursor.Next();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    ++total;
+    if (options.max_rows != 0 && cells.size() >= options.max_rows) continue;
+    std::vector<std::string> row;
+    for (const auto& t : cursor.row()) row.push_back(t ? Display(*t) : "");
+    cells.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths;
+  for (const auto& c : columns) widths.push_back(Width(c) + 1);
+  for (const auto& row : cells) {
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  // Share the terminal: shrink the widest columns first.
+  const auto total_width = [&] {
+    std::size_t w = 1;
+    for (std::size_t x : widths) w += x + 3;
+    return w;
+  };
+  while (total_width() > static_cast<std::size_t>(options.width)) {
+    auto widest = std::max_element(widths.begin(), widths.end());
+    if (*widest <= 8) break;
+    --*widest;
+  }
+  std::string rule = "+";
+  for (std::size_t w : widths) rule += std::string(w + 2, '-') + "+";
+  rule += "\n";
+  const auto line = [&](const std::vector<std::string>& values) {
+    std::string s = "|";
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      const std::string v = Cut(values[i], widths[i]);
+      s += " " + v + std::string(widths[i] - Width(v), ' ') + " |";
+    }
+    Put(out, s + "\n");
+  };
+  Put(out, rule);
+  std::vector<std::string> header;
+  for (const auto& c : columns) header.push_back(cursor.kind() == Cursor::Kind::kTriples ? c : "?" + c);
+  line(header);
+  Put(out, rule);
+  for (const auto& row : cells) line(row);
+  Put(out, rule);
+  std::string count = std::to_string(total) + (total == 1 ? " row" : " rows");
+  if (cells.size() < total) count += " (" + std::to_string(cells.size()) + " shown)";
+  Put(out, count + "\n");
+  return absl::OkStatus();
+}
+
+absl::Status WriteTriples(Cursor& cursor, bool turtle, std::FILE* out) {
+  std::optional<Term> subject;
+  while (true) {
+    auto more = cursor.Next();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    const auto& r = cursor.row();
+    if (turtle && subject && *subject == *r[0]) {
+      Put(out, " ;\n    " + r[1]->ToNTriples() + " " + r[2]->ToNTriples());
+      continue;
+    }
+    if (turtle && subject) Put(out, " .\n");
+    if (turtle) {
+      subject = *r[0];
+      Put(out, r[0]->ToNTriples() + " " + r[1]->ToNTriples() + " " + r[2]->ToNTriples());
+    } else {
+      Put(out, r[0]->ToNTriples() + " " + r[1]->ToNTriples() + " " + r[2]->ToNTriples() + " .\n");
+    }
+  }
+  if (turtle && subject) Put(out, " .\n");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsResultFormat(std::string_view f) {
+  return f == "table" || f == "json" || f == "xml" || f == "csv" || f == "tsv" || f == "ntriples" ||
+         f == "turtle";
+}
+
+absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out, const TableOptions& table) {
+  if (format == "table") return WriteTable(cursor, out, table);
+  if (cursor.kind() == Cursor::Kind::kTriples && format != "json" && format != "xml") {
+    return WriteTriples(cursor, format == "turtle", out);
+  }
+  if (format == "ntriples" || format == "turtle") {
+    return absl::InvalidArgumentError("--format " + std::string(format) +
+                                      " is for CONSTRUCT and DESCRIBE; use table, json, xml, csv or tsv");
+  }
+  const bool boolean = cursor.kind() == Cursor::Kind::kBoolean;
+  const auto& columns = cursor.columns();
+  if (format == "json") {
+    if (boolean) {
+      Put(out, std::string("{\"head\":{},\"boolean\":") + (cursor.boolean() ? "true" : "false") + "}\n");
+      return absl::OkStatus();
+    }
+    std::string head = "{\"head\":{\"vars\":[";
+    for (std::size_t i = 0; i < columns.size(); ++i) head += (i ? "," : "") + JsonString(columns[i]);
+    Put(out, head + "]},\"results\":{\"bindings\":[");
+    bool first = true;
+    while (true) {
+      auto more = cursor.Next();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      std::string row = first ? "\n{" : ",\n{";
+      first = false;
+      bool first_binding = true;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        const auto& t = cursor.row()[i];
+        if (!t) continue;
+        row += (first_binding ? "" : ",") + JsonString(columns[i]) + ":" + JsonTerm(*t);
+        first_binding = false;
+      }
+      Put(out, row + "}");
+    }
+    Put(out, "\n]}}\n");
+    return absl::OkStatus();
+  }
+  if (format == "xml") {
+    Put(out, "<?xml version=\"1.0\"?>\n<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n<head>\n");
+    if (boolean) {
+      Put(out, std::string("</head>\n<boolean>") + (cursor.boolean() ? "true" : "false") + "</boolean>\n</sparql>\n");
+      return absl::OkStatus();
+    }
+    for (const auto& c : columns) Put(out, "  <variable name=\"" + XmlEscape(c) + "\"/>\n");
+    Put(out, "</head>\n<results>\n");
+    while (true) {
+      auto more = cursor.Next();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      std::string row = "  <result>";
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        const auto& t = cursor.row()[i];
+        if (t) row += "<binding name=\"" + XmlEscape(columns[i]) + "\">" + XmlTerm(*t) + "</binding>";
+      }
+      Put(out, row + "</result>\n");
+    }
+    Put(out, "</results>\n</sparql>\n");
+    return absl::OkStatus();
+  }
+  // CSV and TSV.
+  const bool csv = format == "csv";
+  if (boolean) {
+    Put(out, cursor.boolean() ? "true\n" : "false\n");
+    return absl::OkStatus();
+  }
+  std::string head;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    head += (i ? (csv ? "," : "\t") : "") + (csv ? columns[i] : "?" + columns[i]);
+  }
+  Put(out, head + (csv ? "\r\n" : "\n"));
+  while (true) {
+    auto more = cursor.Next();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    std::string row;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) row += csv ? "," : "\t";
+      const auto& t = cursor.row()[i];
+      if (csv) {
+        row += CsvField(t);
+      } else if (t) {
+        row += t->ToNTriples();
+      }
+    }
+    Put(out, row + (csv ? "\r\n" : "\n"));
+  }
+  return absl::OkStatus();
+}
+
+std::string ExplainError(std::string_view text, std::string_view message) {
+  int line = 0, column = 0;
+  if (std::sscanf(std::string(message).c_str(), "%d:%d:", &line, &column) != 2 || line < 1 || column < 1) {
+    return std::string(message);
+  }
+  std::size_t start = 0;
+  for (int l = 1; l < line && start != std::string_view::npos; ++l) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos) return std::string(message);
+  const std::size_t end = text.find('\n', start);
+  const std::string_view source = text.substr(start, end == std::string_view::npos ? end : end - start);
+  std::string caret;
+  std::size_t chars = 0;
+  for (const char c : source) {
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
+    if (++chars >= static_cast<std::size_t>(column)) break;
+    caret.push_back(c == '\t' ? '\t' : ' ');
+  }
+  return std::string(message) + "\n  " + std::string(source) + "\n  " + caret + "^";
+}
+
+}  // namespace relata::tools

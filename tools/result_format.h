@@ -1,0 +1,36 @@
+// Writes query results in the W3C result formats (JSON, XML, CSV, TSV), as
+// an aligned table for people, and CONSTRUCT/DESCRIBE triples as N-Triples
+// or Turtle.
+#ifndef RELATA_TOOLS_RESULT_FORMAT_H_
+#define RELATA_TOOLS_RESULT_FORMAT_H_
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "relata/database.h"
+
+namespace relata::tools {
+
+// "table", "json", "xml", "csv", "tsv" (solutions and booleans);
+// "ntriples", "turtle" (triples; a solution format gets N-Triples).
+bool IsResultFormat(std::string_view format);
+
+struct TableOptions {
+  int width = 100;      // of the terminal
+  std::size_t max_rows = 0;  // 0: all
+};
+
+// Reads the cursor to its end, writing each row as it comes (the table
+// waits for all rows, to size its columns).
+absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out,
+                          const TableOptions& table = {});
+
+// "2:7: expected ..." as the line of `text` it points at with a caret under
+// the column; other messages unchanged.
+std::string ExplainError(std::string_view text, std::string_view message);
+
+}  // namespace relata::tools
+
+#endif  // RELATA_TOOLS_RESULT_FORMAT_H_
