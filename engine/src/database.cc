@@ -126,7 +126,9 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
                  "turtle, trig)");
     }
     input.read.lenient = options.lenient;
-    if (path != "-") {
+    if (!options.base_iri.empty()) {
+      input.read.base_iri = options.base_iri;
+    } else if (path != "-") {
       input.read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
     }
     ASSIGN_OR_RETURN(input.source, query::InputSource::Open(path));

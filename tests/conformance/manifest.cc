@@ -13,6 +13,7 @@ namespace {
 
 constexpr char kRdf[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 constexpr char kMf[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
+constexpr char kQt[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#";
 
 class Graph {
  public:
@@ -24,6 +25,14 @@ class Graph {
     if (it == edges_.end()) return nullptr;
     const auto e = it->second.find(predicate);
     return e == it->second.end() ? nullptr : &e->second;
+  }
+  std::vector<Term> All(const Term& subject, const std::string& predicate) const {
+    std::vector<Term> out;
+    const auto it = edges_.find(Key(subject));
+    if (it == edges_.end()) return out;
+    const auto [begin, end] = it->second.equal_range(predicate);
+    for (auto e = begin; e != end; ++e) out.push_back(e->second);
+    return out;
   }
   std::vector<Term> List(const Term* head) const {
     std::vector<Term> items;
@@ -85,9 +94,22 @@ absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manif
     const Term* name = graph.One(test, absl::StrCat(kMf, "name"));
     e.name = name != nullptr ? name->value : LocalName(test.value);
     if (const Term* type = graph.One(test, absl::StrCat(kRdf, "type"))) e.type = LocalName(type->value);
+    e.test_base = test_base;
+    e.directory = dir_iri.substr(7);
     if (const Term* action = graph.One(test, absl::StrCat(kMf, "action"))) {
-      e.action_path = FilePath(action->value);
-      e.action_base = rebase(action->value);
+      if (action->IsBlank()) {
+        if (const Term* q = graph.One(*action, absl::StrCat(kQt, "query"))) {
+          e.query_path = FilePath(q->value);
+          e.query_base = rebase(q->value);
+        }
+        for (const Term& d : graph.All(*action, absl::StrCat(kQt, "data"))) e.data_paths.push_back(FilePath(d.value));
+        for (const Term& d : graph.All(*action, absl::StrCat(kQt, "graphData"))) {
+          e.graph_data.emplace_back(FilePath(d.value), rebase(d.value));
+        }
+      } else {
+        e.action_path = FilePath(action->value);
+        e.action_base = rebase(action->value);
+      }
     }
     if (const Term* result = graph.One(test, absl::StrCat(kMf, "result"))) {
       e.result_path = FilePath(result->value);

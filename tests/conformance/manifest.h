@@ -15,6 +15,13 @@ struct ManifestEntry {
   std::string type;  // local name of rdf:type, e.g. "TestTurtleEval"
   std::string action_path, action_base;  // file, and the IRI it is parsed with
   std::string result_path, result_base;
+  // Query evaluation tests: mf:action [ qt:query; qt:data; qt:graphData ].
+  std::string query_path, query_base;
+  std::vector<std::string> data_paths;
+  std::vector<std::pair<std::string, std::string>> graph_data;  // file, graph IRI
+  // Maps an IRI the tests use for a file in the manifest's directory to it
+  // ("" when it is not one).
+  std::string test_base, directory;
 };
 
 // The entries of `manifest_path` in mf:entries order. A file IRI maps to the

@@ -38,6 +38,9 @@ struct LoadOptions {
   std::string format;
   // Puts the triples of a triples format into this graph (an IRI).
   std::string graph;
+  // Relative IRIs in Turtle and TriG resolve against it; empty: the file's
+  // own file:// IRI.
+  std::string base_iri;
   // Skip bad statements and report them instead of failing the load.
   bool lenient = false;
   // Memory for sorting quads; beyond it, sorted runs spill to files in the

@@ -1,0 +1,175 @@
+// Runs the W3C SPARQL 1.0, 1.1 and 1.2 query evaluation tests: loads the
+// test's data into a fresh store, runs the query through Database::Query and
+// compares the answer with the expected results up to blank node renaming
+// (and in order when the query sorts).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "query/sparql_parser.h"
+#include "relata/database.h"
+#include "tests/conformance/manifest.h"
+#include "tests/conformance/results.h"
+#include "tests/conformance/suite.h"
+#include "tests/testing/isomorphism.h"
+#include "tests/testing/rdf_test_util.h"
+
+namespace relata::testing {
+namespace {
+
+const KnownFailures& EvalKnownFailures() {
+  static const auto* failures = new KnownFailures{};
+  return *failures;
+}
+
+std::string FreshDirectory() {
+  static std::atomic<int> counter{0};
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("relata-sparql-eval-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+bool Extension(const std::string& path, std::string_view ext) { return path.ends_with(ext); }
+
+class SparqlEvalTest : public ConformanceTest {
+ public:
+  using ConformanceTest::ConformanceTest;
+  ~SparqlEvalTest() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+ private:
+  void Run() override {
+    const ManifestEntry& e = entry();
+    if (e.type != "QueryEvaluationTest") GTEST_SKIP() << e.type << ": not a query evaluation test";
+    if (e.query_path.empty()) GTEST_SKIP() << "no query";
+    for (const auto& path : e.data_paths) {
+      if (Extension(path, ".rdf")) GTEST_SKIP() << "RDF/XML input is not supported";
+    }
+    if (Extension(e.result_path, ".rdf")) GTEST_SKIP() << "RDF/XML results are not supported";
+    if (Extension(e.result_path, ".csv")) GTEST_SKIP() << "CSV results lose types; checked by the CLI test";
+
+    dir_ = FreshDirectory();
+    auto db = Database::Open(dir_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    const std::string text = ReadFile(e.query_path);
+    query::ParseOptions parse_options;
+    parse_options.base_iri = e.query_base;
+    auto parsed = query::ParseQuery(text, parse_options);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+
+    const auto load = [&](const std::string& path, const std::string& graph) {
+      LoadOptions options;
+      options.graph = graph;
+      options.base_iri = RebasedIri(path);
+      auto report = (*db)->Load(path, options);
+      ASSERT_TRUE(report.ok()) << report.status();
+    };
+    for (const auto& path : e.data_paths) load(path, "");
+    for (const auto& [path, graph] : e.graph_data) load(path, graph);
+    // FROM and FROM NAMED name files next to the query.
+    if (e.data_paths.empty() && e.graph_data.empty()) {
+      for (const auto* list : {&parsed->from, &parsed->from_named}) {
+        for (const Term& g : *list) {
+          const std::string path = LocalPath(g.value);
+          if (!path.empty() && std::filesystem::exists(path)) load(path, g.value);
+        }
+      }
+    }
+
+    QueryOptions options;
+    options.base_iri = e.query_base;
+    auto cursor = (*db)->Query(text, options);
+    ASSERT_TRUE(cursor.ok()) << cursor.status() << "\n" << text;
+    if (cursor->kind() == Cursor::Kind::kTriples) {
+      std::vector<Quad> actual;
+      while (true) {
+        auto more = cursor->Next();
+        ASSERT_TRUE(more.ok()) << more.status();
+        if (!*more) break;
+        const auto& r = cursor->row();
+        actual.push_back({*r[0], *r[1], *r[2], {}});
+      }
+      auto expected = ParseRdfFile(e.result_path, FormatOf(e.result_path), e.result_base);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      EXPECT_TRUE(Isomorphic(*expected, actual)) << text << "\nexpected:\n"
+                                                 << testing::Describe(*expected) << "actual:\n"
+                                                 << testing::Describe(actual);
+      return;
+    }
+    ResultSet actual;
+    actual.is_boolean = cursor->kind() == Cursor::Kind::kBoolean;
+    actual.boolean = cursor->boolean();
+    actual.variables = cursor->columns();
+    while (!actual.is_boolean) {
+      auto more = cursor->Next();
+      ASSERT_TRUE(more.ok()) << more.status() << "\n" << text;
+      if (!*more) break;
+      auto& row = actual.rows.emplace_back();
+      for (std::size_t i = 0; i < actual.variables.size(); ++i) {
+        if (cursor->row()[i]) row[actual.variables[i]] = *cursor->row()[i];
+      }
+    }
+    absl::StatusOr<ResultSet> expected;
+    if (Extension(e.result_path, ".srx")) {
+      expected = ParseSrx(ReadFile(e.result_path));
+    } else if (Extension(e.result_path, ".srj")) {
+      expected = ParseSrj(ReadFile(e.result_path));
+    } else if (Extension(e.result_path, ".tsv")) {
+      expected = ParseTsv(ReadFile(e.result_path));
+    } else {
+      auto quads = ParseRdfFile(e.result_path, FormatOf(e.result_path), e.result_base);
+      ASSERT_TRUE(quads.ok()) << quads.status();
+      expected = FromResultGraph(*quads);
+    }
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    const bool ordered = !parsed->order_by.empty();
+    EXPECT_TRUE(SameResults(*expected, actual, ordered))
+        << text << "\nexpected:\n" << testing::Describe(*expected) << "actual:\n" << testing::Describe(actual);
+  }
+
+  static query::RdfFormat FormatOf(const std::string& path) {
+    return Extension(path, ".nt") ? query::RdfFormat::kNTriples : query::RdfFormat::kTurtle;
+  }
+  // The IRI the tests give a file in the manifest's directory, and back.
+  std::string RebasedIri(const std::string& path) const {
+    const ManifestEntry& e = entry();
+    if (absl::StartsWith(path, e.directory)) return e.test_base + path.substr(e.directory.size());
+    return "file://" + path;
+  }
+  std::string LocalPath(const std::string& iri) const {
+    const ManifestEntry& e = entry();
+    if (absl::StartsWith(iri, e.test_base)) return e.directory + iri.substr(e.test_base.size());
+    if (absl::StartsWith(iri, "file://")) return iri.substr(7);
+    return "";
+  }
+
+  std::string dir_;
+};
+
+}  // namespace
+}  // namespace relata::testing
+
+int main(int argc, char** argv) {
+  using relata::testing::ManifestEntry;
+  const std::vector<std::string> dirs = {
+      "sparql10/algebra", "sparql10/ask", "sparql10/basic", "sparql10/bnode-coreference",
+      "sparql10/boolean-effective-value", "sparql10/bound", "sparql10/cast", "sparql10/construct",
+      "sparql10/dataset", "sparql10/distinct", "sparql10/expr-builtin", "sparql10/expr-equals",
+      "sparql10/expr-ops", "sparql10/graph", "sparql10/i18n", "sparql10/open-world",
+      "sparql10/optional", "sparql10/optional-filter", "sparql10/reduced", "sparql10/regex",
+      "sparql10/solution-seq", "sparql10/sort", "sparql10/triple-match", "sparql10/type-promotion",
+      "sparql11/aggregates", "sparql11/bind", "sparql11/bindings", "sparql11/cast", "sparql11/construct",
+      "sparql11/csv-tsv-res", "sparql11/exists", "sparql11/functions", "sparql11/grouping",
+      "sparql11/json-res", "sparql11/negation", "sparql11/project-expression", "sparql11/property-path",
+      "sparql11/subquery"};
+  return relata::testing::RunSuites(
+      argc, argv, RELATA_CONFORMANCE_DIR "/sparql/", dirs, relata::testing::EvalKnownFailures(),
+      [](const std::string& suite, const ManifestEntry& entry) -> relata::testing::ConformanceTest* {
+        return new relata::testing::SparqlEvalTest(suite, entry, relata::testing::EvalKnownFailures());
+      });
+}
