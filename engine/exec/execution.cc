@@ -54,7 +54,7 @@ struct GraphScope {
 
 class Context {
  public:
-  Context(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionLimits& limits)
+  Context(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
       : store_(store), snapshot_(store.GetSnapshot()), query_(std::move(query)), limits_(limits),
         width_(query_->variable_names->size()), random_(std::random_device{}()),
         now_(std::chrono::system_clock::now()) {}
@@ -150,7 +150,7 @@ class Context {
   const QuadStore& store_;
   std::shared_ptr<const QuadStore::Snapshot> snapshot_;
   std::shared_ptr<const Query> query_;
-  ExecutionLimits limits_;
+  ExecutionOptions limits_;
   std::size_t width_;
   std::mt19937_64 random_;
   std::chrono::system_clock::time_point now_;
@@ -1441,7 +1441,8 @@ class ModifierSource : public RowSource {
  public:
   ModifierSource(Context& ctx, Source input, const Query& q, Row input_row)
       : ctx_(ctx), input_(std::move(input)), query_(q), input_row_(std::move(input_row)) {
-    keep_.assign(ctx.width(), false);
+    // Only SELECT projects; the other forms read every variable.
+    keep_.assign(ctx.width(), q.form != Query::Form::kSelect);
     for (VarId v : q.projection) keep_[static_cast<std::size_t>(v)] = true;
   }
   absl::StatusOr<bool> Next(Row* row) override {
@@ -1555,8 +1556,9 @@ absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, co
 
 class Execution::Impl {
  public:
-  Impl(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionLimits& limits)
-      : ctx_(store, query, limits), evaluator_(ctx_), query_(std::move(query)) {}
+  Impl(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
+      : ctx_(store, query, limits), evaluator_(ctx_), query_(std::move(query)),
+        union_default_graph_(limits.union_default_graph) {}
 
   absl::Status Start() {
     const Query& q = *query_;
@@ -1570,6 +1572,9 @@ class Execution::Impl {
     } else if (!q.from_named.empty()) {
       scope.kind = GraphScope::Kind::kGraph;  // FROM NAMED alone: an empty default graph
       scope.graph = storage::MakeId(kLocalTag, storage::kPayloadMask);
+    } else if (!union_default_graph_) {
+      scope.kind = GraphScope::Kind::kGraph;
+      scope.graph = kNoTerm;
     }
     ASSIGN_OR_RETURN(source_, evaluator_.OpenQuery(q, Row(ctx_.width()), scope));
     switch (q.form) {
@@ -1722,11 +1727,12 @@ class Execution::Impl {
   std::deque<std::array<std::optional<Term>, 3>> pending_;
   absl::flat_hash_set<std::string> emitted_;
   absl::flat_hash_set<TermId> described_;
+  bool union_default_graph_;
 };
 
 absl::StatusOr<std::unique_ptr<Execution>> Execution::Start(const QuadStore& store,
                                                             std::shared_ptr<const Query> query,
-                                                            const ExecutionLimits& limits) {
+                                                            const ExecutionOptions& limits) {
   auto impl = std::make_unique<Impl>(store, std::move(query), limits);
   RETURN_IF_ERROR(impl->Start());
   return std::unique_ptr<Execution>(new Execution(std::move(impl)));

@@ -18,10 +18,11 @@
 
 namespace relata::engine {
 
-struct ExecutionLimits {
+struct ExecutionOptions {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::size_t memory_bytes = std::size_t{1} << 30;  // rows held by sorts, groups, hash tables
   const std::atomic<bool>* cancelled = nullptr;     // set from any thread to stop the query
+  bool union_default_graph = true;  // false: the default graph is only the unnamed graph
 };
 
 class Execution {
@@ -29,7 +30,7 @@ class Execution {
   // The store must outlive the execution; it reads a snapshot taken here.
   static absl::StatusOr<std::unique_ptr<Execution>> Start(const storage::QuadStore& store,
                                                           std::shared_ptr<const query::Query> query,
-                                                          const ExecutionLimits& limits);
+                                                          const ExecutionOptions& limits);
   ~Execution();
 
   query::Query::Form form() const;

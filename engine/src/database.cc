@@ -300,10 +300,11 @@ absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptio
   parse_options.base_iri = options.base_iri;
   parse_options.prefixes = options.prefixes;
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(sparql, parse_options));
-  engine::ExecutionLimits limits;
+  engine::ExecutionOptions limits;
   limits.deadline = std::chrono::steady_clock::now() + options.timeout;
   limits.memory_bytes = options.memory_bytes;
   limits.cancelled = options.cancel;
+  limits.union_default_graph = options.union_default_graph;
   const auto form = parsed.form;
   ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(
                                        *impl_->store, std::make_shared<const query::Query>(std::move(parsed)),

@@ -83,6 +83,7 @@ class SparqlEvalTest : public ConformanceTest {
 
     QueryOptions options;
     options.base_iri = e.query_base;
+    options.union_default_graph = false;  // the tests keep named graphs out of the default graph
     auto cursor = (*db)->Query(text, options);
     ASSERT_TRUE(cursor.ok()) << cursor.status() << "\n" << text;
     if (cursor->kind() == Cursor::Kind::kTriples) {

@@ -97,6 +97,10 @@ struct QueryOptions {
   std::map<std::string, std::string> prefixes;
   // Setting it from another thread stops the query with kCancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // Without FROM, the default graph is the union of all graphs (true), or
+  // only the quads outside any named graph (false, as the SPARQL spec's
+  // tests assume).
+  bool union_default_graph = true;
 };
 
 // The answer to a query, produced as it is read: SELECT solutions, the
