@@ -1453,7 +1453,8 @@ class ModifierSource : public RowSource {
       for (std::size_t i = 0; i < row->size(); ++i) {
         if (!keep_[i]) (*row)[i] = input_row_[i];
       }
-      if (query_.distinct || query_.reduced) {
+      // REDUCED permits dropping duplicates, not requires it: rows stream on.
+      if (query_.distinct) {
         if (!seen_.insert(*row).second) continue;
         if ((seen_.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024));
       }
