@@ -166,6 +166,8 @@ struct Query {
   std::vector<TriplePattern> construct_template;  // blank nodes are variables there
   std::vector<PatternTerm> describe;             // DESCRIBE targets
 
+  // The base IRI in force at the end of the prologue (IRI() resolves against it).
+  std::string base_iri;
   // Shared by the whole query, sub-queries included.
   std::shared_ptr<std::vector<std::string>> variable_names;
 };

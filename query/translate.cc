@@ -71,6 +71,7 @@ class Translator {
       }
     }
     query.variable_names = names_;
+    query.base_iri = base_;
     return query;
   }
 

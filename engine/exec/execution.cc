@@ -20,6 +20,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/exec/values.h"
+#include "query/iri.h"
 
 namespace relata::engine {
 namespace {
@@ -1267,7 +1268,7 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row
       if (!v) return std::optional<Term>();
       if (v->IsIri()) return v;
       if (!v->IsLiteral() || v->datatype != kXsdString || !v->language.empty()) return std::optional<Term>();
-      return std::optional<Term>(Term::Iri(v->value));
+      return std::optional<Term>(Term::Iri(query::ResolveIri(ctx_.query().base_iri, v->value)));
     }
   }
   std::vector<Term> args;

@@ -372,7 +372,7 @@ std::optional<std::string> RegexReplace(std::string_view text, std::string_view 
     PCRE2_SIZE length = out.size();
     const int rc = pcre2_substitute(
         regex.code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-        PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, nullptr, nullptr,
+        PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_SUBSTITUTE_UNSET_EMPTY, nullptr, nullptr,
         reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
         reinterpret_cast<PCRE2_UCHAR*>(out.data()), &length);
     if (rc >= 0) {
