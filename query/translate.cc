@@ -439,7 +439,8 @@ class Translator {
         Pattern lj(Pattern::Kind::kLeftJoin);
         if (a.kind == Pattern::Kind::kFilter) {
           lj.exprs = std::move(a.exprs);
-          a = std::move(a.children[0]);
+          Pattern inner = std::move(a.children[0]);  // not straight into its own parent
+          a = std::move(inner);
         }
         lj.children.push_back(std::move(g));
         lj.children.push_back(std::move(a));
