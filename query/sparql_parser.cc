@@ -286,9 +286,16 @@ RELATA_SELECT(g::BaseDecl); RELATA_SELECT(g::PrefixDecl);
 struct FoldSingle : std::true_type {
   template <typename Node, typename... States>
   static void transform(std::unique_ptr<Node>& n, States&&...) {
-    if (n->children.size() == 1 && n->children[0]->m_begin.data == n->m_begin.data) {
-      n = std::move(n->children.front());
-    }
+    if (n->children.size() == 1) n = std::move(n->children.front());
+  }
+};
+// A unary expression keeps its node only when it has an operator (a
+// bracketed operand starts later than the node too, with '(').
+struct FoldUnary : std::true_type {
+  template <typename Node, typename... States>
+  static void transform(std::unique_ptr<Node>& n, States&&...) {
+    const char first = n->string_view()[0];
+    if (first != '!' && first != '+' && first != '-') n = std::move(n->children.front());
   }
 };
 template <> struct Selector<g::Expression> : FoldSingle {};
@@ -296,7 +303,7 @@ template <> struct Selector<g::ConditionalAndExpression> : FoldSingle {};
 template <> struct Selector<g::RelationalExpression> : FoldSingle {};
 template <> struct Selector<g::AdditiveExpression> : FoldSingle {};
 template <> struct Selector<g::MultiplicativeExpression> : FoldSingle {};
-template <> struct Selector<g::UnaryExpression> : FoldSingle {};
+template <> struct Selector<g::UnaryExpression> : FoldUnary {};
 
 absl::Status SyntaxError(std::string_view text, const ParseState& state) {
   if (state.furthest == nullptr) return absl::InvalidArgumentError("1:1: expected a query");

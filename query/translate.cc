@@ -435,9 +435,14 @@ class Translator {
         }
         g = JoinPatterns(std::move(g), std::move(u));
       } else if (n.is_type<g::OptionalGraphPattern>()) {
-        Pattern a = Group(*n.children.at(0));
+        const Node& group = *n.children.at(0);
+        Pattern a = Group(group);
         Pattern lj(Pattern::Kind::kLeftJoin);
-        if (a.kind == Pattern::Kind::kFilter) {
+        // Only the OPTIONAL group's own FILTERs become the LeftJoin's
+        // condition, not those of a group nested in it.
+        const bool own_filter = std::any_of(group.children.begin(), group.children.end(),
+                                            [](const auto& c) { return c->template is_type<g::Filter>(); });
+        if (a.kind == Pattern::Kind::kFilter && own_filter) {
           lj.exprs = std::move(a.exprs);
           Pattern inner = std::move(a.children[0]);  // not straight into its own parent
           a = std::move(inner);

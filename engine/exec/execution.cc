@@ -427,6 +427,8 @@ class Evaluator {
                     std::vector<TermId>* out);
   // Every subject and object in the scope.
   absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
+  // Whether `node` is the subject or object of a triple in the scope.
+  absl::StatusOr<bool> InGraph(TermId node, const GraphScope& scope);
   absl::StatusOr<std::vector<TermId>> Closure(const PropertyPath& path, TermId start, bool forward,
                                                bool include_start, const GraphScope& scope);
 
@@ -578,33 +580,62 @@ class FilterSource : public RowSource {
   GraphScope scope_;
 };
 
+// BIND, and the expressions of a SELECT clause evaluated in order on each
+// row (one BNODE(str) scope per row).
 class ExtendSource : public RowSource {
  public:
-  ExtendSource(Evaluator& ev, Source input, VarId var, const Expr* expr, GraphScope scope)
-      : ev_(ev), input_(std::move(input)), var_(static_cast<std::size_t>(var)), expr_(expr),
-        scope_(std::move(scope)) {}
+  using Binding = std::pair<VarId, const Expr*>;
+  ExtendSource(Evaluator& ev, Source input, std::vector<Binding> bindings, GraphScope scope)
+      : ev_(ev), input_(std::move(input)), bindings_(std::move(bindings)), scope_(std::move(scope)) {}
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
       ASSIGN_OR_RETURN(const bool more, input_->Next(row));
       if (!more) return false;
       std::map<std::string, std::string> blanks;
       ExprEnv env{scope_, &blanks};
-      ASSIGN_OR_RETURN(const auto value, ev_.Eval(*expr_, *row, env));
-      if (!value) return true;
-      ASSIGN_OR_RETURN(const TermId id, ev_.ctx().Intern(*value));
-      TermId& slot = (*row)[var_];
-      if (slot != kNoTerm && slot != id) continue;  // bound by the input: must agree
-      slot = id;
-      return true;
+      bool keep = true;
+      for (const auto& [var, expr] : bindings_) {
+        ASSIGN_OR_RETURN(const auto value, ev_.Eval(*expr, *row, env));
+        if (!value) continue;
+        ASSIGN_OR_RETURN(const TermId id, ev_.ctx().Intern(*value));
+        TermId& slot = (*row)[static_cast<std::size_t>(var)];
+        if (slot != kNoTerm && slot != id) {  // bound by the input: must agree
+          keep = false;
+          break;
+        }
+        slot = id;
+      }
+      if (keep) return true;
     }
   }
 
  private:
   Evaluator& ev_;
   Source input_;
-  std::size_t var_;
-  const Expr* expr_;
+  std::vector<Binding> bindings_;
   GraphScope scope_;
+};
+
+// Binds one more variable on every row, dropping rows that disagree.
+class BindSource : public RowSource {
+ public:
+  BindSource(Source input, std::size_t var, TermId value)
+      : input_(std::move(input)), var_(var), value_(value) {}
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(const bool more, input_->Next(row));
+      if (!more) return false;
+      TermId& slot = (*row)[var_];
+      if (slot != kNoTerm && slot != value_) continue;
+      slot = value_;
+      return true;
+    }
+  }
+
+ private:
+  Source input_;
+  std::size_t var_;
+  TermId value_;
 };
 
 class ConcatSource : public RowSource {
@@ -817,6 +848,14 @@ absl::StatusOr<Source> Evaluator::Open(const Pattern& p, const Row& input, const
         if ((rows.size() & 1023) == 0) return ctx_.Hold(1024);
         return absl::OkStatus();
       };
+      // A variable's value reaches itself by a zero-length path only when
+      // it is a node of the graph (spec: evaluation is bottom-up, where the
+      // path knows only the graph's nodes).
+      for (const auto& [t, id] : {std::pair{&s, from}, std::pair{&o, to}}) {
+        if (t->kind != ScanTerm::Kind::kVariable || id == kNoTerm) continue;
+        ASSIGN_OR_RETURN(const bool in_graph, InGraph(id, scope));
+        if (!in_graph) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
+      }
       std::vector<TermId> reached;
       if (from != kNoTerm) {
         RETURN_IF_ERROR(Step(p.path, from, true, scope, &reached));
@@ -898,7 +937,9 @@ absl::StatusOr<Source> Evaluator::Open(const Pattern& p, const Row& input, const
 
     case Pattern::Kind::kExtend: {
       ASSIGN_OR_RETURN(Source in, Open(p.children[0], input, scope));
-      return Source(std::make_unique<ExtendSource>(*this, std::move(in), p.var, &p.exprs[0], scope));
+      return Source(std::make_unique<ExtendSource>(*this, std::move(in),
+                                                   std::vector<ExtendSource::Binding>{{p.var, &p.exprs[0]}},
+                                                   scope));
     }
 
     case Pattern::Kind::kGraph: {
@@ -916,10 +957,10 @@ absl::StatusOr<Source> Evaluator::Open(const Pattern& p, const Row& input, const
       std::vector<ConcatSource::Opener> parts;
       const auto var = static_cast<std::size_t>(p.graph.var);
       for (TermId g : named) {
+        // The inner pattern does not see ?g (spec: it is bound after).
         parts.push_back([this, child, input, g, var]() -> absl::StatusOr<Source> {
-          Row bound = input;
-          bound[var] = g;
-          return Open(*child, bound, GraphScope{GraphScope::Kind::kGraph, g, {}});
+          ASSIGN_OR_RETURN(Source inner, Open(*child, input, GraphScope{GraphScope::Kind::kGraph, g, {}}));
+          return Source(std::make_unique<BindSource>(std::move(inner), var, g));
         });
       }
       return Source(std::make_unique<ConcatSource>(std::move(parts)));
@@ -1079,6 +1120,24 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
     if ((result.size() & 1023) == 1023) RETURN_IF_ERROR(ctx_.Hold(1024 / ctx_.width() + 1));
   }
   return result;
+}
+
+absl::StatusOr<bool> Evaluator::InGraph(TermId node, const GraphScope& scope) {
+  std::vector<TermId> graphs{kNoTerm};
+  if (scope.kind == GraphScope::Kind::kGraph) graphs = {scope.graph};
+  if (scope.kind == GraphScope::Kind::kGraphs) graphs = scope.graphs;
+  for (TermId g : graphs) {
+    for (const bool as_subject : {true, false}) {
+      QuadStore::Pattern pattern;
+      (as_subject ? pattern.ids.s : pattern.ids.o) = node;
+      pattern.graph_bound = scope.kind != GraphScope::Kind::kUnion;
+      pattern.ids.g = g;
+      auto c = ctx_.store().OpenCursor(pattern, false, ctx_.snapshot());
+      if (c->Valid()) return true;
+      RETURN_IF_ERROR(c->status());
+    }
+  }
+  return false;
 }
 
 absl::StatusOr<std::vector<TermId>> Evaluator::AllNodes(const GraphScope& scope) {
@@ -1393,8 +1452,6 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
           if (error) break;
           std::string joined;
           bool ok = true;
-          std::optional<std::string> language;
-          bool same_language = true;
           for (std::size_t i = 0; i < values.size(); ++i) {
             const Term& v = values[i];
             if (!v.IsLiteral() || (v.datatype != kXsdString && v.language.empty())) {
@@ -1403,15 +1460,9 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
             }
             if (i > 0) joined += a.separator;
             joined += v.value;
-            if (!language) language = v.language;
-            else if (*language != v.language) same_language = false;
           }
           if (!ok) break;
-          if (same_language && language && !language->empty()) {
-            result = Term::LangLiteral(joined, *language);
-          } else {
-            result = Term::Literal(joined);
-          }
+          result = Term::Literal(joined);  // a simple literal, whatever the inputs' tags
           break;
         }
       }
@@ -1501,9 +1552,12 @@ absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, co
   // SELECT expressions, in order: each may use the ones before it.
   auto owned = std::make_shared<std::vector<Expr>>();
   for (const auto& [var, expr] : q.select_expressions) owned->push_back(ResolveAggregates(expr, q));
-  for (std::size_t i = 0; i < q.select_expressions.size(); ++i) {
-    source = std::make_unique<ExtendSource>(*this, std::move(source), q.select_expressions[i].first,
-                                            &(*owned)[i], scope);
+  if (!owned->empty()) {
+    std::vector<ExtendSource::Binding> bindings;
+    for (std::size_t i = 0; i < q.select_expressions.size(); ++i) {
+      bindings.emplace_back(q.select_expressions[i].first, &(*owned)[i]);
+    }
+    source = std::make_unique<ExtendSource>(*this, std::move(source), std::move(bindings), scope);
   }
   if (q.values) {
     Pattern values(Pattern::Kind::kValues);
