@@ -753,13 +753,17 @@ class Translator {
         out.template_triples = &q.construct_template;
         for (const auto& t : c.children) Triples(*t, out);
         in_template_ = false;
-      } else if (c.is_type<g::TriplesTemplate>()) {  // CONSTRUCT WHERE { template }
+      } else if (c.is_type<g::TriplesTemplate>()) {  // CONSTRUCT WHERE { triples }
+        // The triples are the pattern and, with fresh blank nodes per
+        // solution, the template.
+        in_template_ = true;
+        Emitter templ;
+        templ.template_triples = &q.construct_template;
+        Triples(c, templ);
+        in_template_ = false;
         Emitter out;
         Triples(c, out);
-        for (auto& part : out.parts) {
-          for (const auto& t : part.triples) q.construct_template.push_back(t);
-          q.where = JoinPatterns(std::move(q.where), std::move(part));
-        }
+        for (auto& part : out.parts) q.where = JoinPatterns(std::move(q.where), std::move(part));
       } else if (c.is_type<g::Var>() || c.is_type<g::Iri>()) {
         Emitter unused;
         q.describe.push_back(GraphNode(c, unused));

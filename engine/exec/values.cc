@@ -509,9 +509,9 @@ std::optional<bool> EffectiveBooleanValue(const Term& t) {
   if (IsXsd(t, "boolean")) {
     if (t.value == "true" || t.value == "1") return true;
     if (t.value == "false" || t.value == "0") return false;
-    return false;  // an ill-typed boolean is false
+    return std::nullopt;  // an ill-typed boolean has no value
   }
-  if (IsStringLike(t)) return !t.value.empty();
+  if (IsStringLiteral(t)) return !t.value.empty();
   const std::string_view local = XsdLocal(t);
   if (IsIntegerType(local) || local == "decimal" || local == "double" || local == "float") {
     const auto n = ToNumber(t);
@@ -712,19 +712,16 @@ std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> arg
     return StringLike(args[0], s.substr(at + t.size()));
   }
   if (name == "CONCAT") {
+    // The result keeps a language (and direction) all arguments share.
     std::string out;
-    std::optional<std::string> language;
-    bool same_language = true;
     for (const Term& a : args) {
       if (!IsStringLike(a)) return std::nullopt;
       out += a.value;
-      if (!language) {
-        language = a.language;
-      } else if (*language != a.language) {
-        same_language = false;
-      }
     }
-    if (same_language && language && !language->empty()) return Term::LangLiteral(out, *language);
+    const bool shared = !args.empty() && std::all_of(args.begin(), args.end(), [&](const Term& a) {
+      return a.language == args[0].language && a.direction == args[0].direction;
+    });
+    if (shared && !args[0].language.empty()) return Term::LangLiteral(out, args[0].language, args[0].direction);
     return Term::Literal(out);
   }
   if ((name == "YEAR" || name == "MONTH" || name == "DAY" || name == "HOURS" || name == "MINUTES" ||
@@ -788,7 +785,8 @@ std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> arg
   if (name == "HASLANG" && arity(1)) return Boolean(args[0].IsLiteral() && !args[0].language.empty());
   if (name == "HASLANGDIR" && arity(1)) return Boolean(args[0].IsLiteral() && !args[0].direction.empty());
   if (name == "TRIPLE" && arity(3)) {
-    if (args[0].IsLiteral() || !args[1].IsIri()) return std::nullopt;
+    // RDF 1.2: the subject is an IRI or a blank node, the predicate an IRI.
+    if (!(args[0].IsIri() || args[0].IsBlank()) || !args[1].IsIri()) return std::nullopt;
     return Term::Triple(args[0], args[1], args[2]);
   }
   if ((name == "SUBJECT" || name == "PREDICATE" || name == "OBJECT") && arity(1)) {

@@ -179,8 +179,9 @@ struct ExprTripleTerm;
 // [119] PrimaryExpression
 struct PrimaryExpression : pegtl::sor<BrackettedExpression, BuiltInCall, IriOrFunction, RdfLiteral,
                                       NumericLiteral, BooleanLiteral, Var, ExprTripleTerm> {};
-// [118] UnaryExpression
-struct UnaryExpression : pegtl::sor<pegtl::seq<Tok<pegtl::one<'!'>, pegtl::not_at<pegtl::one<'='>>>, PrimaryExpression>,
+// [118] UnaryExpression (SPARQL 1.2: '!' may repeat, "!!?x")
+struct UnaryExpression;
+struct UnaryExpression : pegtl::sor<pegtl::seq<Tok<pegtl::one<'!'>, pegtl::not_at<pegtl::one<'='>>>, UnaryExpression>,
                                     pegtl::seq<Punct<'+'>, PrimaryExpression>,
                                     pegtl::seq<Punct<'-'>, PrimaryExpression>, PrimaryExpression> {};
 // [117] MultiplicativeExpression

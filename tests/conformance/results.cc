@@ -252,7 +252,10 @@ Term JsonTerm(const Json& j) {
     return Term::Triple(JsonTerm(*value->Get("subject")), JsonTerm(*value->Get("predicate")),
                         JsonTerm(*value->Get("object")));
   }
-  if (const Json* lang = j.Get("xml:lang")) return Term::LangLiteral(value->s, lang->s);
+  if (const Json* lang = j.Get("xml:lang")) {
+    const Json* dir = j.Get("its:dir");
+    return Term::LangLiteral(value->s, lang->s, dir != nullptr ? dir->s : "");
+  }
   if (const Json* dt = j.Get("datatype")) return Term::Literal(value->s, dt->s);
   return Term::Literal(value->s);
 }
