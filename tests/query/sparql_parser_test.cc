@@ -90,5 +90,44 @@ TEST(SparqlParserTest, AnnotationsOnlyOnSimplePredicates) {
   EXPECT_FALSE(CheckQuerySyntax("SELECT * { ?s <http://x/p>/<http://x/q> ?o {| ?a ?b |} }").ok());
 }
 
+// The algebra the parser hands the engine.
+const Expr& FirstSelectExpression(const absl::StatusOr<Query>& q) {
+  EXPECT_TRUE(q.ok()) << q.status();
+  return q->select_expressions.at(0).second;
+}
+
+TEST(SparqlTranslateTest, BracketsAndSignsGiveTheirOperators) {
+  EXPECT_EQ(FirstSelectExpression(ParseQuery("SELECT ((?a < 1) AS ?b) {}")).kind, Expr::Kind::kLess);
+  EXPECT_EQ(FirstSelectExpression(ParseQuery("SELECT (-(?a) AS ?b) {}")).kind, Expr::Kind::kNegate);
+  EXPECT_EQ(FirstSelectExpression(ParseQuery("SELECT (!!?a AS ?b) {}")).args.at(0).kind, Expr::Kind::kNot);
+  // "?a +1" is ?a plus one, the sign read with the number.
+  const auto parsed = ParseQuery("SELECT (?a +1 * 2 AS ?b) {}");
+  const Expr& sum = FirstSelectExpression(parsed);
+  ASSERT_EQ(sum.kind, Expr::Kind::kAdd);
+  EXPECT_EQ(sum.args.at(1).kind, Expr::Kind::kMultiply);
+}
+
+TEST(SparqlTranslateTest, PathsBecomeTriplesWhereTheyCan) {
+  auto q = ParseQuery("PREFIX : <http://x/> SELECT * { ?s :a/^:b ?o . ?s :c+ ?o }");
+  ASSERT_TRUE(q.ok()) << q.status();
+  ASSERT_EQ(q->where.kind, Pattern::Kind::kJoin);
+  const Pattern& bgp = q->where.children.at(0);
+  ASSERT_EQ(bgp.triples.size(), 2u);
+  // ^:b reverses its triple: both end at the sequence's middle variable.
+  EXPECT_EQ(bgp.triples[1].object.var, bgp.triples[0].object.var);
+  EXPECT_EQ(q->where.children.at(1).kind, Pattern::Kind::kPath);
+}
+
+TEST(SparqlTranslateTest, ScopeRulesAreErrorsWithPositions) {
+  EXPECT_EQ(ParseQuery("SELECT ?x (1 AS ?y) { ?s ?p ?x } GROUP BY ?s").status().message(),
+            "1:8: ?x is neither grouped nor aggregated");
+  EXPECT_EQ(ParseQuery("SELECT * { ?s ?p ?o BIND (1 AS ?o) }").status().message(),
+            "1:32: BIND assigns ?o, which the group pattern already binds");
+  EXPECT_EQ(ParseQuery("SELECT (SUM(COUNT(?x)) AS ?n) {}").status().message(),
+            "1:13: aggregates are allowed only in SELECT, HAVING and ORDER BY");
+  EXPECT_EQ(ParseQuery("SELECT * { ?s a ex:T }").status().message(),
+            "1:17: undefined prefix 'ex:' (declare it with PREFIX)");
+}
+
 }  // namespace
 }  // namespace relata::query

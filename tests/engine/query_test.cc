@@ -1,0 +1,185 @@
+// Database::Query as an embedder sees it: relata's own choices (the union
+// default graph, limits, cancellation, streaming); the SPARQL semantics
+// themselves are checked by the W3C runner (tests/conformance).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace relata {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class QueryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/relata_query_" + std::to_string(getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = Database::Open(dir_ + "/db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Load(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    auto report = db_->Load(path);
+    ASSERT_TRUE(report.ok()) << report.status();
+  }
+
+  // The rows of a SELECT as strings "?a=... ?b=...", in order.
+  std::vector<std::string> Rows(const std::string& sparql, const QueryOptions& options = {}) {
+    auto cursor = db_->Query(sparql, options);
+    EXPECT_TRUE(cursor.ok()) << cursor.status();
+    std::vector<std::string> rows;
+    if (!cursor.ok()) return rows;
+    while (true) {
+      auto more = cursor->Next();
+      EXPECT_TRUE(more.ok()) << more.status();
+      if (!more.ok() || !*more) break;
+      std::string row;
+      for (std::size_t i = 0; i < cursor->columns().size(); ++i) {
+        if (!row.empty()) row += " ";
+        row += cursor->row()[i] ? cursor->row()[i]->ToNTriples() : "-";
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+
+  // Drains a query and returns how it ended.
+  absl::Status Drain(const std::string& sparql, const QueryOptions& options) {
+    auto cursor = db_->Query(sparql, options);
+    if (!cursor.ok()) return cursor.status();
+    while (true) {
+      auto more = cursor->Next();
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+    }
+  }
+
+  // 40 subjects with 10 values each: enough for cross products of billions.
+  void LoadGrid() {
+    std::string text;
+    for (int s = 0; s < 40; ++s) {
+      for (int v = 0; v < 10; ++v) {
+        text += "<http://x/s" + std::to_string(s) + "> <http://x/p> " + std::to_string(v) + " .\n";
+      }
+    }
+    Load("grid.ttl", text);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+};
+
+constexpr char kMemberships[] =
+    "PREFIX ex: <http://example.org/>\n"
+    "ex:russia ex:memberOf ex:sco .\n"
+    "GRAPH ex:article1 { ex:china ex:memberOf ex:sco . ex:sco ex:partOf ex:eurasia }\n"
+    "GRAPH ex:article2 { ex:china ex:memberOf ex:sco . ex:india ex:memberOf ex:brics }\n";
+
+TEST_F(QueryTest, DefaultGraphIsTheUnionOfAllGraphsWithEachTripleOnce) {
+  Load("news.trig", kMemberships);
+  EXPECT_THAT(Rows("SELECT ?who WHERE { ?who <http://example.org/memberOf> ?org } ORDER BY ?who"),
+              ElementsAre("<http://example.org/china>", "<http://example.org/india>",
+                          "<http://example.org/russia>"));
+}
+
+TEST_F(QueryTest, DefaultGraphCanBeOnlyTheUnnamedGraph) {
+  Load("news.trig", kMemberships);
+  QueryOptions options;
+  options.union_default_graph = false;
+  EXPECT_THAT(Rows("SELECT ?who WHERE { ?who <http://example.org/memberOf> ?org }", options),
+              ElementsAre("<http://example.org/russia>"));
+}
+
+TEST_F(QueryTest, GraphVariableRangesOverNamedGraphs) {
+  Load("news.trig", kMemberships);
+  EXPECT_THAT(Rows("SELECT ?g WHERE { GRAPH ?g { <http://example.org/china> ?p ?o } } ORDER BY ?g"),
+              ElementsAre("<http://example.org/article1>", "<http://example.org/article2>"));
+}
+
+TEST_F(QueryTest, TransitivePathFollowsEveryHopOnce) {
+  Load("chain.nt",
+       "<http://x/a> <http://x/next> <http://x/b> .\n<http://x/b> <http://x/next> <http://x/c> .\n"
+       "<http://x/c> <http://x/next> <http://x/a> .\n");
+  EXPECT_THAT(Rows("SELECT ?n WHERE { <http://x/a> <http://x/next>+ ?n } ORDER BY ?n"),
+              ElementsAre("<http://x/a>", "<http://x/b>", "<http://x/c>"));
+}
+
+TEST_F(QueryTest, SyntaxErrorNamesLineAndColumn) {
+  auto cursor = db_->Query("SELECT ?x\nWHERE { ?x ?p }");
+  ASSERT_FALSE(cursor.ok());
+  EXPECT_EQ(cursor.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(cursor.status().message()), HasSubstr("2:15: expected"));
+}
+
+TEST_F(QueryTest, FirstRowsOfAnEndlessResultArrive) {
+  LoadGrid();
+  // 400^4 rows: only streaming can give the first three.
+  EXPECT_EQ(Rows("SELECT * WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?t ?h } LIMIT 3").size(), 3u);
+}
+
+TEST_F(QueryTest, TimeoutStopsAQueryWithAClearError) {
+  LoadGrid();
+  QueryOptions options;
+  options.timeout = std::chrono::milliseconds(50);
+  const absl::Status status =
+      Drain("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?t ?h }", options);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+}
+
+TEST_F(QueryTest, MemoryBudgetStopsAQueryWithAClearError) {
+  LoadGrid();
+  QueryOptions options;
+  options.memory_bytes = 1 << 20;
+  const absl::Status status = Drain("SELECT * WHERE { ?a ?p ?b . ?c ?q ?d } ORDER BY ?b", options);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("memory budget"));
+}
+
+TEST_F(QueryTest, CancelStopsARunningQuery) {
+  LoadGrid();
+  std::atomic<bool> cancel{false};
+  QueryOptions options;
+  options.cancel = &cancel;
+  auto cursor = db_->Query("SELECT * WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }", options);
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  ASSERT_TRUE(cursor->Next().ok());
+  cancel = true;
+  absl::StatusOr<bool> more = true;
+  while (more.ok() && *more) more = cursor->Next();
+  EXPECT_EQ(more.status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_F(QueryTest, AskConstructAndDescribeAnswerInTheirForms) {
+  Load("news.trig", kMemberships);
+  auto ask = db_->Query("ASK { <http://example.org/india> ?p ?o }");
+  ASSERT_TRUE(ask.ok());
+  EXPECT_EQ(ask->kind(), Cursor::Kind::kBoolean);
+  EXPECT_TRUE(ask->boolean());
+  EXPECT_THAT(Rows("CONSTRUCT { ?o <http://x/hasMember> ?s } WHERE { ?s <http://example.org/memberOf> "
+                   "<http://example.org/brics> . ?s ?p ?o }"),
+              ElementsAre("<http://example.org/brics> <http://x/hasMember> <http://example.org/india>"));
+  EXPECT_THAT(Rows("DESCRIBE <http://example.org/sco>"),
+              ElementsAre("<http://example.org/sco> <http://example.org/partOf> <http://example.org/eurasia>"));
+}
+
+}  // namespace
+}  // namespace relata
