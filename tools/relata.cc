@@ -207,6 +207,24 @@ int TerminalWidth() {
 // Runs one query and writes its results; returns the exit status.
 int RunQuery(relata::Database& db, const std::string& text, const std::string& format,
              const relata::QueryOptions& options) {
+  // EXPLAIN prints the plan as it is, not as a column of strings.
+  std::istringstream words(text);
+  std::string first, second;
+  words >> first >> second;
+  const auto upper = [](std::string w) {
+    for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return w;
+  };
+  if (upper(first) == "EXPLAIN") {
+    const bool analyze = upper(second) == "ANALYZE";
+    std::string query = text;
+    const std::size_t keyword_end = text.find(analyze ? second : first) + (analyze ? second : first).size();
+    std::fill(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(keyword_end), ' ');
+    auto plan = db.Explain(query, analyze, options);
+    if (!plan.ok()) return Fail(relata::tools::ExplainError(text, Str(plan.status())));
+    std::fputs(plan->c_str(), stdout);
+    return 0;
+  }
   auto cursor = db.Query(text, options);
   if (!cursor.ok()) return Fail(relata::tools::ExplainError(text, Str(cursor.status())));
   relata::tools::TableOptions table;

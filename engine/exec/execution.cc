@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -139,6 +140,15 @@ class Context {
     return graphs;
   }
 
+  // EXPLAIN ANALYZE: rows, opens and time per operator (keyed by the
+  // pattern or query it runs), when profiling.
+  struct OpStats {
+    std::uint64_t rows = 0, opens = 0;
+    double seconds = 0;
+  };
+  bool profiling = false;
+  std::unordered_map<const void*, OpStats> profile;  // stable addresses: sources keep pointers
+
   absl::StatusOr<const storage::StoreStats*> Stats() {
     if (!stats_) {
       ASSIGN_OR_RETURN(auto s, store_.Stats());
@@ -187,6 +197,26 @@ class VectorSource : public RowSource {
  private:
   std::vector<Row> rows_;
   std::size_t next_ = 0;
+};
+
+// Counts what an operator yields and the time spent in it (its inputs
+// included).
+class ProfileSource : public RowSource {
+ public:
+  ProfileSource(Source input, Context::OpStats* stats) : input_(std::move(input)), stats_(stats) {
+    ++stats_->opens;
+  }
+  absl::StatusOr<bool> Next(Row* row) override {
+    const auto start = std::chrono::steady_clock::now();
+    auto more = input_->Next(row);
+    stats_->seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (more.ok() && *more) ++stats_->rows;
+    return more;
+  }
+
+ private:
+  Source input_;
+  Context::OpStats* stats_;
 };
 
 bool Compatible(const Row& a, const Row& b) {
@@ -433,9 +463,12 @@ class Evaluator {
                                                bool include_start, const GraphScope& scope);
 
   absl::StatusOr<ScanTerm> Resolve(const PatternTerm& t, bool* missing);
+  absl::StatusOr<std::vector<Scan>> ResolveScans(const Pattern& p, bool* missing);
   absl::StatusOr<std::optional<TermId>> ResolveGraph(const PatternTerm& t, const Row& row);
 
  private:
+  absl::StatusOr<Source> OpenOperator(const Pattern& p, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenModifiers(const Query& q, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope);
   absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Row& row, ExprEnv& env);
 
@@ -765,50 +798,127 @@ void MarkBound(const ScanTerm& t, std::vector<bool>* bound) {
   for (const auto& part : t.triple) MarkBound(part, bound);
 }
 
-absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope) {
+bool Shares(const ScanTerm& t, const std::vector<bool>& bound) {
+  if (t.kind == ScanTerm::Kind::kVariable) return bound[static_cast<std::size_t>(t.var)];
+  return std::any_of(t.triple.begin(), t.triple.end(), [&](const ScanTerm& part) { return Shares(part, bound); });
+}
+
+// The order of a basic graph pattern's scans: dynamic programming over the
+// subsets of scans (each extended only by a scan that shares a variable
+// with it, unless none does), minimising the rows all prefixes produce;
+// greedy beyond kMaxDpScans.
+struct BgpPlan {
+  std::vector<std::size_t> order;
+  std::vector<double> rows;  // estimated rows after each scan of `order`
+};
+BgpPlan PlanScans(const std::vector<Scan>& scans, const std::vector<bool>& input_bound,
+                  const storage::StoreStats& stats) {
+  constexpr std::size_t kMaxDpScans = 10;
+  const std::size_t n = scans.size();
+  const auto bound_after = [&](const std::vector<std::size_t>& placed) {
+    std::vector<bool> bound = input_bound;
+    for (std::size_t i : placed) {
+      MarkBound(scans[i].s, &bound);
+      MarkBound(scans[i].p, &bound);
+      MarkBound(scans[i].o, &bound);
+    }
+    return bound;
+  };
+  const auto connected = [&](const Scan& scan, const std::vector<bool>& bound) {
+    return Shares(scan.s, bound) || Shares(scan.p, bound) || Shares(scan.o, bound);
+  };
+  BgpPlan plan;
+  if (n <= kMaxDpScans) {
+    struct Entry {
+      double cost = -1, rows = 1;
+      std::vector<std::size_t> order;
+      std::vector<double> prefix_rows;
+    };
+    std::vector<Entry> best(std::size_t{1} << n);
+    best[0].cost = 0;
+    for (std::size_t set = 0; set < best.size(); ++set) {
+      if (best[set].cost < 0) continue;
+      const std::vector<bool> bound = bound_after(best[set].order);
+      bool any_connected = false;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!(set & (std::size_t{1} << i)) && connected(scans[i], bound)) any_connected = true;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (set & (std::size_t{1} << i)) continue;
+        if (any_connected && !connected(scans[i], bound)) continue;  // no cross products
+        const double rows = best[set].rows * Estimate(scans[i], bound, stats);
+        const double cost = best[set].cost + rows;
+        Entry& next = best[set | (std::size_t{1} << i)];
+        if (next.cost >= 0 && next.cost <= cost) continue;
+        next.cost = cost;
+        next.rows = rows;
+        next.order = best[set].order;
+        next.order.push_back(i);
+        next.prefix_rows = best[set].prefix_rows;
+        next.prefix_rows.push_back(rows);
+      }
+    }
+    plan.order = best.back().order;
+    plan.rows = best.back().prefix_rows;
+    return plan;
+  }
+  std::vector<bool> placed(n);
+  double rows = 1;
+  for (std::size_t step = 0; step < n; ++step) {
+    const std::vector<bool> bound = bound_after(plan.order);
+    std::size_t choice = n;
+    double choice_cost = 0;
+    bool choice_connected = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (placed[i]) continue;
+      const bool c = connected(scans[i], bound);
+      const double cost = Estimate(scans[i], bound, stats);
+      if (choice == n || (c && !choice_connected) || (c == choice_connected && cost < choice_cost)) {
+        choice = i;
+        choice_cost = cost;
+        choice_connected = c;
+      }
+    }
+    placed[choice] = true;
+    rows *= choice_cost;
+    plan.order.push_back(choice);
+    plan.rows.push_back(rows);
+  }
+  return plan;
+}
+
+absl::StatusOr<std::vector<Scan>> Evaluator::ResolveScans(const Pattern& p, bool* missing) {
   std::vector<Scan> scans;
-  bool missing = false;
   for (const auto& t : p.triples) {
     Scan scan;
-    ASSIGN_OR_RETURN(scan.s, Resolve(t.subject, &missing));
-    ASSIGN_OR_RETURN(scan.p, Resolve(t.predicate, &missing));
-    ASSIGN_OR_RETURN(scan.o, Resolve(t.object, &missing));
+    ASSIGN_OR_RETURN(scan.s, Resolve(t.subject, missing));
+    ASSIGN_OR_RETURN(scan.p, Resolve(t.predicate, missing));
+    ASSIGN_OR_RETURN(scan.o, Resolve(t.object, missing));
     scans.push_back(std::move(scan));
   }
+  return scans;
+}
+
+absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope) {
+  bool missing = false;
+  ASSIGN_OR_RETURN(std::vector<Scan> scans, ResolveScans(p, &missing));
   if (missing) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
-  // Greedy order: the cheapest scan given what is bound, preferring scans
-  // that share a variable with those already placed.
   ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
   std::vector<bool> bound(ctx_.width());
   for (std::size_t i = 0; i < input.size(); ++i) bound[i] = input[i] != kNoTerm;
+  const BgpPlan plan = PlanScans(scans, bound, *stats);
   std::vector<Scan> ordered;
-  while (!scans.empty()) {
-    std::size_t best = 0;
-    double best_cost = 0;
-    bool best_connected = false;
-    for (std::size_t i = 0; i < scans.size(); ++i) {
-      const auto connected_term = [&](const ScanTerm& t) {
-        return t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)];
-      };
-      const bool connected = ordered.empty() || connected_term(scans[i].s) || connected_term(scans[i].p) ||
-                             connected_term(scans[i].o);
-      const double cost = Estimate(scans[i], bound, *stats);
-      if (i == 0 || (connected && !best_connected) || (connected == best_connected && cost < best_cost)) {
-        best = i;
-        best_cost = cost;
-        best_connected = connected;
-      }
-    }
-    MarkBound(scans[best].s, &bound);
-    MarkBound(scans[best].p, &bound);
-    MarkBound(scans[best].o, &bound);
-    ordered.push_back(std::move(scans[best]));
-    scans.erase(scans.begin() + static_cast<std::ptrdiff_t>(best));
-  }
+  for (std::size_t i : plan.order) ordered.push_back(std::move(scans[i]));
   return Source(std::make_unique<BgpSource>(ctx_, std::move(ordered), input, scope));
 }
 
 absl::StatusOr<Source> Evaluator::Open(const Pattern& p, const Row& input, const GraphScope& scope) {
+  ASSIGN_OR_RETURN(Source source, OpenOperator(p, input, scope));
+  if (!ctx_.profiling) return source;
+  return Source(std::make_unique<ProfileSource>(std::move(source), &ctx_.profile[&p]));
+}
+
+absl::StatusOr<Source> Evaluator::OpenOperator(const Pattern& p, const Row& input, const GraphScope& scope) {
   switch (p.kind) {
     case Pattern::Kind::kBgp:
       return OpenBgp(p, input, scope);
@@ -1530,6 +1640,12 @@ class ModifierSource : public RowSource {
 };
 
 absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, const GraphScope& scope) {
+  ASSIGN_OR_RETURN(Source source, OpenModifiers(q, input, scope));
+  if (!ctx_.profiling) return source;
+  return Source(std::make_unique<ProfileSource>(std::move(source), &ctx_.profile[&q]));
+}
+
+absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input, const GraphScope& scope) {
   ASSIGN_OR_RETURN(Source source, Open(q.where, input, scope));
   const bool materialise = q.grouped || !q.order_by.empty();
   if (!materialise && q.select_expressions.empty() && !q.values) {
@@ -1606,6 +1722,162 @@ absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, co
   return Source(std::make_unique<ModifierSource>(ctx_, std::move(source), q, input));
 }
 
+// EXPLAIN: the operator tree with estimated rows, and with ANALYZE the
+// rows, opens and time each operator took.
+class Explainer {
+ public:
+  Explainer(Evaluator& ev, bool analyze) : ev_(ev), analyze_(analyze) {}
+
+  absl::Status Query(const query::Query& q, int depth) {
+    const auto& names = *q.variable_names;
+    std::string line;
+    if (q.limit || q.offset > 0) {
+      line = absl::StrCat("Slice offset ", q.offset, q.limit ? absl::StrCat(" limit ", *q.limit) : "");
+      Line(depth++, line, &q);
+    }
+    if (q.distinct) Line(depth++, "Distinct", nullptr);
+    std::string projection = "Project";
+    for (VarId v : q.projection) absl::StrAppend(&projection, " ?", names[static_cast<std::size_t>(v)]);
+    Line(depth++, projection, q.limit || q.offset > 0 ? nullptr : &q);
+    if (!q.order_by.empty()) Line(depth++, absl::StrCat("Sort by ", q.order_by.size(), " key(s)"), nullptr);
+    if (q.values) Line(depth++, "HashJoin with VALUES", nullptr);
+    if (!q.select_expressions.empty()) {
+      std::string extend = "Extend";
+      for (const auto& [v, e] : q.select_expressions) absl::StrAppend(&extend, " ?", names[static_cast<std::size_t>(v)]);
+      Line(depth++, extend, nullptr);
+    }
+    if (q.grouped) {
+      Line(depth++, absl::StrCat("Group by ", q.group_by.size(), " key(s), ", q.aggregates.size(),
+                                 " aggregate(s)", q.having.empty() ? "" : ", HAVING"),
+           nullptr);
+    }
+    return Pattern(q.where, depth, std::vector<bool>(ev_.ctx().width()));
+  }
+
+  std::string text() const { return out_; }
+
+ private:
+  std::string Name(VarId v) const {
+    const std::string& n = (*ev_.ctx().query().variable_names)[static_cast<std::size_t>(v)];
+    if (query::IsUserVariable(n)) return "?" + n;
+    if (n.size() > 1 && n[1] == '_') return n.substr(1);  // a blank node
+    return "?_" + n.substr(1);
+  }
+  std::string TermText(const PatternTerm& t) const {
+    switch (t.kind) {
+      case PatternTerm::Kind::kVariable: return Name(t.var);
+      case PatternTerm::Kind::kConstant: return t.constant.ToNTriples();
+      case PatternTerm::Kind::kTriple:
+        return absl::StrCat("<<( ", TermText(t.triple[0]), " ", TermText(t.triple[1]), " ",
+                            TermText(t.triple[2]), " )>>");
+    }
+    return "";
+  }
+  void Line(int depth, const std::string& text, const void* key, const std::string& estimate = "") {
+    std::string line(static_cast<std::size_t>(depth) * 2, ' ');
+    line += text;
+    if (!estimate.empty()) absl::StrAppend(&line, "  (est ", estimate, ")");
+    if (analyze_ && key != nullptr) {
+      const auto it = ev_.ctx().profile.find(key);
+      const Context::OpStats stats = it == ev_.ctx().profile.end() ? Context::OpStats{} : it->second;
+      absl::StrAppend(&line, "  [rows ", stats.rows, ", opened ", stats.opens, "x, ",
+                      absl::StrFormat("%.3f", stats.seconds * 1000), " ms]");
+    }
+    out_ += line + "\n";
+  }
+  static std::string Rows(double rows) {
+    return rows >= 100 ? absl::StrFormat("%.0f rows", rows) : absl::StrFormat("%.2g rows", rows);
+  }
+
+  absl::Status Pattern(const query::Pattern& p, int depth, std::vector<bool> bound) {
+    using K = query::Pattern::Kind;
+    switch (p.kind) {
+      case K::kBgp: {
+        if (p.triples.empty()) {
+          Line(depth, "Unit (one empty solution)", &p);
+          return absl::OkStatus();
+        }
+        bool missing = false;
+        ASSIGN_OR_RETURN(const std::vector<Scan> scans, ev_.ResolveScans(p, &missing));
+        ASSIGN_OR_RETURN(const storage::StoreStats* stats, ev_.ctx().Stats());
+        const BgpPlan plan = PlanScans(scans, bound, *stats);
+        Line(depth, absl::StrCat("IndexNestedLoop over ", p.triples.size(), " triple pattern(s)",
+                                 missing ? ": a constant is not in the store, no rows" : ""),
+             &p, missing ? "0 rows" : Rows(plan.rows.back()));
+        for (std::size_t k = 0; k < plan.order.size(); ++k) {
+          const auto& t = p.triples[plan.order[k]];
+          Line(depth + 1,
+               absl::StrCat(k + 1, ". scan ", TermText(t.subject), " ", TermText(t.predicate), " ",
+                            TermText(t.object)),
+               nullptr, Rows(plan.rows[k]));
+        }
+        return absl::OkStatus();
+      }
+      case K::kPath:
+        Line(depth, absl::StrCat("PropertyPath (breadth-first) ", TermText(p.subject), " ... ",
+                                 TermText(p.object)),
+             &p);
+        return absl::OkStatus();
+      case K::kJoin:
+      case K::kLeftJoin: {
+        const bool nested = Bindable(p.children[1]);
+        const char* what = p.kind == K::kJoin ? "Join" : "LeftJoin (OPTIONAL)";
+        Line(depth, absl::StrCat(what, nested ? ", nested loop: the right side runs per left row"
+                                              : ", hash: the right side runs once"),
+             &p);
+        RETURN_IF_ERROR(Pattern(p.children[0], depth + 1, bound));
+        std::vector<bool> after = bound;
+        if (nested) Bind(p.children[0], &after);
+        return Pattern(p.children[1], depth + 1, after);
+      }
+      case K::kUnion:
+      case K::kMinus:
+        Line(depth, p.kind == K::kUnion ? "Union" : "Minus (hash)", &p);
+        for (const auto& c : p.children) RETURN_IF_ERROR(Pattern(c, depth + 1, bound));
+        return absl::OkStatus();
+      case K::kFilter:
+        Line(depth, absl::StrCat("Filter (", p.exprs.size(), " condition(s))"), &p);
+        return Pattern(p.children[0], depth + 1, bound);
+      case K::kExtend:
+        Line(depth, absl::StrCat("Bind ", Name(p.var)), &p);
+        return Pattern(p.children[0], depth + 1, bound);
+      case K::kGraph:
+        Line(depth, absl::StrCat("Graph ", TermText(p.graph)), &p);
+        return Pattern(p.children[0], depth + 1, bound);
+      case K::kValues:
+        Line(depth, absl::StrCat("Values (", p.values.rows.size(), " rows)"), &p, Rows(static_cast<double>(p.values.rows.size())));
+        return absl::OkStatus();
+      case K::kSubquery:
+        Line(depth, "Subquery", &p);
+        return Query(*p.subquery, depth + 1);
+      case K::kService:
+        Line(depth, "Service (not supported)", &p);
+        return absl::OkStatus();
+    }
+    return absl::OkStatus();
+  }
+
+  // Variables a pattern certainly binds, for the plan of what joins it.
+  static void Bind(const query::Pattern& p, std::vector<bool>* bound) {
+    if (p.kind == query::Pattern::Kind::kBgp) {
+      for (const auto& t : p.triples) {
+        for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) {
+          if (term->IsVariable()) (*bound)[static_cast<std::size_t>(term->var)] = true;
+        }
+      }
+    }
+    if (p.kind == query::Pattern::Kind::kJoin || p.kind == query::Pattern::Kind::kFilter ||
+        p.kind == query::Pattern::Kind::kLeftJoin) {
+      Bind(p.children[0], bound);
+      if (p.kind == query::Pattern::Kind::kJoin) Bind(p.children[1], bound);
+    }
+  }
+
+  Evaluator& ev_;
+  bool analyze_;
+  std::string out_;
+};
+
 }  // namespace
 
 // ---- the execution ----
@@ -1674,6 +1946,28 @@ class Execution::Impl {
 
   bool boolean() const { return boolean_; }
   const std::vector<std::string>& columns() const { return columns_; }
+
+  absl::StatusOr<std::string> Explain(bool analyze) {
+    if (analyze) {
+      ctx_.profiling = true;
+      const auto start = std::chrono::steady_clock::now();
+      RETURN_IF_ERROR(Start());
+      std::vector<std::optional<Term>> row;
+      std::uint64_t rows = 0;
+      while (true) {
+        ASSIGN_OR_RETURN(const bool more, Next(&row));
+        if (!more) break;
+        ++rows;
+      }
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      Explainer explainer(evaluator_, true);
+      RETURN_IF_ERROR(explainer.Query(*query_, 0));
+      return absl::StrCat(explainer.text(), absl::StrFormat("%u result rows in %.3f ms\n", rows, ms));
+    }
+    Explainer explainer(evaluator_, false);
+    RETURN_IF_ERROR(explainer.Query(*query_, 0));
+    return explainer.text();
+  }
   Query::Form form() const { return query_->form; }
 
  private:
@@ -1785,6 +2079,12 @@ class Execution::Impl {
   absl::flat_hash_set<TermId> described_;
   bool union_default_graph_;
 };
+
+absl::StatusOr<std::string> Execution::Explain(const QuadStore& store, std::shared_ptr<const Query> query,
+                                               const ExecutionOptions& options, bool analyze) {
+  Impl impl(store, std::move(query), options);
+  return impl.Explain(analyze);
+}
 
 absl::StatusOr<std::unique_ptr<Execution>> Execution::Start(const QuadStore& store,
                                                             std::shared_ptr<const Query> query,

@@ -33,6 +33,13 @@ class Execution {
                                                           const ExecutionOptions& limits);
   ~Execution();
 
+  // The plan as text, with estimated rows; with `analyze` the query runs to
+  // its end first and each operator shows the rows it gave, how often it was
+  // opened and the time spent in it (its inputs included).
+  static absl::StatusOr<std::string> Explain(const storage::QuadStore& store,
+                                             std::shared_ptr<const query::Query> query,
+                                             const ExecutionOptions& options, bool analyze);
+
   query::Query::Form form() const;
   // SELECT: the projected variables; CONSTRUCT/DESCRIBE: subject, predicate,
   // object; ASK: none.

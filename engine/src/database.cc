@@ -288,27 +288,91 @@ absl::StatusOr<Database::CheckReport> Database::Check() {
 
 Cursor::Cursor(Kind kind, std::unique_ptr<engine::Execution> execution)
     : kind_(kind), execution_(std::move(execution)) {}
+Cursor::Cursor(std::vector<std::string> columns, std::vector<std::vector<std::optional<Term>>> rows)
+    : kind_(Kind::kSolutions), columns_(std::move(columns)), rows_(std::move(rows)) {}
 Cursor::Cursor(Cursor&&) noexcept = default;
 Cursor& Cursor::operator=(Cursor&&) noexcept = default;
 Cursor::~Cursor() = default;
-const std::vector<std::string>& Cursor::columns() const { return execution_->columns(); }
-absl::StatusOr<bool> Cursor::Next() { return execution_->Next(&row_); }
-bool Cursor::boolean() const { return execution_->boolean(); }
+const std::vector<std::string>& Cursor::columns() const {
+  return execution_ != nullptr ? execution_->columns() : columns_;
+}
+absl::StatusOr<bool> Cursor::Next() {
+  if (execution_ != nullptr) return execution_->Next(&row_);
+  if (next_row_ >= rows_.size()) return false;
+  row_ = std::move(rows_[next_row_++]);
+  return true;
+}
+bool Cursor::boolean() const { return execution_ != nullptr && execution_->boolean(); }
 
-absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptions& options) {
+namespace {
+
+// The length of a leading "EXPLAIN" or "EXPLAIN ANALYZE" (any case), and
+// whether it asks to analyze; 0 when the text does not start so.
+std::size_t ExplainPrefix(std::string_view text, bool* analyze) {
+  const auto word = [&](std::size_t at, std::string_view keyword) {
+    while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+    if (text.size() - at < keyword.size()) return std::string_view::npos;
+    for (std::size_t i = 0; i < keyword.size(); ++i) {
+      if (std::toupper(static_cast<unsigned char>(text[at + i])) != keyword[i]) return std::string_view::npos;
+    }
+    const std::size_t end = at + keyword.size();
+    if (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) return std::string_view::npos;
+    return end;
+  };
+  const std::size_t explain = word(0, "EXPLAIN");
+  if (explain == std::string_view::npos) return 0;
+  const std::size_t analyze_end = word(explain, "ANALYZE");
+  *analyze = analyze_end != std::string_view::npos;
+  return *analyze ? analyze_end : explain;
+}
+
+}  // namespace
+
+namespace {
+
+absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparql, const QueryOptions& options) {
   query::ParseOptions parse_options;
   parse_options.base_iri = options.base_iri;
   parse_options.prefixes = options.prefixes;
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(sparql, parse_options));
+  return std::make_shared<const query::Query>(std::move(parsed));
+}
+
+engine::ExecutionOptions ExecutionOptionsOf(const QueryOptions& options) {
   engine::ExecutionOptions limits;
   limits.deadline = std::chrono::steady_clock::now() + options.timeout;
   limits.memory_bytes = options.memory_bytes;
   limits.cancelled = options.cancel;
   limits.union_default_graph = options.union_default_graph;
-  const auto form = parsed.form;
-  ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(
-                                       *impl_->store, std::make_shared<const query::Query>(std::move(parsed)),
-                                       limits));
+  return limits;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Database::Explain(std::string_view sparql, bool analyze, const QueryOptions& options) {
+  ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
+  return engine::Execution::Explain(*impl_->store, std::move(parsed), ExecutionOptionsOf(options), analyze);
+}
+
+absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptions& options) {
+  bool analyze = false;
+  if (const std::size_t prefix = ExplainPrefix(sparql, &analyze); prefix > 0) {
+    // Blanked, not cut, so that error positions still point into the text.
+    std::string text(sparql);
+    std::fill(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(prefix), ' ');
+    ASSIGN_OR_RETURN(const std::string plan, Explain(text, analyze, options));
+    std::vector<std::vector<std::optional<Term>>> rows;
+    for (std::string_view rest = plan; !rest.empty();) {
+      const auto newline = rest.find('\n');
+      rows.push_back({Term::Literal(rest.substr(0, newline))});
+      rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
+    }
+    return Cursor({"plan"}, std::move(rows));
+  }
+  ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
+  const auto form = parsed->form;
+  ASSIGN_OR_RETURN(auto execution,
+                   engine::Execution::Start(*impl_->store, std::move(parsed), ExecutionOptionsOf(options)));
   const Cursor::Kind kind = form == query::Query::Form::kSelect ? Cursor::Kind::kSolutions
                             : form == query::Query::Form::kAsk  ? Cursor::Kind::kBoolean
                                                                 : Cursor::Kind::kTriples;

@@ -181,5 +181,27 @@ TEST_F(QueryTest, AskConstructAndDescribeAnswerInTheirForms) {
               ElementsAre("<http://example.org/sco> <http://example.org/partOf> <http://example.org/eurasia>"));
 }
 
+TEST_F(QueryTest, ExplainShowsTheScanOrderWithEstimates) {
+  Load("news.trig", kMemberships);
+  // The rare predicate goes first: one partOf triple against four memberOf.
+  auto plan = db_->Explain(
+      "SELECT * { ?c <http://example.org/memberOf> ?o . ?o <http://example.org/partOf> ?r }", false);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, HasSubstr("1. scan ?o <http://example.org/partOf> ?r  (est 1 rows)"));
+  EXPECT_THAT(*plan, HasSubstr("2. scan ?c <http://example.org/memberOf> ?o"));
+}
+
+TEST_F(QueryTest, ExplainAnalyzeCountsRowsPerOperator) {
+  Load("news.trig", kMemberships);
+  auto cursor = db_->Query("EXPLAIN ANALYZE SELECT ?c WHERE { ?c <http://example.org/memberOf> ?o }");
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  ASSERT_THAT(cursor->columns(), ElementsAre("plan"));
+  std::string plan;
+  while (*cursor->Next()) plan += cursor->row()[0]->value + "\n";
+  EXPECT_THAT(plan, HasSubstr("IndexNestedLoop over 1 triple pattern(s)"));
+  EXPECT_THAT(plan, HasSubstr("[rows 3, opened 1x,"));
+  EXPECT_THAT(plan, HasSubstr("3 result rows in"));
+}
+
 }  // namespace
 }  // namespace relata

@@ -83,3 +83,8 @@ execute_process(COMMAND ${RELATA} query ${WORK}/qdb -f ${WORK}/bad.rq RESULT_VAR
 if(rc EQUAL 0 OR NOT err MATCHES "2:15: expected" OR NOT err MATCHES "\n  WHERE { \\?x \\?p }\n                \\^")
   message(FATAL_ERROR "a syntax error needs its position and a caret: rc=${rc} err=${err}")
 endif()
+execute_process(COMMAND ${RELATA} query ${WORK}/qdb "EXPLAIN ANALYZE SELECT * WHERE { ?a <http://x/knows> ?b }"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "IndexNestedLoop over 1 triple pattern.*\\[rows 2, opened 1x" OR NOT out MATCHES "2 result rows")
+  message(FATAL_ERROR "EXPLAIN ANALYZE: rc=${rc} out=${out}")
+endif()

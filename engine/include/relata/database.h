@@ -126,8 +126,13 @@ class Cursor {
  private:
   friend class Database;
   Cursor(Kind kind, std::unique_ptr<engine::Execution> execution);
+  // A cursor over rows already made (EXPLAIN's plan lines).
+  Cursor(std::vector<std::string> columns, std::vector<std::vector<std::optional<Term>>> rows);
   Kind kind_;
   std::unique_ptr<engine::Execution> execution_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::optional<Term>>> rows_;
+  std::size_t next_row_ = 0;
   std::vector<std::optional<Term>> row_;
 };
 
@@ -168,8 +173,16 @@ class Database {
   // Runs a SPARQL 1.1 query (with SPARQL 1.2 triple terms) over a snapshot
   // of the store taken now. The default graph is the union of all graphs;
   // GRAPH ?g ranges over the named graphs. Syntax errors are
-  // kInvalidArgument with a "line:column: " prefix.
+  // kInvalidArgument with a "line:column: " prefix. A query that starts with
+  // EXPLAIN or EXPLAIN ANALYZE gives Explain's lines as rows of one column,
+  // "plan".
   absl::StatusOr<Cursor> Query(std::string_view sparql, const QueryOptions& options = {});
+
+  // The plan of `sparql`: its operators with estimated rows. With `analyze`
+  // the query runs to its end and each operator also shows the rows it gave,
+  // how often it ran and its time (inputs included).
+  absl::StatusOr<std::string> Explain(std::string_view sparql, bool analyze,
+                                      const QueryOptions& options = {});
 
   // Reads the whole store and lists every inconsistency: the four indexes
   // must hold the same quads, the statistics must match them, and the
