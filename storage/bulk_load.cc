@@ -587,6 +587,7 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
 
   RETURN_IF_ERROR(ToStatus(store.db_->IngestExternalFiles(args), "bulk load"));
   st.rollback.Commit();
+  store.InvalidateStats();
   return spog.added;
 }
 

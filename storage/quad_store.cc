@@ -306,6 +306,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   }
   RETURN_IF_ERROR(ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "insert"));
   rollback.Commit();
+  InvalidateStats();
   return added.size();
 }
 
@@ -458,6 +459,23 @@ void QuadStore::Cursor::Settle() {
 }
 
 absl::Status QuadStore::Cursor::status() const { return ToStatus(it_->status(), "scan"); }
+
+void QuadStore::InvalidateStats() {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_cache_.reset();
+}
+
+absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const {
+  {
+    std::lock_guard<std::mutex> lock(stats_mutex_);
+    if (stats_cache_ != nullptr) return stats_cache_;
+  }
+  ASSIGN_OR_RETURN(StoreStats stats, Stats());
+  auto shared = std::make_shared<const StoreStats>(std::move(stats));
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_cache_ = shared;
+  return shared;
+}
 
 absl::StatusOr<StoreStats> QuadStore::Stats() const {
   StoreStats stats;

@@ -124,6 +124,9 @@ class QuadStore {
                                      std::shared_ptr<const Snapshot> snapshot = nullptr) const;
 
   absl::StatusOr<StoreStats> Stats() const;
+  // The same statistics, read once and kept until the next write: for the
+  // planner, which consults them on every query.
+  absl::StatusOr<std::shared_ptr<const StoreStats>> CachedStats() const;
 
   // Reads the whole store and reports every inconsistency found: the four
   // permutations must hold the same quads, the statistics must match them,
@@ -180,6 +183,9 @@ class QuadStore {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::mutex write_mutex_;
+  void InvalidateStats();
+  mutable std::mutex stats_mutex_;
+  mutable std::shared_ptr<const StoreStats> stats_cache_;
   std::uint64_t next_sequence_[5] = {};  // per dictionary tag: IRI, blank, literal, triple
 };
 

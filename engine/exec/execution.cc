@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
+#include "engine/exec/term_cache.h"
 #include "engine/exec/values.h"
 #include "query/iri.h"
 
@@ -58,14 +59,17 @@ class Context {
  public:
   Context(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
       : store_(store), snapshot_(store.GetSnapshot()), query_(std::move(query)), limits_(limits),
-        width_(query_->variable_names->size()), random_(std::random_device{}()),
-        now_(std::chrono::system_clock::now()) {}
+        width_(query_->variable_names->size()), now_(std::chrono::system_clock::now()) {}
 
   const QuadStore& store() const { return store_; }
   const Query& query() const { return *query_; }
   std::size_t width() const { return width_; }
   const std::shared_ptr<const QuadStore::Snapshot>& snapshot() const { return snapshot_; }
-  std::mt19937_64& random() { return random_; }
+  // Seeded on first use: seeding costs more than a short query.
+  std::mt19937_64& random() {
+    if (!random_) random_.emplace(std::random_device{}());
+    return *random_;
+  }
   std::chrono::system_clock::time_point now() const { return now_; }
 
   // Called in every loop that may run long.
@@ -93,10 +97,9 @@ class Context {
   absl::StatusOr<Term> Resolve(TermId id) {
     if (storage::TagOf(id) == kLocalTag) return local_terms_[id & storage::kPayloadMask];
     if (storage::IsInline(id)) return storage::DecodeInline(id);
-    if (const auto it = cache_.find(id); it != cache_.end()) return it->second;
+    if (const Term* cached = cache_.Find(id)) return *cached;
     ASSIGN_OR_RETURN(Term t, store_.Resolve(id));
-    if (cache_.size() > (1u << 16)) cache_.clear();
-    cache_.emplace(id, t);
+    cache_.Put(id, t);
     return t;
   }
 
@@ -131,8 +134,8 @@ class Context {
         if (id) graphs.push_back(*id);
       }
     } else {
-      ASSIGN_OR_RETURN(const auto stats, store_.Stats());
-      for (const auto& [g, count] : stats.graphs) {
+      ASSIGN_OR_RETURN(const storage::StoreStats* stats, Stats());
+      for (const auto& [g, count] : stats->graphs) {
         if (g != kNoTerm && count > 0) graphs.push_back(g);
       }
     }
@@ -150,11 +153,10 @@ class Context {
   std::unordered_map<const void*, OpStats> profile;  // stable addresses: sources keep pointers
 
   absl::StatusOr<const storage::StoreStats*> Stats() {
-    if (!stats_) {
-      ASSIGN_OR_RETURN(auto s, store_.Stats());
-      stats_ = std::move(s);
+    if (stats_ == nullptr) {
+      ASSIGN_OR_RETURN(stats_, store_.CachedStats());
     }
-    return &*stats_;
+    return stats_.get();
   }
 
  private:
@@ -163,16 +165,16 @@ class Context {
   std::shared_ptr<const Query> query_;
   ExecutionOptions limits_;
   std::size_t width_;
-  std::mt19937_64 random_;
+  std::optional<std::mt19937_64> random_;
   std::chrono::system_clock::time_point now_;
   std::uint64_t ticks_ = 0;
   std::size_t held_bytes_ = 0;
   std::vector<Term> local_terms_;
   absl::flat_hash_map<std::string, TermId> local_index_;
-  absl::flat_hash_map<TermId, Term> cache_;
+  TermCache cache_{6};  // small: most queries are short, and clearing slots costs
   std::uint64_t next_blank_ = 0;
   std::optional<std::vector<TermId>> named_graphs_;
-  std::optional<storage::StoreStats> stats_;
+  std::shared_ptr<const storage::StoreStats> stats_;
 };
 
 // ---- rows ----

@@ -9,6 +9,7 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/exec/execution.h"
+#include "engine/exec/term_cache.h"
 #include "engine/src/quad_pipe.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
@@ -16,32 +17,6 @@
 #include "storage/quad_store.h"
 
 namespace relata {
-
-// Recently resolved terms, direct-mapped by id: a dump meets the same
-// predicates, types, graphs and well-connected entities over and over.
-class TermCache {
- public:
-  const Term* Find(storage::TermId id) const {
-    const Entry& entry = entries_[Slot(id)];
-    return entry.id == id && id != storage::kNoTerm ? &entry.term : nullptr;
-  }
-  void Put(storage::TermId id, const Term& term) {
-    Entry& entry = entries_[Slot(id)];
-    entry.id = id;
-    entry.term = term;
-  }
-
- private:
-  static constexpr int kSlotBits = 16;
-  static std::size_t Slot(storage::TermId id) {
-    return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits));
-  }
-  struct Entry {
-    storage::TermId id = storage::kNoTerm;
-    Term term;
-  };
-  std::vector<Entry> entries_ = std::vector<Entry>(std::size_t{1} << kSlotBits);
-};
 
 class Database::Impl {
  public:
