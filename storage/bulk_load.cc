@@ -179,7 +179,7 @@ class SstFile {
  public:
   SstFile(int family, rocksdb::ColumnFamilyHandle* handle, std::string path)
       : handle_(handle),
-        writer_(rocksdb::EnvOptions(), rocksdb::Options(rocksdb::DBOptions(), FamilyOptions(family)),
+        writer_(rocksdb::EnvOptions(), rocksdb::Options(rocksdb::DBOptions(), FamilyOptions(family, nullptr)),
                 handle),
         path_(std::move(path)) {}
   absl::Status Put(const rocksdb::Slice& key, const rocksdb::Slice& value) {

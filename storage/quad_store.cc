@@ -43,7 +43,7 @@ std::string EncodeU64(std::uint64_t v) {
   return out;
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
+rocksdb::ColumnFamilyOptions FamilyOptions(int family, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions options;
   options.compression = rocksdb::kLZ4Compression;
   options.bottommost_compression = rocksdb::kZSTD;
@@ -52,6 +52,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   // little; dictionary entries are read one at a time.
   const bool dictionary = family == kStr2Id || family == kId2Str;
   table.block_size = dictionary ? 16 << 10 : 64 << 10;
+  // Blocks are ZSTD-compressed on disk: without a cache big enough for the
+  // working set, every probe of a join would decompress a block again.
+  if (cache != nullptr) table.block_cache = cache;
   // Lookups by string often miss (a term new to the store); by id they never do.
   if (family == kStr2Id) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -185,7 +188,10 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
   options.create_missing_column_families = fresh;
   options.paranoid_checks = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int i = 0; i < kFamilyCount; ++i) descriptors.emplace_back(kFamilyNames[i], FamilyOptions(i));
+  // One cache for all column families: a cache, not a reservation, so it
+  // only grows with what queries read.
+  const auto cache = rocksdb::NewLRUCache(std::size_t{1} << 30);
+  for (int i = 0; i < kFamilyCount; ++i) descriptors.emplace_back(kFamilyNames[i], FamilyOptions(i, cache));
   auto store = std::unique_ptr<QuadStore>(new QuadStore());
   store->path_ = path;
   rocksdb::DB* raw = nullptr;
@@ -347,13 +353,17 @@ absl::StatusOr<QuadIds> QuadStore::TripleParts(TermId id) const {
 absl::StatusOr<Term> QuadStore::Resolve(TermId id) const {
   if (IsInline(id)) return DecodeInline(id);
   if (TagOf(id) == TermTag::kBlank) return Term::Blank("b" + std::to_string(id & kPayloadMask));
-  std::string key;
-  if (const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &key);
+  std::string entry;
+  if (const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &entry);
       !s.ok()) {
     return ToStatus(s, "term " + std::to_string(id));
   }
-  const std::string_view body = std::string_view(key).substr(1);
-  switch (key[0]) {
+  return TermFromEntry(id, entry);
+}
+
+absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry) const {
+  const std::string_view body = entry.substr(1);
+  switch (entry[0]) {
     case 'I': return Term::Iri(body);
     case 'S': return Term::Literal(body);
     case 'T': {
@@ -375,6 +385,38 @@ absl::StatusOr<Term> QuadStore::Resolve(TermId id) const {
     }
   }
   return absl::DataLossError("term " + std::to_string(id) + ": unknown dictionary entry");
+}
+
+absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId> ids) const {
+  std::vector<Term> terms(ids.size());
+  // Dictionary reads in id order through one batched MultiGet.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (IsInline(ids[i])) {
+      terms[i] = DecodeInline(ids[i]);
+    } else if (TagOf(ids[i]) == TermTag::kBlank) {
+      terms[i] = Term::Blank("b" + std::to_string(ids[i] & kPayloadMask));
+    } else {
+      order.push_back(i);
+    }
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  std::vector<std::string> keys(order.size());
+  std::vector<rocksdb::Slice> slices(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    keys[k] = EncodeU64(ids[order[k]]);
+    slices[k] = keys[k];
+  }
+  std::vector<rocksdb::PinnableSlice> values(order.size());
+  std::vector<rocksdb::Status> statuses(order.size());
+  db_->MultiGet(rocksdb::ReadOptions(), families_[kId2Str], order.size(), slices.data(), values.data(),
+                statuses.data(), /*sorted_input=*/true);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const TermId id = ids[order[k]];
+    RETURN_IF_ERROR(ToStatus(statuses[k], "term " + std::to_string(id)));
+    ASSIGN_OR_RETURN(terms[order[k]], TermFromEntry(id, std::string_view(values[k].data(), values[k].size())));
+  }
+  return terms;
 }
 
 absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
@@ -419,22 +461,30 @@ QuadStore::Cursor::~Cursor() = default;
 std::unique_ptr<QuadStore::Cursor> QuadStore::OpenCursor(const Pattern& pattern, bool distinct_triples,
                                                          std::shared_ptr<const Snapshot> snapshot) const {
   std::unique_ptr<Cursor> cursor(new Cursor());
-  const QuadIds& want = pattern.ids;
-  cursor->want_ = want;
-  cursor->bound_ = {.s = want.s != kNoTerm, .p = want.p != kNoTerm, .o = want.o != kNoTerm,
-                    .g = pattern.graph_bound};
-  int prefix_components = 0;
-  cursor->permutation_ = ChoosePermutation(cursor->bound_, &prefix_components);
-  const QuadKey start = EncodeQuadKey(cursor->permutation_, want);
-  cursor->prefix_.assign(start.data(), static_cast<std::size_t>(prefix_components) * 8);
-  cursor->dedupe_ = distinct_triples && !pattern.graph_bound;
-  rocksdb::ReadOptions options;
-  if (snapshot != nullptr) options.snapshot = snapshot->snapshot_;
   cursor->snapshot_ = std::move(snapshot);
-  cursor->it_.reset(db_->NewIterator(options, families_[FamilyOf(cursor->permutation_)]));
-  cursor->it_->Seek(cursor->prefix_);
-  cursor->Settle();
+  Reseek(*cursor, pattern, distinct_triples);
   return cursor;
+}
+
+void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples) const {
+  const QuadIds& want = pattern.ids;
+  cursor.want_ = want;
+  cursor.bound_ = {.s = want.s != kNoTerm, .p = want.p != kNoTerm, .o = want.o != kNoTerm,
+                   .g = pattern.graph_bound};
+  int prefix_components = 0;
+  const Permutation permutation = ChoosePermutation(cursor.bound_, &prefix_components);
+  const QuadKey start = EncodeQuadKey(permutation, want);
+  cursor.prefix_.assign(start.data(), static_cast<std::size_t>(prefix_components) * 8);
+  cursor.dedupe_ = distinct_triples && !pattern.graph_bound;
+  cursor.have_previous_ = false;
+  if (cursor.it_ == nullptr || cursor.permutation_ != permutation) {
+    rocksdb::ReadOptions options;
+    if (cursor.snapshot_ != nullptr) options.snapshot = cursor.snapshot_->snapshot_;
+    cursor.it_.reset(db_->NewIterator(options, families_[FamilyOf(permutation)]));
+  }
+  cursor.permutation_ = permutation;
+  cursor.it_->Seek(cursor.prefix_);
+  cursor.Settle();
 }
 
 void QuadStore::Cursor::Next() {

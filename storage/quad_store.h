@@ -64,6 +64,8 @@ class QuadStore {
   absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) const;
   // The term for `id`; blank nodes come back labelled "b<number>".
   absl::StatusOr<Term> Resolve(TermId id) const;
+  // Many terms at once, faster than one by one: one batched dictionary read.
+  absl::StatusOr<std::vector<Term>> ResolveMany(std::span<const TermId> ids) const;
   // The ids of the subject, predicate and object of triple term `id`.
   // REQUIRES: TagOf(id) == TermTag::kTriple.
   absl::StatusOr<QuadIds> TripleParts(TermId id) const;
@@ -122,6 +124,10 @@ class QuadStore {
   };
   std::unique_ptr<Cursor> OpenCursor(const Pattern& pattern, bool distinct_triples,
                                      std::shared_ptr<const Snapshot> snapshot = nullptr) const;
+  // Points `cursor` at another pattern, keeping its snapshot and reusing its
+  // RocksDB iterator when the same permutation serves: nested loops re-seek
+  // one cursor per level instead of creating an iterator per probe.
+  void Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples) const;
 
   absl::StatusOr<StoreStats> Stats() const;
   // The same statistics, read once and kept until the next write: for the
@@ -176,6 +182,7 @@ class QuadStore {
 
  private:
   QuadStore() = default;
+  absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry) const;
   class Encoder;
   class SequenceRollback;
   std::string path_;

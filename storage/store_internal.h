@@ -38,7 +38,7 @@ inline std::uint64_t DecodeU64(std::string_view s, std::size_t offset = 0) {
 inline rocksdb::Slice Slice(const QuadKey& key) { return {key.data(), key.size()}; }
 inline rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(int family);
+rocksdb::ColumnFamilyOptions FamilyOptions(int family, const std::shared_ptr<rocksdb::Cache>& cache);
 
 // The tag's slot in the id counters.
 inline int CounterSlot(TermTag tag) { return static_cast<int>(tag); }

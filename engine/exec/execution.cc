@@ -259,6 +259,7 @@ struct ScanTerm {
 };
 struct Scan {
   ScanTerm s, p, o;
+  const void* profile_key = nullptr;  // the triple pattern, for EXPLAIN ANALYZE
 };
 
 // Index nested loops over the scans in the order given, one cursor per
@@ -267,7 +268,7 @@ class BgpSource : public RowSource {
  public:
   BgpSource(Context& ctx, std::vector<Scan> scans, Row input, GraphScope scope)
       : ctx_(ctx), scans_(std::move(scans)), scope_(std::move(scope)), rows_(scans_.size() + 1),
-        cursors_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()) {
+        cursors_(scans_.size()), active_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()) {
     rows_[0] = std::move(input);
   }
 
@@ -309,6 +310,7 @@ class BgpSource : public RowSource {
   }
 
   absl::Status OpenLevel(int level) {
+    if (ctx_.profiling) ++ctx_.profile[scans_[static_cast<std::size_t>(level)].profile_key].opens;
     graph_index_[static_cast<std::size_t>(level)] = 0;
     seen_[static_cast<std::size_t>(level)].clear();
     return OpenCursor(level);
@@ -330,14 +332,19 @@ class BgpSource : public RowSource {
         break;
       case GraphScope::Kind::kGraphs:
         if (graph_index_[l] >= scope_.graphs.size()) {
-          cursors_[l].reset();
+          active_[l] = false;
           return absl::OkStatus();
         }
         pattern.graph_bound = true;
         pattern.ids.g = scope_.graphs[graph_index_[l]];
         break;
     }
-    cursors_[l] = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot());
+    if (cursors_[l] == nullptr) {
+      cursors_[l] = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot());
+    } else {
+      ctx_.store().Reseek(*cursors_[l], pattern, distinct);
+    }
+    active_[l] = true;
     return absl::OkStatus();
   }
 
@@ -346,7 +353,7 @@ class BgpSource : public RowSource {
     const auto l = static_cast<std::size_t>(level);
     while (true) {
       auto& cursor = cursors_[l];
-      if (cursor == nullptr) return false;
+      if (!active_[l]) return false;
       if (!cursor->Valid()) {
         RETURN_IF_ERROR(cursor->status());
         if (scope_.kind == GraphScope::Kind::kGraphs && ++graph_index_[l] < scope_.graphs.size()) {
@@ -371,7 +378,10 @@ class BgpSource : public RowSource {
       if (ok) {
         ASSIGN_OR_RETURN(ok, Unify(scan.o, q.o, &out));
       }
-      if (ok) return true;
+      if (ok) {
+        if (ctx_.profiling) ++ctx_.profile[scan.profile_key].rows;
+        return true;
+      }
       RETURN_IF_ERROR(ctx_.Check());
     }
   }
@@ -408,7 +418,8 @@ class BgpSource : public RowSource {
   std::vector<Scan> scans_;
   GraphScope scope_;
   std::vector<Row> rows_;  // rows_[i]: the bindings before scan i
-  std::vector<std::unique_ptr<QuadStore::Cursor>> cursors_;
+  std::vector<std::unique_ptr<QuadStore::Cursor>> cursors_;  // kept and re-seeked per level
+  std::vector<bool> active_;
   std::vector<std::size_t> graph_index_;
   std::vector<std::set<std::array<TermId, 3>>> seen_;
   int level_ = 0;
@@ -893,6 +904,7 @@ absl::StatusOr<std::vector<Scan>> Evaluator::ResolveScans(const Pattern& p, bool
   std::vector<Scan> scans;
   for (const auto& t : p.triples) {
     Scan scan;
+    scan.profile_key = &t;
     ASSIGN_OR_RETURN(scan.s, Resolve(t.subject, missing));
     ASSIGN_OR_RETURN(scan.p, Resolve(t.predicate, missing));
     ASSIGN_OR_RETURN(scan.o, Resolve(t.object, missing));
@@ -1811,7 +1823,7 @@ class Explainer {
           Line(depth + 1,
                absl::StrCat(k + 1, ". scan ", TermText(t.subject), " ", TermText(t.predicate), " ",
                             TermText(t.object)),
-               nullptr, Rows(plan.rows[k]));
+               &t, Rows(plan.rows[k]));
         }
         return absl::OkStatus();
       }
@@ -1930,14 +1942,20 @@ class Execution::Impl {
       case Query::Form::kAsk:
         return false;
       case Query::Form::kSelect: {
-        Row row;
-        ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
-        if (!more) return false;
+        if (next_buffered_ == buffer_.size()) {
+          RETURN_IF_ERROR(FillBuffer());
+          if (buffer_.empty()) return false;
+        }
+        const Row& row = buffer_[next_buffered_++];
         out->assign(q.projection.size(), std::nullopt);
         for (std::size_t i = 0; i < q.projection.size(); ++i) {
           const TermId id = row[static_cast<std::size_t>(q.projection[i])];
           if (id == kNoTerm) continue;
-          ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(id));
+          if (const auto it = buffer_terms_.find(id); it != buffer_terms_.end()) {
+            (*out)[i] = it->second;
+          } else {
+            ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(id));
+          }
         }
         return true;
       }
@@ -1973,6 +1991,34 @@ class Execution::Impl {
   Query::Form form() const { return query_->form; }
 
  private:
+  // Solutions come in batches whose terms are read from the dictionary
+  // together; batches grow from 16 rows so that the first rows come early.
+  absl::Status FillBuffer() {
+    buffer_.clear();
+    next_buffered_ = 0;
+    buffer_terms_.clear();
+    Row row;
+    while (buffer_.size() < buffer_limit_) {
+      ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
+      if (!more) break;
+      buffer_.push_back(row);
+    }
+    buffer_limit_ = std::min<std::size_t>(buffer_limit_ * 2, 1024);
+    std::vector<TermId> ids;
+    for (const Row& r : buffer_) {
+      for (VarId v : query_->projection) {
+        const TermId id = r[static_cast<std::size_t>(v)];
+        if (id == kNoTerm || storage::TagOf(id) == kLocalTag || buffer_terms_.contains(id)) continue;
+        buffer_terms_.emplace(id, Term());
+        ids.push_back(id);
+      }
+    }
+    if (ids.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<Term> terms, ctx_.store().ResolveMany(ids));
+    for (std::size_t i = 0; i < ids.size(); ++i) buffer_terms_[ids[i]] = std::move(terms[i]);
+    return absl::OkStatus();
+  }
+
   // CONSTRUCT and DESCRIBE: triples made from each solution, each once.
   absl::StatusOr<bool> NextTriple(std::vector<std::optional<Term>>* out) {
     while (pending_.empty()) {
@@ -2080,6 +2126,9 @@ class Execution::Impl {
   absl::flat_hash_set<std::string> emitted_;
   absl::flat_hash_set<TermId> described_;
   bool union_default_graph_;
+  std::vector<Row> buffer_;
+  std::size_t next_buffered_ = 0, buffer_limit_ = 16;
+  absl::flat_hash_map<TermId, Term> buffer_terms_;
 };
 
 absl::StatusOr<std::string> Execution::Explain(const QuadStore& store, std::shared_ptr<const Query> query,

@@ -1,0 +1,155 @@
+#!/bin/bash
+# Runs a query suite on relata and, in the same run on the same data, on the
+# peers from ../shared/peers: Oxigraph (npm, in-memory), Virtuoso (Debian)
+# and, for the traversal suite, Kuzu (npm, Cypher). Prints per query the rows
+# and the median time of each engine, the peer/relata ratio, and whether the
+# row counts agree.
+#
+#   bench/compare_queries.sh lubm10|news-1M|news-10M|traversal [REPEAT]
+#
+#   lubm10     ../shared/bench-data/lubm10.nt.gz and its 14 LUBM queries
+#   news-N     the news-shaped generator at N triples (1M, 10M) and
+#              bench/queries/news (point lookups, stars, 2-/3-hop chains, a
+#              transitive path, OPTIONAL, filters, GROUP BY, ORDER BY+LIMIT)
+#   traversal  the peers' own 1M-triple graph (bin/gen-data.py "big") and its
+#              q1-q4: transitive paths over chains and cycles, a cyclic join
+#
+# Times are medians of REPEAT runs (default 5) inside each engine's process,
+# every row fetched: relata through its C++ API (relata-bench-query),
+# Oxigraph through its JS API, Kuzu through its Node API; Virtuoso over HTTP
+# (bin/virtuoso-query), as its clients use it. Environment: BUILD, BENCH_WORK
+# (data, stores and the peers' npm install; default $BUILD/bench-data), PEERS.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+SUITE=${1:?usage: compare_queries.sh lubm10|news-1M|news-10M|traversal [REPEAT]}
+REPEAT=${2:-5}
+WORK=${BENCH_WORK:-$BUILD/bench-data}
+PEERS_SRC=${PEERS:-$ROOT/../shared/peers}
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+
+# The peers' recipes, copied where npm may write.
+P=$WORK/peers
+if [ ! -d "$P/node_modules/oxigraph" ]; then
+  mkdir -p "$P"
+  cp -r "$PEERS_SRC/bin" "$PEERS_SRC/package.json" "$P/"
+  (cd "$P" && npm install --no-audit --no-fund >"$P/npm.log" 2>&1)
+fi
+export NODE_PATH=$P/node_modules
+
+QUERIES=$WORK/$SUITE.queries
+rm -rf "$QUERIES"
+mkdir -p "$QUERIES"
+case $SUITE in
+  lubm10)
+    DATA=$WORK/lubm10.nt
+    [ -f "$DATA" ] || zcat "$ROOT/../shared/bench-data/lubm10.nt.gz" >"$DATA"
+    FORMAT=application/n-triples
+    cp "$ROOT"/../shared/bench-data/lubm-queries/q*.rq "$QUERIES/"
+    ;;
+  news-*)
+    n=${SUITE#news-}
+    n=${n/M/000000}
+    DATA=$WORK/news-$n.nq
+    [ -f "$DATA" ] || "$BUILD/bench/relata-generate-news" --triples "$n" -o "$DATA"
+    FORMAT=application/n-quads
+    ;;
+  traversal)
+    DATA=$WORK/traversal/big.nt
+    if [ ! -f "$DATA" ]; then
+      mkdir -p "$WORK/traversal"
+      (cd "$WORK/traversal" && python3 "$P/bin/gen-data.py" big.nt --people 100000 --orgs 14000 --countries 200 --window 100)
+    fi
+    FORMAT=application/n-triples
+    for q in q1 q2 q3 q4; do
+      cp "$WORK/traversal/big.nt.queries/$q.rq" "$WORK/traversal/big.nt.queries/$q.cypher" "$QUERIES/"
+    done
+    ;;
+  *) echo "unknown suite $SUITE" >&2; exit 2 ;;
+esac
+
+DB=$WORK/$SUITE.relata
+if [ ! -d "$DB" ]; then "$BUILD/tools/relata" load "$DB" "$DATA" >/dev/null; fi
+if [[ $SUITE == news-* ]]; then
+  # A well-connected entity (the generator's degrees are power-law in the
+  # entity index) and the most used entity-valued relation.
+  entity=$("$BUILD/tools/relata" query "$DB" 'SELECT ?e WHERE { ?e a ?t FILTER(STRENDS(STR(?e), "-1")) } LIMIT 1' | sed -n '2s/[<>]//gp')
+  predicate=$("$BUILD/tools/relata" query "$DB" 'SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?p), "https://relata.dev/kg/")) } GROUP BY ?p ORDER BY DESC(?n) LIMIT 1' | sed -n '2s/[<>]//gp' | cut -f1)
+  for f in "$ROOT"/bench/queries/news/*.rq; do
+    sed -e "s|{{ENTITY}}|$entity|g" -e "s|{{PREDICATE}}|$predicate|g" "$f" >"$QUERIES/$(basename "$f")"
+  done
+fi
+mapfile -t FILES < <(ls "$QUERIES"/*.rq | sort -V)
+
+echo "# relata" >&2
+"$BUILD/bench/relata-bench-query" "$DB" --repeat "$REPEAT" "${FILES[@]}" >"$WORK/$SUITE.relata.tsv"
+echo "# oxigraph (loads the file first)" >&2
+node "$ROOT/bench/peers/oxigraph-run.js" "$DATA" "$FORMAT" "$REPEAT" "${FILES[@]}" >"$WORK/$SUITE.oxigraph.tsv"
+
+# Virtuoso: one store per suite, kept between runs; the server is stopped at the end.
+VDB=$WORK/$SUITE.virtuoso
+if [ ! -f "$VDB/loaded" ]; then
+  rm -rf "$VDB"
+  VIRT_LOADERS=1 "$P/bin/virtuoso-load" "$DATA" "$VDB" >/dev/null 2>&1 && touch "$VDB/loaded"
+fi
+: >"$WORK/$SUITE.virtuoso.tsv"
+if [ -f "$VDB/loaded" ]; then
+  echo "# virtuoso" >&2
+  for f in "${FILES[@]}"; do
+    times=()
+    rows=fail
+    for ((r = 0; r < REPEAT; r++)); do
+      if out=$(timeout 300 "$P/bin/virtuoso-query" "$VDB" "$f" 2>"$WORK/virtuoso.err"); then
+        rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
+        times+=("$(sed -n 's/^# query_s=//p' "$WORK/virtuoso.err")")
+      else
+        break
+      fi
+    done
+    median=$(printf '%s\n' "${times[@]:-}" | sort -g | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f", a[int((NR + 1) / 2)] * 1000 }')
+    printf '%s\t%s\t\t%s\n' "$(basename "$f" .rq)" "$rows" "${median:-}" >>"$WORK/$SUITE.virtuoso.tsv"
+  done
+  "$P/bin/virtuoso-stop" "$VDB" >/dev/null 2>&1 || true
+fi
+
+# Kuzu: only where the peers' recipe maps the graph and the queries (Cypher).
+: >"$WORK/$SUITE.kuzu.tsv"
+if [ "$SUITE" = traversal ]; then
+  KDB=$WORK/traversal.kuzu
+  [ -f "$KDB/kuzu.db" ] || "$P/bin/kuzu-load" "$DATA" "$KDB" >/dev/null 2>&1
+  echo "# kuzu" >&2
+  for f in "${FILES[@]}"; do
+    c=${f%.rq}.cypher
+    times=()
+    rows=fail
+    for ((r = 0; r < REPEAT; r++)); do
+      out=$("$P/bin/kuzu-query" "$KDB" "$c" 2>"$WORK/kuzu.err") || break
+      rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
+      times+=("$(sed -n 's/.*query_s=\([0-9.]*\).*/\1/p' "$WORK/kuzu.err")")
+    done
+    median=$(printf '%s\n' "${times[@]:-}" | sort -g | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f", a[int((NR + 1) / 2)] * 1000 }')
+    printf '%s\t%s\t\t%s\n' "$(basename "$f" .rq)" "$rows" "${median:-}" >>"$WORK/$SUITE.kuzu.tsv"
+  done
+fi
+
+# One line per query: rows and median ms for each engine, peer/relata ratios.
+awk -F'\t' -v suite="$SUITE" '
+  FILENAME ~ /relata.tsv$/   { order[++n] = $1; rows[$1] = $2; ms[$1] = $4; next }
+  FILENAME ~ /oxigraph.tsv$/ { orows[$1] = $2; oms[$1] = $4; next }
+  FILENAME ~ /virtuoso.tsv$/ { vrows[$1] = $2; vms[$1] = $4; next }
+  FILENAME ~ /kuzu.tsv$/     { krows[$1] = $2; kms[$1] = $4; have_kuzu = 1; next }
+  function cell(m, r, q) {
+    if (m == "" || r == "fail") return sprintf("%-22s", "failed");
+    return sprintf("%9.3f (%6.1fx)%s", m, m / (ms[q] > 0 ? ms[q] : 0.001), r == rows[q] ? "  " : " !");
+  }
+  END {
+    printf "%s: median ms per query (ratio = peer / relata; ! = different row count)\n", suite
+    printf "%-18s %9s %10s  %-22s %-22s%s\n", "query", "rows", "relata", "oxigraph", "virtuoso", have_kuzu ? " kuzu" : ""
+    for (i = 1; i <= n; i++) {
+      q = order[i]
+      line = sprintf("%-18s %9s %10.3f  %s %s", q, rows[q], ms[q], cell(oms[q], orows[q], q), cell(vms[q], vrows[q], q))
+      if (have_kuzu) line = line " " cell(kms[q], krows[q], q)
+      print line
+    }
+  }' "$WORK/$SUITE.relata.tsv" "$WORK/$SUITE.oxigraph.tsv" "$WORK/$SUITE.virtuoso.tsv" "$WORK/$SUITE.kuzu.tsv"
