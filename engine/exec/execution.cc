@@ -124,6 +124,20 @@ class Context {
 
   std::string fresh_blank() { return absl::StrCat("q", next_blank_++); }
 
+  // Cursors outlive the operators that used them: a nested loop opens its
+  // inner pattern once per outer row, and re-seeking a pooled cursor is far
+  // cheaper than a new RocksDB iterator.
+  std::unique_ptr<QuadStore::Cursor> TakeCursor(const QuadStore::Pattern& pattern, bool distinct) {
+    if (free_cursors_.empty()) return store_.OpenCursor(pattern, distinct, snapshot_);
+    std::unique_ptr<QuadStore::Cursor> cursor = std::move(free_cursors_.back());
+    free_cursors_.pop_back();
+    store_.Reseek(*cursor, pattern, distinct);
+    return cursor;
+  }
+  void ReturnCursor(std::unique_ptr<QuadStore::Cursor> cursor) {
+    if (cursor != nullptr && free_cursors_.size() < 64) free_cursors_.push_back(std::move(cursor));
+  }
+
   // Named graphs GRAPH ?g ranges over.
   absl::StatusOr<std::vector<TermId>> NamedGraphs() {
     if (named_graphs_) return *named_graphs_;
@@ -173,6 +187,7 @@ class Context {
   absl::flat_hash_map<std::string, TermId> local_index_;
   TermCache cache_{6};  // small: most queries are short, and clearing slots costs
   std::uint64_t next_blank_ = 0;
+  std::vector<std::unique_ptr<QuadStore::Cursor>> free_cursors_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -271,6 +286,9 @@ class BgpSource : public RowSource {
         cursors_(scans_.size()), active_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()) {
     rows_[0] = std::move(input);
   }
+  ~BgpSource() override {
+    for (auto& cursor : cursors_) ctx_.ReturnCursor(std::move(cursor));
+  }
 
   absl::StatusOr<bool> Next(Row* row) override {
     if (scans_.empty()) {
@@ -340,7 +358,7 @@ class BgpSource : public RowSource {
         break;
     }
     if (cursors_[l] == nullptr) {
-      cursors_[l] = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot());
+      cursors_[l] = ctx_.TakeCursor(pattern, distinct);
     } else {
       ctx_.store().Reseek(*cursors_[l], pattern, distinct);
     }
@@ -484,6 +502,14 @@ class Evaluator {
   absl::StatusOr<Source> OpenModifiers(const Query& q, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope);
   absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Row& row, ExprEnv& env);
+  // The order of two operands that are inline numbers of one order-preserving
+  // kind (a variable's id, or a constant's), else nullopt.
+  std::optional<int> CompareInline(const Expr& a, const Expr& b, const Row& row);
+  TermId InlineOf(const Expr& e, const Row& row);
+  absl::flat_hash_map<const Expr*, TermId> constant_ids_;
+  // One cursor for every step of a path search: a scan ends before the next
+  // begins, and re-seeking is much cheaper than a new iterator.
+  std::unique_ptr<QuadStore::Cursor> step_cursor_;
 
   Context& ctx_;
 };
@@ -1150,7 +1176,12 @@ absl::Status Evaluator::Step(const PropertyPath& path, TermId node, bool forward
         for (TermId g : graphs) {
           pattern.graph_bound = scope.kind != GraphScope::Kind::kUnion;
           pattern.ids.g = g;
-          for (auto c = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot()); c->Valid(); c->Next()) {
+          if (step_cursor_ == nullptr) {
+            step_cursor_ = ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot());
+          } else {
+            ctx_.store().Reseek(*step_cursor_, pattern, distinct);
+          }
+          for (QuadStore::Cursor* c = step_cursor_.get(); c->Valid(); c->Next()) {
             const QuadIds& q = c->quad();
             if (excluded != nullptr && std::find(excluded->begin(), excluded->end(), q.p) != excluded->end()) {
               continue;
@@ -1329,6 +1360,14 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
     case K::kGreater:
     case K::kLessEqual:
     case K::kGreaterEqual: {
+      // Integers and doubles stored inline compare by id, without decoding.
+      if (const auto c = CompareInline(e.args[0], e.args[1], row)) {
+        const bool r = e.kind == K::kLess      ? *c < 0
+                       : e.kind == K::kGreater ? *c > 0
+                       : e.kind == K::kLessEqual ? *c <= 0
+                                                 : *c >= 0;
+        return std::optional<Term>(Boolean(r));
+      }
       ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
       ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
       if (!a || !b) return std::optional<Term>();
@@ -1392,6 +1431,24 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
       return EvalCall(e, row, env);
   }
   return std::optional<Term>();
+}
+
+TermId Evaluator::InlineOf(const Expr& e, const Row& row) {
+  if (e.kind == Expr::Kind::kVariable) return row[static_cast<std::size_t>(e.var)];
+  if (e.kind != Expr::Kind::kConstant) return kNoTerm;
+  const auto [it, inserted] = constant_ids_.try_emplace(&e, kNoTerm);
+  if (inserted) it->second = storage::InlineId(e.constant).value_or(kNoTerm);
+  return it->second;
+}
+
+std::optional<int> Evaluator::CompareInline(const Expr& a, const Expr& b, const Row& row) {
+  const TermId x = InlineOf(a, row), y = InlineOf(b, row);
+  const TermTag tag = storage::TagOf(x);
+  if (x == kNoTerm || y == kNoTerm || tag != storage::TagOf(y) ||
+      (tag != TermTag::kInteger && tag != TermTag::kDouble)) {
+    return std::nullopt;
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row& row, ExprEnv& env) {
@@ -1485,6 +1542,10 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
   for (std::size_t i = 0; i < rows.size(); ++i) {
     Row key;
     for (const auto& [expr, var] : q.group_by) {
+      if (expr.kind == Expr::Kind::kVariable) {  // the id is the key: no decoding
+        key.push_back(rows[i][static_cast<std::size_t>(expr.var)]);
+        continue;
+      }
       ASSIGN_OR_RETURN(const auto v, ev.Eval(expr, rows[i], env));
       TermId id = kNoTerm;
       if (v) {
@@ -1510,6 +1571,18 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
       bool error = false;
       std::set<std::string> distinct;
       std::size_t count = 0;
+      // COUNT of a variable counts ids: equal terms have equal ids.
+      if (a.kind == query::Aggregate::Kind::kCount && a.arg && a.arg->kind == Expr::Kind::kVariable) {
+        absl::flat_hash_set<TermId> seen;
+        std::int64_t n = 0;
+        for (std::size_t m : group.members) {
+          const TermId id = rows[m][static_cast<std::size_t>(a.arg->var)];
+          if (id == kNoTerm || (a.distinct && !seen.insert(id).second)) continue;
+          ++n;
+        }
+        ASSIGN_OR_RETURN(row[static_cast<std::size_t>(a.result)], ctx.Intern(Integer(n)));
+        continue;
+      }
       for (std::size_t m : group.members) {
         if (!a.arg) {  // COUNT(*)
           if (a.distinct) {
@@ -1709,16 +1782,22 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
     }
     std::vector<std::size_t> order(rows.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto before = [&](std::size_t a, std::size_t b) {
       for (std::size_t k = 0; k < q.order_by.size(); ++k) {
         int c = OrderCompare(keys[a][k], keys[b][k]);
         if (q.order_by[k].descending) c = -c;
         if (c != 0) return c < 0;
       }
-      return false;
-    });
+      return a < b;  // stable
+    };
+    // With LIMIT only the first OFFSET+LIMIT rows need sorting (DISTINCT,
+    // which comes after, could need more).
+    const std::size_t wanted =
+        q.limit && !q.distinct ? std::min<std::size_t>(order.size(), static_cast<std::size_t>(q.offset + *q.limit)) : order.size();
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(wanted), order.end(), before);
+    order.resize(wanted);
     std::vector<Row> sorted;
-    sorted.reserve(rows.size());
+    sorted.reserve(order.size());
     for (std::size_t i : order) sorted.push_back(std::move(rows[i]));
     source = std::make_unique<VectorSource>(std::move(sorted));
   }
