@@ -211,7 +211,7 @@ class SstFile {
 class ForwardProbe {
  public:
   ForwardProbe(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family)
-      : it_(db->NewIterator(rocksdb::ReadOptions(), family)) {}
+      : it_(db->NewIterator(TotalOrder(), family)) {}
   bool HasPrefix(const rocksdb::Slice& prefix) {
     if (!positioned_) {
       it_->Seek(prefix);

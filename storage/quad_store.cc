@@ -4,9 +4,11 @@
 // bulk load (bulk_load.cc) is one ingestion of SST files across them.
 #include "storage/quad_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -57,6 +59,14 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family, const std::shared_ptr<roc
   if (cache != nullptr) table.block_cache = cache;
   // Lookups by string often miss (a term new to the store); by id they never do.
   if (family == kStr2Id) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Joins probe whether a triple (s, p, o) exists in any graph, and most such
+  // probes miss: a bloom filter on the 24-byte (s, p, o) prefix of spog keys
+  // answers those without reading a block.
+  if (family == kSpog) {
+    options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kTriplePrefixBytes));
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = false;
+  }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
@@ -230,7 +240,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   rocksdb::WriteBatch batch;
   Encoder encoder(*this);
 
-  rocksdb::ReadOptions read;
+  const rocksdb::ReadOptions read = TotalOrder();
   std::unique_ptr<rocksdb::Iterator> spog(db_->NewIterator(read, families_[kSpog]));
   std::unique_ptr<rocksdb::Iterator> posg(db_->NewIterator(read, families_[kPosg]));
   const auto prefix_exists = [](rocksdb::Iterator* it, const QuadKey& key) {
@@ -431,7 +441,7 @@ absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
   const bool dedupe = distinct_triples && !pattern.graph_bound;
 
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), families_[kSpog + static_cast<int>(permutation)]));
+      db_->NewIterator(TotalOrder(), families_[kSpog + static_cast<int>(permutation)]));
   bool have_previous = false;
   QuadIds previous;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -477,12 +487,18 @@ void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_tri
   cursor.prefix_.assign(start.data(), static_cast<std::size_t>(prefix_components) * 8);
   cursor.dedupe_ = distinct_triples && !pattern.graph_bound;
   cursor.have_previous_ = false;
-  if (cursor.it_ == nullptr || cursor.permutation_ != permutation) {
+  // A whole (s, p, o) prefix of spog may use its prefix bloom filter; any
+  // other seek must ignore it (total order).
+  const bool by_prefix = permutation == Permutation::kSpog && cursor.prefix_.size() == kTriplePrefixBytes;
+  if (cursor.it_ == nullptr || cursor.permutation_ != permutation || cursor.by_prefix_ != by_prefix) {
     rocksdb::ReadOptions options;
     if (cursor.snapshot_ != nullptr) options.snapshot = cursor.snapshot_->snapshot_;
+    options.prefix_same_as_start = by_prefix;
+    options.total_order_seek = !by_prefix;
     cursor.it_.reset(db_->NewIterator(options, families_[FamilyOf(permutation)]));
   }
   cursor.permutation_ = permutation;
+  cursor.by_prefix_ = by_prefix;
   cursor.it_->Seek(cursor.prefix_);
   cursor.Settle();
 }
@@ -586,7 +602,7 @@ absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
   for (const Permutation permutation : kAllPermutations) {
     const int family = FamilyOf(permutation);
     QuadSetDigest& digest = digests[static_cast<std::size_t>(permutation)];
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[family]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(TotalOrder(), families_[family]));
     QuadIds previous;
     bool first = true;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {

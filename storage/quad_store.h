@@ -119,7 +119,7 @@ class QuadStore {
     QuadIds want_;
     BoundMask bound_;
     std::string prefix_;
-    bool dedupe_ = false, valid_ = false, have_previous_ = false;
+    bool dedupe_ = false, valid_ = false, have_previous_ = false, by_prefix_ = false;
     QuadIds quad_;
   };
   std::unique_ptr<Cursor> OpenCursor(const Pattern& pattern, bool distinct_triples,

@@ -38,6 +38,16 @@ inline std::uint64_t DecodeU64(std::string_view s, std::size_t offset = 0) {
 inline rocksdb::Slice Slice(const QuadKey& key) { return {key.data(), key.size()}; }
 inline rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
 
+// Read options for iterators that must see keys in plain order: spog has a
+// prefix extractor, and without this a seek would stay within one prefix.
+inline rocksdb::ReadOptions TotalOrder() {
+  rocksdb::ReadOptions options;
+  options.total_order_seek = true;
+  return options;
+}
+
+// The (s, p, o) prefix of an spog key, which its bloom filter covers.
+inline constexpr std::size_t kTriplePrefixBytes = 24;
 rocksdb::ColumnFamilyOptions FamilyOptions(int family, const std::shared_ptr<rocksdb::Cache>& cache);
 
 // The tag's slot in the id counters.

@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
@@ -116,10 +117,16 @@ class Context {
     local_index_.emplace(std::move(key), id);
     return id;
   }
-  // The store's id of a pattern constant, or nullopt when no quad can hold it.
+  // The store's id of a constant of the query, or nullopt when no quad can
+  // hold it. Remembered by address: nested loops and path searches ask for
+  // the same constants once per row or node.
+  // REQUIRES: `term` lives as long as the query (it is part of it).
   absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) {
     if (term.IsBlank()) return std::optional<TermId>();
-    return store_.Lookup(term);
+    if (const auto it = constants_.find(&term); it != constants_.end()) return it->second;
+    ASSIGN_OR_RETURN(const std::optional<TermId> id, store_.Lookup(term));
+    constants_.emplace(&term, id);
+    return id;
   }
 
   std::string fresh_blank() { return absl::StrCat("q", next_blank_++); }
@@ -188,6 +195,7 @@ class Context {
   TermCache cache_{6};  // small: most queries are short, and clearing slots costs
   std::uint64_t next_blank_ = 0;
   std::vector<std::unique_ptr<QuadStore::Cursor>> free_cursors_;
+  absl::flat_hash_map<const Term*, std::optional<TermId>> constants_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -1168,10 +1176,12 @@ absl::Status Evaluator::Step(const PropertyPath& path, TermId node, bool forward
         QuadStore::Pattern pattern;
         (fwd ? pattern.ids.s : pattern.ids.o) = node;
         if (predicate) pattern.ids.p = *predicate;
-        bool distinct = scope.kind == GraphScope::Kind::kUnion;
-        std::vector<TermId> graphs{kNoTerm};
-        if (scope.kind == GraphScope::Kind::kGraph) graphs = {scope.graph};
-        if (scope.kind == GraphScope::Kind::kGraphs) graphs = scope.graphs;
+        const bool distinct = scope.kind == GraphScope::Kind::kUnion;
+        // Without FROM there is one graph (or the union) to scan: no copies.
+        const TermId one_graph = scope.kind == GraphScope::Kind::kGraph ? scope.graph : kNoTerm;
+        const std::span<const TermId> graphs = scope.kind == GraphScope::Kind::kGraphs
+                                                   ? std::span<const TermId>(scope.graphs)
+                                                   : std::span<const TermId>(&one_graph, 1);
         std::set<std::pair<TermId, TermId>> seen;
         for (TermId g : graphs) {
           pattern.graph_bound = scope.kind != GraphScope::Kind::kUnion;
@@ -1252,7 +1262,9 @@ absl::Status Evaluator::Step(const PropertyPath& path, TermId node, bool forward
   return absl::OkStatus();
 }
 
-// Breadth-first search; each node once (spec: * and + give distinct nodes).
+// Breadth-first search, one level at a time; each node once (spec: * and +
+// give distinct nodes). Each level's nodes are expanded in id order, so that
+// consecutive index seeks land in the same blocks.
 absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path, TermId start, bool forward,
                                                         bool include_start, const GraphScope& scope) {
   std::vector<TermId> result;
@@ -1261,18 +1273,25 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
     visited.insert(start);
     result.push_back(start);
   }
-  std::deque<TermId> queue{start};
-  while (!queue.empty()) {
-    const TermId x = queue.front();
-    queue.pop_front();
-    std::vector<TermId> next;
-    RETURN_IF_ERROR(Step(path, x, forward, scope, &next));
-    for (TermId y : next) {
-      if (!visited.insert(y).second) continue;
-      result.push_back(y);
-      queue.push_back(y);
+  std::vector<TermId> frontier{start}, next, reached;
+  std::size_t held = 0;
+  while (!frontier.empty()) {
+    std::sort(frontier.begin(), frontier.end());
+    next.clear();
+    for (TermId x : frontier) {
+      reached.clear();
+      RETURN_IF_ERROR(Step(path, x, forward, scope, &reached));
+      for (TermId y : reached) {
+        if (!visited.insert(y).second) continue;
+        result.push_back(y);
+        next.push_back(y);
+      }
     }
-    if ((result.size() & 1023) == 1023) RETURN_IF_ERROR(ctx_.Hold(1024 / ctx_.width() + 1));
+    frontier.swap(next);
+    if (result.size() - held >= 1024) {
+      RETURN_IF_ERROR(ctx_.Hold((result.size() - held) / ctx_.width() + 1));
+      held = result.size();
+    }
   }
   return result;
 }
