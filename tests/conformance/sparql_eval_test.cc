@@ -16,6 +16,7 @@
 #include "tests/conformance/suite.h"
 #include "tests/testing/isomorphism.h"
 #include "tests/testing/rdf_test_util.h"
+#include "tests/testing/rdfxml.h"
 
 namespace relata::testing {
 namespace {
@@ -72,13 +73,6 @@ class SparqlEvalTest : public ConformanceTest {
     }
     if (e.type != "QueryEvaluationTest") GTEST_SKIP() << e.type << ": not a query evaluation test";
     if (e.query_path.empty()) GTEST_SKIP() << "no query";
-    for (const auto& path : e.data_paths) {
-      if (Extension(path, ".rdf")) GTEST_SKIP() << "RDF/XML input is not supported";
-    }
-    for (const auto& [path, graph] : e.graph_data) {
-      if (Extension(path, ".rdf")) GTEST_SKIP() << "RDF/XML input is not supported";
-    }
-    if (Extension(e.result_path, ".rdf")) GTEST_SKIP() << "RDF/XML results are not supported";
     if (Extension(e.result_path, ".csv")) GTEST_SKIP() << "CSV results lose types; checked by the CLI test";
 
     dir_ = FreshDirectory();
@@ -91,6 +85,15 @@ class SparqlEvalTest : public ConformanceTest {
     ASSERT_TRUE(parsed.ok()) << parsed.status();
 
     const auto load = [&](const std::string& path, const std::string& graph) {
+      if (Extension(path, ".rdf")) {  // RDF/XML: read by the test helper, inserted
+        auto quads = ParseRdfXml(ReadFile(path), RebasedIri(path));
+        ASSERT_TRUE(quads.ok()) << quads.status();
+        for (Quad& q : *quads) {
+          if (!graph.empty()) q.graph = Term::Iri(graph);
+        }
+        ASSERT_TRUE((*db)->Insert(*quads).ok());
+        return;
+      }
       LoadOptions options;
       options.graph = graph;
       options.base_iri = RebasedIri(path);
@@ -123,7 +126,7 @@ class SparqlEvalTest : public ConformanceTest {
         const auto& r = cursor->row();
         actual.push_back({*r[0], *r[1], *r[2], {}});
       }
-      auto expected = ParseRdfFile(e.result_path, FormatOf(e.result_path), e.result_base);
+      auto expected = ResultGraph(e);
       ASSERT_TRUE(expected.ok()) << expected.status();
       EXPECT_TRUE(Isomorphic(*expected, actual)) << text << "\nexpected:\n"
                                                  << testing::Describe(*expected) << "actual:\n"
@@ -151,7 +154,7 @@ class SparqlEvalTest : public ConformanceTest {
     } else if (Extension(e.result_path, ".tsv")) {
       expected = ParseTsv(ReadFile(e.result_path));
     } else {
-      auto quads = ParseRdfFile(e.result_path, FormatOf(e.result_path), e.result_base);
+      auto quads = ResultGraph(e);
       ASSERT_TRUE(quads.ok()) << quads.status();
       expected = FromResultGraph(*quads);
     }
@@ -161,6 +164,10 @@ class SparqlEvalTest : public ConformanceTest {
         << text << "\nexpected:\n" << testing::Describe(*expected) << "actual:\n" << testing::Describe(actual);
   }
 
+  static absl::StatusOr<std::vector<Quad>> ResultGraph(const ManifestEntry& e) {
+    if (Extension(e.result_path, ".rdf")) return ParseRdfXml(ReadFile(e.result_path), e.result_base);
+    return ParseRdfFile(e.result_path, FormatOf(e.result_path), e.result_base);
+  }
   static query::RdfFormat FormatOf(const std::string& path) {
     return Extension(path, ".nt") ? query::RdfFormat::kNTriples : query::RdfFormat::kTurtle;
   }
