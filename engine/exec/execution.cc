@@ -99,9 +99,26 @@ class Context {
     if (storage::TagOf(id) == kLocalTag) return local_terms_[id & storage::kPayloadMask];
     if (storage::IsInline(id)) return storage::DecodeInline(id);
     if (const Term* cached = cache_.Find(id)) return *cached;
+    if (const auto it = prefetched_.find(id); it != prefetched_.end()) return it->second;
     ASSIGN_OR_RETURN(Term t, store_.Resolve(id));
     cache_.Put(id, t);
     return t;
+  }
+
+  // Reads the terms of `ids` from the dictionary in one batch, for Resolve
+  // to find: operators that are about to decode many rows call it first.
+  absl::Status Prefetch(std::vector<TermId>& ids) {
+    std::erase_if(ids, [&](TermId id) {
+      return id == kNoTerm || storage::IsInline(id) || storage::TagOf(id) == kLocalTag ||
+             storage::TagOf(id) == TermTag::kBlank || prefetched_.contains(id);
+    });
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (ids.empty()) return absl::OkStatus();
+    if (prefetched_.size() + ids.size() > (1u << 16)) prefetched_.clear();
+    ASSIGN_OR_RETURN(std::vector<Term> terms, store_.ResolveMany(ids));
+    for (std::size_t i = 0; i < ids.size(); ++i) prefetched_.emplace(ids[i], std::move(terms[i]));
+    return absl::OkStatus();
   }
 
   // The id of `term`: the store's when it has it, else a query-local one.
@@ -196,6 +213,7 @@ class Context {
   std::uint64_t next_blank_ = 0;
   std::vector<std::unique_ptr<QuadStore::Cursor>> free_cursors_;
   absl::flat_hash_map<const Term*, std::optional<TermId>> constants_;
+  absl::flat_hash_map<TermId, Term> prefetched_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -476,6 +494,17 @@ class Evaluator {
   // ---- expressions: nullopt is an error ----
   absl::StatusOr<std::optional<Term>> Eval(const Expr& e, const Row& row, ExprEnv& env);
   absl::StatusOr<std::optional<bool>> EvalBool(const Expr& e, const Row& row, ExprEnv& env) {
+    // A comparison of inline numbers needs no term at all.
+    if (e.kind >= Expr::Kind::kLess && e.kind <= Expr::Kind::kGreaterEqual) {
+      if (const auto c = CompareInline(e.args[0], e.args[1], row)) {
+        switch (e.kind) {
+          case Expr::Kind::kLess: return std::optional<bool>(*c < 0);
+          case Expr::Kind::kGreater: return std::optional<bool>(*c > 0);
+          case Expr::Kind::kLessEqual: return std::optional<bool>(*c <= 0);
+          default: return std::optional<bool>(*c >= 0);
+        }
+      }
+    }
     ASSIGN_OR_RETURN(const auto v, Eval(e, row, env));
     if (!v) return std::optional<bool>();
     return EffectiveBooleanValue(*v);
@@ -640,24 +669,58 @@ class LeftJoin : public RowSource {
   std::size_t next_ = 0;
 };
 
+// FILTER, over batches of rows whose terms the conditions read are fetched
+// from the dictionary together.
 class FilterSource : public RowSource {
  public:
   FilterSource(Evaluator& ev, Source input, const std::vector<Expr>* exprs, GraphScope scope)
-      : ev_(ev), input_(std::move(input)), exprs_(exprs), scope_(std::move(scope)) {}
+      : ev_(ev), input_(std::move(input)), exprs_(exprs), scope_(std::move(scope)) {
+    for (const Expr& e : *exprs_) ReadVariables(e, &vars_);
+  }
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
-      ASSIGN_OR_RETURN(const bool more, input_->Next(row));
-      if (!more) return false;
-      ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, *row, scope_));
-      if (ok) return true;
+      if (next_ == batch_.size()) {
+        RETURN_IF_ERROR(FillBatch());
+        if (batch_.empty()) return false;
+      }
+      Row& candidate = batch_[next_++];
+      ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, candidate, scope_));
+      if (ok) {
+        *row = std::move(candidate);
+        return true;
+      }
     }
   }
 
  private:
+  static void ReadVariables(const Expr& e, std::vector<VarId>* vars) {
+    if (e.kind == Expr::Kind::kVariable) vars->push_back(e.var);
+    for (const Expr& a : e.args) ReadVariables(a, vars);
+  }
+  absl::Status FillBatch() {
+    batch_.clear();
+    next_ = 0;
+    Row row;
+    while (batch_.size() < limit_) {
+      ASSIGN_OR_RETURN(const bool more, input_->Next(&row));
+      if (!more) break;
+      batch_.push_back(row);
+    }
+    limit_ = std::min<std::size_t>(limit_ * 2, 512);  // small first: rows stream early
+    std::vector<TermId> ids;
+    for (const Row& r : batch_) {
+      for (VarId v : vars_) ids.push_back(r[static_cast<std::size_t>(v)]);
+    }
+    return ev_.ctx().Prefetch(ids);
+  }
+
   Evaluator& ev_;
   Source input_;
   const std::vector<Expr>* exprs_;
   GraphScope scope_;
+  std::vector<VarId> vars_;
+  std::vector<Row> batch_;
+  std::size_t next_ = 0, limit_ = 16;
 };
 
 // BIND, and the expressions of a SELECT clause evaluated in order on each
@@ -1745,6 +1808,44 @@ class ModifierSource : public RowSource {
   std::uint64_t skipped_ = 0, emitted_ = 0;
 };
 
+// ORDER BY variables whose values are all inline numbers of one
+// order-preserving kind (integers, doubles), or dates or dateTimes all in one
+// time zone (or none), sort by id without decoding; nullopt otherwise.
+std::optional<std::vector<Row>> SortByIds(const Query& q, std::vector<Row>& rows) {
+  for (const auto& key : q.order_by) {
+    if (key.expr.kind != Expr::Kind::kVariable || rows.empty()) return std::nullopt;
+    const auto v = static_cast<std::size_t>(key.expr.var);
+    const TermId first = rows[0][v];
+    const TermTag tag = storage::TagOf(first);
+    const bool numbers = tag == TermTag::kInteger || tag == TermTag::kDouble;
+    const bool dates = tag == TermTag::kDate || tag == TermTag::kDateTime;
+    if (!numbers && !dates) return std::nullopt;
+    for (const Row& r : rows) {
+      const TermId id = r[v];
+      if (storage::TagOf(id) != tag) return std::nullopt;
+      if (dates && (id & 0xFF) != (first & 0xFF)) return std::nullopt;  // the zone is in the low byte
+    }
+  }
+  const auto before = [&](const Row& a, const Row& b) {
+    for (const auto& key : q.order_by) {
+      const auto v = static_cast<std::size_t>(key.expr.var);
+      if (a[v] == b[v]) continue;
+      return (a[v] < b[v]) != key.descending;
+    }
+    return false;
+  };
+  const std::size_t wanted =
+      q.limit && !q.distinct ? std::min<std::size_t>(rows.size(), static_cast<std::size_t>(q.offset + *q.limit))
+                             : rows.size();
+  if (wanted < rows.size()) {
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(wanted), rows.end(), before);
+    rows.resize(wanted);
+  } else {
+    std::stable_sort(rows.begin(), rows.end(), before);
+  }
+  return std::move(rows);
+}
+
 absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, const GraphScope& scope) {
   ASSIGN_OR_RETURN(Source source, OpenModifiers(q, input, scope));
   if (!ctx_.profiling) return source;
@@ -1790,6 +1891,9 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
   }
   if (!q.order_by.empty()) {
     ASSIGN_OR_RETURN(rows, Drain(*source, ctx_));
+    if (auto by_ids = SortByIds(q, rows)) {
+      source = std::make_unique<VectorSource>(std::move(*by_ids));
+    } else {
     std::vector<std::vector<std::optional<Term>>> keys(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
       ExprEnv env{scope};
@@ -1819,6 +1923,7 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
     sorted.reserve(order.size());
     for (std::size_t i : order) sorted.push_back(std::move(rows[i]));
     source = std::make_unique<VectorSource>(std::move(sorted));
+    }
   }
   // Keep the expressions alive as long as the operators that point at them.
   class Holder : public RowSource {
