@@ -1755,6 +1755,65 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
   return out;
 }
 
+// GROUP BY variables with only COUNT(*), COUNT(?x), COUNT(DISTINCT ?x):
+// counted as rows stream by, on ids, without keeping the rows.
+bool CountsOnly(const Query& q) {
+  for (const auto& [expr, var] : q.group_by) {
+    if (expr.kind != Expr::Kind::kVariable) return false;
+  }
+  for (const auto& a : q.aggregates) {
+    if (a.kind != query::Aggregate::Kind::kCount) return false;
+    if (a.arg ? a.arg->kind != Expr::Kind::kVariable : a.distinct) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::vector<Row>> GroupCounts(Context& ctx, const Query& q, RowSource& source) {
+  struct Counts {
+    Row key;
+    std::vector<std::int64_t> counts;
+    std::vector<absl::flat_hash_set<TermId>> distinct;
+  };
+  std::vector<Counts> groups;
+  absl::flat_hash_map<Row, std::size_t, RowHash> index;
+  Row row, key;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, source.Next(&row));
+    if (!more) break;
+    key.clear();
+    for (const auto& [expr, var] : q.group_by) key.push_back(row[static_cast<std::size_t>(expr.var)]);
+    auto [it, inserted] = index.try_emplace(key, groups.size());
+    if (inserted) {
+      groups.push_back({key, std::vector<std::int64_t>(q.aggregates.size()),
+                        std::vector<absl::flat_hash_set<TermId>>(q.aggregates.size())});
+      RETURN_IF_ERROR(ctx.Hold(1));
+    }
+    Counts& g = groups[it->second];
+    for (std::size_t k = 0; k < q.aggregates.size(); ++k) {
+      const query::Aggregate& a = q.aggregates[k];
+      if (!a.arg) {
+        ++g.counts[k];
+        continue;
+      }
+      const TermId id = row[static_cast<std::size_t>(a.arg->var)];
+      if (id == kNoTerm || (a.distinct && !g.distinct[k].insert(id).second)) continue;
+      ++g.counts[k];
+    }
+    RETURN_IF_ERROR(ctx.Check());
+  }
+  if (groups.empty() && q.group_by.empty()) groups.push_back({{}, std::vector<std::int64_t>(q.aggregates.size()), {}});
+  std::vector<Row> out;
+  for (const Counts& g : groups) {
+    Row r(ctx.width());
+    for (std::size_t k = 0; k < q.group_by.size(); ++k) r[static_cast<std::size_t>(q.group_by[k].second)] = g.key[k];
+    for (std::size_t k = 0; k < q.aggregates.size(); ++k) {
+      ASSIGN_OR_RETURN(r[static_cast<std::size_t>(q.aggregates[k].result)], ctx.Intern(Integer(g.counts[k])));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // Aggregate references become the variables their results are in.
 Expr ResolveAggregates(const Expr& e, const Query& q) {
   if (e.kind == Expr::Kind::kAggregate) {
@@ -1860,8 +1919,12 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
   }
   std::vector<Row> rows;
   if (q.grouped) {
-    ASSIGN_OR_RETURN(rows, Drain(*source, ctx_));
-    ASSIGN_OR_RETURN(rows, Group(*this, q, std::move(rows), scope));
+    if (CountsOnly(q)) {
+      ASSIGN_OR_RETURN(rows, GroupCounts(ctx_, q, *source));
+    } else {
+      ASSIGN_OR_RETURN(rows, Drain(*source, ctx_));
+      ASSIGN_OR_RETURN(rows, Group(*this, q, std::move(rows), scope));
+    }
     std::vector<Expr> having;
     for (const auto& h : q.having) having.push_back(ResolveAggregates(h, q));
     std::vector<Row> kept;
