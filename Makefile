@@ -32,12 +32,15 @@ test-asan: build-asan
 
 test: test-release test-asan
 
-# Google Benchmark stages, then the side-by-side load against Virtuoso
-# (BENCH_TRIPLES triples of the news-shaped graph; see bench/README.md).
+# Google Benchmark stages, the side-by-side load against Virtuoso
+# (BENCH_TRIPLES triples of the news-shaped graph), then the query suites
+# against Oxigraph, Virtuoso and Kuzu (see the README's Performance section).
 BENCH_TRIPLES ?= 10000000
+BENCH_QUERIES ?= lubm10 news-1M traversal
 bench: build
 	@$(BUILD)/bench/load_benchmark
 	@BUILD=$(abspath $(BUILD)) bench/compare_load.sh $(BENCH_TRIPLES)
+	@for suite in $(BENCH_QUERIES); do BUILD=$(abspath $(BUILD)) bench/compare_queries.sh $$suite || exit 1; done
 
 clean:
 	rm -rf $(BUILD) $(ASAN)
