@@ -527,8 +527,11 @@ class Evaluator {
   absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
   // Whether `node` is the subject or object of a triple in the scope.
   absl::StatusOr<bool> InGraph(TermId node, const GraphScope& scope);
+  // The nodes reachable from `start` by one or more steps of `path` (and
+  // `start` itself with `include_start`); stops early once `target` is found.
   absl::StatusOr<std::vector<TermId>> Closure(const PropertyPath& path, TermId start, bool forward,
-                                               bool include_start, const GraphScope& scope);
+                                               bool include_start, const GraphScope& scope,
+                                               TermId target = kNoTerm);
 
   absl::StatusOr<ScanTerm> Resolve(const PatternTerm& t, bool* missing);
   absl::StatusOr<std::vector<Scan>> ResolveScans(const Pattern& p, bool* missing);
@@ -1078,7 +1081,14 @@ absl::StatusOr<Source> Evaluator::OpenOperator(const Pattern& p, const Row& inpu
         if (!in_graph) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
       }
       std::vector<TermId> reached;
-      if (from != kNoTerm) {
+      const bool closure = p.path.kind == PropertyPath::Kind::kZeroOrMore ||
+                           p.path.kind == PropertyPath::Kind::kOneOrMore;
+      if (from != kNoTerm && to != kNoTerm && closure) {
+        // Both ends known: search until the target turns up, no further.
+        ASSIGN_OR_RETURN(reached, Closure(p.path.parts[0], from, true,
+                                          p.path.kind == PropertyPath::Kind::kZeroOrMore, scope, to));
+        if (std::find(reached.begin(), reached.end(), to) != reached.end()) RETURN_IF_ERROR(emit(from, to));
+      } else if (from != kNoTerm) {
         RETURN_IF_ERROR(Step(p.path, from, true, scope, &reached));
         for (TermId y : reached) {
           if (to == kNoTerm || y == to) RETURN_IF_ERROR(emit(from, y));
@@ -1329,12 +1339,14 @@ absl::Status Evaluator::Step(const PropertyPath& path, TermId node, bool forward
 // give distinct nodes). Each level's nodes are expanded in id order, so that
 // consecutive index seeks land in the same blocks.
 absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path, TermId start, bool forward,
-                                                        bool include_start, const GraphScope& scope) {
+                                                        bool include_start, const GraphScope& scope,
+                                                        TermId target) {
   std::vector<TermId> result;
   absl::flat_hash_set<TermId> visited;
   if (include_start) {
     visited.insert(start);
     result.push_back(start);
+    if (start == target) return result;
   }
   std::vector<TermId> frontier{start}, next, reached;
   std::size_t held = 0;
@@ -1347,12 +1359,13 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
       for (TermId y : reached) {
         if (!visited.insert(y).second) continue;
         result.push_back(y);
+        if (y == target) return result;
         next.push_back(y);
       }
     }
     frontier.swap(next);
     if (result.size() - held >= 1024) {
-      RETURN_IF_ERROR(ctx_.Hold((result.size() - held) / ctx_.width() + 1));
+      RETURN_IF_ERROR(ctx_.Hold((result.size() - held) / std::max<std::size_t>(ctx_.width(), 1) + 1));
       held = result.size();
     }
   }

@@ -123,6 +123,18 @@ TEST_F(QueryTest, TransitivePathFollowsEveryHopOnce) {
               ElementsAre("<http://x/a>", "<http://x/b>", "<http://x/c>"));
 }
 
+TEST_F(QueryTest, PathBetweenTwoConstantsIsOneEmptySolution) {
+  // No variable at all: a long search must still work (it once divided by
+  // the zero width of its rows).
+  std::string chain;
+  for (int i = 0; i < 3000; ++i) {
+    chain += "<http://x/n" + std::to_string(i) + "> <http://x/next> <http://x/n" + std::to_string(i + 1) + "> .\n";
+  }
+  Load("long.nt", chain);
+  EXPECT_THAT(Rows("SELECT * WHERE { <http://x/n0> <http://x/next>+ <http://x/n2999> }"), ElementsAre(""));
+  EXPECT_THAT(Rows("SELECT * WHERE { <http://x/n5> <http://x/next>+ <http://x/n0> }"), ElementsAre());
+}
+
 TEST_F(QueryTest, SyntaxErrorNamesLineAndColumn) {
   auto cursor = db_->Query("SELECT ?x\nWHERE { ?x ?p }");
   ASSERT_FALSE(cursor.ok());
