@@ -105,6 +105,15 @@ class Context {
     return t;
   }
 
+  // The decoded term of a dictionary id when it is at hand (prefetched or
+  // cached), without copying; nullptr otherwise.
+  const Term* Peek(TermId id) const {
+    if (id == kNoTerm || storage::IsInline(id) || storage::TagOf(id) == kLocalTag) return nullptr;
+    if (const Term* cached = cache_.Find(id)) return cached;
+    const auto it = prefetched_.find(id);
+    return it == prefetched_.end() ? nullptr : &it->second;
+  }
+
   // Reads the terms of `ids` from the dictionary in one batch, for Resolve
   // to find: operators that are about to decode many rows call it first.
   absl::Status Prefetch(std::vector<TermId>& ids) {
@@ -505,6 +514,7 @@ class Evaluator {
         }
       }
     }
+    if (const auto b = StringTest(e, row)) return std::optional<bool>(*b);
     ASSIGN_OR_RETURN(const auto v, Eval(e, row, env));
     if (!v) return std::optional<bool>();
     return EffectiveBooleanValue(*v);
@@ -546,6 +556,10 @@ class Evaluator {
   // kind (a variable's id, or a constant's), else nullopt.
   std::optional<int> CompareInline(const Expr& a, const Expr& b, const Row& row);
   TermId InlineOf(const Expr& e, const Row& row);
+  // STRSTARTS, STRENDS or CONTAINS of a variable's string (already decoded)
+  // and a constant simple literal, without copying either; nullopt when the
+  // call is not of that shape or the term is not at hand.
+  std::optional<bool> StringTest(const Expr& e, const Row& row);
   absl::flat_hash_map<const Expr*, TermId> constant_ids_;
   // One cursor for every step of a path search: a scan ends before the next
   // begins, and re-seeking is much cheaper than a new iterator.
@@ -1534,6 +1548,25 @@ TermId Evaluator::InlineOf(const Expr& e, const Row& row) {
   const auto [it, inserted] = constant_ids_.try_emplace(&e, kNoTerm);
   if (inserted) it->second = storage::InlineId(e.constant).value_or(kNoTerm);
   return it->second;
+}
+
+std::optional<bool> Evaluator::StringTest(const Expr& e, const Row& row) {
+  if (e.kind != Expr::Kind::kBuiltIn || e.args.size() != 2 || e.args[0].kind != Expr::Kind::kVariable ||
+      e.args[1].kind != Expr::Kind::kConstant) {
+    return std::nullopt;
+  }
+  const bool starts = e.name == "STRSTARTS", ends = e.name == "STRENDS", contains = e.name == "CONTAINS";
+  if (!starts && !ends && !contains) return std::nullopt;
+  const Term& needle = e.args[1].constant;
+  if (!needle.IsLiteral() || needle.datatype != kXsdString) return std::nullopt;
+  const Term* hay = ctx_.Peek(row[static_cast<std::size_t>(e.args[0].var)]);
+  // Not a string (or a tagged string with a plain needle is fine; other
+  // literals are errors): the general path decides.
+  if (hay == nullptr || !hay->IsLiteral() || (hay->datatype != kXsdString && hay->language.empty())) {
+    return std::nullopt;
+  }
+  const std::string_view h = hay->value, n = needle.value;
+  return starts ? h.starts_with(n) : ends ? h.ends_with(n) : h.find(n) != std::string_view::npos;
 }
 
 std::optional<int> Evaluator::CompareInline(const Expr& a, const Expr& b, const Row& row) {

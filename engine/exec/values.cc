@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <memory>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -353,11 +355,23 @@ bool CompileRegex(std::string_view pattern, std::string_view flags, Regex* regex
                               &error, &offset, nullptr);
   return regex->code != nullptr;
 }
+// A FILTER runs the same REGEX on every row: compiled patterns are kept per
+// thread (a few dozen at most).
+const Regex* CachedRegex(std::string_view pattern, std::string_view flags) {
+  thread_local std::map<std::string, std::unique_ptr<Regex>, std::less<>> cache;
+  std::string key = absl::StrCat(ToAbsl(flags), "/", ToAbsl(pattern));
+  if (const auto it = cache.find(key); it != cache.end()) return it->second.get();
+  auto regex = std::make_unique<Regex>();
+  if (!CompileRegex(pattern, flags, regex.get())) return nullptr;
+  if (cache.size() >= 64) cache.clear();
+  return cache.emplace(std::move(key), std::move(regex)).first->second.get();
+}
+
 std::optional<bool> RegexMatch(std::string_view text, std::string_view pattern, std::string_view flags) {
-  Regex regex;
-  if (!CompileRegex(pattern, flags, &regex)) return std::nullopt;
-  pcre2_match_data* match = pcre2_match_data_create_from_pattern(regex.code, nullptr);
-  const int rc = pcre2_match(regex.code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
+  const Regex* regex = CachedRegex(pattern, flags);
+  if (regex == nullptr) return std::nullopt;
+  pcre2_match_data* match = pcre2_match_data_create_from_pattern(regex->code, nullptr);
+  const int rc = pcre2_match(regex->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
                              match, nullptr);
   pcre2_match_data_free(match);
   if (rc < -1) return std::nullopt;
