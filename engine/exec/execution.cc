@@ -105,6 +105,23 @@ class Context {
     return t;
   }
 
+  // The (s, p, o) of every triple matching the constants of `scan` in
+  // `scope`, read once per query (keyed by the triple pattern).
+  using TripleSet = absl::flat_hash_set<std::array<TermId, 3>, absl::Hash<std::array<TermId, 3>>>;
+  absl::StatusOr<const TripleSet*> ExistenceSet(const void* key, const QuadStore::Pattern& constants,
+                                                bool distinct) {
+    if (const auto it = existence_.find(key); it != existence_.end()) return &it->second;
+    TripleSet set;
+    auto cursor = TakeCursor(constants, distinct);
+    for (; cursor->Valid(); cursor->Next()) {
+      set.insert({cursor->quad().s, cursor->quad().p, cursor->quad().o});
+      if ((set.size() & 1023) == 0) RETURN_IF_ERROR(Hold(1024));
+    }
+    RETURN_IF_ERROR(cursor->status());
+    ReturnCursor(std::move(cursor));
+    return &existence_.emplace(key, std::move(set)).first->second;
+  }
+
   // The decoded term of a dictionary id when it is at hand (prefetched or
   // cached), without copying; nullptr otherwise.
   const Term* Peek(TermId id) const {
@@ -223,6 +240,7 @@ class Context {
   std::vector<std::unique_ptr<QuadStore::Cursor>> free_cursors_;
   absl::flat_hash_map<const Term*, std::optional<TermId>> constants_;
   absl::flat_hash_map<TermId, Term> prefetched_;
+  std::unordered_map<const void*, TripleSet> existence_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -310,6 +328,9 @@ struct ScanTerm {
 struct Scan {
   ScanTerm s, p, o;
   const void* profile_key = nullptr;  // the triple pattern, for EXPLAIN ANALYZE
+  // Every term is bound when this scan runs, and it runs more often than
+  // its triples number: it probes a hash set of them instead of the index.
+  bool hashed = false;
 };
 
 // Index nested loops over the scans in the order given, one cursor per
@@ -372,6 +393,17 @@ class BgpSource : public RowSource {
     const auto l = static_cast<std::size_t>(level);
     const Row& row = rows_[l];
     const Scan& scan = scans_[l];
+    if (scan.hashed) {
+      QuadStore::Pattern constants;
+      const auto constant = [](const ScanTerm& t) { return t.kind == ScanTerm::Kind::kConstant ? t.id : kNoTerm; };
+      constants.ids = {constant(scan.s), constant(scan.p), constant(scan.o), kNoTerm};
+      constants.graph_bound = scope_.kind == GraphScope::Kind::kGraph;
+      constants.ids.g = scope_.kind == GraphScope::Kind::kGraph ? scope_.graph : kNoTerm;
+      ASSIGN_OR_RETURN(const Context::TripleSet* set,
+                       ctx_.ExistenceSet(scan.profile_key, constants, scope_.kind == GraphScope::Kind::kUnion));
+      active_[l] = set->contains({Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row)});
+      return absl::OkStatus();
+    }
     QuadStore::Pattern pattern;
     pattern.ids = {Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row), kNoTerm};
     bool distinct = false;
@@ -404,6 +436,13 @@ class BgpSource : public RowSource {
   // Moves level `level` to its next match, filling rows_[level + 1].
   absl::StatusOr<bool> Advance(int level) {
     const auto l = static_cast<std::size_t>(level);
+    if (scans_[l].hashed) {  // an existence probe: the row passes once or not at all
+      if (!active_[l]) return false;
+      active_[l] = false;
+      rows_[l + 1] = rows_[l];
+      if (ctx_.profiling) ++ctx_.profile[scans_[l].profile_key].rows;
+      return true;
+    }
     while (true) {
       auto& cursor = cursors_[l];
       if (!active_[l]) return false;
@@ -1014,6 +1053,32 @@ BgpPlan PlanScans(const std::vector<Scan>& scans, const std::vector<bool>& input
   return plan;
 }
 
+// A scan whose terms are all bound when it runs is an existence probe; when
+// the rows reaching it number more than an eighth of the triples it could
+// match, reading those triples once into a hash set beats a seek per row.
+void MarkHashedProbes(const BgpPlan& plan, const storage::StoreStats& stats, std::vector<bool> bound,
+                      const GraphScope& scope, std::vector<Scan>* ordered) {
+  if (scope.kind == GraphScope::Kind::kGraphs) return;
+  constexpr double kMostTriples = 4e6;
+  const std::vector<bool> none(bound.size());
+  for (std::size_t k = 0; k < ordered->size(); ++k) {
+    Scan& scan = (*ordered)[k];
+    const auto is_bound = [&](const ScanTerm& t) {
+      return t.kind == ScanTerm::Kind::kConstant ||
+             (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
+    };
+    if (k > 0 && is_bound(scan.s) && is_bound(scan.p) && is_bound(scan.o)) {
+      const double probes = plan.rows[k - 1];
+      const double triples = Estimate(scan, none, stats);
+      // A seek costs about as much as reading ten triples in a row.
+      scan.hashed = triples < kMostTriples && probes * 8 > triples;
+    }
+    MarkBound(scan.s, &bound);
+    MarkBound(scan.p, &bound);
+    MarkBound(scan.o, &bound);
+  }
+}
+
 absl::StatusOr<std::vector<Scan>> Evaluator::ResolveScans(const Pattern& p, bool* missing) {
   std::vector<Scan> scans;
   for (const auto& t : p.triples) {
@@ -1037,6 +1102,7 @@ absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, co
   const BgpPlan plan = PlanScans(scans, bound, *stats);
   std::vector<Scan> ordered;
   for (std::size_t i : plan.order) ordered.push_back(std::move(scans[i]));
+  MarkHashedProbes(plan, *stats, bound, scope, &ordered);
   return Source(std::make_unique<BgpSource>(ctx_, std::move(ordered), input, scope));
 }
 
@@ -2127,14 +2193,17 @@ class Explainer {
         ASSIGN_OR_RETURN(const std::vector<Scan> scans, ev_.ResolveScans(p, &missing));
         ASSIGN_OR_RETURN(const storage::StoreStats* stats, ev_.ctx().Stats());
         const BgpPlan plan = PlanScans(scans, bound, *stats);
+        std::vector<Scan> ordered;
+        for (std::size_t i : plan.order) ordered.push_back(scans[i]);
+        MarkHashedProbes(plan, *stats, bound, GraphScope{}, &ordered);
         Line(depth, absl::StrCat("IndexNestedLoop over ", p.triples.size(), " triple pattern(s)",
                                  missing ? ": a constant is not in the store, no rows" : ""),
              &p, missing ? "0 rows" : Rows(plan.rows.back()));
         for (std::size_t k = 0; k < plan.order.size(); ++k) {
           const auto& t = p.triples[plan.order[k]];
           Line(depth + 1,
-               absl::StrCat(k + 1, ". scan ", TermText(t.subject), " ", TermText(t.predicate), " ",
-                            TermText(t.object)),
+               absl::StrCat(k + 1, ordered[k].hashed ? ". probe a hash set of " : ". scan ", TermText(t.subject),
+                            " ", TermText(t.predicate), " ", TermText(t.object)),
                &t, Rows(plan.rows[k]));
         }
         return absl::OkStatus();
