@@ -122,6 +122,29 @@ class Context {
     return &existence_.emplace(key, std::move(set)).first->second;
   }
 
+  // Every edge of one predicate, by source node, read once per query: a path
+  // search that has expanded many nodes follows them in memory instead of
+  // seeking the index for each node.
+  using Adjacency = absl::flat_hash_map<TermId, std::vector<TermId>>;
+  absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const QuadStore::Pattern& scope_pattern,
+                                               bool distinct) {
+    const auto key = std::make_pair(predicate, forward);
+    if (const auto it = adjacency_.find(key); it != adjacency_.end()) return &it->second;
+    Adjacency edges;
+    QuadStore::Pattern pattern = scope_pattern;
+    pattern.ids.p = predicate;
+    auto cursor = TakeCursor(pattern, distinct);
+    std::size_t count = 0;
+    for (; cursor->Valid(); cursor->Next()) {
+      const QuadIds& q = cursor->quad();
+      edges[forward ? q.s : q.o].push_back(forward ? q.o : q.s);
+      if ((++count & 1023) == 0) RETURN_IF_ERROR(Hold(1024 / std::max<std::size_t>(width_, 1) + 1));
+    }
+    RETURN_IF_ERROR(cursor->status());
+    ReturnCursor(std::move(cursor));
+    return &adjacency_.emplace(key, std::move(edges)).first->second;
+  }
+
   // The decoded term of a dictionary id when it is at hand (prefetched or
   // cached), without copying; nullptr otherwise.
   const Term* Peek(TermId id) const {
@@ -241,6 +264,7 @@ class Context {
   absl::flat_hash_map<const Term*, std::optional<TermId>> constants_;
   absl::flat_hash_map<TermId, Term> prefetched_;
   std::unordered_map<const void*, TripleSet> existence_;
+  std::map<std::pair<TermId, bool>, Adjacency> adjacency_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -576,6 +600,11 @@ class Evaluator {
   absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
   // Whether `node` is the subject or object of a triple in the scope.
   absl::StatusOr<bool> InGraph(TermId node, const GraphScope& scope);
+  // The in-memory edges of a one-predicate path, or nullptr when the path is
+  // not one link, the scope is a merge of graphs, or the predicate has more
+  // than `most_edges` triples.
+  absl::StatusOr<const Context::Adjacency*> AdjacencyFor(const PropertyPath& path, bool forward,
+                                                         const GraphScope& scope, std::uint64_t most_edges);
   // The nodes reachable from `start` by one or more steps of `path` (and
   // `start` itself with `include_start`); stops early once `target` is found.
   absl::StatusOr<std::vector<TermId>> Closure(const PropertyPath& path, TermId start, bool forward,
@@ -1429,14 +1458,29 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
     if (start == target) return result;
   }
   std::vector<TermId> frontier{start}, next, reached;
-  std::size_t held = 0;
+  std::size_t held = 0, expanded = 0;
+  // After this many nodes a single predicate's edges are read into memory
+  // (when it has not too many): big searches then cost one index scan.
+  constexpr std::size_t kExpandedBeforeAdjacency = 2048;
+  constexpr std::uint64_t kMostAdjacencyEdges = 8'000'000;
+  const Context::Adjacency* adjacency = nullptr;
+  bool adjacency_tried = false;
   while (!frontier.empty()) {
     std::sort(frontier.begin(), frontier.end());
     next.clear();
     for (TermId x : frontier) {
       reached.clear();
-      RETURN_IF_ERROR(Step(path, x, forward, scope, &reached));
-      for (TermId y : reached) {
+      if (!adjacency_tried && ++expanded > kExpandedBeforeAdjacency) {
+        adjacency_tried = true;
+        ASSIGN_OR_RETURN(adjacency, AdjacencyFor(path, forward, scope, kMostAdjacencyEdges));
+      }
+      const std::vector<TermId>* targets = &reached;
+      if (adjacency != nullptr) {
+        if (const auto it = adjacency->find(x); it != adjacency->end()) targets = &it->second;
+      } else {
+        RETURN_IF_ERROR(Step(path, x, forward, scope, &reached));
+      }
+      for (TermId y : *targets) {
         if (!visited.insert(y).second) continue;
         result.push_back(y);
         if (y == target) return result;
@@ -1450,6 +1494,25 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
     }
   }
   return result;
+}
+
+absl::StatusOr<const Context::Adjacency*> Evaluator::AdjacencyFor(const PropertyPath& path, bool forward,
+                                                                   const GraphScope& scope,
+                                                                   std::uint64_t most_edges) {
+  if (path.kind != PropertyPath::Kind::kLink || scope.kind == GraphScope::Kind::kGraphs) {
+    return static_cast<const Context::Adjacency*>(nullptr);
+  }
+  ASSIGN_OR_RETURN(const auto predicate, ctx_.Lookup(path.iri));
+  if (!predicate) return static_cast<const Context::Adjacency*>(nullptr);
+  ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
+  const auto it = stats->predicates.find(*predicate);
+  if (it == stats->predicates.end() || it->second.quads > most_edges) {
+    return static_cast<const Context::Adjacency*>(nullptr);
+  }
+  QuadStore::Pattern pattern;
+  pattern.graph_bound = scope.kind == GraphScope::Kind::kGraph;
+  pattern.ids.g = scope.kind == GraphScope::Kind::kGraph ? scope.graph : kNoTerm;
+  return ctx_.AdjacencyOf(*predicate, forward, pattern, scope.kind == GraphScope::Kind::kUnion);
 }
 
 absl::StatusOr<bool> Evaluator::InGraph(TermId node, const GraphScope& scope) {

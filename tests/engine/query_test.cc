@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,12 @@ TEST_F(QueryTest, PathBetweenTwoConstantsIsOneEmptySolution) {
   Load("long.nt", chain);
   EXPECT_THAT(Rows("SELECT * WHERE { <http://x/n0> <http://x/next>+ <http://x/n2999> }"), ElementsAre(""));
   EXPECT_THAT(Rows("SELECT * WHERE { <http://x/n5> <http://x/next>+ <http://x/n0> }"), ElementsAre());
+  // Past 2048 nodes the search follows the predicate's edges in memory:
+  // the same nodes, each once.
+  const auto reached = Rows("SELECT ?n WHERE { <http://x/n0> <http://x/next>+ ?n }");
+  EXPECT_EQ(reached.size(), 3000u);
+  EXPECT_EQ(std::set<std::string>(reached.begin(), reached.end()).size(), 3000u);
+  EXPECT_THAT(Rows("SELECT ?n WHERE { ?n <http://x/next>* <http://x/n0> }"), ElementsAre("<http://x/n0>"));
 }
 
 TEST_F(QueryTest, SyntaxErrorNamesLineAndColumn) {
