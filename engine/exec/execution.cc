@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <span>
+#include <tuple>
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
@@ -108,8 +109,10 @@ class Context {
   // The (s, p, o) of every triple matching the constants of `scan` in
   // `scope`, read once per query (keyed by the triple pattern).
   using TripleSet = absl::flat_hash_set<std::array<TermId, 3>, absl::Hash<std::array<TermId, 3>>>;
-  absl::StatusOr<const TripleSet*> ExistenceSet(const void* key, const QuadStore::Pattern& constants,
+  absl::StatusOr<const TripleSet*> ExistenceSet(const void* pattern_key, const QuadStore::Pattern& constants,
                                                 bool distinct) {
+    // One set per graph: GRAPH ?g runs the same pattern in each graph.
+    const auto key = std::make_tuple(pattern_key, constants.graph_bound, constants.ids.g);
     if (const auto it = existence_.find(key); it != existence_.end()) return &it->second;
     TripleSet set;
     auto cursor = TakeCursor(constants, distinct);
@@ -128,7 +131,8 @@ class Context {
   using Adjacency = absl::flat_hash_map<TermId, std::vector<TermId>>;
   absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const QuadStore::Pattern& scope_pattern,
                                                bool distinct) {
-    const auto key = std::make_pair(predicate, forward);
+    // One adjacency per graph: GRAPH ?g runs the same path in each graph.
+    const auto key = std::make_tuple(predicate, forward, scope_pattern.graph_bound, scope_pattern.ids.g);
     if (const auto it = adjacency_.find(key); it != adjacency_.end()) return &it->second;
     Adjacency edges;
     QuadStore::Pattern pattern = scope_pattern;
@@ -263,8 +267,9 @@ class Context {
   std::vector<std::unique_ptr<QuadStore::Cursor>> free_cursors_;
   absl::flat_hash_map<const Term*, std::optional<TermId>> constants_;
   absl::flat_hash_map<TermId, Term> prefetched_;
-  std::unordered_map<const void*, TripleSet> existence_;
-  std::map<std::pair<TermId, bool>, Adjacency> adjacency_;
+  // Node-based maps: callers keep pointers to the values.
+  std::map<std::tuple<const void*, bool, TermId>, TripleSet> existence_;
+  std::map<std::tuple<TermId, bool, bool, TermId>, Adjacency> adjacency_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };

@@ -247,5 +247,28 @@ TEST_F(QueryTest, CyclicJoinProbesAHashSetAndFindsTheSameRows) {
   EXPECT_EQ(Rows(query).size(), expected);
 }
 
+TEST_F(QueryTest, ProbesAndPathsInsideGraphSeeOnlyThatGraph) {
+  // The same shapes in two graphs with different data: what a query reads
+  // once into memory (hash-set probes, path edges) belongs to one graph.
+  std::string text;
+  for (const char* g : {"g1", "g2"}) {
+    text += std::string("GRAPH <http://x/") + g + "> {\n";
+    for (int i = 0; i < 3000; ++i) {
+      text += "<http://x/n" + std::to_string(i) + "> <http://x/next> <http://x/n" + std::to_string(i + 1) + "> .\n";
+    }
+    text += std::string("<http://x/n0> <http://x/tag> <http://x/") + g + "> . }\n";
+  }
+  text += "GRAPH <http://x/g2> { <http://x/n3000> <http://x/next> <http://x/extra> }\n";
+  Load("graphs.trig", text);
+  EXPECT_THAT(Rows("SELECT ?g WHERE { GRAPH ?g { <http://x/n0> <http://x/next>+ <http://x/extra> } }"),
+              ElementsAre("<http://x/g2>"));
+  EXPECT_THAT(Rows("SELECT ?g (COUNT(?n) AS ?c) WHERE { GRAPH ?g { <http://x/n0> <http://x/next>+ ?n } } "
+                   "GROUP BY ?g ORDER BY ?g"),
+              ElementsAre("<http://x/g1> \"3000\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/g2> \"3001\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  EXPECT_THAT(Rows("SELECT ?g WHERE { GRAPH ?g { ?x <http://x/next> ?y . ?x <http://x/tag> <http://x/g2> } }"),
+              ElementsAre("<http://x/g2>"));
+}
+
 }  // namespace
 }  // namespace relata
