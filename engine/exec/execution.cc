@@ -633,7 +633,21 @@ class Evaluator {
   // and a constant simple literal, without copying either; nullopt when the
   // call is not of that shape or the term is not at hand.
   std::optional<bool> StringTest(const Expr& e, const Row& row);
+  // Constants' inline ids by expression address: only for expressions that
+  // live as long as the query (the query's own, and ResolvedFor's).
   absl::flat_hash_map<const Expr*, TermId> constant_ids_;
+
+ public:
+  // A query's HAVING, SELECT and ORDER BY expressions with aggregate
+  // references replaced by their result variables; made once per query
+  // object, so their addresses are stable and never reused.
+  struct ResolvedExprs {
+    std::vector<Expr> having, select, order;
+  };
+  const ResolvedExprs& ResolvedFor(const Query& q);
+
+ private:
+  std::map<const Query*, ResolvedExprs> resolved_;
   // One cursor for every step of a path search: a scan ends before the next
   // begins, and re-seeking is much cheaper than a new iterator.
   std::unique_ptr<QuadStore::Cursor> step_cursor_;
@@ -2006,6 +2020,16 @@ Expr ResolveAggregates(const Expr& e, const Query& q) {
   return copy;
 }
 
+const Evaluator::ResolvedExprs& Evaluator::ResolvedFor(const Query& q) {
+  const auto [it, inserted] = resolved_.try_emplace(&q);
+  if (inserted) {
+    for (const auto& h : q.having) it->second.having.push_back(ResolveAggregates(h, q));
+    for (const auto& [var, expr] : q.select_expressions) it->second.select.push_back(ResolveAggregates(expr, q));
+    for (const auto& k : q.order_by) it->second.order.push_back(ResolveAggregates(k.expr, q));
+  }
+  return it->second;
+}
+
 // Projection, DISTINCT/REDUCED, OFFSET and LIMIT, streaming.
 class ModifierSource : public RowSource {
  public:
@@ -2092,6 +2116,7 @@ absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, co
 }
 
 absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input, const GraphScope& scope) {
+  const ResolvedExprs& resolved = ResolvedFor(q);
   ASSIGN_OR_RETURN(Source source, Open(q.where, input, scope));
   const bool materialise = q.grouped || !q.order_by.empty();
   if (!materialise && q.select_expressions.empty() && !q.values) {
@@ -2105,23 +2130,19 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
       ASSIGN_OR_RETURN(rows, Drain(*source, ctx_));
       ASSIGN_OR_RETURN(rows, Group(*this, q, std::move(rows), scope));
     }
-    std::vector<Expr> having;
-    for (const auto& h : q.having) having.push_back(ResolveAggregates(h, q));
     std::vector<Row> kept;
     for (Row& r : rows) {
-      ASSIGN_OR_RETURN(const bool ok, Holds(having, r, scope));
+      ASSIGN_OR_RETURN(const bool ok, Holds(resolved.having, r, scope));
       if (ok) kept.push_back(std::move(r));
     }
     rows = std::move(kept);
     source = std::make_unique<VectorSource>(std::move(rows));
   }
   // SELECT expressions, in order: each may use the ones before it.
-  auto owned = std::make_shared<std::vector<Expr>>();
-  for (const auto& [var, expr] : q.select_expressions) owned->push_back(ResolveAggregates(expr, q));
-  if (!owned->empty()) {
+  if (!resolved.select.empty()) {
     std::vector<ExtendSource::Binding> bindings;
     for (std::size_t i = 0; i < q.select_expressions.size(); ++i) {
-      bindings.emplace_back(q.select_expressions[i].first, &(*owned)[i]);
+      bindings.emplace_back(q.select_expressions[i].first, &resolved.select[i]);
     }
     source = std::make_unique<ExtendSource>(*this, std::move(source), std::move(bindings), scope);
   }
@@ -2140,8 +2161,8 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
     std::vector<std::vector<std::optional<Term>>> keys(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
       ExprEnv env{scope};
-      for (const auto& k : q.order_by) {
-        ASSIGN_OR_RETURN(auto v, Eval(ResolveAggregates(k.expr, q), rows[i], env));
+      for (const Expr& k : resolved.order) {
+        ASSIGN_OR_RETURN(auto v, Eval(k, rows[i], env));
         keys[i].push_back(std::move(v));
       }
       RETURN_IF_ERROR(ctx_.Check());
@@ -2168,17 +2189,6 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
     source = std::make_unique<VectorSource>(std::move(sorted));
     }
   }
-  // Keep the expressions alive as long as the operators that point at them.
-  class Holder : public RowSource {
-   public:
-    Holder(Source s, std::shared_ptr<std::vector<Expr>> e) : s_(std::move(s)), e_(std::move(e)) {}
-    absl::StatusOr<bool> Next(Row* row) override { return s_->Next(row); }
-
-   private:
-    Source s_;
-    std::shared_ptr<std::vector<Expr>> e_;
-  };
-  source = std::make_unique<Holder>(std::move(source), std::move(owned));
   return Source(std::make_unique<ModifierSource>(ctx_, std::move(source), q, input));
 }
 

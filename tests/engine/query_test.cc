@@ -270,5 +270,12 @@ TEST_F(QueryTest, ProbesAndPathsInsideGraphSeeOnlyThatGraph) {
               ElementsAre("<http://x/g2>"));
 }
 
+TEST_F(QueryTest, EachOrderKeyComparesWithItsOwnConstant) {
+  Load("ab.ttl", "<http://x/s1> <http://x/a> 1 ; <http://x/b> 50 .\n<http://x/s2> <http://x/a> 1 ; <http://x/b> 200 .\n");
+  EXPECT_THAT(Rows("SELECT ?b WHERE { ?s <http://x/a> ?a ; <http://x/b> ?b } ORDER BY (?a > 3) DESC(?b > 100)"),
+              ElementsAre("\"200\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "\"50\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+}
+
 }  // namespace
 }  // namespace relata
