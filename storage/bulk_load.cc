@@ -274,6 +274,7 @@ struct QuadStore::BulkLoad::State {
   Encoder encoder;
   std::string dir;  // temporary: runs and SST files before ingestion
   std::vector<Row> quads;  // the current run, in buffer order
+  NameCollector names;     // held in memory for the whole load, like new terms
   int runs = 0;
   bool store_has_quads = false;
   bool finished = false;
@@ -437,6 +438,10 @@ absl::Status QuadStore::BulkLoad::Add(std::span<const Quad> quads) {
     st.quads.resize(start);
     return encoded;
   }
+  for (std::size_t i = 0; i < quads.size(); ++i) {
+    const Row& row = st.quads[start + i];
+    st.names.Add(quads[i], QuadIds{row[0], row[1], row[2], row[3]});
+  }
   // Sorting needs a second copy of the run; the dictionary of new terms
   // shares the budget but cannot be spilled, so runs never get tiny.
   constexpr std::size_t kMinRunRows = 1 << 16;
@@ -579,6 +584,13 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   SstFile stats_file(kStats, store.families_[kStats], st.dir + "/stats.sst");
   for (const auto& [key, value] : stats) RETURN_IF_ERROR(stats_file.Put(key, value));
   RETURN_IF_ERROR(stats_file.Finish(&args));
+  if (!st.names.empty()) {
+    SstFile names(kNames, store.families_[kNames], st.dir + "/names.sst");
+    for (const auto& [key, kind] : st.names.Take()) {
+      RETURN_IF_ERROR(names.Put(key, rocksdb::Slice(&kind, 1)));
+    }
+    RETURN_IF_ERROR(names.Finish(&args));
+  }
   SstFile meta(kMeta, store.families_[kMeta], st.dir + "/meta.sst");
   for (int tag = 1; tag <= 4; ++tag) {
     RETURN_IF_ERROR(meta.Put("next/" + std::to_string(tag), EncodeU64(store.next_sequence_[tag])));

@@ -1,6 +1,6 @@
 // RocksDB layout: column families "default" (format version, id counters),
 // "str2id", "id2str", "spog", "posg", "ospg", "gspo" (32-byte keys, empty
-// values) and "stats". An ordinary write is one WriteBatch across them; a
+// values), "stats" and "names" (name_index.h). An ordinary write is one WriteBatch across them; a
 // bulk load (bulk_load.cc) is one ingestion of SST files across them.
 #include "storage/quad_store.h"
 
@@ -250,6 +250,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   };
 
   std::set<QuadKey> added;
+  NameCollector names;
   std::set<std::string> new_sp, new_po;
   std::map<TermId, PredicateStats> predicate_delta;
   std::map<TermId, std::uint64_t> graph_delta;
@@ -279,6 +280,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
     }
     ++graph_delta[ids.g];
     added.insert(spog_key);
+    names.Add(quad, ids);
     for (const Permutation permutation : kAllPermutations) {
       batch.Put(families_[kSpog + static_cast<int>(permutation)],
                 Slice(EncodeQuadKey(permutation, ids)), rocksdb::Slice());
@@ -286,6 +288,9 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   }
   if (added.empty()) return 0;
 
+  for (const auto& [key, kind] : names.Take()) {
+    batch.Put(families_[kNames], Slice(key), rocksdb::Slice(&kind, 1));
+  }
   encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
     batch.Put(families_[kStr2Id], Slice(key), EncodeU64(id));
     batch.Put(families_[kId2Str], EncodeU64(id), Slice(key));
@@ -458,6 +463,50 @@ absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
     if (!visit(q)) break;
   }
   return ToStatus(it->status(), "scan");
+}
+
+void NameCollector::Add(const Quad& quad, const QuadIds& ids) {
+  if (!quad.object.IsLiteral()) return;
+  auto [it, inserted] = kind_of_predicate_.try_emplace(ids.p, 0);
+  if (inserted) {
+    if (const auto kind = NamePredicateKind(quad.predicate.value)) it->second = static_cast<char>(*kind);
+  }
+  if (it->second == 0) return;
+  for (std::string& key : NameIndexKeys(quad.object.value, ids.s)) {
+    entries_.emplace_back(std::move(key), it->second);
+  }
+}
+
+std::vector<std::pair<std::string, char>> NameCollector::Take() {
+  std::sort(entries_.begin(), entries_.end());
+  // The same name as a label and as an alias: the label wins, as 'A' < 'L'
+  // sorts it last.
+  std::vector<std::pair<std::string, char>> unique;
+  for (auto& entry : entries_) {
+    if (!unique.empty() && unique.back().first == entry.first) {
+      unique.back().second = entry.second;
+    } else {
+      unique.push_back(std::move(entry));
+    }
+  }
+  entries_.clear();
+  return unique;
+}
+
+absl::Status QuadStore::ScanNames(std::string_view token_prefix,
+                                  const std::function<bool(const NameEntry&)>& visit,
+                                  const std::shared_ptr<const Snapshot>& snapshot) const {
+  rocksdb::ReadOptions options;
+  if (snapshot != nullptr) options.snapshot = snapshot->snapshot_;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, families_[kNames]));
+  for (it->Seek(Slice(token_prefix)); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!key.starts_with(token_prefix)) break;
+    if (!visit(DecodeNameEntry(key, std::string_view(it->value().data(), it->value().size())))) {
+      break;
+    }
+  }
+  return ToStatus(it->status(), "name index");
 }
 
 QuadStore::Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }

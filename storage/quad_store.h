@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "relata/term.h"
 #include "storage/key_codec.h"
+#include "storage/name_index.h"
 
 namespace rocksdb {
 class DB;
@@ -46,7 +47,7 @@ struct StoreStats {
 class QuadStore {
  public:
   // The on-disk format this build reads and writes.
-  static constexpr std::string_view kFormatVersion = "relata-quads-1";
+  static constexpr std::string_view kFormatVersion = "relata-quads-2";
 
   // Opens the store at `path`, creating it when missing and `create` is set.
   // A directory that is not a store, a damaged store or another format
@@ -128,6 +129,12 @@ class QuadStore {
   // RocksDB iterator when the same permutation serves: nested loops re-seek
   // one cursor per level instead of creating an iterator per probe.
   void Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples) const;
+
+  // Calls `visit` for each name index entry whose word starts with
+  // `token_prefix` (see name_index.h), in word order, until it returns false.
+  absl::Status ScanNames(std::string_view token_prefix,
+                         const std::function<bool(const NameEntry&)>& visit,
+                         const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
 
   absl::StatusOr<StoreStats> Stats() const;
   // The same statistics, read once and kept until the next write: for the

@@ -23,9 +23,9 @@
 
 namespace relata::storage {
 
-enum Family { kMeta, kStr2Id, kId2Str, kSpog, kPosg, kOspg, kGspo, kStats, kFamilyCount };
-inline constexpr const char* kFamilyNames[kFamilyCount] = {"default", "str2id", "id2str", "spog",
-                                                           "posg",    "ospg",   "gspo",   "stats"};
+enum Family { kMeta, kStr2Id, kId2Str, kSpog, kPosg, kOspg, kGspo, kStats, kNames, kFamilyCount };
+inline constexpr const char* kFamilyNames[kFamilyCount] = {
+    "default", "str2id", "id2str", "spog", "posg", "ospg", "gspo", "stats", "names"};
 inline int FamilyOf(Permutation permutation) { return kSpog + static_cast<int>(permutation); }
 
 // The one place a rocksdb::Status becomes an absl::Status.
@@ -113,6 +113,21 @@ class QuadStore::Encoder {
   std::string key_;  // reused for single terms
   TermTable terms_;
   absl::flat_hash_map<std::string, TermId> blanks_;
+};
+
+// Collects the name index entries of quads as they are written: it learns
+// once per predicate id whether the predicate gives names.
+class NameCollector {
+ public:
+  // `quad` was encoded as `ids`.
+  void Add(const Quad& quad, const QuadIds& ids);
+  // Sorted, without repeats.
+  std::vector<std::pair<std::string, char>> Take();
+  bool empty() const { return entries_.empty(); }
+
+ private:
+  absl::flat_hash_map<TermId, char> kind_of_predicate_;  // 0: gives no names
+  std::vector<std::pair<std::string, char>> entries_;
 };
 
 }  // namespace relata::storage

@@ -22,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
+#include "engine/exec/name_search.h"
 #include "engine/exec/term_cache.h"
 #include "engine/exec/values.h"
 #include "query/iri.h"
@@ -617,7 +618,14 @@ class Evaluator {
                                                TermId target = kNoTerm);
 
   absl::StatusOr<ScanTerm> Resolve(const PatternTerm& t, bool* missing);
-  absl::StatusOr<std::vector<Scan>> ResolveScans(const Pattern& p, bool* missing);
+  // The scans of the triples of `p` not `consumed` (all when it is empty).
+  absl::StatusOr<std::vector<Scan>> ResolveScans(const Pattern& p, bool* missing,
+                                                 const std::vector<bool>& consumed = {});
+  // Plans `scans` for the variables `input` binds and opens them.
+  absl::StatusOr<Source> OpenScans(std::vector<Scan> scans, const Row& input, const GraphScope& scope);
+  // The rows of `input` extended by the name searches, best match first.
+  absl::StatusOr<std::vector<Row>> RunSearches(const std::vector<struct SearchCall>& searches,
+                                               const Row& input);
   absl::StatusOr<std::optional<TermId>> ResolveGraph(const PatternTerm& t, const Row& row);
 
  private:
@@ -1127,9 +1135,12 @@ void MarkHashedProbes(const BgpPlan& plan, const storage::StoreStats& stats, std
   }
 }
 
-absl::StatusOr<std::vector<Scan>> Evaluator::ResolveScans(const Pattern& p, bool* missing) {
+absl::StatusOr<std::vector<Scan>> Evaluator::ResolveScans(const Pattern& p, bool* missing,
+                                                          const std::vector<bool>& consumed) {
   std::vector<Scan> scans;
-  for (const auto& t : p.triples) {
+  for (std::size_t i = 0; i < p.triples.size(); ++i) {
+    if (!consumed.empty() && consumed[i]) continue;
+    const query::TriplePattern& t = p.triples[i];
     Scan scan;
     scan.profile_key = &t;
     ASSIGN_OR_RETURN(scan.s, Resolve(t.subject, missing));
@@ -1140,10 +1151,135 @@ absl::StatusOr<std::vector<Scan>> Evaluator::ResolveScans(const Pattern& p, bool
   return scans;
 }
 
+// A relata:search triple: `?e relata:search "text"`, or with a list subject
+// `(?e ?score) relata:search "text"`.
+struct SearchCall {
+  const PatternTerm* entity = nullptr;
+  const PatternTerm* score = nullptr;  // none without the list form
+  const PatternTerm* text = nullptr;
+};
+
+namespace {
+
+bool IsIri(const PatternTerm& t, std::string_view iri) {
+  return t.kind == PatternTerm::Kind::kConstant && t.constant.IsIri() && t.constant.value == iri;
+}
+
+// The BGP's searches; their triples, and the rdf:first/rdf:rest triples of a
+// list subject, are marked in `consumed` (which is left empty when there is
+// no search).
+std::vector<SearchCall> FindSearches(const Pattern& p, std::vector<bool>* consumed) {
+  static const std::string kFirst = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+  static const std::string kRest = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
+  static const std::string kNil = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
+  std::vector<SearchCall> searches;
+  const auto& triples = p.triples;
+  // The unconsumed triple `subject predicate ?`, by index.
+  const auto find = [&](const PatternTerm& subject, const std::string& predicate) -> int {
+    for (std::size_t i = 0; i < triples.size(); ++i) {
+      if ((*consumed)[i] || !subject.IsVariable() || !triples[i].subject.IsVariable()) continue;
+      if (triples[i].subject.var == subject.var && IsIri(triples[i].predicate, predicate)) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  };
+  for (std::size_t i = 0; i < triples.size(); ++i) {
+    if (!IsIri(triples[i].predicate, kSearchIri)) continue;
+    if (consumed->empty()) consumed->assign(triples.size(), false);
+    (*consumed)[i] = true;
+    SearchCall call;
+    call.entity = &triples[i].subject;
+    call.text = &triples[i].object;
+    const int first = find(triples[i].subject, kFirst), rest = find(triples[i].subject, kRest);
+    if (first >= 0 && rest >= 0) {
+      const PatternTerm& tail = triples[static_cast<std::size_t>(rest)].object;
+      const int second = find(tail, kFirst), end = find(tail, kRest);
+      if (second >= 0 && end >= 0 && IsIri(triples[static_cast<std::size_t>(end)].object, kNil)) {
+        call.entity = &triples[static_cast<std::size_t>(first)].object;
+        call.score = &triples[static_cast<std::size_t>(second)].object;
+        for (const int j : {first, rest, second, end}) (*consumed)[static_cast<std::size_t>(j)] = true;
+      }
+    }
+    searches.push_back(call);
+  }
+  return searches;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Row>> Evaluator::RunSearches(const std::vector<SearchCall>& searches,
+                                                        const Row& input) {
+  std::vector<Row> rows{input};
+  for (const SearchCall& call : searches) {
+    std::vector<Row> extended;
+    for (const Row& row : rows) {
+      std::optional<Term> text;
+      if (call.text->IsVariable()) {
+        const TermId id = row[static_cast<std::size_t>(call.text->var)];
+        if (id == kNoTerm) {
+          return absl::InvalidArgumentError(
+              "relata:search needs the text to search for: a string, or a variable bound before it");
+        }
+        ASSIGN_OR_RETURN(text, ctx_.Resolve(id));
+      } else if (call.text->kind == PatternTerm::Kind::kConstant) {
+        text = call.text->constant;
+      }
+      if (!text.has_value() || !text->IsLiteral()) continue;
+      ASSIGN_OR_RETURN(const std::vector<NameMatch> matches,
+                       SearchNames(ctx_.store(), text->value, ctx_.snapshot()));
+      // Binds `t` in `out` to `id`, or checks the value it has.
+      const auto bind = [this](const PatternTerm& t, TermId id, Row* out) -> absl::StatusOr<bool> {
+        if (t.kind == PatternTerm::Kind::kConstant) {
+          ASSIGN_OR_RETURN(const TermId want, ctx_.Intern(t.constant));
+          return want == id;
+        }
+        if (!t.IsVariable()) return false;
+        TermId& slot = (*out)[static_cast<std::size_t>(t.var)];
+        if (slot != kNoTerm) return slot == id;
+        slot = id;
+        return true;
+      };
+      for (const NameMatch& match : matches) {
+        RETURN_IF_ERROR(ctx_.Check());
+        Row out = row;
+        ASSIGN_OR_RETURN(bool keep, bind(*call.entity, match.entity, &out));
+        if (keep && call.score != nullptr) {
+          std::string lexical = absl::StrFormat("%.3f", match.score);
+          while (lexical.ends_with('0') && !lexical.ends_with(".0")) lexical.pop_back();
+          ASSIGN_OR_RETURN(const TermId score,
+                           ctx_.Intern(Term::Literal(lexical, "http://www.w3.org/2001/XMLSchema#decimal")));
+          ASSIGN_OR_RETURN(keep, bind(*call.score, score, &out));
+        }
+        if (!keep) continue;
+        extended.push_back(std::move(out));
+        if ((extended.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024));
+      }
+    }
+    rows = std::move(extended);
+  }
+  return rows;
+}
+
 absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope) {
+  std::vector<bool> consumed;
+  const std::vector<SearchCall> searches = FindSearches(p, &consumed);
   bool missing = false;
-  ASSIGN_OR_RETURN(std::vector<Scan> scans, ResolveScans(p, &missing));
+  ASSIGN_OR_RETURN(std::vector<Scan> scans, ResolveScans(p, &missing, consumed));
   if (missing) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
+  if (searches.empty()) return OpenScans(std::move(scans), input, scope);
+  ASSIGN_OR_RETURN(std::vector<Row> found, RunSearches(searches, input));
+  auto matches = std::make_unique<VectorSource>(std::move(found));
+  if (scans.empty()) return Source(std::move(matches));
+  // The rest of the pattern once per match, which keeps the matches' order.
+  return Source(std::make_unique<NestedJoin>(
+      std::move(matches), [this, scans = std::move(scans), scope](const Row& row) {
+        return OpenScans(scans, row, scope);
+      }));
+}
+
+absl::StatusOr<Source> Evaluator::OpenScans(std::vector<Scan> scans, const Row& input,
+                                            const GraphScope& scope) {
   ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
   std::vector<bool> bound(ctx_.width());
   for (std::size_t i = 0; i < input.size(); ++i) bound[i] = input[i] != kNoTerm;

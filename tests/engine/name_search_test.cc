@@ -1,0 +1,134 @@
+// relata:search as a query author uses it: which entities a typed name
+// finds, in which order, and that the index follows every way of writing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace relata {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class NameSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/relata_search_" + std::to_string(getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = Database::Open(dir_ + "/db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    const std::string path = dir_ + "/names.ttl";
+    std::ofstream(path) << R"(
+      @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+      @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+      @prefix kg: <https://relata.dev/kg/> .
+      <http://e/putin> rdfs:label "Vladimir Putin" ; kg:alias "Путин" .
+      <http://e/pos> rdfs:label "Power of Siberia" .
+      <http://e/pos2> rdfs:label "Power of Siberia 2" ; skos:altLabel "Soyuz Vostok" .
+      <http://e/xi> rdfs:label "Xi Jinping" .
+      <http://e/lavrov> <http://example.org/says> "Vladimir" .
+    )";
+    auto report = db_->Load(path);
+    ASSERT_TRUE(report.ok()) << report.status();
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::vector<std::string> Rows(const std::string& sparql) {
+    auto cursor = db_->Query(sparql);
+    EXPECT_TRUE(cursor.ok()) << cursor.status();
+    std::vector<std::string> rows;
+    if (!cursor.ok()) return rows;
+    while (true) {
+      auto more = cursor->Next();
+      EXPECT_TRUE(more.ok()) << more.status();
+      if (!more.ok() || !*more) break;
+      std::string row;
+      for (const auto& value : cursor->row()) {
+        if (!row.empty()) row += " ";
+        row += value ? value->ToNTriples() : "-";
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+  std::vector<std::string> Search(const std::string& text) {
+    return Rows("PREFIX relata: <https://relata.dev/ns#> SELECT ?e WHERE { ?e relata:search \"" +
+                text + "\" }");
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(NameSearchTest, WordPrefixesFindBestFirst) {
+  EXPECT_THAT(Search("power sib"), ElementsAre("<http://e/pos>", "<http://e/pos2>"));
+}
+
+TEST_F(NameSearchTest, CaseAndScriptDoNotMatter) {
+  EXPECT_THAT(Search("PUTIN"), ElementsAre("<http://e/putin>"));
+  EXPECT_THAT(Search("Путин"), ElementsAre("<http://e/putin>"));
+  EXPECT_THAT(Search("Владимир"), ElementsAre("<http://e/putin>"));
+}
+
+TEST_F(NameSearchTest, AliasesAreNames) {
+  EXPECT_THAT(Search("vostok"), ElementsAre("<http://e/pos2>"));
+}
+
+TEST_F(NameSearchTest, OtherLiteralsAreNotNames) {
+  EXPECT_THAT(Search("vladimir"), ElementsAre("<http://e/putin>"));
+}
+
+TEST_F(NameSearchTest, EveryWordMustMatch) {
+  EXPECT_THAT(Search("xi putin"), ElementsAre());
+  EXPECT_THAT(Search("putin putin"), ElementsAre());
+}
+
+TEST_F(NameSearchTest, ListSubjectBindsTheScore) {
+  EXPECT_THAT(Rows("PREFIX relata: <https://relata.dev/ns#> SELECT ?e ?score WHERE { "
+                   "(?e ?score) relata:search \"xi jinping\" }"),
+              ElementsAre("<http://e/xi> \"1.0\"^^<http://www.w3.org/2001/XMLSchema#decimal>"));
+}
+
+TEST_F(NameSearchTest, JoinsWithTheRestOfThePattern) {
+  EXPECT_THAT(Rows("PREFIX relata: <https://relata.dev/ns#> "
+                   "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                   "SELECT ?name WHERE { ?e relata:search \"siberia\" ; rdfs:label ?name }"),
+              ElementsAre("\"Power of Siberia\"", "\"Power of Siberia 2\""));
+}
+
+TEST_F(NameSearchTest, TextFromAVariable) {
+  EXPECT_THAT(Rows("PREFIX relata: <https://relata.dev/ns#> SELECT ?e WHERE { "
+                   "VALUES ?q { \"jinping\" } ?e relata:search ?q }"),
+              ElementsAre("<http://e/xi>"));
+}
+
+TEST_F(NameSearchTest, UnboundTextIsAnError) {
+  // The query may fail when it starts or at its first row.
+  auto cursor = db_->Query("PREFIX relata: <https://relata.dev/ns#> SELECT ?e WHERE { ?e relata:search ?q }");
+  absl::Status status = cursor.status();
+  if (cursor.ok()) status = cursor->Next().status();
+  EXPECT_THAT(status.message(), HasSubstr("relata:search needs the text"));
+}
+
+TEST_F(NameSearchTest, InsertedNamesAreFound) {
+  const Quad quad{Term::Iri("http://e/lavrov"), Term::Iri("http://www.w3.org/2000/01/rdf-schema#label"),
+                  Term::Literal("Sergei Lavrov"), Term::Iri("")};
+  ASSERT_TRUE(db_->Insert({&quad, 1}).ok());
+  EXPECT_THAT(Search("lavrov"), ElementsAre("<http://e/lavrov>"));
+}
+
+}  // namespace
+}  // namespace relata
