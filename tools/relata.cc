@@ -124,6 +124,8 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
       const auto size = ParseSize(args[++i]);
       if (!size) return Fail("load: --memory takes a size such as 512M or 2G, not '" + args[i] + "'");
       options.memory_bytes = *size;
+    } else if (args[i] == "--base" && i + 1 < args.size()) {
+      options.kg_base_iri = args[++i];
     } else if (args[i] == "--lenient") {
       options.lenient = true;
     } else {
@@ -151,6 +153,16 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
               static_cast<unsigned long long>(report->added),
               static_cast<unsigned long long>(report->skipped), report->seconds,
               report->seconds > 0 ? static_cast<double>(report->statements) / report->seconds : 0.0);
+  if (report->relations > 0 || report->entities > 0) {
+    std::printf("extractor output: %llu relations (%.0f/s), %llu new entities, %llu merges, "
+                "%llu possible duplicates (see relata resolve)\n",
+                static_cast<unsigned long long>(report->relations),
+                report->seconds > 0 ? static_cast<double>(report->relations) / report->seconds : 0.0,
+                static_cast<unsigned long long>(report->entities),
+                static_cast<unsigned long long>(report->merges),
+                static_cast<unsigned long long>(report->candidates));
+  }
+  for (const std::string& warning : report->warnings) std::fprintf(stderr, "note: %s\n", warning.c_str());
   return 0;
 }
 

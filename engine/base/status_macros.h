@@ -9,10 +9,12 @@
 #define RELATA_CONCAT_(a, b) RELATA_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                                 \
-  do {                                                        \
-    if (absl::Status _relata_status = (expr); !_relata_status.ok()) \
-      return _relata_status;                                  \
+// The variable is named per line: a lambda inside `expr` may use the macro too.
+#define RETURN_IF_ERROR(expr) RETURN_IF_ERROR_IMPL_(RELATA_CONCAT_(_relata_status_, __LINE__), expr)
+#define RETURN_IF_ERROR_IMPL_(status, expr)          \
+  do {                                               \
+    if (absl::Status status = (expr); !status.ok()) \
+      return status;                                 \
   } while (0)
 
 // `lhs = *expr` when `expr` (a StatusOr) is OK, else returns its status.

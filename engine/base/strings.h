@@ -3,6 +3,7 @@
 #ifndef RELATA_ENGINE_BASE_STRINGS_H_
 #define RELATA_ENGINE_BASE_STRINGS_H_
 
+#include <concepts>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,24 @@ inline std::string AsciiLower(std::string_view s) {
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
+  return out;
+}
+
+namespace strings_internal {
+inline void AppendPart(std::string* out, std::string_view part) { out->append(part); }
+template <std::integral Number>
+  requires(!std::same_as<Number, char> && !std::same_as<Number, bool>)
+void AppendPart(std::string* out, Number n) {
+  out->append(std::to_string(n));
+}
+}  // namespace strings_internal
+
+// absl::StrCat for std::string_view (which abseil 20220623 does not take)
+// and integers.
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  (strings_internal::AppendPart(&out, parts), ...);
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include "engine/base/status_macros.h"
 #include "engine/exec/execution.h"
 #include "engine/exec/term_cache.h"
+#include "engine/kg/kg_mapping.h"
+#include "engine/kg/kg_reader.h"
 #include "engine/src/quad_pipe.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
@@ -52,6 +54,111 @@ class Database::Impl {
 
 namespace {
 
+bool IsKgFormat(std::string_view format) { return format == "kg" || format == "jsonl" || format == "kg-jsonl"; }
+
+bool IsKgPath(std::string_view path) {
+  if (path.ends_with(".gz")) path.remove_suffix(3);
+  return path.ends_with(".jsonl") || path.ends_with(".ndjson");
+}
+
+// What the store knows, for the extractor loader's entity resolution.
+class StoredEntities : public engine::kg::KnownEntities {
+ public:
+  explicit StoredEntities(const storage::QuadStore& store) : store_(store) {}
+
+  absl::StatusOr<std::vector<Known>> WithName(std::string_view normalized) override {
+    std::vector<Known> found;
+    const std::size_t space = normalized.find(' ');
+    const std::string_view first = normalized.substr(0, space);
+    if (first.empty()) return found;
+    std::vector<std::pair<storage::TermId, bool>> subjects;
+    RETURN_IF_ERROR(store_.ScanNames(first, [&](const storage::NameEntry& entry) {
+      if (entry.token != first) return false;
+      if (entry.normalized_name == normalized) {
+        subjects.emplace_back(entry.subject, entry.kind == storage::NameKind::kLabel);
+      }
+      return true;
+    }));
+    ASSIGN_OR_RETURN(const auto type, store_.Lookup(Term::Iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")));
+    for (const auto& [subject, label] : subjects) {
+      ASSIGN_OR_RETURN(Term iri, store_.Resolve(subject));
+      if (!iri.IsIri()) continue;
+      Known known{std::move(iri.value), {}, label};
+      if (type.has_value()) {
+        storage::QuadStore::Pattern pattern;
+        pattern.ids = {subject, *type, storage::kNoTerm, storage::kNoTerm};
+        absl::Status failure;
+        RETURN_IF_ERROR(store_.Scan(pattern, true, [&](const storage::QuadIds& ids) {
+          auto t = store_.Resolve(ids.o);
+          if (!t.ok()) {
+            failure = t.status();
+            return false;
+          }
+          known.types.push_back(std::move(t->value));
+          return true;
+        }));
+        RETURN_IF_ERROR(failure);
+      }
+      found.push_back(std::move(known));
+    }
+    return found;
+  }
+
+  absl::StatusOr<bool> IsSubject(std::string_view iri) override {
+    ASSIGN_OR_RETURN(const auto id, store_.Lookup(Term::Iri(iri)));
+    if (!id.has_value()) return false;
+    storage::QuadStore::Pattern pattern;
+    pattern.ids = {*id, storage::kNoTerm, storage::kNoTerm, storage::kNoTerm};
+    bool any = false;
+    RETURN_IF_ERROR(store_.Scan(pattern, false, [&](const storage::QuadIds&) {
+      any = true;
+      return false;
+    }));
+    return any;
+  }
+
+ private:
+  const storage::QuadStore& store_;
+};
+
+// Reads KG-JSONL inputs, resolves their entities against each other and
+// the store, and adds their quads to `load`.
+absl::Status LoadKg(const std::vector<std::unique_ptr<query::InputSource>>& inputs,
+                    const LoadOptions& options, const storage::QuadStore& store,
+                    storage::QuadStore::BulkLoad& load, LoadReport* report) {
+  engine::kg::Records records;
+  for (const auto& input : inputs) {
+    const std::size_t skipped = report->errors.size();
+    RETURN_IF_ERROR(engine::kg::ReadKgJsonl(*input, options.lenient, &records, &report->errors));
+    report->skipped += report->errors.size() - skipped;
+  }
+  StoredEntities known(store);
+  engine::kg::MappingReport mapping;
+  // Batches of quads for the encoder, which is faster on many at once.
+  std::vector<Quad> batch;
+  batch.reserve(1024);
+  const auto flush = [&]() -> absl::Status {
+    if (batch.empty()) return absl::OkStatus();
+    RETURN_IF_ERROR(load.Add(std::span<const Quad>(batch)));
+    batch.clear();
+    return absl::OkStatus();
+  };
+  load.NewBlankNodeScope();
+  RETURN_IF_ERROR(engine::kg::MapRecords(records, engine::kg::Vocabulary(options.kg_base_iri), known,
+                                         [&](Quad& quad) -> absl::Status {
+    ++report->statements;
+    batch.push_back(quad);
+    return batch.size() == 1024 ? flush() : absl::OkStatus();
+  }, &mapping));
+  RETURN_IF_ERROR(flush());
+  report->entities = mapping.entities;
+  report->relations = mapping.relations;
+  report->merges = mapping.merges;
+  report->candidates = mapping.candidates;
+  report->warnings = std::move(mapping.warnings);
+  return absl::OkStatus();
+}
+
 std::uint64_t DirectorySize(const std::string& path) {
   std::uint64_t bytes = 0;
   std::error_code ec;
@@ -87,10 +194,16 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     query::ReadOptions read;
   };
   std::vector<Input> inputs;
+  std::vector<std::unique_ptr<query::InputSource>> kg_inputs;
   std::uint64_t bytes_total = 0;
   bool sizes_known = true;
   for (const std::string& path : paths) {
     Input input;
+    if (options.format.empty() ? IsKgPath(path) : IsKgFormat(options.format)) {
+      ASSIGN_OR_RETURN(auto source, query::InputSource::Open(path));
+      kg_inputs.push_back(std::move(source));
+      continue;
+    }
     if (!options.format.empty()) {
       ASSIGN_OR_RETURN(input.read.format, query::ParseFormatName(options.format));
     } else if (const auto guessed = query::FormatFromPath(path)) {
@@ -98,7 +211,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     } else {
       return absl::InvalidArgumentError(
           path + ": cannot tell the format from the file name; give one (ntriples, nquads, "
-                 "turtle, trig)");
+                 "turtle, trig, kg)");
     }
     input.read.lenient = options.lenient;
     if (!options.base_iri.empty()) {
@@ -157,6 +270,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   reader.join();
   RETURN_IF_ERROR(read_status);
   RETURN_IF_ERROR(encode_status);
+  if (!kg_inputs.empty()) RETURN_IF_ERROR(LoadKg(kg_inputs, options, *impl_->store, *load, &report));
   progress(true);
   ASSIGN_OR_RETURN(report.added, load->Finish());
   report.spilled_runs = load->spilled_runs();

@@ -33,15 +33,24 @@ struct LoadProgress {
   bool indexing = false;  // reading is done; the indexes are being sorted and written
 };
 
+// Where the extractor loader's IRIs live: entities <base>e/, vocabulary
+// <base>kg/, documents <base>doc/, generated nodes <base>r/.
+inline constexpr std::string_view kDefaultKgBase = "https://relata.dev/";
+
 struct LoadOptions {
-  // "ntriples", "nquads", "turtle", "trig"; empty: from the file extension.
+  // "ntriples", "nquads", "turtle", "trig", or "kg" (KG-JSONL extractor
+  // output, docs/extractor-format.md); empty: from the file extension
+  // (.nt .nq .ttl .trig .jsonl, each also .gz).
   std::string format;
   // Puts the triples of a triples format into this graph (an IRI).
   std::string graph;
   // Relative IRIs in Turtle and TriG resolve against it; empty: the file's
   // own file:// IRI.
   std::string base_iri;
-  // Skip bad statements and report them instead of failing the load.
+  // The base of the IRIs KG-JSONL input is mapped to.
+  std::string kg_base_iri = std::string(kDefaultKgBase);
+  // Skip bad statements (KG-JSONL: bad lines) and report them instead of
+  // failing the load.
   bool lenient = false;
   // Memory for sorting quads; beyond it, sorted runs spill to files in the
   // store directory and are merged. Terms new to the store are held in memory
@@ -58,6 +67,11 @@ struct LoadReport {
   std::uint64_t added = 0;
   std::uint64_t skipped = 0;     // lenient mode: bad statements
   std::vector<std::string> errors;  // lenient mode: "file:line:column: reason"
+  // KG-JSONL input: entities new to the store, relations read, records and
+  // references joined to an entity met before, kg:possibleSameAs pairs, and
+  // names that could mean several entities (kept apart).
+  std::uint64_t entities = 0, relations = 0, merges = 0, candidates = 0;
+  std::vector<std::string> warnings;
   double seconds = 0;
   // Sorted runs spilled to disk because the input outgrew memory_bytes (0:
   // sorted in memory).
@@ -84,6 +98,7 @@ struct Statistics {
 namespace engine {
 class Execution;
 }  // namespace engine
+
 
 struct QueryOptions {
   // A query still running after this long stops with kDeadlineExceeded.

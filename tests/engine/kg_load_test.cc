@@ -1,0 +1,260 @@
+// Loading extractor output (KG-JSONL) as a user sees it: the quads each
+// record becomes, how entities are resolved and why, errors with their
+// position, and that loading twice changes nothing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace relata {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+constexpr char kDocument[] =
+    R"({"kind":"document","id":"a1","title":"Putin meets Xi","published":"2025-06-21","source":"Xinhua"})";
+
+class KgLoadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/relata_kg_" + std::to_string(getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = Database::Open(dir_ + "/db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string Write(const std::string& name, const std::vector<std::string>& lines) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream out(path);
+    for (const std::string& line : lines) out << line << "\n";
+    return path;
+  }
+  absl::StatusOr<LoadReport> Load(const std::vector<std::string>& lines, LoadOptions options = {}) {
+    return db_->Load(Write("input.jsonl", lines), options);
+  }
+  std::vector<std::string> Rows(const std::string& sparql) {
+    auto cursor = db_->Query(
+        "PREFIX kg: <https://relata.dev/kg/> PREFIX e: <https://relata.dev/e/> "
+        "PREFIX doc: <https://relata.dev/doc/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " +
+        sparql);
+    EXPECT_TRUE(cursor.ok()) << cursor.status();
+    std::vector<std::string> rows;
+    if (!cursor.ok()) return rows;
+    while (true) {
+      auto more = cursor->Next();
+      EXPECT_TRUE(more.ok()) << more.status();
+      if (!more.ok() || !*more) break;
+      std::string row;
+      for (const auto& value : cursor->row()) {
+        if (!row.empty()) row += " ";
+        row += value ? value->ToNTriples() : "-";
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+  std::string Dump() {
+    std::ostringstream out;
+    EXPECT_TRUE(db_->Dump(out).ok());
+    return out.str();
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(KgLoadTest, RelationIsAssertedInItsDocumentGraphWithAReifier) {
+  ASSERT_TRUE(Load({kDocument,
+                    R"({"kind":"relation","subject":{"name":"Vladimir Putin","type":"Person"},"predicate":"met",)"
+                    R"("object":{"name":"Xi Jinping","type":"Person"},"document":"a1","confidence":0.9,)"
+                    R"("evidence":{"text":"Putin met Xi","start":10,"end":22}})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?g WHERE { GRAPH ?g { e:vladimir-putin kg:met e:xi-jinping } }"),
+              ElementsAre("<https://relata.dev/doc/a1>"));
+  EXPECT_THAT(Rows("SELECT ?c ?text ?start WHERE { GRAPH doc:a1 { ?r rdf:reifies <<( e:vladimir-putin kg:met "
+                   "e:xi-jinping )>> ; kg:confidence ?c ; kg:evidence ?text ; kg:start ?start } }"),
+              ElementsAre("\"0.9\"^^<http://www.w3.org/2001/XMLSchema#decimal> \"Putin met Xi\" "
+                          "\"10\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+}
+
+TEST_F(KgLoadTest, DocumentMetadataIsTyped) {
+  ASSERT_TRUE(Load({kDocument}).ok());
+  EXPECT_THAT(Rows("SELECT ?title ?date WHERE { doc:a1 a kg:Document ; kg:title ?title ; kg:published ?date }"),
+              ElementsAre("\"Putin meets Xi\" \"2025-06-21\"^^<http://www.w3.org/2001/XMLSchema#date>"));
+}
+
+TEST_F(KgLoadTest, EntityFieldsBecomeLabelAliasTypeAndProperties) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":["Person","Politician"],"name":"Sergei Lavrov",)"
+                    R"("aliases":["Лавров"],"properties":{"born":1950,"height":1.88,"active":true,"since":"2004-03-09"},)"
+                    R"("same_as":"http://www.wikidata.org/entity/Q178838"})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?p ?o WHERE { e:sergei-lavrov ?p ?o }"),
+              UnorderedElementsAre(
+                  "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://relata.dev/kg/Person>",
+                  "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://relata.dev/kg/Politician>",
+                  "<http://www.w3.org/2000/01/rdf-schema#label> \"Sergei Lavrov\"",
+                  "<https://relata.dev/kg/alias> \"Лавров\"",
+                  "<https://relata.dev/kg/born> \"1950\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                  "<https://relata.dev/kg/height> \"1.88\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+                  "<https://relata.dev/kg/active> \"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>",
+                  "<https://relata.dev/kg/since> \"2004-03-09\"^^<http://www.w3.org/2001/XMLSchema#date>",
+                  "<http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q178838>"));
+}
+
+TEST_F(KgLoadTest, LoadingTwiceChangesNothing) {
+  const std::vector<std::string> lines = {
+      kDocument,
+      R"({"kind":"entity","type":"Person","name":"Vladimir Putin","aliases":["Путин"],"document":"a1"})",
+      R"({"kind":"relation","subject":{"name":"Putin","type":"Person"},"predicate":"met","object":{"name":"Xi","type":"Person"},"document":"a1","confidence":0.8})",
+      R"({"kind":"mention","entity":{"name":"Putin","type":"Person"},"document":"a1","text":"Putin","start":0,"end":5})"};
+  ASSERT_TRUE(Load(lines).ok());
+  const std::string first = Dump();
+  auto stats = db_->Stats();
+  ASSERT_TRUE(stats.ok());
+  auto again = Load(lines);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->added, 0u);
+  EXPECT_EQ(Dump(), first);
+  auto stats_again = db_->Stats();
+  ASSERT_TRUE(stats_again.ok());
+  EXPECT_EQ(stats_again->quads, stats->quads);
+}
+
+TEST_F(KgLoadTest, ExplicitIdWins) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","id":"Q159","type":"State","name":"Russia"})",
+                    R"({"kind":"entity","id":"Q159","type":"State","name":"Russian Federation"})",
+                    R"({"kind":"relation","subject":"Q159","predicate":"borders","object":{"name":"China","type":"State"}})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?name WHERE { e:Q159 rdfs:label ?name }"),
+              UnorderedElementsAre("\"Russia\"", "\"Russian Federation\""));
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:Q159 kg:borders ?o }"), ElementsAre("<https://relata.dev/e/china>"));
+}
+
+TEST_F(KgLoadTest, SameAsIriMerges) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Organization","name":"SCO","same_as":"http://www.wikidata.org/entity/Q485207"})",
+                    R"({"kind":"entity","type":"Organization","name":"Shanghai Cooperation Organisation","same_as":["http://www.wikidata.org/entity/Q485207"]})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e rdfs:label \"Shanghai Cooperation Organisation\" }"),
+              ElementsAre("<https://relata.dev/e/sco>"));
+}
+
+TEST_F(KgLoadTest, NameAndTypeAreTheKey) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"State","name":"Georgia"})",
+                    R"({"kind":"entity","type":"State","name":"GEORGIA"})",
+                    R"({"kind":"entity","type":"Person","name":"Georgia"})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT DISTINCT ?e WHERE { ?e rdfs:label ?n } ORDER BY ?e"),
+              ElementsAre("<https://relata.dev/e/georgia>", "<https://relata.dev/e/georgia-person>"));
+}
+
+TEST_F(KgLoadTest, UniqueAliasResolvesAndTheMergeIsRecorded) {
+  ASSERT_TRUE(Load({kDocument,
+                    R"({"kind":"entity","type":"Organization","name":"Shanghai Cooperation Organisation","aliases":["SCO"]})",
+                    R"({"kind":"relation","subject":{"name":"India","type":"State"},"predicate":"member_of","object":{"name":"SCO","type":"Organization"},"document":"a1"})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:india kg:member_of ?o }"),
+              ElementsAre("<https://relata.dev/e/shanghai-cooperation-organisation>"));
+  EXPECT_THAT(Rows("SELECT ?rule WHERE { ?m kg:form \"SCO\" ; kg:entity e:shanghai-cooperation-organisation ; kg:rule ?rule }"),
+              ElementsAre("\"alias\""));
+}
+
+TEST_F(KgLoadTest, AmbiguousAliasIsReportedNotMerged) {
+  auto report = Load({kDocument,
+                      R"({"kind":"entity","type":"Organization","name":"Commonwealth of Independent States","aliases":["CIS"]})",
+                      R"({"kind":"entity","type":"Organization","name":"Center for International Studies","aliases":["CIS"]})",
+                      R"({"kind":"relation","subject":{"name":"Russia","type":"State"},"predicate":"member_of","object":{"name":"CIS","type":"Organization"},"document":"a1"})"});
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->warnings.size(), 1u);
+  EXPECT_THAT(report->warnings[0], HasSubstr("input.jsonl:4:"));
+  EXPECT_THAT(report->warnings[0], HasSubstr("\"CIS\" could be any of"));
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:russia kg:member_of ?o }"), ElementsAre("<https://relata.dev/e/cis>"));
+  EXPECT_THAT(Rows("SELECT ?b WHERE { e:cis kg:possibleSameAs ?b } ORDER BY ?b"),
+              ElementsAre("<https://relata.dev/e/center-for-international-studies>",
+                          "<https://relata.dev/e/commonwealth-of-independent-states>"));
+}
+
+TEST_F(KgLoadTest, ShortFormAfterFullNameInOneDocument) {
+  ASSERT_TRUE(Load({kDocument,
+                    R"({"document":{"id":"a2"},"relations":[{"subject":{"name":"Wang Yi","type":"Person"},"predicate":"met","object":{"name":"Sergei Lavrov","type":"Person"}},)"
+                    R"({"subject":{"name":"Wang","type":"Person"},"predicate":"visited","object":{"name":"Moscow","type":"City"}}]})",
+                    R"({"kind":"relation","subject":{"name":"Wang","type":"Person"},"predicate":"visited","object":{"name":"Beijing","type":"City"},"document":"a1"})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:wang-yi kg:visited ?o }"), ElementsAre("<https://relata.dev/e/moscow>"));
+  // In another document the short form stands alone: a candidate, not a merge.
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:wang kg:visited ?o }"), ElementsAre("<https://relata.dev/e/beijing>"));
+  EXPECT_THAT(Rows("SELECT ?rule WHERE { GRAPH ?g { ?r rdf:reifies <<( ?a kg:possibleSameAs ?b )>> ; kg:rule ?rule } "
+                   "FILTER(?a IN (e:wang, e:wang-yi) && ?b IN (e:wang, e:wang-yi)) }"),
+              ElementsAre("\"similar-name\""));
+}
+
+TEST_F(KgLoadTest, LaterLoadsResolveAgainstTheStore) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Person","name":"Vladimir Putin","aliases":["Путин"]})"}).ok());
+  ASSERT_TRUE(Load({R"({"kind":"relation","subject":{"name":"Путин","type":"Person"},"predicate":"visited","object":{"name":"China","type":"State"}})"}).ok());
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:vladimir-putin kg:visited ?o }"), ElementsAre("<https://relata.dev/e/china>"));
+}
+
+TEST_F(KgLoadTest, BadLineNamesFileLineColumnAndFieldAndLoadsNothing) {
+  auto report = Load({kDocument, R"({"kind":"entity","name":"A","aliases":[1]})"});
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(std::string(report.status().message()), HasSubstr("input.jsonl:2:40: aliases[0]: expected a string"));
+  EXPECT_THAT(Dump(), IsEmpty());
+}
+
+TEST_F(KgLoadTest, UnknownKindAndDanglingReferenceAreErrors) {
+  EXPECT_THAT(Load({R"({"kind":"entiti","name":"A"})"}).status().message(),
+              HasSubstr("input.jsonl:1:9: kind: unknown kind \"entiti\""));
+  EXPECT_THAT(Load({R"({"kind":"relation","subject":"nobody","predicate":"p","object":"x"})"}).status().message(),
+              HasSubstr("input.jsonl:1:30: subject: no entity has id \"nobody\""));
+  EXPECT_THAT(Load({R"({"kind":"relation","subject":{"name":"A"},"predicate":"p","object":{"name":"B"},"document":"zz"})"})
+                  .status()
+                  .message(),
+              HasSubstr("document \"zz\" is neither in this input nor in the store"));
+  EXPECT_THAT(Dump(), IsEmpty());
+}
+
+TEST_F(KgLoadTest, LenientSkipsBadLinesWhole) {
+  LoadOptions options;
+  options.lenient = true;
+  auto report = Load({R"({"kind":"entity","name":"Good"})", R"({"kind":"entity","name":"Bad","aliases":[1]})", "{oops"},
+                     options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->skipped, 2u);
+  EXPECT_THAT(report->errors, Contains(HasSubstr("input.jsonl:2:")));
+  EXPECT_THAT(Rows("SELECT ?n WHERE { ?e rdfs:label ?n }"), ElementsAre("\"Good\""));
+}
+
+TEST_F(KgLoadTest, LiteralObjectsKeepTheirDatatype) {
+  ASSERT_TRUE(Load({R"({"kind":"relation","subject":{"name":"Russia","type":"State"},"predicate":"trade_with_china_usd",)"
+                    R"("object":{"value":"240000000000","datatype":"xsd:decimal"},"properties":{"year":2024}})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?v WHERE { e:russia kg:trade_with_china_usd ?v FILTER(?v > 1e11) }"),
+              ElementsAre("\"240000000000\"^^<http://www.w3.org/2001/XMLSchema#decimal>"));
+}
+
+TEST_F(KgLoadTest, NamesAreSearchable) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Project","name":"Power of Siberia"})"}).ok());
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e <https://relata.dev/ns#search> \"power sib\" }"),
+              ElementsAre("<https://relata.dev/e/power-of-siberia>"));
+}
+
+}  // namespace
+}  // namespace relata
