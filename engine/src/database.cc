@@ -9,6 +9,7 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/exec/execution.h"
+#include "engine/exec/name_search.h"
 #include "engine/exec/term_cache.h"
 #include "engine/kg/kg_mapping.h"
 #include "engine/kg/kg_reader.h"
@@ -417,12 +418,32 @@ std::size_t ExplainPrefix(std::string_view text, bool* analyze) {
 
 }  // namespace
 
+const std::map<std::string, std::string>& DefaultPrefixes() {
+  static const auto* prefixes = [] {
+    const std::string base(kDefaultKgBase);
+    return new std::map<std::string, std::string>{
+        {"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+        {"rdfs", "http://www.w3.org/2000/01/rdf-schema#"},
+        {"xsd", "http://www.w3.org/2001/XMLSchema#"},
+        {"owl", "http://www.w3.org/2002/07/owl#"},
+        {"skos", "http://www.w3.org/2004/02/skos/core#"},
+        {"relata", std::string(engine::kRelataNamespace)},
+        {"kg", base + "kg/"},
+        {"e", base + "e/"},
+        {"doc", base + "doc/"},
+        {"r", base + "r/"},
+    };
+  }();
+  return *prefixes;
+}
+
 namespace {
 
 absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparql, const QueryOptions& options) {
   query::ParseOptions parse_options;
   parse_options.base_iri = options.base_iri;
-  parse_options.prefixes = options.prefixes;
+  parse_options.prefixes = DefaultPrefixes();
+  for (const auto& [name, iri] : options.prefixes) parse_options.prefixes[name] = iri;
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(sparql, parse_options));
   return std::make_shared<const query::Query>(std::move(parsed));
 }

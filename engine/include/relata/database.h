@@ -100,6 +100,11 @@ class Execution;
 }  // namespace engine
 
 
+// The prefixes every query may use undeclared: rdf, rdfs, xsd, owl, skos,
+// relata (relata:search) and those of the extractor loader's default base:
+// kg, e, doc, r. A query's own PREFIX overrides them.
+const std::map<std::string, std::string>& DefaultPrefixes();
+
 struct QueryOptions {
   // A query still running after this long stops with kDeadlineExceeded.
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
@@ -108,7 +113,8 @@ struct QueryOptions {
   std::size_t memory_bytes = std::size_t{1} << 30;
   // Relative IRIs in the query resolve against it (a BASE overrides it).
   std::string base_iri;
-  // Prefixes the query may use without declaring them ("kg" -> IRI).
+  // Prefixes the query may use without declaring them ("kg" -> IRI), on
+  // top of DefaultPrefixes().
   std::map<std::string, std::string> prefixes;
   // Setting it from another thread stops the query with kCancelled.
   const std::atomic<bool>* cancel = nullptr;
