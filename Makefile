@@ -2,7 +2,6 @@
 BUILD     ?= build
 ASAN      ?= build-asan
 JOBS      ?= $(shell nproc)
-DB        ?= data/news.db
 CMAKE_OPT ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: deps build build-asan shell test test-release test-asan bench clean
@@ -18,11 +17,10 @@ build-asan: deps
 	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DRELATA_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
 
-# The bundled news graph arrives with the extractor loader (issue 4); until
-# then the shell opens $(DB), empty the first time.
+# The build loads the bundled news graph (data/news/*.jsonl) into
+# $(BUILD)/news.db; the shell opens it.
 shell: build
-	@mkdir -p $(dir $(DB))
-	@$(BUILD)/tools/relata shell $(DB)
+	@$(BUILD)/tools/relata shell $(BUILD)/news.db
 
 test-release: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
