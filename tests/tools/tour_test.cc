@@ -1,0 +1,69 @@
+// docs/tour.md stays true: every ```sparql block runs through the real
+// binary against a fresh store of data/news/, and its output must equal the
+// ```text block that follows it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Example {
+  std::string title, query, expected;
+};
+
+std::vector<Example> ReadTour(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<Example> examples;
+  std::string line, title;
+  while (std::getline(in, line)) {
+    if (line.starts_with("## ")) title = line.substr(3);
+    if (line != "```sparql") continue;
+    Example example{title, "", ""};
+    while (std::getline(in, line) && line != "```") example.query += line + "\n";
+    if (!std::getline(in, line) || line != "```text") break;
+    while (std::getline(in, line) && line != "```") example.expected += line + "\n";
+    examples.push_back(example);
+  }
+  return examples;
+}
+
+// Runs `command` through the shell; its standard output, or "exit N" on failure.
+std::string RunCommand(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "cannot run " + command;
+  char buffer[4096];
+  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  if (status != 0) output += "exit " + std::to_string(status);
+  return output;
+}
+
+TEST(TourTest, EveryQueryGivesTheOutputShown) {
+  const std::vector<Example> examples = ReadTour(RELATA_SOURCE_DIR "/docs/tour.md");
+  ASSERT_GE(examples.size(), 15u) << "docs/tour.md asks at least 15 questions";
+  const std::string dir = ::testing::TempDir() + "/relata_tour_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string files;
+  for (const auto& entry : std::filesystem::directory_iterator(RELATA_SOURCE_DIR "/data/news")) {
+    if (entry.path().extension() == ".jsonl") files += " '" + entry.path().string() + "'";
+  }
+  const std::string relata = RELATA_BINARY;
+  ASSERT_EQ(RunCommand(relata + " load " + dir + "/db" + files + " > /dev/null").find("exit"), std::string::npos);
+  for (const Example& example : examples) {
+    const std::string query_file = dir + "/query.rq";
+    std::ofstream(query_file) << example.query;
+    EXPECT_EQ(RunCommand(relata + " query " + dir + "/db -f " + query_file + " --format table"), example.expected)
+        << "docs/tour.md: " << example.title;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
