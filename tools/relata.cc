@@ -21,14 +21,17 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: relata <command> DB [args]\n"
-    "  load DB FILE... [--format F] [--graph IRI] [--lenient] [--memory SIZE]\n"
-    "                                                         load RDF, all files or nothing\n"
+    "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--memory SIZE]\n"
+    "                                                         load RDF or KG-JSONL (.jsonl),\n"
+    "                                                         all files or nothing\n"
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  check DB                                               verify indexes, statistics, dictionary\n"
     "  query DB 'SPARQL' | -f FILE [--format F] [--timeout SECONDS] [--memory SIZE]\n"
     "                                                         run a query; F: table json xml csv tsv\n"
     "                                                         (SELECT/ASK), ntriples turtle (CONSTRUCT)\n"
+    "  resolve DB                                             possible duplicate entities, and\n"
+    "                                                         every merge with its rule\n"
     "  shell DB                                               open DB interactively\n"
     "FILE may end in .gz; '-' reads stdin.\n";
 
@@ -247,6 +250,26 @@ int RunQuery(relata::Database& db, const std::string& text, const std::string& f
   return 0;
 }
 
+// What entity resolution left for a person to decide, then what it decided.
+int Resolve(relata::Database& db) {
+  relata::QueryOptions options;
+  std::puts("Possible duplicates (kg:possibleSameAs), most likely first:");
+  int status = RunQuery(db,
+                        "SELECT ?a ?b ?score ?rule WHERE { GRAPH <https://relata.dev/resolution> { "
+                        "?r rdf:reifies <<( ?x kg:possibleSameAs ?y )>> ; kg:score ?score ; kg:rule ?rule } "
+                        "OPTIONAL { ?x rdfs:label ?la } OPTIONAL { ?y rdfs:label ?lb } "
+                        "BIND(COALESCE(?la, ?x) AS ?a) BIND(COALESCE(?lb, ?y) AS ?b) } "
+                        "ORDER BY DESC(?score) ?a ?b",
+                        "table", options);
+  if (status != 0) return status;
+  std::puts("\nMerges (which name went to which entity, by which rule):");
+  return RunQuery(db,
+                  "SELECT ?form ?entity ?rule (COUNT(*) AS ?documents) WHERE { "
+                  "GRAPH <https://relata.dev/resolution> { ?m kg:form ?form ; kg:entity ?entity ; kg:rule ?rule } } "
+                  "GROUP BY ?form ?entity ?rule ORDER BY ?rule ?form",
+                  "table", options);
+}
+
 int Query(relata::Database& db, const std::vector<std::string>& args) {
   std::string text, format = isatty(STDOUT_FILENO) ? "table" : "tsv";
   bool have_text = false;
@@ -338,7 +361,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1], path = argv[2];
   const std::vector<std::string> args(argv + 3, argv + argc);
   if (command != "load" && command != "dump" && command != "stats" && command != "check" &&
-      command != "shell" && command != "query") {
+      command != "shell" && command != "query" && command != "resolve") {
     return Fail("unknown command '" + command + "'\n" + kUsage);
   }
   relata::Options options;
@@ -350,5 +373,6 @@ int main(int argc, char** argv) {
   if (command == "stats") return Stats(**db);
   if (command == "check") return Check(**db);
   if (command == "query") return Query(**db, args);
+  if (command == "resolve") return Resolve(**db);
   return Shell(**db, path);
 }

@@ -80,3 +80,14 @@ if(rc EQUAL 0 OR NOT err MATCHES "2:15: expected" OR NOT err MATCHES "\n  WHERE 
 endif()
 expect_output("EXPLAIN ANALYZE" "IndexNestedLoop over 1 triple pattern.*\\[rows 2, opened 1x.*2 result rows"
   ${RELATA} query ${WORK}/qdb "EXPLAIN ANALYZE SELECT * WHERE { ?a <http://x/knows> ?b }")
+file(WRITE "${WORK}/kg.jsonl" "{\"kind\":\"entity\",\"type\":\"Organization\",\"name\":\"Shanghai Cooperation Organization\",\"aliases\":[\"SCO\"]}\n{\"kind\":\"relation\",\"subject\":{\"name\":\"India\",\"type\":\"State\"},\"predicate\":\"member_of\",\"object\":{\"name\":\"SCO\",\"type\":\"Organization\"}}\n")
+expect_output("load KG-JSONL" "extractor output: 1 relations .*2 new entities, 1 merges"
+  ${RELATA} load ${WORK}/kgdb ${WORK}/kg.jsonl)
+expect_output("resolve lists merges with their rule"
+  "Merges.*\"SCO\" +\\| <https://relata.dev/e/shanghai-cooperation-organization> +\\| \"alias\""
+  ${RELATA} resolve ${WORK}/kgdb)
+file(WRITE "${WORK}/bad.jsonl" "{\"kind\":\"entity\",\"name\":\"A\"}\n{\"kind\":\"entity\",\"name\":7}\n")
+execute_process(COMMAND ${RELATA} load ${WORK}/kgdb ${WORK}/bad.jsonl RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "bad.jsonl:2:25: name: expected a string" OR NOT err MATCHES "nothing was loaded")
+  message(FATAL_ERROR "a bad KG-JSONL line needs file:line:column and the field: rc=${rc} err=${err}")
+endif()
