@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "relata/database.h"
+#include "tests/testing/database_fixture.h"
 
 namespace relata {
 namespace {
@@ -25,61 +26,25 @@ using ::testing::UnorderedElementsAre;
 constexpr char kDocument[] =
     R"({"kind":"document","id":"a1","title":"Putin meets Xi","published":"2025-06-21","source":"Xinhua"})";
 
-class KgLoadTest : public ::testing::Test {
+class KgLoadTest : public testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/relata_kg_" + std::to_string(getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::Open(dir_ + "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string Write(const std::string& name, const std::vector<std::string>& lines) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream out(path);
-    for (const std::string& line : lines) out << line << "\n";
-    return path;
-  }
   absl::StatusOr<LoadReport> Load(const std::vector<std::string>& lines, LoadOptions options = {}) {
-    return db_->Load(Write("input.jsonl", lines), options);
+    std::string text;
+    for (const std::string& line : lines) text += line + "\n";
+    return db_->Load(WriteFile("input.jsonl", text), options);
   }
+  // Rows of a query with the loader's prefixes (predeclared anyway, and
+  // spelled out here to pin their IRIs).
   std::vector<std::string> Rows(const std::string& sparql) {
-    auto cursor = db_->Query(
+    return DatabaseTest::Rows(
         "PREFIX kg: <https://relata.dev/kg/> PREFIX e: <https://relata.dev/e/> "
-        "PREFIX doc: <https://relata.dev/doc/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " +
-        sparql);
-    EXPECT_TRUE(cursor.ok()) << cursor.status();
-    std::vector<std::string> rows;
-    if (!cursor.ok()) return rows;
-    while (true) {
-      auto more = cursor->Next();
-      EXPECT_TRUE(more.ok()) << more.status();
-      if (!more.ok() || !*more) break;
-      std::string row;
-      for (const auto& value : cursor->row()) {
-        if (!row.empty()) row += " ";
-        row += value ? value->ToNTriples() : "-";
-      }
-      rows.push_back(row);
-    }
-    return rows;
+        "PREFIX doc: <https://relata.dev/doc/> " + sparql);
   }
   std::string Dump() {
     std::ostringstream out;
     EXPECT_TRUE(db_->Dump(out).ok());
     return out.str();
   }
-
-  std::string dir_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_F(KgLoadTest, RelationIsAssertedInItsDocumentGraphWithAReifier) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "relata/database.h"
+#include "tests/testing/database_fixture.h"
 
 namespace relata {
 namespace {
@@ -17,18 +18,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class NameSearchTest : public ::testing::Test {
+class NameSearchTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/relata_search_" + std::to_string(getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::Open(dir_ + "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    const std::string path = dir_ + "/names.ttl";
-    std::ofstream(path) << R"(
+    DatabaseTest::SetUp();
+    Load("names.ttl", R"(
       @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
       @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
       @prefix kg: <https://relata.dev/kg/> .
@@ -37,40 +31,12 @@ class NameSearchTest : public ::testing::Test {
       <http://e/pos2> rdfs:label "Power of Siberia 2" ; skos:altLabel "Soyuz Vostok" .
       <http://e/xi> rdfs:label "Xi Jinping" .
       <http://e/lavrov> <http://example.org/says> "Vladimir" .
-    )";
-    auto report = db_->Load(path);
-    ASSERT_TRUE(report.ok()) << report.status();
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::vector<std::string> Rows(const std::string& sparql) {
-    auto cursor = db_->Query(sparql);
-    EXPECT_TRUE(cursor.ok()) << cursor.status();
-    std::vector<std::string> rows;
-    if (!cursor.ok()) return rows;
-    while (true) {
-      auto more = cursor->Next();
-      EXPECT_TRUE(more.ok()) << more.status();
-      if (!more.ok() || !*more) break;
-      std::string row;
-      for (const auto& value : cursor->row()) {
-        if (!row.empty()) row += " ";
-        row += value ? value->ToNTriples() : "-";
-      }
-      rows.push_back(row);
-    }
-    return rows;
+    )");
   }
   std::vector<std::string> Search(const std::string& text) {
     return Rows("PREFIX relata: <https://relata.dev/ns#> SELECT ?e WHERE { ?e relata:search \"" +
                 text + "\" }");
   }
-
-  std::string dir_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_F(NameSearchTest, WordPrefixesFindBestFirst) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "relata/database.h"
+#include "tests/testing/database_fixture.h"
 
 namespace relata {
 namespace {
@@ -20,49 +21,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class QueryTest : public ::testing::Test {
+class QueryTest : public testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/relata_query_" + std::to_string(getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::Open(dir_ + "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Load(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    auto report = db_->Load(path);
-    ASSERT_TRUE(report.ok()) << report.status();
-  }
-
-  // The rows of a SELECT as strings "?a=... ?b=...", in order.
-  std::vector<std::string> Rows(const std::string& sparql, const QueryOptions& options = {}) {
-    auto cursor = db_->Query(sparql, options);
-    EXPECT_TRUE(cursor.ok()) << cursor.status();
-    std::vector<std::string> rows;
-    if (!cursor.ok()) return rows;
-    while (true) {
-      auto more = cursor->Next();
-      EXPECT_TRUE(more.ok()) << more.status();
-      if (!more.ok() || !*more) break;
-      std::string row;
-      for (std::size_t i = 0; i < cursor->columns().size(); ++i) {
-        if (!row.empty()) row += " ";
-        row += cursor->row()[i] ? cursor->row()[i]->ToNTriples() : "-";
-      }
-      rows.push_back(row);
-    }
-    return rows;
-  }
-
   // Drains a query and returns how it ended.
   absl::Status Drain(const std::string& sparql, const QueryOptions& options) {
     auto cursor = db_->Query(sparql, options);
@@ -84,9 +44,6 @@ class QueryTest : public ::testing::Test {
     }
     Load("grid.ttl", text);
   }
-
-  std::string dir_;
-  std::unique_ptr<Database> db_;
 };
 
 constexpr char kMemberships[] =

@@ -1,0 +1,75 @@
+// A fresh store per test, and the rows of a query as strings: what the
+// engine tests share.
+#ifndef RELATA_TESTS_TESTING_DATABASE_FIXTURE_H_
+#define RELATA_TESTS_TESTING_DATABASE_FIXTURE_H_
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace relata::testing {
+
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/relata_" + std::to_string(getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = Database::Open(dir_ + "/db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Writes `text` to a file of the test's directory; returns its path.
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  // Loads `text` as the file `name` (its extension gives the format).
+  void Load(const std::string& name, const std::string& text) {
+    auto report = db_->Load(WriteFile(name, text));
+    ASSERT_TRUE(report.ok()) << report.status();
+  }
+
+  // The rows of a SELECT as strings "value value ..." in N-Triples form ("-"
+  // for unbound), in order.
+  std::vector<std::string> Rows(const std::string& sparql, const QueryOptions& options = {}) {
+    auto cursor = db_->Query(sparql, options);
+    EXPECT_TRUE(cursor.ok()) << cursor.status();
+    std::vector<std::string> rows;
+    if (!cursor.ok()) return rows;
+    while (true) {
+      auto more = cursor->Next();
+      EXPECT_TRUE(more.ok()) << more.status();
+      if (!more.ok() || !*more) break;
+      std::string row;
+      for (const auto& value : cursor->row()) {
+        if (!row.empty()) row += " ";
+        row += value ? value->ToNTriples() : "-";
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace relata::testing
+
+#endif  // RELATA_TESTS_TESTING_DATABASE_FIXTURE_H_
