@@ -1231,7 +1231,7 @@ absl::StatusOr<std::vector<Row>> Evaluator::RunSearches(const std::vector<Search
       // Binds `t` in `out` to `id`, or checks the value it has.
       const auto bind = [this](const PatternTerm& t, TermId id, Row* out) -> absl::StatusOr<bool> {
         if (t.kind == PatternTerm::Kind::kConstant) {
-          ASSIGN_OR_RETURN(const TermId want, ctx_.Intern(t.constant));
+          ASSIGN_OR_RETURN(const std::optional<TermId> want, ctx_.Lookup(t.constant));
           return want == id;
         }
         if (!t.IsVariable()) return false;

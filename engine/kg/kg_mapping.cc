@@ -222,12 +222,12 @@ class Mapper {
   }
 
   absl::StatusOr<std::string> FreshIri(const std::string& normalized, const std::vector<std::string>& types) {
+    // The name, then the name and type, then numbered: e:georgia,
+    // e:georgia-person, e:georgia-person-2, ...
     const std::string base = v_.e + (normalized.empty() ? "entity" : SlugOf(normalized));
     const std::string typed = types.empty() ? base : base + "-" + SlugOf(TypeKey(types[0]));
-    std::vector<std::string> tries{base};
-    if (typed != base) tries.push_back(typed);
-    for (int n = 2; n < 1000; ++n) tries.push_back(Cat(typed, "-", n));
-    for (const std::string& iri : tries) {
+    for (int n = 0; n < 1000; ++n) {
+      const std::string iri = n == 0 ? base : n == 1 ? typed : Cat(typed, "-", n);
       if (iri_owner_.count(iri)) continue;
       ASSIGN_OR_RETURN(const bool taken, known_.IsSubject(iri));
       if (!taken) return iri;
@@ -319,36 +319,31 @@ class Mapper {
     std::vector<int> ambiguous = found.size() > 1 ? found : aliased;
     // Rule 4: a short form of a longer name of the same document.
     if (found.empty() && aliased.empty() && short_forms && !document.empty()) {
-      std::set<std::pair<std::string, std::string>> longer;  // (name, type) of the document
-      const auto consider = [&](const std::string& other, const std::vector<std::string>& other_types) {
-        bool typed = types.empty() || other_types.empty();
-        for (const std::string& t : types) {
-          for (const std::string& o : other_types) typed = typed || TypeKey(t) == TypeKey(o);
-        }
-        if (typed && IsShortFormOf(normalized, NormalizeName(other))) {
-          longer.emplace(other, other_types.empty() ? "" : other_types[0]);
-        }
-      };
+      // Per longer (normalised name, type) of the document, its first
+      // spelling in name order with that type.
+      std::map<std::string, std::pair<std::string, std::vector<std::string>>> longer;
       if (const auto it = document_names_.find(document); it != document_names_.end()) {
-        for (const auto& [other, other_types] : it->second) consider(other, other_types);
-      }
-      std::set<std::string> distinct;
-      for (const auto& [other, type] : longer) distinct.insert(NormalizeName(other) + '\x1f' + TypeKey(type));
-      if (distinct.size() == 1) {
-        const auto& [other, type] = *longer.begin();
-        std::vector<std::string> other_types;
-        if (!type.empty()) other_types.push_back(type);
-        ASSIGN_OR_RETURN(const int full, ResolveName(other, other_types, at, document, false));
-        RecordMerge(name, full, "short-form", document);
-        return full;
-      }
-      if (distinct.size() > 1) {
-        for (const auto& [other, type] : longer) {
-          std::vector<std::string> other_types;
-          if (!type.empty()) other_types.push_back(type);
-          ASSIGN_OR_RETURN(const int full, ResolveName(other, other_types, at, document, false));
-          if (std::find(ambiguous.begin(), ambiguous.end(), full) == ambiguous.end()) ambiguous.push_back(full);
+        for (const DocumentName& other : it->second) {
+          bool typed = types.empty() || other.types.empty();
+          for (const std::string& t : types) {
+            for (const std::string& o : other.types) typed = typed || TypeKey(t) == TypeKey(o);
+          }
+          if (!typed || !IsShortFormOf(normalized, other.normalized)) continue;
+          std::vector<std::string> primary;
+          if (!other.types.empty()) primary.push_back(other.types[0]);
+          std::pair<std::string, std::vector<std::string>> spelling{other.name, std::move(primary)};
+          const std::string key = other.normalized + '\x1f' + (spelling.second.empty() ? "" : TypeKey(spelling.second[0]));
+          auto [at_key, inserted] = longer.emplace(key, spelling);
+          if (!inserted && spelling < at_key->second) at_key->second = std::move(spelling);
         }
+      }
+      for (const auto& [key, spelling] : longer) {
+        ASSIGN_OR_RETURN(const int full, ResolveName(spelling.first, spelling.second, at, document, false));
+        if (longer.size() == 1) {
+          RecordMerge(name, full, "short-form", document);
+          return full;
+        }
+        if (std::find(ambiguous.begin(), ambiguous.end(), full) == ambiguous.end()) ambiguous.push_back(full);
       }
     }
     // Across loads: what the store knows by this name.
@@ -377,11 +372,15 @@ class Mapper {
     record_entity_.assign(records_.entities.size(), -1);
     // Names each document uses, for short forms.
     for (const Entity& e : records_.entities) {
-      if (!e.document.empty() && !e.name.empty()) document_names_[e.document].emplace_back(e.name, e.types);
+      if (!e.document.empty() && !e.name.empty()) {
+        document_names_[e.document].push_back({e.name, NormalizeName(e.name), e.types});
+      }
     }
     for (const Relation& r : records_.relations) {
       for (const EntityRef* ref : {&r.subject, &r.object}) {
-        if (!ref->name.empty() && !r.document.empty()) document_names_[r.document].emplace_back(ref->name, ref->types);
+        if (!ref->name.empty() && !r.document.empty()) {
+          document_names_[r.document].push_back({ref->name, NormalizeName(ref->name), ref->types});
+        }
       }
     }
     std::vector<std::size_t> order(records_.entities.size());
@@ -515,10 +514,6 @@ class Mapper {
         for (std::size_t y = x + 1; y < members.size(); ++y) {
           const EntityState& a = entities_[static_cast<std::size_t>(members[x])];
           const EntityState& b = entities_[static_cast<std::size_t>(members[y])];
-          if (a.documents == b.documents && !IsShortFormOf(a.normalized, b.normalized) &&
-              !IsShortFormOf(b.normalized, a.normalized) && EditSimilarity(a.normalized, b.normalized) < kFuzzyScore) {
-            continue;
-          }
           double score = EditSimilarity(a.normalized, b.normalized);
           if (IsShortFormOf(a.normalized, b.normalized) || IsShortFormOf(b.normalized, a.normalized)) {
             const double shorter = static_cast<double>(std::min(a.normalized.size(), b.normalized.size()));
@@ -690,7 +685,12 @@ class Mapper {
   std::vector<int> parent_;
   absl::flat_hash_map<std::string, int> by_id_, by_same_as_, iri_owner_;
   absl::flat_hash_map<std::string, std::vector<int>> by_key_, by_alias_, name_any_type_, alias_any_type_;
-  std::map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>> document_names_;
+  // The names each document uses, for short forms.
+  struct DocumentName {
+    std::string name, normalized;
+    std::vector<std::string> types;
+  };
+  std::map<std::string, std::vector<DocumentName>> document_names_;
   absl::flat_hash_map<std::string, std::vector<KnownEntities::Known>> stored_names_;
   std::vector<int> record_entity_, mention_entity_;
   std::vector<std::pair<int, int>> relation_ends_;

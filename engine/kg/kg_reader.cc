@@ -166,6 +166,28 @@ class LineReader {
     return absl::OkStatus();
   }
 
+  // Calls `handle` with each element of the list `value` and its path
+  // "path[i]"; anything but a list fails with `not_a_list`.
+  absl::Status Items(od::value& value, const std::string& path, std::string_view not_a_list,
+                     const std::function<absl::Status(od::value&, const std::string&)>& handle) {
+    od::array array;
+    if (value.get_array().get(array)) return Fail(At(value), path, not_a_list);
+    std::size_t i = 0;
+    for (auto element : array) {
+      od::value item;
+      const std::string item_path = Cat(path, "[", i++, "]");
+      if (element.get(item)) return Fail(nullptr, item_path, "malformed list");
+      RETURN_IF_ERROR(handle(item, item_path));
+    }
+    return absl::OkStatus();
+  }
+  // A number or boolean as written, without the white space after it.
+  static std::string_view Token(od::value& value) {
+    std::string_view token = value.raw_json_token();
+    while (!token.empty() && std::strchr(" \t\r\n", token.back()) != nullptr) token.remove_suffix(1);
+    return token;
+  }
+
   absl::Status Object(od::value& value, const std::string& path, od::object* out) {
     if (value.get_object().get(*out)) return Fail(At(value), path, "expected an object");
     return absl::OkStatus();
@@ -184,19 +206,12 @@ class LineReader {
       out->emplace_back();
       return String(value, path, &out->back());
     }
-    od::array array;
-    if (type != od::json_type::array || value.get_array().get(array)) {
-      return Fail(At(value), path, "expected a string or a list of strings");
-    }
-    std::size_t i = 0;
-    for (auto element : array) {
-      od::value item;
-      const std::string item_path = Cat(path, "[", i++, "]");
-      if (element.get(item)) return Fail(nullptr, item_path, "malformed list");
+    constexpr std::string_view kExpected = "expected a string or a list of strings";
+    if (type != od::json_type::array) return Fail(At(value), path, kExpected);
+    return Items(value, path, kExpected, [&](od::value& item, const std::string& item_path) {
       out->emplace_back();
-      RETURN_IF_ERROR(String(item, item_path, &out->back()));
-    }
-    return absl::OkStatus();
+      return String(item, item_path, &out->back());
+    });
   }
   absl::Status Integer(od::value& value, const std::string& path, std::optional<std::int64_t>* out) {
     std::int64_t n;
@@ -218,11 +233,7 @@ class LineReader {
       }
       case od::json_type::number:
       case od::json_type::boolean: {
-        std::string_view token = value.raw_json_token();
-        while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' ||
-                                  token.back() == '\n')) {
-          token.remove_suffix(1);
-        }
+        const std::string_view token = Token(value);
         if (type == od::json_type::boolean) {
           bool b;
           if (value.get_bool().get(b)) return Fail(at, path, "malformed boolean");
@@ -280,17 +291,12 @@ class LineReader {
       if (v.type().get(type)) return Fail(At(v), p, "malformed value");
       if (type == od::json_type::null) continue;
       if (type == od::json_type::array) {
-        od::array array;
-        if (v.get_array().get(array)) return Fail(At(v), p, "malformed list");
-        std::size_t i = 0;
-        for (auto element : array) {
-          od::value item;
-          const std::string item_path = Cat(p, "[", i++, "]");
-          if (element.get(item)) return Fail(nullptr, item_path, "malformed list");
+        RETURN_IF_ERROR(Items(v, p, "malformed list", [&](od::value& item, const std::string& item_path) {
           Term term;
           RETURN_IF_ERROR(Literal(item, item_path, &term));
           out->emplace_back(name, std::move(term));
-        }
+          return absl::OkStatus();
+        }));
         continue;
       }
       Term term;
@@ -418,11 +424,7 @@ class LineReader {
         double c;
         const char* at = At(v);
         if (v.get_double().get(c) || c < 0 || c > 1) return Fail(at, p, "expected a number from 0 to 1");
-        r.confidence.emplace();
-        *r.confidence = LiteralFromJson(std::string_view(v.raw_json_token()), false);
-        while (!r.confidence->value.empty() && std::strchr(" \t\r\n", r.confidence->value.back())) {
-          r.confidence->value.pop_back();
-        }
+        r.confidence = LiteralFromJson(Token(v), false);
         return absl::OkStatus();
       }
       od::object e;
@@ -502,20 +504,13 @@ class LineReader {
         RETURN_IF_ERROR(Object(v, p, &d));
         return DocumentRecord(d, p);
       }
-      od::array array;
-      if (v.get_array().get(array)) return Fail(At(v), p, "expected a list");
-      std::size_t i = 0;
-      for (auto element : array) {
-        od::value item;
-        const std::string item_path = Cat(p, "[", i++, "]");
-        if (element.get(item)) return Fail(nullptr, item_path, "malformed list");
+      return Items(v, p, "expected a list", [&](od::value& item, const std::string& item_path) {
         od::object o;
         RETURN_IF_ERROR(Object(item, item_path, &o));
-        if (key == "entities") RETURN_IF_ERROR(EntityRecord(o, item_path, ""));
-        if (key == "relations") RETURN_IF_ERROR(RelationRecord(o, item_path, ""));
-        if (key == "mentions") RETURN_IF_ERROR(MentionRecord(o, item_path, "?"));
-      }
-      return absl::OkStatus();
+        if (key == "entities") return EntityRecord(o, item_path, "");
+        if (key == "relations") return RelationRecord(o, item_path, "");
+        return MentionRecord(o, item_path, "?");
+      });
     }));
     if (!has_document) {
       return Fail(nullptr, "", "a line without \"kind\" is a bundle and needs \"document\"");
