@@ -10,6 +10,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -235,110 +236,43 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
 }
 
 absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
-  std::lock_guard<std::mutex> lock(write_mutex_);
-  SequenceRollback rollback(*this);
-  rocksdb::WriteBatch batch;
-  Encoder encoder(*this);
-
-  const rocksdb::ReadOptions read = TotalOrder();
-  std::unique_ptr<rocksdb::Iterator> spog(db_->NewIterator(read, families_[kSpog]));
-  std::unique_ptr<rocksdb::Iterator> posg(db_->NewIterator(read, families_[kPosg]));
-  const auto prefix_exists = [](rocksdb::Iterator* it, const QuadKey& key) {
-    const rocksdb::Slice prefix(key.data(), 16);
-    it->Seek(prefix);
-    return it->Valid() && it->key().starts_with(prefix);
-  };
-
-  std::set<QuadKey> added;
-  NameCollector names;
-  std::set<std::string> new_sp, new_po;
-  std::map<TermId, PredicateStats> predicate_delta;
-  std::map<TermId, std::uint64_t> graph_delta;
+  const std::unique_ptr<Transaction> transaction = BeginTransaction();
+  std::uint64_t added = 0;
   for (const Quad& quad : quads) {
     QuadIds ids;
-    for (auto [term, slot] : {std::pair{&quad.subject, &ids.s}, std::pair{&quad.predicate, &ids.p},
-                              std::pair{&quad.object, &ids.o}}) {
-      ASSIGN_OR_RETURN(*slot, encoder.Encode(*term));
-    }
+    ASSIGN_OR_RETURN(ids.s, transaction->Encode(quad.subject));
+    ASSIGN_OR_RETURN(ids.p, transaction->Encode(quad.predicate));
+    ASSIGN_OR_RETURN(ids.o, transaction->Encode(quad.object));
     if (!quad.InDefaultGraph()) {
-      ASSIGN_OR_RETURN(ids.g, encoder.Encode(quad.graph));
+      ASSIGN_OR_RETURN(ids.g, transaction->Encode(quad.graph));
     }
-    const QuadKey spog_key = EncodeQuadKey(Permutation::kSpog, ids);
-    if (added.count(spog_key)) continue;
-    std::string ignored;
-    const rocksdb::Status s = db_->Get(read, families_[kSpog], Slice(spog_key), &ignored);
-    if (s.ok()) continue;
-    if (!s.IsNotFound()) return ToStatus(s, "quad lookup");
-    const QuadKey posg_key = EncodeQuadKey(Permutation::kPosg, ids);
-    PredicateStats& delta = predicate_delta[ids.p];
-    ++delta.quads;
-    if (new_sp.insert(std::string(spog_key.data(), 16)).second && !prefix_exists(spog.get(), spog_key)) {
-      ++delta.distinct_subjects;
-    }
-    if (new_po.insert(std::string(posg_key.data(), 16)).second && !prefix_exists(posg.get(), posg_key)) {
-      ++delta.distinct_objects;
-    }
-    ++graph_delta[ids.g];
-    added.insert(spog_key);
-    names.Add(quad, ids);
-    for (const Permutation permutation : kAllPermutations) {
-      batch.Put(families_[kSpog + static_cast<int>(permutation)],
-                Slice(EncodeQuadKey(permutation, ids)), rocksdb::Slice());
-    }
+    ASSIGN_OR_RETURN(const bool inserted, transaction->Insert(ids));
+    added += inserted ? 1 : 0;
   }
-  if (added.empty()) return 0;
-
-  for (const auto& [key, kind] : names.Take()) {
-    batch.Put(families_[kNames], Slice(key), rocksdb::Slice(&kind, 1));
-  }
-  encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
-    batch.Put(families_[kStr2Id], Slice(key), EncodeU64(id));
-    batch.Put(families_[kId2Str], EncodeU64(id), Slice(key));
-  });
-  // Read-modify-write of only the statistics this batch touches.
-  const auto counts = [&](const std::string& key, std::size_t n,
-                          std::uint64_t* out) -> absl::Status {
-    std::string value;
-    const rocksdb::Status s = db_->Get(read, families_[kStats], key, &value);
-    if (s.IsNotFound()) return absl::OkStatus();
-    RETURN_IF_ERROR(ToStatus(s, "statistics"));
-    for (std::size_t i = 0; i < n; ++i) out[i] = DecodeU64(value, 8 * i);
-    return absl::OkStatus();
-  };
-  std::uint64_t total = 0;
-  RETURN_IF_ERROR(counts("T", 1, &total));
-  batch.Put(families_[kStats], "T", EncodeU64(total + added.size()));
-  for (const auto& [predicate, delta] : predicate_delta) {
-    const std::string key = "P" + EncodeU64(predicate);
-    std::uint64_t old[3] = {};
-    RETURN_IF_ERROR(counts(key, 3, old));
-    batch.Put(families_[kStats], key,
-              EncodeU64(old[0] + delta.quads) + EncodeU64(old[1] + delta.distinct_subjects) +
-                  EncodeU64(old[2] + delta.distinct_objects));
-  }
-  for (const auto& [graph, delta] : graph_delta) {
-    const std::string key = "G" + EncodeU64(graph);
-    std::uint64_t old = 0;
-    RETURN_IF_ERROR(counts(key, 1, &old));
-    batch.Put(families_[kStats], key, EncodeU64(old + delta));
-  }
-  for (int tag = 1; tag <= 4; ++tag) {
-    batch.Put("next/" + std::to_string(tag), EncodeU64(next_sequence_[tag]));
-  }
-  RETURN_IF_ERROR(ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "insert"));
-  rollback.Commit();
-  InvalidateStats();
-  return added.size();
+  RETURN_IF_ERROR(transaction->Commit().status());
+  return added;
 }
 
-absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term) const {
+absl::Status QuadStore::Get(int family, std::string_view key, std::string* value, const Snapshot* view,
+                            const std::string& context) const {
+  rocksdb::ReadOptions options;
+  if (view != nullptr) options.snapshot = view->snapshot_;
+  const rocksdb::Status s =
+      view != nullptr && view->pending_ != nullptr
+          ? view->pending_
+                ->GetFromBatchAndDB(db_.get(), options, families_[family], Slice(key), value)
+          : db_->Get(options, families_[family], Slice(key), value);
+  return ToStatus(s, context);
+}
+
+absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term, const Snapshot* view) const {
   if (term.IsBlank()) return std::optional<TermId>();
   if (const auto inline_id = InlineId(term)) return inline_id;
   std::string key;
   if (term.IsTriple()) {
     TermId parts[3];
     for (int i = 0; i < 3; ++i) {
-      ASSIGN_OR_RETURN(const auto part, Lookup(term.triple[static_cast<std::size_t>(i)]));
+      ASSIGN_OR_RETURN(const auto part, Lookup(term.triple[static_cast<std::size_t>(i)], view));
       if (!part.has_value()) return std::optional<TermId>();
       parts[i] = *part;
     }
@@ -347,36 +281,30 @@ absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term) const 
     key = DictionaryKey(term);
   }
   std::string value;
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kStr2Id], key, &value);
-  if (s.IsNotFound()) return std::optional<TermId>();
-  RETURN_IF_ERROR(ToStatus(s, "dictionary lookup"));
+  const absl::Status s = Get(kStr2Id, key, &value, view, "dictionary lookup");
+  if (absl::IsNotFound(s)) return std::optional<TermId>();
+  RETURN_IF_ERROR(s);
   return std::optional<TermId>(DecodeU64(value));
 }
 
-absl::StatusOr<QuadIds> QuadStore::TripleParts(TermId id) const {
+absl::StatusOr<QuadIds> QuadStore::TripleParts(TermId id, const Snapshot* view) const {
   std::string key;
-  if (const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &key);
-      !s.ok()) {
-    return ToStatus(s, "term " + std::to_string(id));
-  }
+  RETURN_IF_ERROR(Get(kId2Str, EncodeU64(id), &key, view, "term " + std::to_string(id)));
   if (key.size() != 25 || key[0] != 'R') {
     return absl::DataLossError("term " + std::to_string(id) + " is not a triple term");
   }
   return QuadIds{.s = DecodeU64(key, 1), .p = DecodeU64(key, 9), .o = DecodeU64(key, 17)};
 }
 
-absl::StatusOr<Term> QuadStore::Resolve(TermId id) const {
+absl::StatusOr<Term> QuadStore::Resolve(TermId id, const Snapshot* view) const {
   if (IsInline(id)) return DecodeInline(id);
   if (TagOf(id) == TermTag::kBlank) return Term::Blank("b" + std::to_string(id & kPayloadMask));
   std::string entry;
-  if (const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[kId2Str], EncodeU64(id), &entry);
-      !s.ok()) {
-    return ToStatus(s, "term " + std::to_string(id));
-  }
-  return TermFromEntry(id, entry);
+  RETURN_IF_ERROR(Get(kId2Str, EncodeU64(id), &entry, view, "term " + std::to_string(id)));
+  return TermFromEntry(id, entry, view);
 }
 
-absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry) const {
+absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const {
   const std::string_view body = entry.substr(1);
   switch (entry[0]) {
     case 'I': return Term::Iri(body);
@@ -394,7 +322,7 @@ absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry)
     case 'R': {
       Term parts[3];
       for (int i = 0; i < 3; ++i) {
-        ASSIGN_OR_RETURN(parts[i], Resolve(DecodeU64(body, 8 * static_cast<std::size_t>(i))));
+        ASSIGN_OR_RETURN(parts[i], Resolve(DecodeU64(body, 8 * static_cast<std::size_t>(i)), view));
       }
       return Term::Triple(std::move(parts[0]), std::move(parts[1]), std::move(parts[2]));
     }
@@ -402,7 +330,8 @@ absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry)
   return absl::DataLossError("term " + std::to_string(id) + ": unknown dictionary entry");
 }
 
-absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId> ids) const {
+absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId> ids,
+                                                         const Snapshot* view) const {
   std::vector<Term> terms(ids.size());
   // Dictionary reads in id order through one batched MultiGet.
   std::vector<std::size_t> order;
@@ -424,12 +353,21 @@ absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId>
   }
   std::vector<rocksdb::PinnableSlice> values(order.size());
   std::vector<rocksdb::Status> statuses(order.size());
-  db_->MultiGet(rocksdb::ReadOptions(), families_[kId2Str], order.size(), slices.data(), values.data(),
-                statuses.data(), /*sorted_input=*/true);
+  rocksdb::ReadOptions options;
+  if (view != nullptr) options.snapshot = view->snapshot_;
+  if (view != nullptr && view->pending_ != nullptr) {
+    view->pending_
+        ->MultiGetFromBatchAndDB(db_.get(), options, families_[kId2Str], order.size(), slices.data(),
+                                 values.data(), statuses.data(), /*sorted_input=*/true);
+  } else {
+    db_->MultiGet(options, families_[kId2Str], order.size(), slices.data(), values.data(), statuses.data(),
+                  /*sorted_input=*/true);
+  }
   for (std::size_t k = 0; k < order.size(); ++k) {
     const TermId id = ids[order[k]];
     RETURN_IF_ERROR(ToStatus(statuses[k], "term " + std::to_string(id)));
-    ASSIGN_OR_RETURN(terms[order[k]], TermFromEntry(id, std::string_view(values[k].data(), values[k].size())));
+    ASSIGN_OR_RETURN(terms[order[k]],
+                     TermFromEntry(id, std::string_view(values[k].data(), values[k].size()), view));
   }
   return terms;
 }
@@ -542,9 +480,15 @@ void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_tri
   if (cursor.it_ == nullptr || cursor.permutation_ != permutation || cursor.by_prefix_ != by_prefix) {
     rocksdb::ReadOptions options;
     if (cursor.snapshot_ != nullptr) options.snapshot = cursor.snapshot_->snapshot_;
-    options.prefix_same_as_start = by_prefix;
-    options.total_order_seek = !by_prefix;
-    cursor.it_.reset(db_->NewIterator(options, families_[FamilyOf(permutation)]));
+    auto* pending = cursor.snapshot_ != nullptr ? cursor.snapshot_->pending_ : nullptr;
+    // The pending writes are merged in key order, which a prefix seek of the
+    // stored keys would not keep.
+    options.prefix_same_as_start = by_prefix && pending == nullptr;
+    options.total_order_seek = !options.prefix_same_as_start;
+    rocksdb::ColumnFamilyHandle* family = families_[FamilyOf(permutation)];
+    rocksdb::Iterator* stored = db_->NewIterator(options, family);
+    cursor.it_.reset(pending == nullptr ? stored
+                                        : pending->NewIteratorWithBase(family, stored, &options));
   }
   cursor.permutation_ = permutation;
   cursor.by_prefix_ = by_prefix;

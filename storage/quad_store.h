@@ -21,6 +21,7 @@
 
 namespace rocksdb {
 class DB;
+class WriteBatchWithIndex;
 class ColumnFamilyHandle;
 class Iterator;
 class Snapshot;
@@ -61,15 +62,19 @@ class QuadStore {
   // how many quads were not present before.
   absl::StatusOr<std::uint64_t> Insert(std::span<const Quad> quads);
 
+  class Snapshot;
+  // Dictionary reads. With a snapshot that belongs to a transaction, terms
+  // the transaction created are found too.
   // The id of `term` if the store knows it. Blank nodes are never looked up.
-  absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) const;
+  absl::StatusOr<std::optional<TermId>> Lookup(const Term& term, const Snapshot* view = nullptr) const;
   // The term for `id`; blank nodes come back labelled "b<number>".
-  absl::StatusOr<Term> Resolve(TermId id) const;
+  absl::StatusOr<Term> Resolve(TermId id, const Snapshot* view = nullptr) const;
   // Many terms at once, faster than one by one: one batched dictionary read.
-  absl::StatusOr<std::vector<Term>> ResolveMany(std::span<const TermId> ids) const;
+  absl::StatusOr<std::vector<Term>> ResolveMany(std::span<const TermId> ids,
+                                                const Snapshot* view = nullptr) const;
   // The ids of the subject, predicate and object of triple term `id`.
   // REQUIRES: TagOf(id) == TermTag::kTriple.
-  absl::StatusOr<QuadIds> TripleParts(TermId id) const;
+  absl::StatusOr<QuadIds> TripleParts(TermId id, const Snapshot* view = nullptr) const;
 
   // Calls `visit` for every quad matching `pattern` until it returns false.
   // In `ids`, kNoTerm leaves s, p, o unbound; the graph is bound only with
@@ -85,16 +90,21 @@ class QuadStore {
 
   // A consistent view of the quads as of its creation; scans given it see
   // nothing written later. Shared by the scans of one query; must not outlive
-  // the store.
+  // the store. A transaction's view (Transaction::View) also sees the
+  // transaction's own writes, and must not outlive the transaction.
   class Snapshot {
    public:
     ~Snapshot();
 
    private:
     friend class QuadStore;
-    Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+    Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot,
+             rocksdb::WriteBatchWithIndex* pending = nullptr)
+        : db_(db), snapshot_(snapshot), pending_(pending) {}
     rocksdb::DB* db_;
     const rocksdb::Snapshot* snapshot_;
+    // Reading it needs a non-const batch; reads do not change it.
+    rocksdb::WriteBatchWithIndex* pending_;
   };
   std::shared_ptr<const Snapshot> GetSnapshot() const;
 
@@ -187,9 +197,56 @@ class QuadStore {
   };
   std::unique_ptr<BulkLoad> StartBulkLoad(const BulkLoadOptions& options);
 
+  // Writes that commit together or not at all: quads added and removed one
+  // by one, each visible at once to reads through View(), none to anyone
+  // else before Commit. Statistics and the name index are brought up to date
+  // at Commit. Holds the write lock from creation to Commit or destruction
+  // (which rolls back), so a thread must not start a second one, or a bulk
+  // load, while it holds one.
+  class Transaction {
+   public:
+    ~Transaction();
+    // The id of `term`, given a new one when the store does not know it.
+    // Blank node labels are scoped like Insert's until NewBlankNodeScope.
+    absl::StatusOr<TermId> Encode(const Term& term);
+    void NewBlankNodeScope();
+    // Whether the quad was missing (Insert) or present (Delete) before.
+    absl::StatusOr<bool> Insert(const QuadIds& quad);
+    absl::StatusOr<bool> Delete(const QuadIds& quad);
+    // The store as of the transaction's start plus its writes so far. Reads
+    // through it must not be in progress while the transaction writes.
+    std::shared_ptr<const Snapshot> View();
+    // The statistics as of the start, with this transaction's quads counted
+    // per predicate and graph (distinct subject and object counts are only
+    // brought up to date by Commit).
+    absl::StatusOr<std::shared_ptr<const StoreStats>> Stats();
+    struct Changes {
+      std::uint64_t inserted = 0, deleted = 0;
+    };
+    // Writes everything in one atomic batch and releases the write lock. The
+    // transaction takes no more writes after it, whatever the outcome.
+    absl::StatusOr<Changes> Commit();
+
+   private:
+    friend class QuadStore;
+    explicit Transaction(QuadStore& store);
+    absl::StatusOr<Changes> CommitLocked();
+    absl::Status FlushTerms();
+    absl::StatusOr<bool> IsNameQuad(const QuadIds& quad);
+    absl::Status UpdateNames();
+    absl::Status UpdateDistinctCounts();
+    struct State;
+    std::unique_ptr<State> state_;
+  };
+  std::unique_ptr<Transaction> BeginTransaction();
+
  private:
   QuadStore() = default;
-  absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry) const;
+  absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const;
+  // A point read of `family`, through `view`'s snapshot and pending writes
+  // when given.
+  absl::Status Get(int family, std::string_view key, std::string* value, const Snapshot* view,
+                   const std::string& context) const;
   class Encoder;
   class SequenceRollback;
   std::string path_;

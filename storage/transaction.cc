@@ -1,0 +1,321 @@
+// QuadStore::Transaction: one WriteBatchWithIndex holds every write, so the
+// transaction reads its own writes through it (View) and commits them in one
+// atomic step. Statistics and the name index are derived at Commit from what
+// the writes touched, comparing the store before with the store after.
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <map>
+#include <optional>
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "engine/base/status_macros.h"
+#include "storage/store_internal.h"
+
+namespace relata::storage {
+
+struct QuadStore::Transaction::State {
+  explicit State(QuadStore& s)
+      : store(s), lock(s.write_mutex_), rollback(s), encoder(s),
+        batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+        base(s.GetSnapshot()) {}
+  QuadStore& store;
+  std::unique_lock<std::mutex> lock;
+  SequenceRollback rollback;
+  Encoder encoder;
+  rocksdb::WriteBatchWithIndex batch;
+  std::shared_ptr<const Snapshot> base;  // the store when the transaction began
+  std::shared_ptr<const Snapshot> view;
+  bool done = false;
+
+  absl::flat_hash_set<TermId> flushed_terms;
+  Changes changes;
+  // Quads per predicate and per graph, added minus removed.
+  std::map<TermId, std::int64_t> predicate_quads, graph_quads;
+  // The (s, p) and (p, o) pairs whose quads changed: their distinct counts
+  // are recomputed at Commit.
+  std::set<std::string> subject_pairs, object_pairs;
+  // Subjects whose names changed, with the names removed.
+  std::map<TermId, std::vector<std::string>> renamed;
+  absl::flat_hash_map<TermId, std::optional<NameKind>> name_kind_of_predicate;
+};
+
+QuadStore::Transaction::Transaction(QuadStore& store) : state_(std::make_unique<State>(store)) {}
+QuadStore::Transaction::~Transaction() = default;
+
+std::unique_ptr<QuadStore::Transaction> QuadStore::BeginTransaction() {
+  return std::unique_ptr<Transaction>(new Transaction(*this));
+}
+
+absl::StatusOr<TermId> QuadStore::Transaction::Encode(const Term& term) {
+  return state_->encoder.Encode(term);
+}
+
+void QuadStore::Transaction::NewBlankNodeScope() { state_->encoder.NewBlankNodeScope(); }
+
+// New dictionary entries go into the batch before anything reads through the
+// view, so that lookups and resolves find them.
+absl::Status QuadStore::Transaction::FlushTerms() {
+  State& st = *state_;
+  if (st.encoder.terms().fresh_count() == st.flushed_terms.size()) return absl::OkStatus();
+  rocksdb::Status failure;
+  st.encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
+    if (!st.flushed_terms.insert(id).second) return;
+    rocksdb::Status s = st.batch.Put(st.store.families_[kStr2Id], Slice(key), EncodeU64(id));
+    if (s.ok()) s = st.batch.Put(st.store.families_[kId2Str], EncodeU64(id), Slice(key));
+    if (!s.ok()) failure = s;
+  });
+  return ToStatus(failure, "transaction");
+}
+
+std::shared_ptr<const QuadStore::Snapshot> QuadStore::Transaction::View() {
+  State& st = *state_;
+  if (st.view == nullptr) {
+    st.view = std::shared_ptr<const Snapshot>(new Snapshot(st.store.db_.get(), nullptr, &st.batch));
+  }
+  // A failure to add to an in-memory batch is a bug, not an input problem;
+  // the next write or Commit reports it again.
+  (void)FlushTerms();
+  return st.view;
+}
+
+absl::StatusOr<bool> QuadStore::Transaction::IsNameQuad(const QuadIds& quad) {
+  State& st = *state_;
+  auto [it, inserted] = st.name_kind_of_predicate.try_emplace(quad.p);
+  if (inserted) {
+    RETURN_IF_ERROR(FlushTerms());
+    ASSIGN_OR_RETURN(const Term predicate, st.store.Resolve(quad.p, View().get()));
+    it->second = NamePredicateKind(predicate.value);
+  }
+  return it->second.has_value();
+}
+
+absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
+  State& st = *state_;
+  if (st.done) return absl::FailedPreconditionError("the transaction has ended");
+  RETURN_IF_ERROR(FlushTerms());
+  const QuadKey key = EncodeQuadKey(Permutation::kSpog, quad);
+  std::string ignored;
+  const absl::Status found = st.store.Get(kSpog, std::string_view(key.data(), key.size()), &ignored,
+                                          View().get(), "quad lookup");
+  if (found.ok()) return false;
+  if (!absl::IsNotFound(found)) return found;
+  for (const Permutation permutation : kAllPermutations) {
+    RETURN_IF_ERROR(ToStatus(st.batch.Put(st.store.families_[FamilyOf(permutation)],
+                                          Slice(EncodeQuadKey(permutation, quad)), rocksdb::Slice()),
+                             "transaction"));
+  }
+  ++st.changes.inserted;
+  ++st.predicate_quads[quad.p];
+  ++st.graph_quads[quad.g];
+  st.subject_pairs.emplace(key.data(), 16);
+  st.object_pairs.emplace(EncodeQuadKey(Permutation::kPosg, quad).data(), 16);
+  ASSIGN_OR_RETURN(const bool names, IsNameQuad(quad));
+  if (names) st.renamed.try_emplace(quad.s);
+  return true;
+}
+
+absl::StatusOr<bool> QuadStore::Transaction::Delete(const QuadIds& quad) {
+  State& st = *state_;
+  if (st.done) return absl::FailedPreconditionError("the transaction has ended");
+  RETURN_IF_ERROR(FlushTerms());
+  const QuadKey key = EncodeQuadKey(Permutation::kSpog, quad);
+  std::string ignored;
+  const absl::Status found = st.store.Get(kSpog, std::string_view(key.data(), key.size()), &ignored,
+                                          View().get(), "quad lookup");
+  if (absl::IsNotFound(found)) return false;
+  RETURN_IF_ERROR(found);
+  ASSIGN_OR_RETURN(const bool names, IsNameQuad(quad));
+  if (names) {
+    ASSIGN_OR_RETURN(const Term name, st.store.Resolve(quad.o, View().get()));
+    if (name.IsLiteral()) st.renamed[quad.s].push_back(name.value);
+  }
+  for (const Permutation permutation : kAllPermutations) {
+    RETURN_IF_ERROR(ToStatus(st.batch.Delete(st.store.families_[FamilyOf(permutation)],
+                                             Slice(EncodeQuadKey(permutation, quad))),
+                             "transaction"));
+  }
+  ++st.changes.deleted;
+  --st.predicate_quads[quad.p];
+  --st.graph_quads[quad.g];
+  st.subject_pairs.emplace(key.data(), 16);
+  st.object_pairs.emplace(EncodeQuadKey(Permutation::kPosg, quad).data(), 16);
+  return true;
+}
+
+namespace {
+
+std::uint64_t Apply(std::uint64_t count, std::int64_t delta) {
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(count) + delta);
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::Transaction::Stats() {
+  State& st = *state_;
+  ASSIGN_OR_RETURN(const auto stored, st.store.CachedStats());
+  if (st.predicate_quads.empty()) return stored;
+  auto stats = std::make_shared<StoreStats>(*stored);
+  for (const auto& [predicate, delta] : st.predicate_quads) {
+    stats->quads = Apply(stats->quads, delta);
+    PredicateStats& p = stats->predicates[predicate];
+    p.quads = Apply(p.quads, delta);
+  }
+  for (const auto& [graph, delta] : st.graph_quads) {
+    std::uint64_t& count = stats->graphs[graph];
+    count = Apply(count, delta);
+  }
+  return std::shared_ptr<const StoreStats>(std::move(stats));
+}
+
+// For each (s, p) and (p, o) pair a write touched, whether it had quads
+// before and has after: the change of the predicate's distinct subjects and
+// objects.
+absl::Status QuadStore::Transaction::UpdateDistinctCounts() {
+  State& st = *state_;
+  rocksdb::ReadOptions before = TotalOrder();
+  before.snapshot = st.base->snapshot_;
+  const auto differences = [&](Family family, const std::set<std::string>& pairs,
+                               std::size_t predicate_offset,
+                               std::map<TermId, std::int64_t>* out) -> absl::Status {
+    std::unique_ptr<rocksdb::Iterator> old(st.store.db_->NewIterator(before, st.store.families_[family]));
+    rocksdb::ReadOptions after_options = TotalOrder();
+    std::unique_ptr<rocksdb::Iterator> now(st.batch.NewIteratorWithBase(
+        st.store.families_[family], st.store.db_->NewIterator(after_options, st.store.families_[family]),
+        &after_options));
+    const auto has = [](rocksdb::Iterator* it, const std::string& prefix) {
+      it->Seek(Slice(prefix));
+      return it->Valid() && it->key().starts_with(Slice(prefix));
+    };
+    for (const std::string& pair : pairs) {
+      const int change = (has(now.get(), pair) ? 1 : 0) - (has(old.get(), pair) ? 1 : 0);
+      if (change != 0) (*out)[DecodeU64(pair, predicate_offset)] += change;
+    }
+    RETURN_IF_ERROR(ToStatus(old->status(), "statistics"));
+    return ToStatus(now->status(), "statistics");
+  };
+  std::map<TermId, std::int64_t> subjects, objects;
+  RETURN_IF_ERROR(differences(kSpog, st.subject_pairs, 8, &subjects));
+  RETURN_IF_ERROR(differences(kPosg, st.object_pairs, 0, &objects));
+
+  std::set<TermId> predicates;
+  for (const auto& [p, delta] : st.predicate_quads) predicates.insert(p);
+  const rocksdb::ReadOptions read;
+  for (const TermId p : predicates) {
+    const std::string key = "P" + EncodeU64(p);
+    std::string value;
+    std::uint64_t old[3] = {};
+    const rocksdb::Status s = st.store.db_->Get(read, st.store.families_[kStats], key, &value);
+    if (s.ok()) {
+      for (std::size_t i = 0; i < 3; ++i) old[i] = DecodeU64(value, 8 * i);
+    } else if (!s.IsNotFound()) {
+      return ToStatus(s, "statistics");
+    }
+    const std::uint64_t quads = Apply(old[0], st.predicate_quads[p]);
+    rocksdb::Status w;
+    if (quads == 0) {
+      w = st.batch.Delete(st.store.families_[kStats], key);
+    } else {
+      w = st.batch.Put(st.store.families_[kStats], key,
+                       EncodeU64(quads) + EncodeU64(Apply(old[1], subjects[p])) +
+                           EncodeU64(Apply(old[2], objects[p])));
+    }
+    RETURN_IF_ERROR(ToStatus(w, "statistics"));
+  }
+  std::int64_t total_delta = 0;
+  for (const auto& [g, delta] : st.graph_quads) {
+    total_delta += delta;
+    const std::string key = "G" + EncodeU64(g);
+    std::string value;
+    std::uint64_t old = 0;
+    const rocksdb::Status s = st.store.db_->Get(read, st.store.families_[kStats], key, &value);
+    if (s.ok()) {
+      old = DecodeU64(value);
+    } else if (!s.IsNotFound()) {
+      return ToStatus(s, "statistics");
+    }
+    const std::uint64_t count = Apply(old, delta);
+    RETURN_IF_ERROR(ToStatus(count == 0 ? st.batch.Delete(st.store.families_[kStats], key)
+                                        : st.batch.Put(st.store.families_[kStats], key, EncodeU64(count)),
+                             "statistics"));
+  }
+  std::string value;
+  std::uint64_t total = 0;
+  const rocksdb::Status s = st.store.db_->Get(read, st.store.families_[kStats], "T", &value);
+  if (s.ok()) {
+    total = DecodeU64(value);
+  } else if (!s.IsNotFound()) {
+    return ToStatus(s, "statistics");
+  }
+  return ToStatus(st.batch.Put(st.store.families_[kStats], "T", EncodeU64(Apply(total, total_delta))),
+                  "statistics");
+}
+
+// A subject's name entries after the writes: those of the names removed go,
+// then those of every name it still has are written again (two literals
+// may share a normal form, and a label outranks an alias).
+absl::Status QuadStore::Transaction::UpdateNames() {
+  State& st = *state_;
+  if (st.renamed.empty()) return absl::OkStatus();
+  const std::shared_ptr<const Snapshot> view = View();
+  for (const auto& [subject, removed] : st.renamed) {
+    for (const std::string& name : removed) {
+      for (const std::string& key : NameIndexKeys(name, subject)) {
+        RETURN_IF_ERROR(ToStatus(st.batch.Delete(st.store.families_[kNames], Slice(key)), "name index"));
+      }
+    }
+    std::map<std::string, char> entries;
+    Pattern pattern;
+    pattern.ids.s = subject;
+    std::vector<QuadIds> names;
+    for (auto cursor = st.store.OpenCursor(pattern, false, view); cursor->Valid(); cursor->Next()) {
+      ASSIGN_OR_RETURN(const bool is_name, IsNameQuad(cursor->quad()));
+      if (is_name) names.push_back(cursor->quad());
+    }
+    for (const QuadIds& quad : names) {
+      ASSIGN_OR_RETURN(const Term name, st.store.Resolve(quad.o, view.get()));
+      if (!name.IsLiteral()) continue;
+      const char kind = static_cast<char>(*st.name_kind_of_predicate[quad.p]);
+      for (std::string& key : NameIndexKeys(name.value, subject)) {
+        char& slot = entries[std::move(key)];
+        slot = std::max(slot, kind);  // 'L' > 'A': the label wins
+      }
+    }
+    for (const auto& [key, kind] : entries) {
+      RETURN_IF_ERROR(ToStatus(st.batch.Put(st.store.families_[kNames], Slice(key), rocksdb::Slice(&kind, 1)),
+                               "name index"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::Commit() {
+  State& st = *state_;
+  if (st.done) return absl::FailedPreconditionError("the transaction has ended");
+  st.done = true;
+  absl::StatusOr<Changes> changes = CommitLocked();
+  // Gives back the ids of a failed commit, then lets the next writer in.
+  st.rollback.Release();
+  st.view.reset();
+  st.lock.unlock();
+  return changes;
+}
+
+absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::CommitLocked() {
+  State& st = *state_;
+  RETURN_IF_ERROR(FlushTerms());
+  if (st.changes.inserted + st.changes.deleted == 0) return st.changes;
+  RETURN_IF_ERROR(UpdateNames());
+  RETURN_IF_ERROR(UpdateDistinctCounts());
+  for (int tag = 1; tag <= 4; ++tag) {
+    RETURN_IF_ERROR(ToStatus(st.batch.Put("next/" + std::to_string(tag), EncodeU64(st.store.next_sequence_[tag])),
+                             "transaction"));
+  }
+  RETURN_IF_ERROR(ToStatus(st.store.db_->Write(rocksdb::WriteOptions(), st.batch.GetWriteBatch()), "commit"));
+  st.rollback.Commit();
+  st.store.InvalidateStats();
+  return st.changes;
+}
+
+}  // namespace relata::storage
