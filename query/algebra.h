@@ -172,6 +172,48 @@ struct Query {
   std::shared_ptr<std::vector<std::string>> variable_names;
 };
 
+// SPARQL 1.1 Update: a request is operations run in order, all or nothing.
+// A triple of an INSERT or DELETE template, or of INSERT/DELETE DATA, in a
+// graph (none: the default graph, or WITH's graph).
+struct QuadTemplate {
+  std::optional<PatternTerm> graph;
+  TriplePattern triple;
+};
+
+// What CLEAR, DROP, CREATE, LOAD INTO, ADD, MOVE and COPY name.
+struct GraphTarget {
+  enum class Kind { kDefault, kGraph, kNamed, kAll };  // kNamed: every named graph
+  Kind kind = Kind::kDefault;
+  Term iri;  // kGraph
+  friend bool operator==(const GraphTarget& a, const GraphTarget& b) {
+    return a.kind == b.kind && (a.kind != Kind::kGraph || a.iri == b.iri);
+  }
+};
+
+struct UpdateOperation {
+  enum class Kind { kInsertData, kDeleteData, kModify, kLoad, kClear, kDrop, kCreate, kAdd, kMove, kCopy };
+  Kind kind = Kind::kInsertData;
+  bool silent = false;
+  // kInsertData, kDeleteData (constants only) and kModify. Blank nodes of an
+  // INSERT template are constants here, made fresh per solution.
+  std::vector<QuadTemplate> delete_templates, insert_templates;
+  // kModify: the WHERE pattern as a SELECT *, USING (or WITH) as its FROM and
+  // USING NAMED as its FROM NAMED.
+  std::shared_ptr<const Query> where;
+  // kModify: WITH's graph, where templates without GRAPH write.
+  std::optional<Term> with;
+  Term load_source;           // kLoad: the IRI of the file
+  GraphTarget source, target;  // kAdd/kMove/kCopy: from source to target;
+                               // kClear/kDrop/kCreate/kLoad (INTO): target
+  std::size_t position = 0;   // byte offset of the operation in the request
+};
+
+struct Update {
+  std::vector<UpdateOperation> operations;
+  std::string base_iri;
+  std::shared_ptr<std::vector<std::string>> variable_names;
+};
+
 // The name of variable `v` of `query` ("x" for ?x); blank nodes and fresh
 // variables have names that start with a character a query cannot write.
 inline const std::string& VariableName(const Query& query, VarId v) {

@@ -279,6 +279,13 @@ RELATA_SELECT(g::OrderClause); RELATA_SELECT(g::LimitClause); RELATA_SELECT(g::O
 RELATA_SELECT(g::SubSelect); RELATA_SELECT(g::DatasetClause); RELATA_SELECT(g::SelectQuery);
 RELATA_SELECT(g::ConstructQuery); RELATA_SELECT(g::DescribeQuery); RELATA_SELECT(g::AskQuery);
 RELATA_SELECT(g::BaseDecl); RELATA_SELECT(g::PrefixDecl);
+RELATA_SELECT(g::GraphRef); RELATA_SELECT(g::GraphRefAll); RELATA_SELECT(g::GraphOrDefault);
+RELATA_SELECT(g::KwDefault); RELATA_SELECT(g::KwAll); RELATA_SELECT(g::QuadsNotTriples);
+RELATA_SELECT(g::QuadPattern); RELATA_SELECT(g::Load); RELATA_SELECT(g::Clear); RELATA_SELECT(g::Drop);
+RELATA_SELECT(g::Create); RELATA_SELECT(g::AddGraph); RELATA_SELECT(g::MoveGraph);
+RELATA_SELECT(g::CopyGraph); RELATA_SELECT(g::InsertData); RELATA_SELECT(g::DeleteData);
+RELATA_SELECT(g::DeleteWhere); RELATA_SELECT(g::DeleteClause); RELATA_SELECT(g::InsertClause);
+RELATA_SELECT(g::WithClause); RELATA_SELECT(g::UsingClause); RELATA_SELECT(g::Modify);
 #undef RELATA_SELECT
 
 // Every expression passes through seven levels of the grammar; a level with
@@ -305,8 +312,8 @@ template <> struct Selector<g::AdditiveExpression> : FoldSingle {};
 template <> struct Selector<g::MultiplicativeExpression> : FoldSingle {};
 template <> struct Selector<g::UnaryExpression> : FoldUnary {};
 
-absl::Status SyntaxError(std::string_view text, const ParseState& state) {
-  if (state.furthest == nullptr) return absl::InvalidArgumentError("1:1: expected a query");
+absl::Status SyntaxError(std::string_view text, const ParseState& state, std::string_view what) {
+  if (state.furthest == nullptr) return absl::InvalidArgumentError("1:1: expected " + std::string(what));
   const auto offset = static_cast<std::size_t>(state.furthest - text.data());
   // Keywords first, then punctuation and kinds of term, at most twenty.
   std::vector<std::string> expected(state.expected.begin(), state.expected.end());
@@ -321,15 +328,15 @@ absl::Status SyntaxError(std::string_view text, const ParseState& state) {
                    absl::StrJoin(expected, ", "), cut ? ", ..." : ""));
 }
 
-}  // namespace
-
-absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& options) {
+// Parses `text` as `Root` and translates its tree with `translate`.
+template <typename Root, typename Result, typename Translate>
+absl::StatusOr<Result> Parse(std::string_view text, std::string_view what, const Translate& translate) {
   pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), "query");
   ParseState state;
   try {
-    auto root = pegtl::parse_tree::parse<g::QueryUnit, Selector, Action, Control>(in, state);
-    if (root == nullptr) return SyntaxError(text, state);
-    return Translate(*root, text, options);
+    auto root = pegtl::parse_tree::parse<Root, Selector, Action, Control>(in, state);
+    if (root == nullptr) return SyntaxError(text, state, what);
+    return translate(*root);
   } catch (const pegtl::parse_error& e) {
     const auto& p = e.positions().front();
     return absl::InvalidArgumentError(absl::StrCat(Position(text, p.byte), ": ", std::string(e.message())));
@@ -338,6 +345,21 @@ absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& opti
   }
 }
 
+}  // namespace
+
+absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& options) {
+  return Parse<g::QueryUnit, Query>(text, "a query", [&](const pegtl::parse_tree::node& root) {
+    return Translate(root, text, options);
+  });
+}
+
+absl::StatusOr<Update> ParseUpdate(std::string_view text, const ParseOptions& options) {
+  return Parse<g::UpdateUnit, Update>(text, "an update", [&](const pegtl::parse_tree::node& root) {
+    return TranslateUpdate(root, text, options);
+  });
+}
+
 absl::Status CheckQuerySyntax(std::string_view text) { return ParseQuery(text).status(); }
+absl::Status CheckUpdateSyntax(std::string_view text) { return ParseUpdate(text).status(); }
 
 }  // namespace relata::query

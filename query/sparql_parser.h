@@ -31,6 +31,10 @@ struct ParseOptions {
 // allows but the spec does not (undefined prefixes, scope rules).
 absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& options = {});
 
+// The same for a SPARQL 1.1 Update request.
+absl::StatusOr<Update> ParseUpdate(std::string_view text, const ParseOptions& options = {});
+absl::Status CheckUpdateSyntax(std::string_view text);
+
 }  // namespace relata::query
 
 #endif  // RELATA_QUERY_SPARQL_PARSER_H_

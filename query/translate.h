@@ -23,6 +23,9 @@ struct TranslateError {
 // REQUIRES: `root` is the tree of grammar::sparql::QueryUnit over `text`.
 Query Translate(const tao::pegtl::parse_tree::node& root, std::string_view text,
                 const ParseOptions& options);
+// REQUIRES: `root` is the tree of grammar::sparql::UpdateUnit over `text`.
+Update TranslateUpdate(const tao::pegtl::parse_tree::node& root, std::string_view text,
+                       const ParseOptions& options);
 
 }  // namespace relata::query
 

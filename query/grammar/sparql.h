@@ -1,4 +1,4 @@
-// PEGTL grammar of SPARQL 1.1 Query with the SPARQL 1.2 additions (triple
+// PEGTL grammar of SPARQL 1.1 Query and Update with the SPARQL 1.2 additions (triple
 // terms, reified triples, annotations, VERSION, LANGDIR and the triple
 // functions). Numbers in comments are the SPARQL 1.1 grammar productions;
 // the terminals are shared with the RDF readers (terms.h). Every token
@@ -49,6 +49,12 @@ RELATA_KEYWORD(KwSubstr, "SUBSTR"); RELATA_KEYWORD(KwReplace, "REPLACE"); RELATA
 RELATA_KEYWORD(KwBnode, "BNODE"); RELATA_KEYWORD(KwRand, "RAND"); RELATA_KEYWORD(KwNow, "NOW");
 RELATA_KEYWORD(KwUuid, "UUID"); RELATA_KEYWORD(KwStruuid, "STRUUID"); RELATA_KEYWORD(KwConcat, "CONCAT");
 RELATA_KEYWORD(KwCoalesce, "COALESCE");
+RELATA_KEYWORD(KwLoad, "LOAD"); RELATA_KEYWORD(KwInto, "INTO"); RELATA_KEYWORD(KwClear, "CLEAR");
+RELATA_KEYWORD(KwDrop, "DROP"); RELATA_KEYWORD(KwCreate, "CREATE"); RELATA_KEYWORD(KwAdd, "ADD");
+RELATA_KEYWORD(KwMove, "MOVE"); RELATA_KEYWORD(KwCopy, "COPY"); RELATA_KEYWORD(KwTo, "TO");
+RELATA_KEYWORD(KwDefault, "DEFAULT"); RELATA_KEYWORD(KwAll, "ALL"); RELATA_KEYWORD(KwInsert, "INSERT");
+RELATA_KEYWORD(KwDelete, "DELETE"); RELATA_KEYWORD(KwData, "DATA"); RELATA_KEYWORD(KwWith, "WITH");
+RELATA_KEYWORD(KwUsing, "USING");
 #undef RELATA_KEYWORD
 
 template <char... Cs>
@@ -393,6 +399,43 @@ struct Prologue : pegtl::star<pegtl::sor<BaseDecl, PrefixDecl, VersionDecl>> {};
 // [2] Query, [1] QueryUnit
 struct Query : pegtl::seq<Prologue, pegtl::sor<SelectQuery, ConstructQuery, DescribeQuery, AskQuery>, ValuesClause> {};
 struct QueryUnit : pegtl::seq<Skip, Query, pegtl::eof> {};
+
+// ---- SPARQL 1.1 Update ----
+// [46] GraphRef, [47] GraphRefAll, [45] GraphOrDefault
+struct GraphRef : pegtl::seq<KwGraph, Iri> {};
+struct GraphRefAll : pegtl::sor<GraphRef, KwDefault, KwNamed, KwAll> {};
+struct GraphOrDefault : pegtl::sor<KwDefault, pegtl::seq<pegtl::opt<KwGraph>, Iri>> {};
+// [51] QuadsNotTriples, [50] Quads, [48] QuadPattern, [49] QuadData
+struct QuadsNotTriples : pegtl::seq<KwGraph, VarOrIri, LBrace, pegtl::opt<TriplesTemplate>, RBrace> {};
+struct Quads : pegtl::seq<pegtl::opt<TriplesTemplate>,
+                          pegtl::star<QuadsNotTriples, pegtl::opt<Dot>, pegtl::opt<TriplesTemplate>>> {};
+struct QuadPattern : pegtl::seq<LBrace, Quads, RBrace> {};
+// [31]-[37] graph management
+struct Load : pegtl::seq<KwLoad, pegtl::opt<KwSilent>, Iri, pegtl::opt<KwInto, GraphRef>> {};
+struct Clear : pegtl::seq<KwClear, pegtl::opt<KwSilent>, GraphRefAll> {};
+struct Drop : pegtl::seq<KwDrop, pegtl::opt<KwSilent>, GraphRefAll> {};
+struct Create : pegtl::seq<KwCreate, pegtl::opt<KwSilent>, GraphRef> {};
+struct AddGraph : pegtl::seq<KwAdd, pegtl::opt<KwSilent>, GraphOrDefault, KwTo, GraphOrDefault> {};
+struct MoveGraph : pegtl::seq<KwMove, pegtl::opt<KwSilent>, GraphOrDefault, KwTo, GraphOrDefault> {};
+struct CopyGraph : pegtl::seq<KwCopy, pegtl::opt<KwSilent>, GraphOrDefault, KwTo, GraphOrDefault> {};
+// [38]-[44] INSERT DATA, DELETE DATA, DELETE WHERE, DELETE/INSERT ... WHERE
+struct InsertData : pegtl::seq<KwInsert, KwData, QuadPattern> {};
+struct DeleteData : pegtl::seq<KwDelete, KwData, QuadPattern> {};
+struct DeleteWhere : pegtl::seq<KwDelete, KwWhere, QuadPattern> {};
+struct DeleteClause : pegtl::seq<KwDelete, QuadPattern> {};
+struct InsertClause : pegtl::seq<KwInsert, QuadPattern> {};
+struct WithClause : pegtl::seq<KwWith, Iri> {};
+struct UsingClause : pegtl::seq<KwUsing, pegtl::opt<KwNamed>, Iri> {};
+struct Modify : pegtl::seq<pegtl::opt<WithClause>,
+                           pegtl::sor<pegtl::seq<DeleteClause, pegtl::opt<InsertClause>>, InsertClause>,
+                           pegtl::star<UsingClause>, KwWhere, GroupGraphPattern> {};
+// [30] Update1, [29] Update (unrolled: operations separated by ';', each
+// after its own prologue, and a ';' may end the request)
+struct Update1 : pegtl::sor<Load, Clear, Drop, AddGraph, MoveGraph, CopyGraph, Create, InsertData,
+                            DeleteData, DeleteWhere, Modify> {};
+struct Update : pegtl::seq<Prologue, pegtl::opt<Update1, pegtl::star<Semicolon, Prologue, Update1>,
+                                                pegtl::opt<Semicolon, Prologue>>> {};
+struct UpdateUnit : pegtl::seq<Skip, Update, pegtl::eof> {};
 // clang-format on
 
 }  // namespace relata::query::grammar::sparql
