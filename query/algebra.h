@@ -144,6 +144,9 @@ struct Query {
   // FROM / FROM NAMED IRIs. With none, the default graph is the union of all
   // graphs and GRAPH ranges over every named graph.
   std::vector<Term> from, from_named;
+  // An update's WITH: `from` sets the default graph only, and GRAPH still
+  // ranges over every named graph.
+  bool every_named_graph = false;
 
   // Grouping: with `grouped`, solutions are grouped by `group_by` (each
   // expression bound to its variable, a fresh one when not named) and the

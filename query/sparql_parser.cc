@@ -222,19 +222,6 @@ struct Control : pegtl::normal<Rule> {
   }
 };
 
-// 1-based line and column (in characters) of `offset` in `text`.
-std::string Position(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
-  return absl::StrCat(line, ":", column);
-}
 
 
 // The rules the translation reads; the rest only hold them together.
@@ -324,7 +311,7 @@ absl::Status SyntaxError(std::string_view text, const ParseState& state, std::st
   const bool cut = expected.size() > kMostShown;
   if (cut) expected.resize(kMostShown);
   return absl::InvalidArgumentError(
-      absl::StrCat(Position(text, offset), ": expected ", expected.size() == 1 ? "" : "one of ",
+      absl::StrCat(TextPosition(text, offset), ": expected ", expected.size() == 1 ? "" : "one of ",
                    absl::StrJoin(expected, ", "), cut ? ", ..." : ""));
 }
 
@@ -339,13 +326,26 @@ absl::StatusOr<Result> Parse(std::string_view text, std::string_view what, const
     return translate(*root);
   } catch (const pegtl::parse_error& e) {
     const auto& p = e.positions().front();
-    return absl::InvalidArgumentError(absl::StrCat(Position(text, p.byte), ": ", std::string(e.message())));
+    return absl::InvalidArgumentError(absl::StrCat(TextPosition(text, p.byte), ": ", std::string(e.message())));
   } catch (const TranslateError& e) {
-    return absl::InvalidArgumentError(absl::StrCat(Position(text, e.offset), ": ", e.message));
+    return absl::InvalidArgumentError(absl::StrCat(TextPosition(text, e.offset), ": ", e.message));
   }
 }
 
 }  // namespace
+
+std::string TextPosition(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return absl::StrCat(line, ":", column);
+}
 
 absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& options) {
   return Parse<g::QueryUnit, Query>(text, "a query", [&](const pegtl::parse_tree::node& root) {

@@ -21,6 +21,9 @@ namespace relata::query {
 // position a caret goes under.
 absl::Status CheckQuerySyntax(std::string_view text);
 
+// "line:column" (1-based, columns in characters) of byte `offset` in `text`.
+std::string TextPosition(std::string_view text, std::size_t offset);
+
 struct ParseOptions {
   std::string base_iri;  // relative IRIs resolve against it; a BASE overrides it
   std::map<std::string, std::string> prefixes;  // known without a PREFIX ("kg" -> "http://...")

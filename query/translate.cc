@@ -857,7 +857,10 @@ class Translator {
           where->where = Group(c);
         }
       }
-      if (op.with && where->from.empty() && where->from_named.empty()) where->from.push_back(*op.with);
+      if (op.with && where->from.empty() && where->from_named.empty()) {
+        where->from.push_back(*op.with);
+        where->every_named_graph = true;
+      }
       FinishWhere(*where);
       op.where = std::move(where);
     } else if (n.is_type<g::Load>()) {

@@ -30,6 +30,17 @@ namespace {
 constexpr char kFormatKey[] = "format";
 }  // namespace
 
+std::optional<TermId> StoredBlankId(std::string_view label) {
+  if (label.size() < 2 || label.size() > 20 || label[0] != 'b') return std::nullopt;
+  std::uint64_t n = 0;
+  for (const char c : label.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (n == 0 || n > kPayloadMask) return std::nullopt;
+  return MakeId(TermTag::kBlank, n);
+}
+
 absl::Status ToStatus(const rocksdb::Status& s, const std::string& context) {
   if (s.ok()) return absl::OkStatus();
   const std::string message = context + ": " + s.ToString();

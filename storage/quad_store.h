@@ -29,6 +29,10 @@ class Snapshot;
 
 namespace relata::storage {
 
+// The id of the stored blank node a label given by QuadStore::Resolve
+// ("b<number>") names; nullopt for any other label.
+std::optional<TermId> StoredBlankId(std::string_view label);
+
 struct PredicateStats {
   std::uint64_t quads = 0, distinct_subjects = 0, distinct_objects = 0;
   friend bool operator==(const PredicateStats&, const PredicateStats&) = default;
@@ -67,7 +71,8 @@ class QuadStore {
   // the transaction created are found too.
   // The id of `term` if the store knows it. Blank nodes are never looked up.
   absl::StatusOr<std::optional<TermId>> Lookup(const Term& term, const Snapshot* view = nullptr) const;
-  // The term for `id`; blank nodes come back labelled "b<number>".
+  // The term for `id`; blank nodes come back labelled "b<number>"
+  // (StoredBlankId reads such a label back).
   absl::StatusOr<Term> Resolve(TermId id, const Snapshot* view = nullptr) const;
   // Many terms at once, faster than one by one: one batched dictionary read.
   absl::StatusOr<std::vector<Term>> ResolveMany(std::span<const TermId> ids,
@@ -223,6 +228,8 @@ class QuadStore {
     struct Changes {
       std::uint64_t inserted = 0, deleted = 0;
     };
+    // What the writes so far changed (each quad counted once per change).
+    const Changes& changes() const;
     // Writes everything in one atomic batch and releases the write lock. The
     // transaction takes no more writes after it, whatever the outcome.
     absl::StatusOr<Changes> Commit();

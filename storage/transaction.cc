@@ -52,6 +52,8 @@ absl::StatusOr<TermId> QuadStore::Transaction::Encode(const Term& term) {
   return state_->encoder.Encode(term);
 }
 
+const QuadStore::Transaction::Changes& QuadStore::Transaction::changes() const { return state_->changes; }
+
 void QuadStore::Transaction::NewBlankNodeScope() { state_->encoder.NewBlankNodeScope(); }
 
 // New dictionary entries go into the batch before anything reads through the

@@ -61,8 +61,9 @@ struct GraphScope {
 class Context {
  public:
   Context(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
-      : store_(store), snapshot_(store.GetSnapshot()), query_(std::move(query)), limits_(limits),
-        width_(query_->variable_names->size()), now_(std::chrono::system_clock::now()) {}
+      : store_(store), snapshot_(limits.view != nullptr ? limits.view : store.GetSnapshot()),
+        query_(std::move(query)), limits_(limits), width_(query_->variable_names->size()),
+        now_(std::chrono::system_clock::now()), stats_(limits.stats) {}
 
   const QuadStore& store() const { return store_; }
   const Query& query() const { return *query_; }
@@ -102,7 +103,7 @@ class Context {
     if (storage::IsInline(id)) return storage::DecodeInline(id);
     if (const Term* cached = cache_.Find(id)) return *cached;
     if (const auto it = prefetched_.find(id); it != prefetched_.end()) return it->second;
-    ASSIGN_OR_RETURN(Term t, store_.Resolve(id));
+    ASSIGN_OR_RETURN(Term t, store_.Resolve(id, snapshot_.get()));
     cache_.Put(id, t);
     return t;
   }
@@ -170,7 +171,7 @@ class Context {
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (ids.empty()) return absl::OkStatus();
     if (prefetched_.size() + ids.size() > (1u << 16)) prefetched_.clear();
-    ASSIGN_OR_RETURN(std::vector<Term> terms, store_.ResolveMany(ids));
+    ASSIGN_OR_RETURN(std::vector<Term> terms, store_.ResolveMany(ids, snapshot_.get()));
     for (std::size_t i = 0; i < ids.size(); ++i) prefetched_.emplace(ids[i], std::move(terms[i]));
     return absl::OkStatus();
   }
@@ -178,7 +179,7 @@ class Context {
   // The id of `term`: the store's when it has it, else a query-local one.
   absl::StatusOr<TermId> Intern(const Term& term) {
     if (!term.IsBlank()) {
-      ASSIGN_OR_RETURN(const auto found, store_.Lookup(term));
+      ASSIGN_OR_RETURN(const auto found, store_.Lookup(term, snapshot_.get()));
       if (found) return *found;
     }
     std::string key = term.ToNTriples();
@@ -195,7 +196,7 @@ class Context {
   absl::StatusOr<std::optional<TermId>> Lookup(const Term& term) {
     if (term.IsBlank()) return std::optional<TermId>();
     if (const auto it = constants_.find(&term); it != constants_.end()) return it->second;
-    ASSIGN_OR_RETURN(const std::optional<TermId> id, store_.Lookup(term));
+    ASSIGN_OR_RETURN(const std::optional<TermId> id, store_.Lookup(term, snapshot_.get()));
     constants_.emplace(&term, id);
     return id;
   }
@@ -220,7 +221,7 @@ class Context {
   absl::StatusOr<std::vector<TermId>> NamedGraphs() {
     if (named_graphs_) return *named_graphs_;
     std::vector<TermId> graphs;
-    if (!query_->from_named.empty() || !query_->from.empty()) {
+    if (!query_->every_named_graph && (!query_->from_named.empty() || !query_->from.empty())) {
       for (const Term& g : query_->from_named) {
         ASSIGN_OR_RETURN(const auto id, Lookup(g));
         if (id) graphs.push_back(*id);
@@ -522,7 +523,7 @@ class BgpSource : public RowSource {
       }
       case ScanTerm::Kind::kTriple: {
         if (storage::TagOf(id) != TermTag::kTriple) return false;
-        ASSIGN_OR_RETURN(const QuadIds parts, ctx_.store().TripleParts(id));
+        ASSIGN_OR_RETURN(const QuadIds parts, ctx_.store().TripleParts(id, ctx_.snapshot().get()));
         ASSIGN_OR_RETURN(bool ok, Unify(t.triple[0], parts.s, row));
         if (ok) {
           ASSIGN_OR_RETURN(ok, Unify(t.triple[1], parts.p, row));
@@ -2562,6 +2563,23 @@ class Execution::Impl {
   bool boolean() const { return boolean_; }
   const std::vector<std::string>& columns() const { return columns_; }
 
+  absl::StatusOr<bool> NextBindings(std::vector<Binding>* out) {
+    Row row;
+    ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
+    if (!more) return false;
+    out->assign(row.size(), Binding());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const TermId id = row[i];
+      if (id == kNoTerm) continue;
+      if (storage::TagOf(id) == kLocalTag) {
+        ASSIGN_OR_RETURN((*out)[i].term, ctx_.Resolve(id));
+      } else {
+        (*out)[i].id = id;
+      }
+    }
+    return true;
+  }
+
   absl::StatusOr<std::string> Explain(bool analyze) {
     if (analyze) {
       ctx_.profiling = true;
@@ -2609,7 +2627,7 @@ class Execution::Impl {
       }
     }
     if (ids.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(std::vector<Term> terms, ctx_.store().ResolveMany(ids));
+    ASSIGN_OR_RETURN(std::vector<Term> terms, ctx_.store().ResolveMany(ids, ctx_.snapshot().get()));
     for (std::size_t i = 0; i < ids.size(); ++i) buffer_terms_[ids[i]] = std::move(terms[i]);
     return absl::OkStatus();
   }
@@ -2745,6 +2763,7 @@ Execution::~Execution() = default;
 query::Query::Form Execution::form() const { return impl_->form(); }
 const std::vector<std::string>& Execution::columns() const { return impl_->columns(); }
 absl::StatusOr<bool> Execution::Next(std::vector<std::optional<Term>>* row) { return impl_->Next(row); }
+absl::StatusOr<bool> Execution::NextBindings(std::vector<Binding>* row) { return impl_->NextBindings(row); }
 bool Execution::boolean() const { return impl_->boolean(); }
 
 }  // namespace relata::engine

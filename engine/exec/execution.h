@@ -23,6 +23,17 @@ struct ExecutionOptions {
   std::size_t memory_bytes = std::size_t{1} << 30;  // rows held by sorts, groups, hash tables
   const std::atomic<bool>* cancelled = nullptr;     // set from any thread to stop the query
   bool union_default_graph = true;  // false: the default graph is only the unnamed graph
+  // Read this view (a transaction's) and plan with these statistics instead
+  // of a snapshot taken at the start and the store's statistics.
+  std::shared_ptr<const storage::QuadStore::Snapshot> view;
+  std::shared_ptr<const storage::StoreStats> stats;
+};
+
+// A variable's value in a solution as the engine holds it: a store id, or a
+// term the query made (BIND, VALUES) that has no id in the store.
+struct Binding {
+  storage::TermId id = storage::kNoTerm;  // kNoTerm with no term: unbound
+  std::optional<Term> term;
 };
 
 class Execution {
@@ -49,6 +60,10 @@ class Execution {
   absl::StatusOr<bool> Next(std::vector<std::optional<Term>>* row);
   // ASK's answer, available once Start returned.
   bool boolean() const;
+  // SELECT without modifiers (an update's WHERE): the next solution with
+  // every variable of the query, indexed by VarId, instead of Next's
+  // projected terms.
+  absl::StatusOr<bool> NextBindings(std::vector<Binding>* row);
 
  private:
   class Impl;

@@ -14,6 +14,7 @@ namespace {
 constexpr char kRdf[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 constexpr char kMf[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
 constexpr char kQt[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#";
+constexpr char kUt[] = "http://www.w3.org/2009/sparql/tests/test-update#";
 
 class Graph {
  public:
@@ -87,6 +88,16 @@ absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manif
   const auto rebase = [&](const std::string& iri) {
     return absl::StartsWith(iri, dir_iri) ? test_base + iri.substr(dir_iri.size()) : iri;
   };
+  // ut:data files and ut:graphData [ ut:graph FILE; rdfs:label "graph IRI" ].
+  const auto update_data = [&](const Term& node, std::vector<std::string>* files,
+                               std::vector<std::pair<std::string, std::string>>* graph_files) {
+    for (const Term& d : graph.All(node, absl::StrCat(kUt, "data"))) files->push_back(FilePath(d.value));
+    for (const Term& g : graph.All(node, absl::StrCat(kUt, "graphData"))) {
+      const Term* file = graph.One(g, absl::StrCat(kUt, "graph"));
+      const Term* label = graph.One(g, "http://www.w3.org/2000/01/rdf-schema#label");
+      if (file != nullptr && label != nullptr) graph_files->emplace_back(FilePath(file->value), label->value);
+    }
+  };
   std::vector<ManifestEntry> entries;
   for (const Term& test : graph.List(graph.One(*manifest, absl::StrCat(kMf, "entries")))) {
     ManifestEntry e;
@@ -106,6 +117,11 @@ absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manif
         for (const Term& d : graph.All(*action, absl::StrCat(kQt, "graphData"))) {
           e.graph_data.emplace_back(FilePath(d.value), rebase(d.value));
         }
+        if (const Term* r = graph.One(*action, absl::StrCat(kUt, "request"))) {
+          e.request_path = FilePath(r->value);
+          e.request_base = rebase(r->value);
+        }
+        update_data(*action, &e.data_paths, &e.graph_data);
       } else {
         e.action_path = FilePath(action->value);
         e.action_base = rebase(action->value);
@@ -114,6 +130,7 @@ absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manif
     if (const Term* result = graph.One(test, absl::StrCat(kMf, "result"))) {
       e.result_path = FilePath(result->value);
       e.result_base = rebase(result->value);
+      if (result->IsBlank()) update_data(*result, &e.result_data, &e.result_graph_data);
     }
     entries.push_back(std::move(e));
   }

@@ -19,6 +19,12 @@ struct ManifestEntry {
   std::string query_path, query_base;
   std::vector<std::string> data_paths;
   std::vector<std::pair<std::string, std::string>> graph_data;  // file, graph IRI
+  // Update evaluation tests: mf:action [ ut:request; ut:data; ut:graphData
+  // [ ut:graph; rdfs:label ] ] and the store expected after it, mf:result
+  // [ ut:data; ut:graphData ].
+  std::string request_path, request_base;
+  std::vector<std::string> result_data;
+  std::vector<std::pair<std::string, std::string>> result_graph_data;  // file, graph IRI
   // Maps an IRI the tests use for a file in the manifest's directory to it
   // ("" when it is not one).
   std::string test_base, directory;

@@ -1,14 +1,17 @@
-// Runs the W3C SPARQL 1.0, 1.1 and 1.2 query evaluation tests: loads the
-// test's data into a fresh store, runs the query through Database::Query and
-// compares the answer with the expected results up to blank node renaming
-// (and in order when the query sorts).
+// Runs the W3C SPARQL 1.0, 1.1 and 1.2 query and update evaluation tests:
+// loads the test's data into a fresh store, runs the query through
+// Database::Query and compares the answer with the expected results up to
+// blank node renaming (and in order when the query sorts); runs an update
+// through Database::Update and compares the store with the expected graphs.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "query/rdf_reader.h"
 #include "query/sparql_parser.h"
 #include "relata/database.h"
 #include "tests/conformance/manifest.h"
@@ -62,8 +65,10 @@ class SparqlEvalTest : public ConformanceTest {
   void Run() override {
     const ManifestEntry& e = entry();
     // Syntax tests filed among the evaluation tests.
-    if (absl::StrContains(e.type, "SyntaxTest") && !absl::StrContains(e.type, "Update")) {
-      const absl::Status status = query::CheckQuerySyntax(ReadFile(e.action_path));
+    if (absl::StrContains(e.type, "SyntaxTest")) {
+      const std::string text = ReadFile(e.action_path);
+      const absl::Status status = absl::StrContains(e.type, "Update") ? query::CheckUpdateSyntax(text)
+                                                                      : query::CheckQuerySyntax(text);
       if (absl::StartsWith(e.type, "Negative")) {
         EXPECT_FALSE(status.ok()) << "accepted, but must be rejected";
       } else {
@@ -71,6 +76,7 @@ class SparqlEvalTest : public ConformanceTest {
       }
       return;
     }
+    if (e.type == "UpdateEvaluationTest") return RunUpdate();
     if (e.type != "QueryEvaluationTest") GTEST_SKIP() << e.type << ": not a query evaluation test";
     if (e.query_path.empty()) GTEST_SKIP() << "no query";
     if (Extension(e.result_path, ".csv")) GTEST_SKIP() << "CSV results lose types; checked by the CLI test";
@@ -164,12 +170,63 @@ class SparqlEvalTest : public ConformanceTest {
         << text << "\nexpected:\n" << testing::Describe(*expected) << "actual:\n" << testing::Describe(actual);
   }
 
+  // Loads the data into a fresh store, runs the request through
+  // Database::Update and compares every graph of the store with the
+  // expected ones, up to blank node renaming.
+  void RunUpdate() {
+    const ManifestEntry& e = entry();
+    dir_ = FreshDirectory();
+    auto db = Database::Open(dir_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    const auto read = [&](const std::string& path, const std::string& graph) -> std::vector<Quad> {
+      auto quads = ParseRdfFile(path, FormatOf(path), RebasedIri(path));
+      EXPECT_TRUE(quads.ok()) << quads.status();
+      if (!quads.ok()) return {};
+      if (query::HasGraphs(FormatOf(path))) return *quads;  // TriG names its own graphs
+      for (Quad& q : *quads) q.graph = graph.empty() ? Term() : Term::Iri(graph);
+      return *quads;
+    };
+    for (const auto& path : e.data_paths) ASSERT_TRUE((*db)->Insert(read(path, "")).ok());
+    for (const auto& [path, graph] : e.graph_data) ASSERT_TRUE((*db)->Insert(read(path, graph)).ok());
+
+    const std::string request = ReadFile(e.request_path);
+    QueryOptions options;
+    options.base_iri = e.request_base;
+    options.union_default_graph = false;
+    auto report = (*db)->Update(request, options);
+    ASSERT_TRUE(report.ok()) << report.status() << "\n" << request;
+
+    std::vector<Quad> expected;
+    for (const auto& path : e.result_data) {
+      for (Quad& q : read(path, "")) expected.push_back(std::move(q));
+    }
+    for (const auto& [path, graph] : e.result_graph_data) {
+      for (Quad& q : read(path, graph)) expected.push_back(std::move(q));
+    }
+    std::vector<Quad> actual;
+    auto cursor = (*db)->Query("SELECT * { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", options);
+    ASSERT_TRUE(cursor.ok()) << cursor.status();
+    while (true) {
+      auto more = cursor->Next();
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) break;
+      std::map<std::string, Term> row;
+      for (std::size_t i = 0; i < cursor->columns().size(); ++i) {
+        if (cursor->row()[i]) row[cursor->columns()[i]] = *cursor->row()[i];
+      }
+      actual.push_back({row["s"], row["p"], row["o"], row.count("g") ? row["g"] : Term()});
+    }
+    EXPECT_TRUE(Isomorphic(expected, actual)) << request << "\nexpected:\n"
+                                              << testing::Describe(expected) << "actual:\n"
+                                              << testing::Describe(actual);
+  }
+
   static absl::StatusOr<std::vector<Quad>> ResultGraph(const ManifestEntry& e) {
     if (Extension(e.result_path, ".rdf")) return ParseRdfXml(ReadFile(e.result_path), e.result_base);
     return ParseRdfFile(e.result_path, FormatOf(e.result_path), e.result_base);
   }
   static query::RdfFormat FormatOf(const std::string& path) {
-    return Extension(path, ".nt") ? query::RdfFormat::kNTriples : query::RdfFormat::kTurtle;
+    return query::FormatFromPath(path).value_or(query::RdfFormat::kTurtle);
   }
   // The IRI the tests give a file in the manifest's directory, and back.
   std::string RebasedIri(const std::string& path) const {
@@ -199,6 +256,9 @@ int main(int argc, char** argv) {
       "sparql10/expr-ops", "sparql10/graph", "sparql10/i18n", "sparql10/open-world",
       "sparql10/optional", "sparql10/optional-filter", "sparql10/reduced", "sparql10/regex",
       "sparql10/solution-seq", "sparql10/sort", "sparql10/triple-match", "sparql10/type-promotion",
+      "sparql11/add", "sparql11/basic-update", "sparql11/clear", "sparql11/copy", "sparql11/delete-data",
+      "sparql11/delete-insert", "sparql11/delete-where", "sparql11/delete", "sparql11/drop", "sparql11/move",
+      "sparql11/update-silent",
       "sparql11/aggregates", "sparql11/bind", "sparql11/bindings", "sparql11/cast", "sparql11/construct",
       "sparql11/csv-tsv-res", "sparql11/exists", "sparql11/functions", "sparql11/grouping",
       "sparql11/json-res", "sparql11/negation", "sparql11/project-expression", "sparql11/property-path",

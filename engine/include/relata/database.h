@@ -98,6 +98,7 @@ struct Statistics {
 namespace engine {
 class Execution;
 }  // namespace engine
+class Transaction;
 
 
 // The prefixes every query may use undeclared: rdf, rdfs, xsd, owl, skos,
@@ -146,6 +147,7 @@ class Cursor {
 
  private:
   friend class Database;
+  friend class Transaction;
   Cursor(Kind kind, std::unique_ptr<engine::Execution> execution);
   // A cursor over rows already made (EXPLAIN's plan lines).
   Cursor(std::vector<std::string> columns, std::vector<std::vector<std::optional<Term>>> rows);
@@ -155,6 +157,12 @@ class Cursor {
   std::vector<std::vector<std::optional<Term>>> rows_;
   std::size_t next_row_ = 0;
   std::vector<std::optional<Term>> row_;
+};
+
+// What an update or a transaction changed.
+struct UpdateReport {
+  std::uint64_t inserted = 0, deleted = 0;  // quads
+  double seconds = 0;
 };
 
 // A handle to one on-disk store. Safe to use from several threads at once;
@@ -178,6 +186,22 @@ class Database {
 
   // Adds quads in one atomic write; returns how many were new.
   absl::StatusOr<std::uint64_t> Insert(std::span<const Quad> quads);
+
+  // Runs a SPARQL 1.1 Update request (operations separated by ';') all or
+  // nothing: each operation sees the changes of those before it, readers see
+  // none of them until all are committed, and on any error the store is as
+  // before. Errors are kInvalidArgument "line:column: ..." for syntax, and
+  // name the failing operation's position otherwise. With the union default
+  // graph (QueryOptions::union_default_graph), a triple deleted without GRAPH
+  // or WITH is deleted from every graph that holds it; an inserted one goes
+  // to the unnamed graph. LOAD reads local files (file: IRIs or paths).
+  absl::StatusOr<UpdateReport> Update(std::string_view sparql, const QueryOptions& options = {});
+
+  // Starts a transaction: writes from C++ and SPARQL that commit together.
+  // One writer at a time: it waits for a running load, update or other
+  // transaction to end, so a thread must not hold two. Must not outlive the
+  // Database.
+  absl::StatusOr<std::unique_ptr<Transaction>> Begin();
 
   // Calls `visit` for each quad matching the pattern (nullopt = any) until it
   // returns false. Without a graph, the default graph is the union of all
@@ -217,6 +241,32 @@ class Database {
  private:
   class Impl;
   explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Quads added and removed, and updates run, that become visible together at
+// Commit, or not at all (Rollback or destruction). Reads through Query see
+// the store as of Begin plus this transaction's own writes.
+class Transaction {
+ public:
+  ~Transaction();
+  // Blank nodes given to Add are new nodes, one per label per transaction. A
+  // blank node Remove is given must come from a query result (it names a
+  // stored node).
+  absl::StatusOr<bool> Add(const Quad& quad);     // false: it was already there
+  absl::StatusOr<bool> Remove(const Quad& quad);  // false: it was not there
+  absl::StatusOr<UpdateReport> Update(std::string_view sparql, const QueryOptions& options = {});
+  // The cursor must be read to its end or dropped before the next write.
+  absl::StatusOr<Cursor> Query(std::string_view sparql, const QueryOptions& options = {});
+  // Makes every change visible at once. The transaction takes no more
+  // changes after Commit or Rollback.
+  absl::StatusOr<UpdateReport> Commit();
+  void Rollback();
+
+ private:
+  friend class Database;
+  class Impl;
+  explicit Transaction(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
