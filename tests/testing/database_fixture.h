@@ -66,6 +66,13 @@ class DatabaseTest : public ::testing::Test {
     return rows;
   }
 
+  // ASK's answer (false on an error, which the test reports).
+  bool Ask(const std::string& sparql) {
+    auto cursor = db_->Query(sparql);
+    EXPECT_TRUE(cursor.ok()) << cursor.status();
+    return cursor.ok() && cursor->kind() == Cursor::Kind::kBoolean && cursor->boolean();
+  }
+
   std::string dir_;
   std::unique_ptr<Database> db_;
 };
