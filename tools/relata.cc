@@ -30,6 +30,8 @@ constexpr char kUsage[] =
     "  query DB 'SPARQL' | -f FILE [--format F] [--timeout SECONDS] [--memory SIZE]\n"
     "                                                         run a query; F: table json xml csv tsv\n"
     "                                                         (SELECT/ASK), ntriples turtle (CONSTRUCT)\n"
+    "  update DB 'SPARQL' | -f FILE [--timeout SECONDS]       run a SPARQL 1.1 Update request,\n"
+    "                                                         all of it or nothing\n"
     "  resolve DB                                             possible duplicate entities, and\n"
     "                                                         every merge with its rule\n"
     "  shell DB                                               open DB interactively\n"
@@ -250,6 +252,24 @@ int RunQuery(relata::Database& db, const std::string& text, const std::string& f
   return 0;
 }
 
+// Runs an update request and says what it changed; returns the exit status.
+int RunUpdate(relata::Database& db, const std::string& text, const relata::QueryOptions& options) {
+  const auto report = db.Update(text, options);
+  if (!report.ok()) {
+    return Fail(relata::tools::ExplainError(text, Str(report.status())) + "\nnothing was changed");
+  }
+  std::printf("%llu quads inserted, %llu deleted (%.1f ms)\n", static_cast<unsigned long long>(report->inserted),
+              static_cast<unsigned long long>(report->deleted), report->seconds * 1000);
+  std::fflush(stdout);
+  return 0;
+}
+
+// A query or an update, whichever `text` is.
+int RunStatement(relata::Database& db, const std::string& text, const std::string& format,
+                 const relata::QueryOptions& options) {
+  return relata::IsUpdate(text) ? RunUpdate(db, text, options) : RunQuery(db, text, format, options);
+}
+
 // What entity resolution left for a person to decide, then what it decided.
 int Resolve(relata::Database& db) {
   relata::QueryOptions options;
@@ -270,7 +290,10 @@ int Resolve(relata::Database& db) {
                   "table", options);
 }
 
-int Query(relata::Database& db, const std::vector<std::string>& args) {
+// `relata query` and `relata update`: the statement from an argument or a
+// file, and the options.
+int Query(relata::Database& db, const std::vector<std::string>& args, bool update) {
+  const char* command = update ? "update" : "query";
   std::string text, format = isatty(STDOUT_FILENO) ? "table" : "tsv";
   bool have_text = false;
   relata::QueryOptions options;
@@ -279,15 +302,15 @@ int Query(relata::Database& db, const std::vector<std::string>& args) {
     const bool has_value = i + 1 < args.size();
     if (a == "-f" && has_value) {
       std::ifstream in(args[++i], std::ios::binary);
-      if (!in) return Fail("query: cannot read " + args[i]);
+      if (!in) return Fail(std::string(command) + ": cannot read " + args[i]);
       text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
       have_text = true;
-    } else if (a == "--format" && has_value) {
+    } else if (a == "--format" && has_value && !update) {
       format = args[++i];
       if (!relata::tools::IsResultFormat(format)) return Fail("query: unknown format '" + format + "'");
     } else if (a == "--timeout" && has_value) {
       const double seconds = std::atof(args[++i].c_str());
-      if (seconds <= 0) return Fail("query: --timeout needs a number of seconds");
+      if (seconds <= 0) return Fail(std::string(command) + ": --timeout needs a number of seconds");
       options.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     } else if (a == "--memory" && has_value) {
       const auto size = ParseSize(args[++i]);
@@ -297,11 +320,15 @@ int Query(relata::Database& db, const std::vector<std::string>& args) {
       text = a;
       have_text = true;
     } else {
-      return Fail("query: unexpected argument '" + a + "'\n" + kUsage);
+      return Fail(std::string(command) + ": unexpected argument '" + a + "'\n" + kUsage);
     }
   }
-  if (!have_text) return Fail("query: no query (give it as an argument or with -f FILE)");
-  return RunQuery(db, text, format, options);
+  if (!have_text) return Fail(std::string(command) + ": nothing to run (give it as an argument or with -f FILE)");
+  if (relata::IsUpdate(text) != update) {
+    return Fail(update ? "update: this is a query; run it with relata query"
+                       : "query: this is an update; run it with relata update");
+  }
+  return update ? RunUpdate(db, text, options) : RunQuery(db, text, format, options);
 }
 
 // The minimal shell: dot commands, and SPARQL ended by ';' or a blank line.
@@ -326,7 +353,7 @@ int Shell(relata::Database& db, const std::string& path) {
         statement.erase(semicolon);
       }
       if (statement.find_first_not_of(" \t\n") != std::string::npos) {
-        RunQuery(db, statement, format, relata::QueryOptions());
+        RunStatement(db, statement, format, relata::QueryOptions());
       }
       statement.clear();
       continue;
@@ -361,18 +388,19 @@ int main(int argc, char** argv) {
   const std::string command = argv[1], path = argv[2];
   const std::vector<std::string> args(argv + 3, argv + argc);
   if (command != "load" && command != "dump" && command != "stats" && command != "check" &&
-      command != "shell" && command != "query" && command != "resolve") {
+      command != "shell" && command != "query" && command != "update" && command != "resolve") {
     return Fail("unknown command '" + command + "'\n" + kUsage);
   }
   relata::Options options;
-  options.create_if_missing = command == "load" || command == "shell";
+  options.create_if_missing = command == "load" || command == "shell" || command == "update";
   auto db = relata::Database::Open(path, options);
   if (!db.ok()) return Fail(Str(db.status()));
   if (command == "load") return Load(**db, args);
   if (command == "dump") return Dump(**db, args);
   if (command == "stats") return Stats(**db);
   if (command == "check") return Check(**db);
-  if (command == "query") return Query(**db, args);
+  if (command == "query") return Query(**db, args, /*update=*/false);
+  if (command == "update") return Query(**db, args, /*update=*/true);
   if (command == "resolve") return Resolve(**db);
   return Shell(**db, path);
 }

@@ -419,6 +419,42 @@ std::size_t ExplainPrefix(std::string_view text, bool* analyze) {
 
 }  // namespace
 
+bool IsUpdate(std::string_view text) {
+  std::size_t at = 0;
+  const auto skip_space = [&] {
+    while (at < text.size()) {
+      if (std::isspace(static_cast<unsigned char>(text[at]))) {
+        ++at;
+      } else if (text[at] == '#') {
+        while (at < text.size() && text[at] != '\n') ++at;
+      } else {
+        break;
+      }
+    }
+  };
+  const auto word = [&] {
+    skip_space();
+    const std::size_t start = at;
+    while (at < text.size() && (std::isalpha(static_cast<unsigned char>(text[at])) || text[at] == '_')) ++at;
+    std::string w(text.substr(start, at - start));
+    for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return w;
+  };
+  while (true) {
+    const std::string keyword = word();
+    if (keyword == "PREFIX" || keyword == "BASE") {
+      // Past the IRI that ends the declaration.
+      const std::size_t close = text.find('>', at);
+      if (close == std::string_view::npos) return false;
+      at = close + 1;
+      continue;
+    }
+    static constexpr std::string_view kUpdateWords[] = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP",
+                                                         "CREATE", "ADD",    "MOVE", "COPY",  "WITH"};
+    return std::find(std::begin(kUpdateWords), std::end(kUpdateWords), keyword) != std::end(kUpdateWords);
+  }
+}
+
 const std::map<std::string, std::string>& DefaultPrefixes() {
   static const auto* prefixes = [] {
     const std::string base(kDefaultKgBase);

@@ -91,3 +91,20 @@ execute_process(COMMAND ${RELATA} load ${WORK}/kgdb ${WORK}/bad.jsonl RESULT_VAR
 if(rc EQUAL 0 OR NOT err MATCHES "bad.jsonl:2:25: name: expected a string" OR NOT err MATCHES "nothing was loaded")
   message(FATAL_ERROR "a bad KG-JSONL line needs file:line:column and the field: rc=${rc} err=${err}")
 endif()
+# (';' separates CMake list items, so requests with several operations go in files.)
+file(WRITE "${WORK}/good.ru" "INSERT DATA { <http://x/dan> <http://x/knows> <http://x/ann> , <http://x/bob> } ;\nDELETE DATA { <http://x/ann> <http://x/knows> <http://x/bob> }\n")
+expect_output("update reports what it changed" "^2 quads inserted, 1 deleted"
+  ${RELATA} update ${WORK}/qdb -f ${WORK}/good.ru)
+expect_output("the update is visible to queries" "^\\?who\n<http://x/ann>\n<http://x/bob>\n$"
+  ${RELATA} query ${WORK}/qdb "SELECT ?who WHERE { <http://x/dan> <http://x/knows> ?who } ORDER BY ?who")
+file(WRITE "${WORK}/bad.ru" "INSERT DATA { <http://x/eve> <http://x/knows> <http://x/ann> } ;\nDROP GRAPH <http://x/none>\n")
+execute_process(COMMAND ${RELATA} update ${WORK}/qdb -f ${WORK}/bad.ru RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "2:1: graph <http://x/none> does not exist" OR NOT err MATCHES "nothing was changed")
+  message(FATAL_ERROR "a failed update names the operation and changes nothing: rc=${rc} err=${err}")
+endif()
+expect_output("a failed update changed nothing" "<boolean>false</boolean>"
+  ${RELATA} query ${WORK}/qdb "ASK { <http://x/eve> ?p ?o }" --format xml)
+execute_process(COMMAND ${RELATA} query ${WORK}/qdb "DELETE WHERE { ?s ?p ?o }" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "run it with relata update")
+  message(FATAL_ERROR "relata query refuses updates: rc=${rc} err=${err}")
+endif()

@@ -106,6 +106,11 @@ class Transaction;
 // kg, e, doc, r. A query's own PREFIX overrides them.
 const std::map<std::string, std::string>& DefaultPrefixes();
 
+// Whether `sparql` is an update request (its first keyword after the
+// prologue is INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY or
+// WITH) rather than a query: for tools that take either.
+bool IsUpdate(std::string_view sparql);
+
 struct QueryOptions {
   // A query still running after this long stops with kDeadlineExceeded.
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
