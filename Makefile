@@ -37,6 +37,7 @@ BENCH_TRIPLES ?= 10000000
 BENCH_QUERIES ?= lubm10 news-1M traversal
 bench: build
 	@$(BUILD)/bench/load_benchmark
+	@$(BUILD)/bench/api_benchmark
 	@BUILD=$(abspath $(BUILD)) bench/compare_load.sh $(BENCH_TRIPLES)
 	@for suite in $(BENCH_QUERIES); do BUILD=$(abspath $(BUILD)) bench/compare_queries.sh $$suite || exit 1; done
 

@@ -2496,7 +2496,7 @@ class Execution::Impl {
  public:
   Impl(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
       : ctx_(store, query, limits), evaluator_(ctx_), query_(std::move(query)),
-        union_default_graph_(limits.union_default_graph) {}
+        union_default_graph_(limits.union_default_graph), bindings_(limits.bindings) {}
 
   absl::Status Start() {
     const Query& q = *query_;
@@ -2514,7 +2514,11 @@ class Execution::Impl {
       scope.kind = GraphScope::Kind::kGraph;
       scope.graph = kNoTerm;
     }
-    ASSIGN_OR_RETURN(source_, evaluator_.OpenQuery(q, Row(ctx_.width()), scope));
+    Row initial(ctx_.width());
+    for (const auto& [var, term] : bindings_) {
+      ASSIGN_OR_RETURN(initial[static_cast<std::size_t>(var)], ctx_.Intern(term));
+    }
+    ASSIGN_OR_RETURN(source_, evaluator_.OpenQuery(q, initial, scope));
     switch (q.form) {
       case Query::Form::kSelect:
         for (VarId v : q.projection) columns_.push_back(query::VariableName(q, v));
@@ -2739,6 +2743,7 @@ class Execution::Impl {
   absl::flat_hash_set<std::string> emitted_;
   absl::flat_hash_set<TermId> described_;
   bool union_default_graph_;
+  std::vector<std::pair<query::VarId, Term>> bindings_;
   std::vector<Row> buffer_;
   std::size_t next_buffered_ = 0, buffer_limit_ = 16;
   absl::flat_hash_map<TermId, Term> buffer_terms_;

@@ -27,6 +27,9 @@ struct ExecutionOptions {
   // of a snapshot taken at the start and the store's statistics.
   std::shared_ptr<const storage::QuadStore::Snapshot> view;
   std::shared_ptr<const storage::StoreStats> stats;
+  // Variables bound before the query runs (a prepared query's Bind): every
+  // pattern sees them as constants.
+  std::vector<std::pair<query::VarId, Term>> bindings;
 };
 
 // A variable's value in a solution as the engine holds it: a store id, or a

@@ -1,6 +1,8 @@
 // Database: the public face over storage::QuadStore and the RDF readers.
 #include "relata/database.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -24,10 +26,18 @@ namespace relata {
 
 class Database::Impl {
  public:
-  Impl(std::unique_ptr<storage::QuadStore> quad_store, std::string store_path)
-      : store(std::move(quad_store)), path(std::move(store_path)) {}
+  Impl(std::unique_ptr<storage::QuadStore> quad_store, std::string store_path, bool scratch = false)
+      : store(std::move(quad_store)), path(std::move(store_path)), remove_on_close(scratch) {}
+  ~Impl() {
+    store.reset();
+    if (remove_on_close) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  }
   std::unique_ptr<storage::QuadStore> store;
   std::string path;
+  bool remove_on_close;
 
   // Fills the subject, predicate and object of `quad` from `ids`; on failure
   // keeps the error in `failure` and returns false (to stop a scan). With a
@@ -180,6 +190,24 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   ASSIGN_OR_RETURN(auto store, storage::QuadStore::Open(path, options.create_if_missing));
   return std::unique_ptr<Database>(
       new Database(std::make_unique<Impl>(std::move(store), path)));
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::OpenInMemory() {
+  std::error_code ec;
+  std::filesystem::path parent = "/dev/shm";
+  if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK) != 0) {
+    parent = std::filesystem::temp_directory_path(ec);
+  }
+  std::string pattern = (parent / "relata-scratch-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return absl::UnavailableError("cannot make a scratch directory in " + parent.string());
+  }
+  auto store = storage::QuadStore::Open(pattern, /*create=*/true);
+  if (!store.ok()) {
+    std::filesystem::remove_all(pattern, ec);
+    return store.status();
+  }
+  return std::unique_ptr<Database>(new Database(std::make_unique<Impl>(std::move(*store), pattern, true)));
 }
 
 absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOptions& options) {
@@ -489,6 +517,14 @@ absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparq
   return std::make_shared<const query::Query>(std::move(parsed));
 }
 
+Cursor::Kind CursorKindOf(query::Query::Form form) {
+  switch (form) {
+    case query::Query::Form::kSelect: return Cursor::Kind::kSolutions;
+    case query::Query::Form::kAsk: return Cursor::Kind::kBoolean;
+    default: return Cursor::Kind::kTriples;
+  }
+}
+
 engine::ExecutionOptions ExecutionOptionsOf(const QueryOptions& options) {
   engine::ExecutionOptions limits;
   limits.deadline = std::chrono::steady_clock::now() + options.timeout;
@@ -524,9 +560,7 @@ absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptio
   const auto form = parsed->form;
   ASSIGN_OR_RETURN(auto execution,
                    engine::Execution::Start(*impl_->store, std::move(parsed), ExecutionOptionsOf(options)));
-  const Cursor::Kind kind = form == query::Query::Form::kSelect ? Cursor::Kind::kSolutions
-                            : form == query::Query::Form::kAsk  ? Cursor::Kind::kBoolean
-                                                                : Cursor::Kind::kTriples;
+  const Cursor::Kind kind = CursorKindOf(form);
   return Cursor(kind, std::move(execution));
 }
 
@@ -665,9 +699,7 @@ absl::StatusOr<Cursor> Transaction::Query(std::string_view sparql, const QueryOp
   limits.view = impl_->txn->View();
   ASSIGN_OR_RETURN(limits.stats, impl_->txn->Stats());
   ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(impl_->store, std::move(parsed), limits));
-  const Cursor::Kind kind = form == query::Query::Form::kSelect ? Cursor::Kind::kSolutions
-                            : form == query::Query::Form::kAsk  ? Cursor::Kind::kBoolean
-                                                                : Cursor::Kind::kTriples;
+  const Cursor::Kind kind = CursorKindOf(form);
   return Cursor(kind, std::move(execution));
 }
 
@@ -679,6 +711,36 @@ absl::StatusOr<UpdateReport> Transaction::Commit() {
 }
 
 void Transaction::Rollback() { impl_->txn.reset(); }
+
+absl::StatusOr<PreparedQuery> Database::Prepare(std::string_view sparql, const QueryOptions& options) {
+  ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
+  return PreparedQuery(this, std::move(parsed));
+}
+
+absl::Status PreparedQuery::Bind(std::string_view variable, const Term& value) {
+  if (variable.starts_with('?') || variable.starts_with('$')) variable.remove_prefix(1);
+  const auto& names = *query_->variable_names;
+  const auto it = std::find(names.begin(), names.end(), variable);
+  if (it == names.end()) return absl::NotFoundError("the query has no variable ?" + std::string(variable));
+  const int var = static_cast<int>(it - names.begin());
+  for (auto& [bound, term] : bindings_) {
+    if (bound == var) {
+      term = value;
+      return absl::OkStatus();
+    }
+  }
+  bindings_.emplace_back(var, value);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Cursor> PreparedQuery::Execute(const QueryOptions& options) const {
+  engine::ExecutionOptions limits = ExecutionOptionsOf(options);
+  limits.bindings.assign(bindings_.begin(), bindings_.end());
+  ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(*database_->impl_->store, query_, limits));
+  const auto form = query_->form;
+  const Cursor::Kind kind = CursorKindOf(form);
+  return Cursor(kind, std::move(execution));
+}
 
 absl::StatusOr<UpdateReport> Database::Update(std::string_view sparql, const QueryOptions& options) {
   const auto start = std::chrono::steady_clock::now();

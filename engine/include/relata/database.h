@@ -98,7 +98,11 @@ struct Statistics {
 namespace engine {
 class Execution;
 }  // namespace engine
+namespace query {
+struct Query;
+}  // namespace query
 class Transaction;
+class PreparedQuery;
 
 
 // The prefixes every query may use undeclared: rdf, rdfs, xsd, owl, skos,
@@ -153,6 +157,8 @@ class Cursor {
  private:
   friend class Database;
   friend class Transaction;
+  friend class PreparedQuery;
+class PreparedQuery;
   Cursor(Kind kind, std::unique_ptr<engine::Execution> execution);
   // A cursor over rows already made (EXPLAIN's plan lines).
   Cursor(std::vector<std::string> columns, std::vector<std::vector<std::optional<Term>>> rows);
@@ -178,6 +184,10 @@ class Database {
   // or written by an unknown format version.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const Options& options = {});
+  // A scratch store that lives as long as the Database: in a private
+  // directory on the RAM-backed /dev/shm (the system's temporary directory
+  // where there is none), removed when the Database is destroyed.
+  static absl::StatusOr<std::unique_ptr<Database>> OpenInMemory();
   ~Database();
 
   // Loads `path` ("-" is stdin, ".gz" is inflated) all or nothing: on any
@@ -228,6 +238,10 @@ class Database {
   // "plan".
   absl::StatusOr<Cursor> Query(std::string_view sparql, const QueryOptions& options = {});
 
+  // Parses `sparql` once for many executions; see PreparedQuery. The options'
+  // base IRI and prefixes apply here, the rest at each Execute.
+  absl::StatusOr<PreparedQuery> Prepare(std::string_view sparql, const QueryOptions& options = {});
+
   // The plan of `sparql`: its operators with estimated rows. With `analyze`
   // the query runs to its end and each operator also shows the rows it gave,
   // how often it ran and its time (inputs included).
@@ -244,9 +258,30 @@ class Database {
   absl::StatusOr<CheckReport> Check();
 
  private:
+  friend class PreparedQuery;
   class Impl;
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// A query parsed once and run many times, with variables bound to terms
+// before each run (as if the pattern had the term where the variable is).
+// Copyable; must not outlive its Database.
+class PreparedQuery {
+ public:
+  // Binds ?`variable` ("x" or "?x") for the following runs, replacing an
+  // earlier binding. kNotFound when the query has no such variable.
+  absl::Status Bind(std::string_view variable, const Term& value);
+  void ClearBindings() { bindings_.clear(); }
+  absl::StatusOr<Cursor> Execute(const QueryOptions& options = {}) const;
+
+ private:
+  friend class Database;
+  PreparedQuery(const Database* database, std::shared_ptr<const query::Query> query)
+      : database_(database), query_(std::move(query)) {}
+  const Database* database_;
+  std::shared_ptr<const query::Query> query_;
+  std::vector<std::pair<int, Term>> bindings_;
 };
 
 // Quads added and removed, and updates run, that become visible together at
