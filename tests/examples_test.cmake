@@ -22,3 +22,22 @@ list(LENGTH lines count)
 if(NOT count EQUAL 6)
   message(FATAL_ERROR "expected 6 memberships, got ${count}:\n${out}")
 endif()
+
+# reach: KG-JSONL bulk load, then prepared queries run with bound variables.
+run(${WORK}/build/reach ${WORK}/kgdb ${SOURCE}/examples/embed/news.jsonl Russia kazakhstan Atlantis)
+foreach(expected "loaded 4 relations, 5 entities"
+                 "Russia (https://relata.dev/e/russia) reaches Eurasian Economic Union"
+                 "Russia (https://relata.dev/e/russia) reaches Shanghai Cooperation Organisation"
+                 "Russia (https://relata.dev/e/russia) reaches United Nations"
+                 "kazakhstan (https://relata.dev/e/kazakhstan) reaches Eurasian Economic Union"
+                 "Atlantis: no such entity")
+  string(FIND "${out}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected '${expected}' in:\n${out}")
+  endif()
+endforeach()
+string(REGEX MATCHALL "kazakhstan [^\n]* reaches" kz "${out}")
+list(LENGTH kz count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "Kazakhstan reaches only the EAEU:\n${out}")
+endif()
