@@ -20,7 +20,7 @@ build-asan: deps
 # The build loads the bundled news graph (data/news/*.jsonl) into
 # $(BUILD)/news.db; the shell opens it.
 shell: build
-	@$(BUILD)/tools/relata shell $(BUILD)/news.db
+	@$(BUILD)/tools/relata $(BUILD)/news.db
 
 test-release: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

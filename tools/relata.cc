@@ -1,4 +1,5 @@
-// The relata command: load, dump, stats and a minimal shell over one store.
+// The relata command: load, dump, stats, check, query, update, resolve, and the
+// interactive shell (tools/shell.cc).
 #include <unistd.h>
 
 #include <algorithm>
@@ -6,21 +7,25 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "relata/database.h"
 #include "tools/result_format.h"
+#include "tools/shell.h"
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: relata <command> DB [args]\n"
+    "usage: relata [DB] [-c STATEMENT]... [--bail]             the shell (no DB: the bundled news graph)\n"
+    "       relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--memory SIZE]\n"
     "                                                         load RDF or KG-JSONL (.jsonl),\n"
     "                                                         all files or nothing\n"
@@ -34,7 +39,7 @@ constexpr char kUsage[] =
     "                                                         all of it or nothing\n"
     "  resolve DB                                             possible duplicate entities, and\n"
     "                                                         every merge with its rule\n"
-    "  shell DB                                               open DB interactively\n"
+    "  shell DB                                               the shell, as relata DB\n"
     "FILE may end in .gz; '-' reads stdin.\n";
 
 int Fail(const std::string& message) {
@@ -264,12 +269,6 @@ int RunUpdate(relata::Database& db, const std::string& text, const relata::Query
   return 0;
 }
 
-// A query or an update, whichever `text` is.
-int RunStatement(relata::Database& db, const std::string& text, const std::string& format,
-                 const relata::QueryOptions& options) {
-  return relata::IsUpdate(text) ? RunUpdate(db, text, options) : RunQuery(db, text, format, options);
-}
-
 // What entity resolution left for a person to decide, then what it decided.
 int Resolve(relata::Database& db) {
   relata::QueryOptions options;
@@ -331,68 +330,53 @@ int Query(relata::Database& db, const std::vector<std::string>& args, bool updat
   return update ? RunUpdate(db, text, options) : RunQuery(db, text, format, options);
 }
 
-// The minimal shell: dot commands, and SPARQL ended by ';' or a blank line.
-int Shell(relata::Database& db, const std::string& path) {
-  const auto stats = db.Stats();
-  std::printf("relata: opened %s (%llu quads).\n"
-              "Type a SPARQL query ending with ';' or a blank line; .help for commands.\n",
-              path.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
-  const bool interactive = isatty(STDIN_FILENO);
-  std::string line, statement;
-  const std::string format = interactive ? "table" : "tsv";
-  while (true) {
-    if (interactive) std::printf(statement.empty() ? "relata> " : "   ...> "), std::fflush(stdout);
-    if (!std::getline(std::cin, line)) break;
-    if (!statement.empty() || (!line.empty() && line[0] != '.')) {
-      const bool ends = line.find_first_not_of(" \t") == std::string::npos ||
-                        line.find_last_not_of(" \t") == line.rfind(';');
-      statement += line + "\n";
-      if (!ends) continue;
-      const auto semicolon = statement.find_last_of(';');
-      if (semicolon != std::string::npos && statement.find_first_not_of(" \t\n", semicolon + 1) == std::string::npos) {
-        statement.erase(semicolon);
-      }
-      if (statement.find_first_not_of(" \t\n") != std::string::npos) {
-        RunStatement(db, statement, format, relata::QueryOptions());
-      }
-      statement.clear();
-      continue;
-    }
-    std::istringstream words(line);
-    std::string command;
-    words >> command;
-    std::vector<std::string> args;
-    for (std::string w; words >> w;) args.push_back(w);
-    if (command.empty()) continue;
-    if (command == ".quit" || command == ".exit") break;
-    if (command == ".stats") {
-      Stats(db);
-    } else if (command == ".load") {
-      Load(db, args);
-    } else if (command == ".dump") {
-      Dump(db, args.empty() ? args : std::vector<std::string>{"--format", args[0]});
-    } else {
-      std::printf(".stats | .load FILE [--format F] [--graph IRI] | .dump [FORMAT] | .quit\n");
-    }
-  }
-  return 0;
-}
-
 }  // namespace
 
+// `relata [DB] [-c STATEMENT]... [--bail]` and `relata shell DB ...`.
+int Shell(const std::string& path, const std::vector<std::string>& args) {
+  relata::tools::ShellOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-c" && i + 1 < args.size()) {
+      options.commands.push_back(args[++i]);
+    } else if (args[i] == "--bail") {
+      options.bail = true;
+    } else {
+      return Fail("unexpected argument '" + args[i] + "'\n" + kUsage);
+    }
+  }
+  options.load = Load;
+  options.stats = Stats;
+  auto db = relata::Database::Open(path);
+  if (!db.ok()) return Fail(Str(db.status()));
+  return relata::tools::RunShell(std::move(*db), path, options);
+}
+
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fputs(kUsage, argc == 2 && std::strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-    return argc == 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.size() == 1 && (all[0] == "--help" || all[0] == "-h")) {
+    std::fputs(kUsage, stdout);
+    return 0;
   }
-  const std::string command = argv[1], path = argv[2];
-  const std::vector<std::string> args(argv + 3, argv + argc);
-  if (command != "load" && command != "dump" && command != "stats" && command != "check" &&
-      command != "shell" && command != "query" && command != "update" && command != "resolve") {
-    return Fail("unknown command '" + command + "'\n" + kUsage);
+  static const std::set<std::string> kCommands = {"load", "dump", "stats", "check", "shell",
+                                                  "query", "update", "resolve"};
+  if (all.empty() || !kCommands.count(all[0])) {
+    // The shell: on DB, or on the news graph `make shell` builds.
+    if (all.empty() || all[0].starts_with("-")) {
+      if (!std::filesystem::exists(RELATA_NEWS_DB)) {
+        return Fail(std::string("no store given, and no bundled news graph at ") + RELATA_NEWS_DB +
+                    " (make shell builds it)\n" + kUsage);
+      }
+      return Shell(RELATA_NEWS_DB, all);
+    }
+    return Shell(all[0], std::vector<std::string>(all.begin() + 1, all.end()));
   }
+  if (all.size() < 2) return Fail("missing DB\n" + std::string(kUsage));
+  const std::string& command = all[0];
+  const std::string& path = all[1];
+  const std::vector<std::string> args(all.begin() + 2, all.end());
+  if (command == "shell") return Shell(path, args);
   relata::Options options;
-  options.create_if_missing = command == "load" || command == "shell" || command == "update";
+  options.create_if_missing = command == "load" || command == "update";
   auto db = relata::Database::Open(path, options);
   if (!db.ok()) return Fail(Str(db.status()));
   if (command == "load") return Load(**db, args);
@@ -401,6 +385,5 @@ int main(int argc, char** argv) {
   if (command == "check") return Check(**db);
   if (command == "query") return Query(**db, args, /*update=*/false);
   if (command == "update") return Query(**db, args, /*update=*/true);
-  if (command == "resolve") return Resolve(**db);
-  return Shell(**db, path);
+  return Resolve(**db);
 }

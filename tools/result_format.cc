@@ -110,8 +110,16 @@ std::string CsvField(const std::optional<Term>& t) {
 
 // The short form a person reads: prefixes for well-known namespaces, plain
 // numbers and strings.
-std::string Display(const Term& t) {
+std::string Display(const Term& t, const std::map<std::string, std::string>& prefixes) {
   if (t.IsIri()) {
+    // The longest namespace that fits gives the shortest name.
+    const std::pair<const std::string, std::string>* best = nullptr;
+    for (const auto& entry : prefixes) {
+      if (t.value.starts_with(entry.second) && (best == nullptr || entry.second.size() > best->second.size())) {
+        best = &entry;
+      }
+    }
+    if (best != nullptr) return best->first + ":" + t.value.substr(best->second.size());
     for (const auto& [prefix, ns] : kPrefixes) {
       if (std::string_view(t.value).starts_with(ns)) return std::string(prefix) + t.value.substr(ns.size());
     }
@@ -127,7 +135,8 @@ std::string Display(const Term& t) {
     }
   }
   if (t.IsTriple()) {
-    return "<<( " + Display(t.triple[0]) + " " + Display(t.triple[1]) + " " + Display(t.triple[2]) + " )>>";
+    return "<<( " + Display(t.triple[0], prefixes) + " " + Display(t.triple[1], prefixes) + " " +
+           Display(t.triple[2], prefixes) + " )>>";
   }
   return t.ToNTriples();
 }
@@ -165,7 +174,7 @@ absl::Status WriteTable(Cursor& cursor, std::FILE* out, const TableOptions& opti
     ++total;
     if (options.max_rows != 0 && cells.size() >= options.max_rows) continue;
     std::vector<std::string> row;
-    for (const auto& t : cursor.row()) row.push_back(t ? Display(*t) : "");
+    for (const auto& t : cursor.row()) row.push_back(t ? Display(*t, options.prefixes) : "");
     cells.push_back(std::move(row));
   }
   std::vector<std::size_t> widths;
@@ -187,20 +196,20 @@ absl::Status WriteTable(Cursor& cursor, std::FILE* out, const TableOptions& opti
   std::string rule = "+";
   for (std::size_t w : widths) rule += std::string(w + 2, '-') + "+";
   rule += "\n";
-  const auto line = [&](const std::vector<std::string>& values) {
+  const auto line = [&](const std::vector<std::string>& values, bool bold) {
     std::string s = "|";
     for (std::size_t i = 0; i < widths.size(); ++i) {
       const std::string v = Cut(values[i], widths[i]);
-      s += " " + v + std::string(widths[i] - Width(v), ' ') + " |";
+      s += " " + (bold ? "\033[1m" + v + "\033[0m" : v) + std::string(widths[i] - Width(v), ' ') + " |";
     }
     Put(out, s + "\n");
   };
   Put(out, rule);
   std::vector<std::string> header;
   for (const auto& c : columns) header.push_back(cursor.kind() == Cursor::Kind::kTriples ? c : "?" + c);
-  line(header);
+  line(header, options.colour);
   Put(out, rule);
-  for (const auto& row : cells) line(row);
+  for (const auto& row : cells) line(row, false);
   Put(out, rule);
   std::string count = std::to_string(total) + (total == 1 ? " row" : " rows");
   if (cells.size() < total) count += " (" + std::to_string(cells.size()) + " shown)";
@@ -234,8 +243,8 @@ absl::Status WriteTriples(Cursor& cursor, bool turtle, std::FILE* out) {
 }  // namespace
 
 bool IsResultFormat(std::string_view f) {
-  return f == "table" || f == "json" || f == "xml" || f == "csv" || f == "tsv" || f == "ntriples" ||
-         f == "turtle";
+  return f == "table" || f == "json" || f == "jsonl" || f == "xml" || f == "csv" || f == "tsv" ||
+         f == "ntriples" || f == "turtle";
 }
 
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out, const TableOptions& table) {
@@ -249,6 +258,24 @@ absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* ou
   }
   const bool boolean = cursor.kind() == Cursor::Kind::kBoolean;
   const auto& columns = cursor.columns();
+  if (format == "jsonl") {
+    if (boolean) {
+      Put(out, std::string("{\"boolean\":") + (cursor.boolean() ? "true" : "false") + "}\n");
+      return absl::OkStatus();
+    }
+    while (true) {
+      auto more = cursor.Next();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      std::string row = "{";
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        const auto& t = cursor.row()[i];
+        if (t) row += (row.size() > 1 ? "," : "") + JsonString(columns[i]) + ":" + JsonTerm(*t);
+      }
+      Put(out, row + "}\n");
+    }
+    return absl::OkStatus();
+  }
   if (format == "json") {
     if (boolean) {
       Put(out, std::string("{\"head\":{},\"boolean\":") + (cursor.boolean() ? "true" : "false") + "}\n");

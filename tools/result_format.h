@@ -5,6 +5,7 @@
 #define RELATA_TOOLS_RESULT_FORMAT_H_
 
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -13,13 +14,18 @@
 
 namespace relata::tools {
 
-// "table", "json", "xml", "csv", "tsv" (solutions and booleans);
+// "table", "json", "jsonl" (one JSON object per row), "xml", "csv", "tsv"
+// (solutions and booleans);
 // "ntriples", "turtle" (triples; a solution format gets N-Triples).
 bool IsResultFormat(std::string_view format);
 
 struct TableOptions {
   int width = 100;      // of the terminal
   std::size_t max_rows = 0;  // 0: all
+  // Prefixes that shorten IRIs (name -> namespace), before the well-known
+  // ones (rdf, rdfs, xsd, owl).
+  std::map<std::string, std::string> prefixes;
+  bool colour = false;  // headers in bold, for a terminal
 };
 
 // Reads the cursor to its end, writing each row as it comes (the table

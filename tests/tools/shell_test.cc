@@ -1,0 +1,208 @@
+// The shell as people use it: the real binary on a fresh store of the news
+// graph, typed at through a pseudo-terminal (prompt, multi-line statements,
+// completion, Ctrl-C, the caret under an error) and fed through pipes.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string RunCommand(const std::string& command, int* status = nullptr) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "cannot run " + command;
+  char buffer[4096];
+  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int s = pclose(pipe);
+  if (status != nullptr) *status = WEXITSTATUS(s);
+  return output;
+}
+
+class ShellTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(::testing::TempDir() + "/relata_shell_" + std::to_string(getpid()));
+    std::filesystem::remove_all(*dir_);
+    std::filesystem::create_directories(*dir_);
+    std::string files;
+    for (const auto& entry : std::filesystem::directory_iterator(RELATA_SOURCE_DIR "/data/news")) {
+      if (entry.path().extension() == ".jsonl") files += " '" + entry.path().string() + "'";
+    }
+    int status = 0;
+    RunCommand(std::string(RELATA_BINARY) + " load " + *dir_ + "/db" + files + " > /dev/null", &status);
+    ASSERT_EQ(status, 0);
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string Db() { return *dir_ + "/db"; }
+
+  // Starts the shell on a pseudo-terminal 100 columns wide.
+  void Start() {
+    struct winsize size {};
+    size.ws_row = 40;
+    size.ws_col = 100;
+    pid_ = forkpty(&master_, nullptr, nullptr, &size);
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      setenv("HOME", dir_->c_str(), 1);  // history goes to the test's directory
+      setenv("TERM", "dumb", 1);
+      unsetenv("COLUMNS");
+      execl(RELATA_BINARY, RELATA_BINARY, Db().c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      close(master_);
+    }
+  }
+
+  void Type(const std::string& keys) { ASSERT_EQ(write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size())); }
+
+  // Reads the terminal until `want` appears (returns what was read, up to
+  // and including it) or 20 seconds pass (returns all of it, without `want`).
+  std::string ReadUntil(const std::string& want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (true) {
+      if (const auto at = screen_.find(want); at != std::string::npos) {
+        std::string seen = screen_.substr(0, at + want.size());
+        screen_.erase(0, at + want.size());
+        return seen;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return screen_;
+      pollfd fd{master_, POLLIN, 0};
+      if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(master_, buffer, sizeof buffer);
+      if (n <= 0) return screen_;
+      screen_.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+
+  int ExitStatus() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    close(master_);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  static std::string* dir_;
+  pid_t pid_ = -1;
+  int master_ = -1;
+  std::string screen_;
+};
+std::string* ShellTest::dir_ = nullptr;
+
+TEST_F(ShellTest, AMultiLineQueryRunsWhenItEndsAndPrintsATableWithPrefixes) {
+  Start();
+  ASSERT_THAT(ReadUntil("relata> "), HasSubstr("quads"));
+  Type("SELECT ?org WHERE {\r");
+  ASSERT_THAT(ReadUntil("...> "), Not(HasSubstr("rows")));
+  Type("  e:russia kg:member_of ?org } ORDER BY ?org LIMIT 2;\r");
+  const std::string out = ReadUntil("relata> ");
+  EXPECT_THAT(out, HasSubstr("e:brics"));
+  EXPECT_THAT(out, HasSubstr("2 rows"));
+  EXPECT_THAT(out, Not(HasSubstr("<https://relata.dev/e/brics>"))) << "IRIs are shortened with prefixes";
+  Type("\x04");  // Ctrl-D leaves
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
+TEST_F(ShellTest, ASyntaxErrorShowsTheLineWithACaret) {
+  Start();
+  ReadUntil("relata> ");
+  Type("SELECT ?x WHERE { ?x kg:member_of };\r");
+  const std::string out = ReadUntil("relata> ");
+  EXPECT_THAT(out, HasSubstr("1:35: expected"));
+  EXPECT_THAT(out, HasSubstr("SELECT ?x WHERE { ?x kg:member_of }"));
+  EXPECT_THAT(out, HasSubstr("\n" + std::string(2 + 34, ' ') + "^")) << "under column 35";
+}
+
+TEST_F(ShellTest, TabCompletesDotCommandsAndPrefixedNames) {
+  Start();
+  ReadUntil("relata> ");
+  Type(".fi\t");
+  EXPECT_THAT(ReadUntil(".find"), HasSubstr(".find"));
+  Type(" Путин\r");
+  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("e:vladimir-putin"));
+  Type("SELECT ?o { e:vladimir-pu\t");
+  EXPECT_THAT(ReadUntil("e:vladimir-putin"), HasSubstr("e:vladimir-putin"));
+  Type(" kg:member_o\t");
+  EXPECT_THAT(ReadUntil("kg:member_of"), HasSubstr("kg:member_of"));
+}
+
+TEST_F(ShellTest, CtrlCCancelsARunningQueryAndKeepsTheShell) {
+  Start();
+  ReadUntil("relata> ");
+  Type("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i };\r");
+  ReadUntil("\n");  // the echo of the line: the query is running
+  usleep(300 * 1000);
+  Type("\x03");
+  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("cancelled"));
+  Type("ASK { e:russia kg:member_of e:brics };\r");
+  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("true"));
+  Type(".quit\r");
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
+TEST_F(ShellTest, UnknownCommandsSuggestTheNearest) {
+  Start();
+  ReadUntil("relata> ");
+  Type(".entitty SCO\r");
+  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("did you mean .entity?"));
+}
+
+TEST_F(ShellTest, PipedStatementsGiveMachineFormatsAndBailStops) {
+  int status = 0;
+  const std::string relata = RELATA_BINARY;
+  std::string out = RunCommand("printf 'SELECT ?o WHERE { e:russia kg:member_of ?o }\\nORDER BY ?o LIMIT 1\\n\\n"
+                               ".mode jsonl\\nASK { e:russia kg:member_of e:brics };\\n' | " +
+                                   relata + " " + Db(),
+                               &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(out, "?o\n<https://relata.dev/e/brics>\n{\"boolean\":true}\n");
+
+  out = RunCommand(relata + " " + Db() + " --bail -c 'SELECT nonsense' -c 'ASK { ?s ?p ?o }' 2>&1", &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_THAT(out, HasSubstr("1:8: expected"));
+  EXPECT_THAT(out, Not(HasSubstr("true"))) << "--bail stops at the first error";
+
+  out = RunCommand("printf 'SELECT nonsense;\\nASK { ?s ?p ?o };\\n' | " + relata + " " + Db() + " 2>/dev/null", &status);
+  EXPECT_EQ(status, 1) << "an error makes the exit status non-zero";
+  EXPECT_EQ(out, "true\n") << "without --bail the script goes on";
+}
+
+TEST_F(ShellTest, UpdatesAndDotCommandsThroughAPipe) {
+  const std::string copy = *dir_ + "/copy";
+  std::filesystem::copy(Db(), copy, std::filesystem::copy_options::recursive);
+  int status = 0;
+  const std::string out = RunCommand(
+      "printf 'INSERT DATA { e:iran kg:member_of e:brics };\\n.find iran\\n.graphs\\n.maxrows 1\\n"
+      "SELECT ?m { ?m kg:member_of e:brics } ORDER BY ?m;\\n.nonsense\\n' | " +
+          std::string(RELATA_BINARY) + " " + copy + " 2>&1",
+      &status);
+  EXPECT_THAT(out, HasSubstr("1 quads inserted, 0 deleted"));
+  EXPECT_THAT(out, HasSubstr("https://relata.dev/e/iran"));
+  EXPECT_THAT(out, HasSubstr("https://relata.dev/doc/"));
+  EXPECT_THAT(out, HasSubstr("unknown command .nonsense"));
+  EXPECT_EQ(status, 1);
+}
+
+}  // namespace

@@ -1,0 +1,579 @@
+#include "tools/shell.h"
+
+// clang-format off
+#include <cstdio>
+#include <editline/readline.h>
+// clang-format on
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <clocale>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "tools/result_format.h"
+
+namespace relata::tools {
+namespace {
+
+// Set by Ctrl-C; a running query checks it and stops with kCancelled.
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+
+struct DotCommand {
+  const char* name;
+  const char* arguments;
+  const char* help;
+};
+constexpr DotCommand kDotCommands[] = {
+    {".help", "", "this list"},
+    {".open", "DB", "close this store and open another"},
+    {".load", "FILE...", "load RDF or KG-JSONL files, all or nothing"},
+    {".read", "FILE", "run the statements in a file"},
+    {".mode", "table|csv|tsv|json|jsonl|xml|turtle", "how results are written"},
+    {".maxrows", "N", "show at most N rows of a table (0: all)"},
+    {".timer", "on|off", "show how long each statement took"},
+    {".explain", "", "the plan of the last query, with estimated rows"},
+    {".prefix", "[NAME IRI]", "list the prefixes, or add one"},
+    {".stats", "", "counts per predicate and graph"},
+    {".schema", "", "types and predicates with their counts"},
+    {".graphs", "", "the named graphs with their sizes"},
+    {".find", "TEXT", "entities whose name or alias matches TEXT"},
+    {".entity", "NAME", "an entity's card: types, names, every relation and its document"},
+    {".output", "[FILE]", "write results to FILE (no FILE: back to the terminal)"},
+    {".quit", "", "leave (also .exit and Ctrl-D)"},
+};
+
+constexpr const char* kKeywords[] = {
+    "SELECT", "DISTINCT", "REDUCED", "WHERE", "FILTER", "OPTIONAL", "UNION", "MINUS", "GRAPH", "BIND",
+    "VALUES", "GROUP BY", "HAVING", "ORDER BY", "ASC", "DESC", "LIMIT", "OFFSET", "CONSTRUCT", "DESCRIBE",
+    "ASK", "PREFIX", "BASE", "FROM", "NAMED", "EXISTS", "NOT EXISTS", "COUNT", "SUM", "MIN", "MAX", "AVG",
+    "SAMPLE", "GROUP_CONCAT", "INSERT", "DELETE", "DATA", "LOAD", "CLEAR", "DROP", "CREATE", "WITH",
+    "USING", "EXPLAIN", "ANALYZE", "relata:search"};
+
+std::string Trim(const std::string& s) {
+  const auto begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
+}
+
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A SPARQL string literal of `text`.
+std::string Quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c == '\n' ? ' ' : c);
+  }
+  return out + "\"";
+}
+
+class Shell;
+Shell* g_shell = nullptr;  // for the completion callbacks, which take no context
+
+class Shell {
+ public:
+  Shell(std::unique_ptr<Database> db, std::string path, const ShellOptions& options)
+      : db_(std::move(db)), path_(std::move(path)), options_(options),
+        interactive_(options.commands.empty() && isatty(STDIN_FILENO)),
+        terminal_out_(isatty(STDOUT_FILENO)), mode_(terminal_out_ ? "table" : "tsv"),
+        prefixes_(DefaultPrefixes()) {}
+
+  int Run() {
+    struct sigaction action {};
+    action.sa_handler = OnInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    if (!options_.commands.empty()) {
+      for (const std::string& command : options_.commands) {
+        if (!RunInput(command) && options_.bail) return 1;
+      }
+      return failed_ ? 1 : 0;
+    }
+    if (interactive_) return Interactive();
+    std::string line, pending;
+    while (std::getline(std::cin, line)) {
+      if (!Feed(line, pending)) return 1;
+      if (quit_) break;
+    }
+    if (!Trim(pending).empty() && !Execute(pending) && options_.bail) return 1;
+    return failed_ ? 1 : 0;
+  }
+
+  // Completion candidates for `word`, given the line so far.
+  std::vector<std::string> Candidates(const std::string& line_start, const std::string& word) {
+    std::vector<std::string> out;
+    const auto starts = [&](const std::string& candidate) {
+      if (candidate.size() < word.size()) return false;
+      for (std::size_t i = 0; i < word.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(candidate[i])) != std::tolower(static_cast<unsigned char>(word[i]))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    if (Trim(line_start).empty() && !word.empty() && word[0] == '.') {
+      for (const auto& c : kDotCommands) {
+        if (starts(c.name)) out.push_back(c.name);
+      }
+      return out;
+    }
+    if (!line_start.empty() && line_start[0] == '.') {  // .find and .entity take names
+      for (const std::string& name : Names()) {
+        if (starts(name)) out.push_back(name);
+      }
+      return out;
+    }
+    for (const char* k : kKeywords) {
+      if (starts(k)) out.push_back(k);
+    }
+    for (const auto& [prefix, iri] : prefixes_) {
+      if (starts(prefix + ":")) out.push_back(prefix + ":");
+    }
+    if (word.find(':') != std::string::npos) {
+      for (const std::string& term : Terms()) {
+        if (starts(term)) out.push_back(term);
+      }
+    }
+    return out;
+  }
+
+ private:
+  int Interactive() {
+    const auto stats = db_->Stats();
+    std::printf("relata: %s, %llu quads. End a statement with ';' or a blank line; .help for commands.\n",
+                path_.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
+    const char* home = std::getenv("HOME");
+    const std::string history = home != nullptr ? std::string(home) + "/.relata_history" : "";
+    if (!history.empty()) read_history(history.c_str());
+    std::string pending;
+    while (!quit_) {
+      char* raw = readline(pending.empty() ? "relata> " : "   ...> ");
+      if (raw == nullptr) {  // Ctrl-D
+        std::printf("\n");
+        break;
+      }
+      const std::string line = raw;
+      std::free(raw);
+      if (g_interrupted.exchange(false)) {  // Ctrl-C at the prompt drops what was typed
+        pending.clear();
+        continue;
+      }
+      const bool was_pending = !pending.empty();
+      Feed(line, pending);
+      if (pending.empty() && !Trim(line).empty()) {
+        // The whole statement as one history entry.
+        add_history((was_pending ? last_statement_ : line).c_str());
+      }
+    }
+    if (!history.empty()) {
+      write_history(history.c_str());
+      history_truncate_file(history.c_str(), 2000);
+    }
+    return 0;
+  }
+
+  // Takes one line of input: a dot command, or part of a statement, which
+  // runs once complete. Returns false to stop (--bail after an error).
+  bool Feed(const std::string& line, std::string& pending) {
+    if (pending.empty() && Trim(line).empty()) return true;
+    if (pending.empty() && Trim(line)[0] == '.') {
+      const bool ok = DotCommandLine(Trim(line));
+      return ok || !options_.bail;
+    }
+    pending += line + "\n";
+    if (!StatementComplete(pending, /*blank_ends=*/true)) return true;
+    const std::string statement = pending;
+    pending.clear();
+    last_statement_ = Trim(statement);
+    if (Trim(statement).empty() || Trim(statement) == ";") return true;
+    return Execute(statement) || !options_.bail;
+  }
+
+  // Runs text that may hold several statements (-c, .read).
+  bool RunInput(const std::string& text) {
+    std::istringstream lines(text);
+    std::string line, pending;
+    while (std::getline(lines, line)) {
+      if (!Feed(line, pending)) return false;
+      if (quit_) return true;
+    }
+    if (!Trim(pending).empty()) return Execute(pending);
+    return !failed_;
+  }
+
+  bool Execute(std::string text) {
+    text = Trim(text);
+    while (!text.empty() && text.back() == ';') text = Trim(text.substr(0, text.size() - 1));
+    if (text.empty()) return true;
+    g_interrupted.store(false);
+    QueryOptions options;
+    options.cancel = &g_interrupted;
+    for (const auto& [prefix, iri] : prefixes_) options.prefixes[prefix] = iri;
+    const auto start = std::chrono::steady_clock::now();
+    bool ok = true;
+    if (IsUpdate(text)) {
+      const auto report = db_->Update(text, options);
+      if (!report.ok()) {
+        ok = Error(ExplainError(text, std::string(report.status().message())) + "\nnothing was changed");
+      } else {
+        std::fprintf(out_, "%llu quads inserted, %llu deleted\n", static_cast<unsigned long long>(report->inserted),
+                     static_cast<unsigned long long>(report->deleted));
+        terms_.clear();
+        names_.clear();
+      }
+    } else {
+      last_query_ = text;
+      auto cursor = db_->Query(text, options);
+      if (!cursor.ok()) {
+        ok = Error(ExplainError(text, std::string(cursor.status().message())));
+      } else {
+        ok = Write(*cursor);
+      }
+    }
+    g_interrupted.store(false);  // a Ctrl-C that stopped this statement is spent
+    if (timer_) {
+      std::fprintf(out_, "time: %.3f ms\n",
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::fflush(out_);
+    return ok;
+  }
+
+  bool Write(Cursor& cursor) {
+    TableOptions table;
+    table.width = Width();
+    table.max_rows = max_rows_;
+    table.prefixes = prefixes_;
+    table.colour = terminal_out_ && out_ == stdout;
+    const std::string format = mode_ == "turtle" && cursor.kind() != Cursor::Kind::kTriples ? "table" : mode_;
+    const absl::Status written = WriteResults(cursor, format, out_, table);
+    if (!written.ok()) {
+      if (absl::IsCancelled(written)) return Error("cancelled (Ctrl-C)");
+      return Error(std::string(written.message()));
+    }
+    return true;
+  }
+
+  bool Error(const std::string& message) {
+    failed_ = true;
+    const bool colour = isatty(STDERR_FILENO);
+    std::fprintf(stderr, "%s%s%s\n", colour ? "\033[31m" : "", message.c_str(), colour ? "\033[0m" : "");
+    return false;
+  }
+
+  static int Width() {
+    const char* columns = std::getenv("COLUMNS");
+    const int width = columns != nullptr ? std::atoi(columns) : 0;
+    if (width > 20) return width;
+    int rows = 0, cols = 0;
+    rl_get_screen_size(&rows, &cols);
+    return cols > 20 ? cols : 100;
+  }
+
+  // Runs a query the shell makes itself, in table form.
+  bool Show(const std::string& sparql, QueryOptions options = {}) {
+    for (const auto& [prefix, iri] : prefixes_) options.prefixes[prefix] = iri;
+    auto cursor = db_->Query(sparql, options);
+    if (!cursor.ok()) return Error(std::string(cursor.status().message()));
+    const std::string saved = mode_;
+    if (mode_ == "turtle" || mode_ == "jsonl") mode_ = "table";
+    const bool ok = Write(*cursor);
+    mode_ = saved;
+    return ok;
+  }
+
+  // The first entity whose name matches `text`, best first.
+  std::optional<Term> FindEntity(const std::string& text) {
+    auto cursor = db_->Query("SELECT ?e WHERE { (?e ?score) relata:search " + Quoted(text) + " } LIMIT 1");
+    if (!cursor.ok()) return std::nullopt;
+    auto more = cursor->Next();
+    if (!more.ok() || !*more) return std::nullopt;
+    return cursor->row()[0];
+  }
+
+  bool DotCommandLine(const std::string& line) {
+    std::istringstream words(line);
+    std::string command;
+    words >> command;
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) args.push_back(w);
+    const auto rest = [&] {
+      const auto space = line.find_first_of(" \t");
+      return space == std::string::npos ? std::string() : Trim(line.substr(space));
+    };
+    if (command == ".quit" || command == ".exit") {
+      quit_ = true;
+      return true;
+    }
+    if (command == ".help") {
+      for (const auto& c : kDotCommands) {
+        std::fprintf(out_, "%-10s %-38s %s\n", c.name, c.arguments, c.help);
+      }
+      std::fprintf(out_, "Anything else is SPARQL (a query or an update), ended by ';' or a blank line.\n");
+      return true;
+    }
+    if (command == ".mode") {
+      static const std::set<std::string> kModes = {"table", "csv", "tsv", "json", "jsonl", "xml", "turtle"};
+      if (args.size() != 1 || !kModes.count(args[0])) return Error(".mode table|csv|tsv|json|jsonl|xml|turtle");
+      mode_ = args[0];
+      return true;
+    }
+    if (command == ".maxrows") {
+      if (args.size() != 1 || args[0].find_first_not_of("0123456789") != std::string::npos) {
+        return Error(".maxrows N (0: all)");
+      }
+      max_rows_ = static_cast<std::size_t>(std::stoull(args[0]));
+      return true;
+    }
+    if (command == ".timer") {
+      if (args.size() != 1 || (args[0] != "on" && args[0] != "off")) return Error(".timer on|off");
+      timer_ = args[0] == "on";
+      return true;
+    }
+    if (command == ".prefix") {
+      if (args.empty()) {
+        for (const auto& [prefix, iri] : prefixes_) std::fprintf(out_, "%s: <%s>\n", prefix.c_str(), iri.c_str());
+        return true;
+      }
+      if (args.size() != 2) return Error(".prefix NAME IRI");
+      std::string name = args[0], iri = args[1];
+      if (!name.empty() && name.back() == ':') name.pop_back();
+      if (iri.size() > 1 && iri.front() == '<' && iri.back() == '>') iri = iri.substr(1, iri.size() - 2);
+      prefixes_[name] = iri;
+      return true;
+    }
+    if (command == ".explain") {
+      if (last_query_.empty()) return Error(".explain: no query yet");
+      auto plan = db_->Explain(last_query_, false);
+      if (!plan.ok()) return Error(std::string(plan.status().message()));
+      std::fputs(plan->c_str(), out_);
+      return true;
+    }
+    if (command == ".stats") return !options_.stats || options_.stats(*db_) == 0 || Error(".stats failed");
+    if (command == ".load") {
+      if (args.empty()) return Error(".load FILE...");
+      const bool ok = options_.load && options_.load(*db_, args) == 0;
+      terms_.clear();
+      names_.clear();
+      return ok || Error(".load: nothing was loaded");
+    }
+    if (command == ".schema") {
+      return Show("SELECT ?type (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?type } GROUP BY ?type "
+                  "ORDER BY DESC(?entities) ?type") &&
+             Show("SELECT ?predicate (COUNT(*) AS ?statements) WHERE { ?s ?predicate ?o } GROUP BY ?predicate "
+                  "ORDER BY DESC(?statements) ?predicate");
+    }
+    if (command == ".graphs") {
+      return Show("SELECT ?graph (COUNT(*) AS ?quads) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph "
+                  "ORDER BY ?graph");
+    }
+    if (command == ".find") {
+      if (rest().empty()) return Error(".find TEXT");
+      return Show("SELECT ?entity ?name ?score WHERE { (?entity ?score) relata:search " + Quoted(rest()) +
+                  " OPTIONAL { ?entity rdfs:label ?name } }");
+    }
+    if (command == ".entity") {
+      if (rest().empty()) return Error(".entity NAME");
+      const auto entity = FindEntity(rest());
+      if (!entity) return Error(".entity: nothing is called \"" + rest() + "\" (try .find)");
+      const std::string e = entity->ToNTriples();
+      std::fprintf(out_, "%s\n", e.c_str());
+      QueryOptions named_apart;
+      named_apart.union_default_graph = false;  // a relation's own graph, or none
+      return Show("SELECT ?type WHERE { " + e + " a ?type } ORDER BY ?type") &&
+             Show("SELECT ?name ?kind WHERE { { " + e + " rdfs:label ?name BIND(\"label\" AS ?kind) } UNION { " + e +
+                  " kg:alias ?name BIND(\"alias\" AS ?kind) } } ORDER BY ?kind ?name") &&
+             Show("SELECT ?relation ?object ?document WHERE { { GRAPH ?document { " + e +
+                      " ?relation ?object } } UNION { " + e +
+                      " ?relation ?object } FILTER(?relation NOT IN (rdf:type, rdfs:label, kg:alias)) } "
+                      "ORDER BY ?relation ?object ?document",
+                  named_apart) &&
+             Show("SELECT ?subject ?relation ?document WHERE { { GRAPH ?document { ?subject ?relation " + e +
+                      " } } UNION { ?subject ?relation " + e +
+                      " } FILTER NOT EXISTS { ?subject rdf:reifies ?t } } ORDER BY ?relation ?subject ?document",
+                  named_apart);
+    }
+    if (command == ".output") {
+      if (out_ != stdout) std::fclose(out_);
+      out_ = stdout;
+      if (args.empty()) return true;
+      std::FILE* file = std::fopen(args[0].c_str(), "w");
+      if (file == nullptr) return Error(".output: cannot write " + args[0]);
+      out_ = file;
+      return true;
+    }
+    if (command == ".read") {
+      if (args.size() != 1) return Error(".read FILE");
+      std::ifstream in(args[0], std::ios::binary);
+      if (!in) return Error(".read: cannot read " + args[0]);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      return RunInput(text);
+    }
+    if (command == ".open") {
+      if (args.size() != 1) return Error(".open DB");
+      auto db = Database::Open(args[0]);
+      if (!db.ok()) return Error(std::string(db.status().message()));
+      db_ = std::move(*db);
+      path_ = args[0];
+      terms_.clear();
+      names_.clear();
+      return true;
+    }
+    const std::string nearest = NearestCommand(command);
+    return Error("unknown command " + command + (nearest.empty() ? "" : "; did you mean " + nearest + "?") +
+                 " (.help lists them)");
+  }
+
+  // Predicates, types and entities of the store in prefixed form, for
+  // completion; read once per store and after writes.
+  const std::vector<std::string>& Terms() {
+    if (!terms_.empty()) return terms_;
+    std::set<std::string> found;
+    for (const char* sparql : {"SELECT DISTINCT ?t WHERE { ?s ?t ?o } LIMIT 5000",
+                               "SELECT DISTINCT ?t WHERE { ?s a ?t } LIMIT 5000",
+                               "SELECT DISTINCT ?t WHERE { ?t a ?type } LIMIT 20000"}) {
+      auto cursor = db_->Query(sparql);
+      if (!cursor.ok()) continue;
+      while (true) {
+        auto more = cursor->Next();
+        if (!more.ok() || !*more) break;
+        const Term& t = *cursor->row()[0];
+        for (const auto& [prefix, iri] : prefixes_) {
+          if (t.IsIri() && t.value.starts_with(iri) && t.value.size() > iri.size()) {
+            found.insert(prefix + ":" + t.value.substr(iri.size()));
+          }
+        }
+      }
+    }
+    terms_.assign(found.begin(), found.end());
+    return terms_;
+  }
+  const std::vector<std::string>& Names() {
+    if (!names_.empty()) return names_;
+    auto cursor = db_->Query("SELECT DISTINCT ?n WHERE { ?e rdfs:label ?n } LIMIT 20000");
+    std::set<std::string> found;
+    while (cursor.ok()) {
+      auto more = cursor->Next();
+      if (!more.ok() || !*more) break;
+      found.insert(cursor->row()[0]->value);
+    }
+    names_.assign(found.begin(), found.end());
+    return names_;
+  }
+
+  std::unique_ptr<Database> db_;
+  std::string path_;
+  const ShellOptions& options_;
+  bool interactive_, terminal_out_;
+  std::string mode_;
+  std::map<std::string, std::string> prefixes_;
+  std::size_t max_rows_ = 0;
+  bool timer_ = false, quit_ = false, failed_ = false;
+  std::FILE* out_ = stdout;
+  std::string last_query_, last_statement_;
+  std::vector<std::string> terms_, names_;
+};
+
+// libedit's completion entry points.
+std::vector<std::string> g_matches;
+char* NextMatch(const char*, int state) {
+  static std::size_t next = 0;
+  if (state == 0) next = 0;
+  return next < g_matches.size() ? strdup(g_matches[next++].c_str()) : nullptr;
+}
+char** Complete(const char* text, int start, int) {
+  rl_attempted_completion_over = 1;  // no file names
+  g_matches = g_shell->Candidates(std::string(rl_line_buffer, static_cast<std::size_t>(start)), text);
+  if (g_matches.empty()) return nullptr;
+  return rl_completion_matches(text, NextMatch);
+}
+
+}  // namespace
+
+bool StatementComplete(const std::string& text, bool blank_ends) {
+  int depth = 0;
+  char quote = 0;
+  bool long_quote = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote && (!long_quote || text.compare(i, 3, std::string(3, quote)) == 0)) {
+        if (long_quote) i += 2;
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      long_quote = text.compare(i, 3, std::string(3, c)) == 0;
+      if (long_quote) i += 2;
+    } else if (c == '{' || c == '(' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ')' || c == ']') {
+      --depth;
+    }
+  }
+  if (quote != 0 || depth > 0) return false;
+  // The last line, without its comment.
+  std::string body = text;
+  while (!body.empty() && body.back() == '\n') body.pop_back();
+  const std::string last = Trim(body.substr(body.rfind('\n') == std::string::npos ? 0 : body.rfind('\n') + 1));
+  if (blank_ends && !text.empty() && text.size() >= 2 && text.ends_with("\n\n")) return true;
+  if (blank_ends && Trim(text).empty()) return true;
+  return !last.empty() && last.back() == ';';
+}
+
+std::string NearestCommand(const std::string& typed) {
+  std::string best;
+  std::size_t best_distance = 3;  // further than two edits is no suggestion
+  for (const auto& c : kDotCommands) {
+    const std::size_t d = EditDistance(typed, c.name);
+    if (d < best_distance) best_distance = d, best = c.name;
+  }
+  return best;
+}
+
+int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions& options) {
+  // Line editing reads UTF-8 (names in Cyrillic, Chinese...) only in a
+  // multibyte locale; the C locale of a bare environment is not one.
+  std::setlocale(LC_CTYPE, "");
+  if (MB_CUR_MAX == 1) std::setlocale(LC_CTYPE, "C.UTF-8");
+  Shell shell(std::move(db), std::move(path), options);
+  g_shell = &shell;
+  rl_attempted_completion_function = Complete;
+  rl_basic_word_break_characters = " \t\n(){}[],;=<>!\"";
+  const int status = shell.Run();
+  g_shell = nullptr;
+  return status;
+}
+
+}  // namespace relata::tools

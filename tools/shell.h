@@ -1,0 +1,40 @@
+// The relata shell: SPARQL queries and updates, typed over several lines or
+// piped in, and dot commands (.help lists them).
+#ifndef RELATA_TOOLS_SHELL_H_
+#define RELATA_TOOLS_SHELL_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace relata::tools {
+
+struct ShellOptions {
+  // Statements given with -c, run in order instead of reading input.
+  std::vector<std::string> commands;
+  // Stop at the first error (the exit status is then 1).
+  bool bail = false;
+  // What `relata load` and `relata stats` do, for .load and .stats.
+  std::function<int(Database&, const std::vector<std::string>&)> load;
+  std::function<int(Database&)> stats;
+};
+
+// Runs the shell on `db` (opened from `path`) until the input ends or
+// .quit; returns the exit status: 1 when a statement failed and either
+// --bail is set or the input was not a terminal.
+int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions& options);
+
+// Whether `text` is a whole statement: brackets and quotes balance and it
+// ends with ';' (also true for a blank last line when `blank_ends`).
+bool StatementComplete(const std::string& text, bool blank_ends);
+
+// The dot command closest to `typed` (by edit distance), or "" when none is
+// close.
+std::string NearestCommand(const std::string& typed);
+
+}  // namespace relata::tools
+
+#endif  // RELATA_TOOLS_SHELL_H_
