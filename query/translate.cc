@@ -58,12 +58,8 @@ class Translator {
     Query query;
     for (const auto& child : root.children) {
       const Node& n = *child;
-      if (n.is_type<g::BaseDecl>()) {
-        base_ = ResolveIri(base_, IriRefText(*n.children.at(0)));
-      } else if (n.is_type<g::PrefixDecl>()) {
-        const std::string_view prefix = Core(n.children.at(0)->string_view());
-        prefixes_[std::string(prefix.substr(0, prefix.size() - 1))] =
-            ResolveIri(base_, IriRefText(*n.children.at(1)));
+      if (Prologue(n)) {
+        continue;
       } else if (n.is_type<g::SelectQuery>() || n.is_type<g::ConstructQuery>() ||
                  n.is_type<g::AskQuery>() || n.is_type<g::DescribeQuery>()) {
         query = QueryForm(n);
@@ -79,16 +75,7 @@ class Translator {
   ::relata::query::Update UpdateUnit(const Node& root) {
     ::relata::query::Update update;
     for (const auto& child : root.children) {
-      const Node& n = *child;
-      if (n.is_type<g::BaseDecl>()) {
-        base_ = ResolveIri(base_, IriRefText(*n.children.at(0)));
-      } else if (n.is_type<g::PrefixDecl>()) {
-        const std::string_view prefix = Core(n.children.at(0)->string_view());
-        prefixes_[std::string(prefix.substr(0, prefix.size() - 1))] =
-            ResolveIri(base_, IriRefText(*n.children.at(1)));
-      } else {
-        update.operations.push_back(Operation(n));
-      }
+      if (!Prologue(*child)) update.operations.push_back(Operation(*child));
     }
     update.base_iri = base_;
     update.variable_names = names_;
@@ -96,6 +83,20 @@ class Translator {
   }
 
  private:
+  // BASE and PREFIX take effect for what follows them; false for any other node.
+  bool Prologue(const Node& n) {
+    if (n.is_type<g::BaseDecl>()) {
+      base_ = ResolveIri(base_, IriRefText(*n.children.at(0)));
+      return true;
+    }
+    if (n.is_type<g::PrefixDecl>()) {
+      const std::string_view prefix = Core(n.children.at(0)->string_view());
+      prefixes_[std::string(prefix.substr(0, prefix.size() - 1))] = ResolveIri(base_, IriRefText(*n.children.at(1)));
+      return true;
+    }
+    return false;
+  }
+
   [[noreturn]] void Fail(const Node& at, std::string message) const {
     throw TranslateError{static_cast<std::size_t>(at.m_begin.data - text_.data()), std::move(message)};
   }

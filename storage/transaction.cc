@@ -93,7 +93,9 @@ absl::StatusOr<bool> QuadStore::Transaction::IsNameQuad(const QuadIds& quad) {
   return it->second.has_value();
 }
 
-absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
+// Whether the store with this transaction's writes has `quad`; an error once
+// the transaction ended.
+absl::StatusOr<bool> QuadStore::Transaction::Has(const QuadIds& quad) {
   State& st = *state_;
   if (st.done) return absl::FailedPreconditionError("the transaction has ended");
   RETURN_IF_ERROR(FlushTerms());
@@ -101,8 +103,16 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
   std::string ignored;
   const absl::Status found = st.store.Get(kSpog, std::string_view(key.data(), key.size()), &ignored,
                                           View().get(), "quad lookup");
-  if (found.ok()) return false;
-  if (!absl::IsNotFound(found)) return found;
+  if (absl::IsNotFound(found)) return false;
+  RETURN_IF_ERROR(found);
+  return true;
+}
+
+absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
+  State& st = *state_;
+  ASSIGN_OR_RETURN(const bool present, Has(quad));
+  if (present) return false;
+  const QuadKey key = EncodeQuadKey(Permutation::kSpog, quad);
   for (const Permutation permutation : kAllPermutations) {
     RETURN_IF_ERROR(ToStatus(st.batch.Put(st.store.families_[FamilyOf(permutation)],
                                           Slice(EncodeQuadKey(permutation, quad)), rocksdb::Slice()),
@@ -120,14 +130,9 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
 
 absl::StatusOr<bool> QuadStore::Transaction::Delete(const QuadIds& quad) {
   State& st = *state_;
-  if (st.done) return absl::FailedPreconditionError("the transaction has ended");
-  RETURN_IF_ERROR(FlushTerms());
+  ASSIGN_OR_RETURN(const bool present, Has(quad));
+  if (!present) return false;
   const QuadKey key = EncodeQuadKey(Permutation::kSpog, quad);
-  std::string ignored;
-  const absl::Status found = st.store.Get(kSpog, std::string_view(key.data(), key.size()), &ignored,
-                                          View().get(), "quad lookup");
-  if (absl::IsNotFound(found)) return false;
-  RETURN_IF_ERROR(found);
   ASSIGN_OR_RETURN(const bool names, IsNameQuad(quad));
   if (names) {
     ASSIGN_OR_RETURN(const Term name, st.store.Resolve(quad.o, View().get()));

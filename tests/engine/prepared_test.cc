@@ -12,21 +12,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-std::vector<std::string> Read(absl::StatusOr<Cursor> cursor) {
-  EXPECT_TRUE(cursor.ok()) << cursor.status();
-  std::vector<std::string> rows;
-  if (!cursor.ok()) return rows;
-  while (true) {
-    auto more = cursor->Next();
-    EXPECT_TRUE(more.ok()) << more.status();
-    if (!more.ok() || !*more) break;
-    std::string row;
-    for (const auto& value : cursor->row()) row += (row.empty() ? "" : " ") + (value ? value->ToNTriples() : "-");
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 class PreparedTest : public DatabaseTest {
  protected:
   void SetUp() override {
@@ -41,25 +26,25 @@ TEST_F(PreparedTest, EachRunUsesTheCurrentBindings) {
   auto prepared = db_->Prepare("SELECT ?org { ?state kg:member_of ?org } ORDER BY ?org");
   ASSERT_TRUE(prepared.ok()) << prepared.status();
   ASSERT_TRUE(prepared->Bind("state", Term::Iri("https://relata.dev/e/russia")).ok());
-  EXPECT_THAT(Read(prepared->Execute()),
+  EXPECT_THAT(RowsOf(prepared->Execute()),
               ElementsAre("<https://relata.dev/e/brics>", "<https://relata.dev/e/sco>"));
   ASSERT_TRUE(prepared->Bind("?state", Term::Iri("https://relata.dev/e/china")).ok());
-  EXPECT_THAT(Read(prepared->Execute()), ElementsAre("<https://relata.dev/e/sco>"));
+  EXPECT_THAT(RowsOf(prepared->Execute()), ElementsAre("<https://relata.dev/e/sco>"));
   ASSERT_TRUE(prepared->Bind("state", Term::Iri("https://relata.dev/e/atlantis")).ok());
-  EXPECT_THAT(Read(prepared->Execute()), IsEmpty());
+  EXPECT_THAT(RowsOf(prepared->Execute()), IsEmpty());
   prepared->ClearBindings();
-  EXPECT_EQ(Read(prepared->Execute()).size(), 3u);
+  EXPECT_EQ(RowsOf(prepared->Execute()).size(), 3u);
 }
 
 TEST_F(PreparedTest, BoundVariablesAppearInResultsAndPaths) {
   auto prepared = db_->Prepare("SELECT ?state ?up { ?state kg:member_of/kg:part_of ?up }");
   ASSERT_TRUE(prepared.ok());
   ASSERT_TRUE(prepared->Bind("state", Term::Iri("https://relata.dev/e/china")).ok());
-  EXPECT_THAT(Read(prepared->Execute()), ElementsAre("<https://relata.dev/e/china> <https://relata.dev/e/un>"));
+  EXPECT_THAT(RowsOf(prepared->Execute()), ElementsAre("<https://relata.dev/e/china> <https://relata.dev/e/un>"));
   auto reach = db_->Prepare("SELECT ?x { ?from (kg:member_of|kg:part_of)+ ?x } ORDER BY ?x");
   ASSERT_TRUE(reach.ok());
   ASSERT_TRUE(reach->Bind("from", Term::Iri("https://relata.dev/e/china")).ok());
-  EXPECT_THAT(Read(reach->Execute()), ElementsAre("<https://relata.dev/e/sco>", "<https://relata.dev/e/un>"));
+  EXPECT_THAT(RowsOf(reach->Execute()), ElementsAre("<https://relata.dev/e/sco>", "<https://relata.dev/e/un>"));
 }
 
 TEST_F(PreparedTest, UnknownVariablesAndSyntaxErrorsAreErrors) {
@@ -75,9 +60,9 @@ TEST_F(PreparedTest, APreparedQuerySeesLaterWrites) {
   auto prepared = db_->Prepare("SELECT ?org { ?state kg:member_of ?org }");
   ASSERT_TRUE(prepared.ok());
   ASSERT_TRUE(prepared->Bind("state", Term::Iri("https://relata.dev/e/iran")).ok());
-  EXPECT_THAT(Read(prepared->Execute()), IsEmpty());
+  EXPECT_THAT(RowsOf(prepared->Execute()), IsEmpty());
   ASSERT_TRUE(db_->Update("INSERT DATA { e:iran kg:member_of e:sco }").ok());
-  EXPECT_THAT(Read(prepared->Execute()), ElementsAre("<https://relata.dev/e/sco>"));
+  EXPECT_THAT(RowsOf(prepared->Execute()), ElementsAre("<https://relata.dev/e/sco>"));
 }
 
 int ScratchDirectories() {

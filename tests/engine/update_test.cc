@@ -163,11 +163,8 @@ TEST_F(UpdateTest, ATransactionIsInvisibleUntilCommitAndGoneOnRollback) {
 
   // The transaction reads its own writes; others read the store as it was,
   // from another thread too, without waiting for the writer.
-  auto own = (*txn)->Query("SELECT ?c { ?c kg:in_sco true } ORDER BY ?c");
-  ASSERT_TRUE(own.ok());
-  std::vector<std::string> seen;
-  while (*own->Next()) seen.push_back(own->row()[0]->ToNTriples());
-  EXPECT_THAT(seen, ElementsAre("<https://relata.dev/e/iran>", "<https://relata.dev/e/russia>"));
+  EXPECT_THAT(RowsOf((*txn)->Query("SELECT ?c { ?c kg:in_sco true } ORDER BY ?c")),
+              ElementsAre("<https://relata.dev/e/iran>", "<https://relata.dev/e/russia>"));
   std::vector<std::string> outside;
   std::thread reader([&] { outside = Rows("SELECT ?c { ?c kg:member_of e:sco } ORDER BY ?c"); });
   reader.join();

@@ -14,27 +14,12 @@
 
 #include "absl/strings/str_join.h"
 
-#include "tests/testing/rdf_test_util.h"
+#include "tests/storage/store_test_util.h"
 
 namespace relata::storage {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string NewDbPath() {
-  static int counter = 0;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string path = ::testing::TempDir() + "/relata_" + info->name() + "_" +
-                           std::to_string(getpid()) + "_" + std::to_string(counter++);
-  std::filesystem::remove_all(path);
-  return path;
-}
-
-std::vector<Quad> Quads(const std::string& nquads) {
-  auto quads = testing::ParseRdf(nquads, query::RdfFormat::kNQuads);
-  EXPECT_TRUE(quads.ok()) << quads.status();
-  return quads.ok() ? *quads : std::vector<Quad>{};
-}
 
 constexpr char kGraph[] =
     "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc1> .\n"

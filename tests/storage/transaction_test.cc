@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "storage/quad_store.h"
-#include "tests/testing/rdf_test_util.h"
+#include "tests/storage/store_test_util.h"
 
 namespace relata::storage {
 namespace {
@@ -17,21 +17,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-std::string NewDbPath() {
-  static int counter = 0;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string path = ::testing::TempDir() + "/relata_txn_" + info->name() + "_" +
-                           std::to_string(getpid()) + "_" + std::to_string(counter++);
-  std::filesystem::remove_all(path);
-  return path;
-}
-
-std::vector<Quad> Quads(const std::string& nquads) {
-  auto quads = testing::ParseRdf(nquads, query::RdfFormat::kNQuads);
-  EXPECT_TRUE(quads.ok()) << quads.status();
-  return quads.ok() ? *quads : std::vector<Quad>{};
-}
 
 constexpr char kGraph[] =
     "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc1> .\n"

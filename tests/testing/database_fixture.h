@@ -48,7 +48,10 @@ class DatabaseTest : public ::testing::Test {
   // The rows of a SELECT as strings "value value ..." in N-Triples form ("-"
   // for unbound), in order.
   std::vector<std::string> Rows(const std::string& sparql, const QueryOptions& options = {}) {
-    auto cursor = db_->Query(sparql, options);
+    return RowsOf(db_->Query(sparql, options));
+  }
+  // The same for any cursor (a prepared query's, a transaction's).
+  static std::vector<std::string> RowsOf(absl::StatusOr<Cursor> cursor) {
     EXPECT_TRUE(cursor.ok()) << cursor.status();
     std::vector<std::string> rows;
     if (!cursor.ok()) return rows;
