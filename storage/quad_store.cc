@@ -170,6 +170,60 @@ absl::StatusOr<TermId> QuadStore::Encoder::EncodeKey(std::string_view key, std::
   return id;
 }
 
+class QuadStore::DictionaryCache {
+ public:
+  // Reads through a transaction's view may see ids the transaction gives
+  // back on rollback: only reads of committed data are kept.
+  static bool Cacheable(const Snapshot* view) { return view == nullptr || view->pending_ == nullptr; }
+
+  std::optional<Term> FindTerm(TermId id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = terms_.find(id);
+    if (it == terms_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<TermId> FindId(std::string_view key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = ids_.find(ToAbsl(key));
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Looks up many ids under one lock; fills the terms found and returns the
+  // positions of the others.
+  std::vector<std::size_t> FindTerms(std::span<const TermId> ids, std::span<const std::size_t> positions,
+                                     std::vector<Term>& terms) {
+    std::vector<std::size_t> missing;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const std::size_t i : positions) {
+      const auto it = terms_.find(ids[i]);
+      if (it == terms_.end()) {
+        missing.push_back(i);
+      } else {
+        terms[i] = it->second;
+      }
+    }
+    return missing;
+  }
+  void Put(TermId id, const Term& term) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (terms_.size() >= kMostEntries) terms_.clear();
+    terms_.try_emplace(id, term);
+  }
+  void Put(std::string_view key, TermId id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (ids_.size() >= kMostEntries) ids_.clear();
+    ids_.try_emplace(std::string(key), id);
+  }
+
+ private:
+  static constexpr std::size_t kMostEntries = std::size_t{1} << 16;  // each way; then start over
+  std::mutex mutex_;
+  absl::flat_hash_map<TermId, Term> terms_;
+  absl::flat_hash_map<std::string, TermId> ids_;
+};
+
+QuadStore::QuadStore() : dictionary_cache_(std::make_unique<DictionaryCache>()) {}
+
 QuadStore::~QuadStore() {
   for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
   families_.clear();
@@ -291,11 +345,17 @@ absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term, const 
   } else {
     key = DictionaryKey(term);
   }
+  const bool cacheable = DictionaryCache::Cacheable(view);
+  if (cacheable) {
+    if (const auto cached = dictionary_cache_->FindId(key)) return cached;
+  }
   std::string value;
   const absl::Status s = Get(kStr2Id, key, &value, view, "dictionary lookup");
-  if (absl::IsNotFound(s)) return std::optional<TermId>();
+  if (absl::IsNotFound(s)) return std::optional<TermId>();  // may come later: not kept
   RETURN_IF_ERROR(s);
-  return std::optional<TermId>(DecodeU64(value));
+  const TermId id = DecodeU64(value);
+  if (cacheable) dictionary_cache_->Put(key, id);
+  return std::optional<TermId>(id);
 }
 
 absl::StatusOr<QuadIds> QuadStore::TripleParts(TermId id, const Snapshot* view) const {
@@ -310,9 +370,15 @@ absl::StatusOr<QuadIds> QuadStore::TripleParts(TermId id, const Snapshot* view) 
 absl::StatusOr<Term> QuadStore::Resolve(TermId id, const Snapshot* view) const {
   if (IsInline(id)) return DecodeInline(id);
   if (TagOf(id) == TermTag::kBlank) return Term::Blank("b" + std::to_string(id & kPayloadMask));
+  const bool cacheable = DictionaryCache::Cacheable(view);
+  if (cacheable) {
+    if (auto cached = dictionary_cache_->FindTerm(id)) return *std::move(cached);
+  }
   std::string entry;
   RETURN_IF_ERROR(Get(kId2Str, EncodeU64(id), &entry, view, "term " + std::to_string(id)));
-  return TermFromEntry(id, entry, view);
+  ASSIGN_OR_RETURN(Term term, TermFromEntry(id, entry, view));
+  if (cacheable) dictionary_cache_->Put(id, term);
+  return term;
 }
 
 absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const {
@@ -355,6 +421,8 @@ absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId>
       order.push_back(i);
     }
   }
+  const bool cacheable = DictionaryCache::Cacheable(view);
+  if (cacheable) order = dictionary_cache_->FindTerms(ids, order, terms);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
   std::vector<std::string> keys(order.size());
   std::vector<rocksdb::Slice> slices(order.size());
@@ -379,6 +447,7 @@ absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId>
     RETURN_IF_ERROR(ToStatus(statuses[k], "term " + std::to_string(id)));
     ASSIGN_OR_RETURN(terms[order[k]],
                      TermFromEntry(id, std::string_view(values[k].data(), values[k].size()), view));
+    if (cacheable) dictionary_cache_->Put(id, terms[order[k]]);
   }
   return terms;
 }

@@ -249,7 +249,7 @@ class QuadStore {
   std::unique_ptr<Transaction> BeginTransaction();
 
  private:
-  QuadStore() = default;
+  QuadStore();
   absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const;
   // A point read of `family`, through `view`'s snapshot and pending writes
   // when given.
@@ -257,6 +257,10 @@ class QuadStore {
                    const std::string& context) const;
   class Encoder;
   class SequenceRollback;
+  // Dictionary entries read before, both ways, shared by every reader:
+  // committed ids and their terms never change.
+  class DictionaryCache;
+  std::unique_ptr<DictionaryCache> dictionary_cache_;
   std::string path_;
 
   std::unique_ptr<rocksdb::DB> db_;

@@ -190,6 +190,25 @@ TEST_F(TransactionTest, TheNameIndexFollowsNamesAddedAndRemoved) {
   EXPECT_THAT(NamesWith("putin"), ElementsAre("putin (label)"));
 }
 
+TEST_F(TransactionTest, AnIdGivenBackByARollbackNamesItsNextTermEverywhere) {
+  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  TermId given_back = kNoTerm;
+  {
+    auto txn = store_->BeginTransaction();
+    given_back = *txn->Encode(Term::Iri("http://x/abandoned"));
+    ASSERT_TRUE(*txn->Insert({given_back, given_back, given_back, kNoTerm}));
+    EXPECT_EQ(store_->Resolve(given_back, txn->View().get())->value, "http://x/abandoned");
+  }
+  auto txn = store_->BeginTransaction();
+  const TermId reused = *txn->Encode(Term::Iri("http://x/kept"));
+  EXPECT_EQ(reused, given_back) << "ids of a rolled back transaction are handed out again";
+  ASSERT_TRUE(*txn->Insert({reused, reused, reused, kNoTerm}));
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(store_->Resolve(reused)->value, "http://x/kept") << "no reader kept the abandoned term";
+  EXPECT_EQ(*store_->Lookup(Term::Iri("http://x/kept")), reused);
+  EXPECT_FALSE(store_->Lookup(Term::Iri("http://x/abandoned"))->has_value());
+}
+
 TEST_F(TransactionTest, ACommittedTransactionTakesNoMoreWrites) {
   auto txn = store_->BeginTransaction();
   ASSERT_TRUE(txn->Commit().ok());
