@@ -245,6 +245,25 @@ class Updater {
     return absl::OkStatus();
   }
 
+  // Every solution of an update's WHERE over the transaction's view. The
+  // execution, and with it every iterator over the pending writes, is gone
+  // before anything is written.
+  absl::StatusOr<std::vector<std::vector<Binding>>> Solutions(const std::shared_ptr<const query::Query>& where) {
+    ExecutionOptions limits = options_.limits;
+    limits.view = View();
+    ASSIGN_OR_RETURN(limits.stats, txn_.Stats());
+    limits.union_default_graph = options_.union_default_graph;
+    ASSIGN_OR_RETURN(std::unique_ptr<Execution> execution, Execution::Start(store_, where, limits));
+    std::vector<std::vector<Binding>> solutions;
+    std::vector<Binding> row;
+    while (true) {
+      ASSIGN_OR_RETURN(const bool more, execution->NextBindings(&row));
+      if (!more) break;
+      solutions.push_back(row);
+    }
+    return solutions;
+  }
+
   // INSERT DATA, DELETE DATA, DELETE WHERE and DELETE/INSERT WHERE: every
   // solution of the WHERE (one empty solution for the DATA forms), found
   // before anything changes; then all deletes, then all inserts.
@@ -253,17 +272,7 @@ class Updater {
     if (op.where == nullptr) {
       solutions.emplace_back();
     } else {
-      ExecutionOptions limits = options_.limits;
-      limits.view = View();
-      ASSIGN_OR_RETURN(limits.stats, txn_.Stats());
-      limits.union_default_graph = options_.union_default_graph;
-      ASSIGN_OR_RETURN(std::unique_ptr<Execution> where, Execution::Start(store_, op.where, limits));
-      std::vector<Binding> row;
-      while (true) {
-        ASSIGN_OR_RETURN(const bool more, where->NextBindings(&row));
-        if (!more) break;
-        solutions.push_back(row);
-      }
+      ASSIGN_OR_RETURN(solutions, Solutions(op.where));
     }
     std::vector<QuadIds> deletes, inserts;
     for (const auto& row : solutions) {

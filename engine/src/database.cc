@@ -623,6 +623,9 @@ class Transaction::Impl {
     if (!status.ok() && failure.ok()) failure = status;
     return status;
   }
+  // Runs a parsed update request in this transaction.
+  absl::StatusOr<UpdateReport> Run(const query::Update& update, std::string_view sparql,
+                                   const QueryOptions& options);
 
   storage::QuadStore& store;
   std::unique_ptr<storage::QuadStore::Transaction> txn;
@@ -679,15 +682,20 @@ absl::StatusOr<bool> Transaction::Remove(const Quad& quad) {
 
 absl::StatusOr<UpdateReport> Transaction::Update(std::string_view sparql, const QueryOptions& options) {
   RETURN_IF_ERROR(impl_->Usable());
-  const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(const query::Update update, query::ParseUpdate(sparql, ParseOptionsOf(options)));
+  return impl_->Run(update, sparql, options);
+}
+
+absl::StatusOr<UpdateReport> Transaction::Impl::Run(const query::Update& update, std::string_view sparql,
+                                                    const QueryOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
   engine::UpdateOptions update_options;
   update_options.limits = ExecutionOptionsOf(options);
   update_options.union_default_graph = options.union_default_graph;
   update_options.load = ReadForLoad;
-  const storage::QuadStore::Transaction::Changes before = impl_->txn->changes();
-  RETURN_IF_ERROR(impl_->Fail(engine::RunUpdate(update, sparql, impl_->store, *impl_->txn, update_options)));
-  const storage::QuadStore::Transaction::Changes& after = impl_->txn->changes();
+  const storage::QuadStore::Transaction::Changes before = txn->changes();
+  RETURN_IF_ERROR(Fail(engine::RunUpdate(update, sparql, store, *txn, update_options)));
+  const storage::QuadStore::Transaction::Changes& after = txn->changes();
   return UpdateReport{after.inserted - before.inserted, after.deleted - before.deleted, SecondsSince(start)};
 }
 
@@ -744,11 +752,10 @@ absl::StatusOr<Cursor> PreparedQuery::Execute(const QueryOptions& options) const
 
 absl::StatusOr<UpdateReport> Database::Update(std::string_view sparql, const QueryOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  // Syntax first: a request that does not parse waits for no writer.
+  // Parsed first: a request that does not parse waits for no writer.
   ASSIGN_OR_RETURN(const query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));
-  (void)parsed;
   ASSIGN_OR_RETURN(const auto transaction, Begin());
-  RETURN_IF_ERROR(transaction->Update(sparql, options).status());
+  RETURN_IF_ERROR(transaction->impl_->Run(parsed, sparql, options).status());
   ASSIGN_OR_RETURN(UpdateReport report, transaction->Commit());
   report.seconds = SecondsSince(start);
   return report;
