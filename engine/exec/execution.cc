@@ -79,7 +79,8 @@ class Context {
   // Called in every loop that may run long.
   absl::Status Check() {
     if ((++ticks_ & 1023) != 0) return absl::OkStatus();
-    if (limits_.cancelled != nullptr && limits_.cancelled->load(std::memory_order_relaxed)) {
+    if ((limits_.cancelled != nullptr && limits_.cancelled->load(std::memory_order_relaxed)) ||
+        (limits_.interrupts != nullptr && limits_.interrupts->load(std::memory_order_relaxed) != limits_.interrupts_seen)) {
       return absl::CancelledError("the query was cancelled");
     }
     if (std::chrono::steady_clock::now() > limits_.deadline) {

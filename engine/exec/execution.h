@@ -22,6 +22,9 @@ struct ExecutionOptions {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::size_t memory_bytes = std::size_t{1} << 30;  // rows held by sorts, groups, hash tables
   const std::atomic<bool>* cancelled = nullptr;     // set from any thread to stop the query
+  // Database::Interrupt's count: the query stops once it passes `interrupts_seen`.
+  const std::atomic<std::uint64_t>* interrupts = nullptr;
+  std::uint64_t interrupts_seen = 0;
   bool union_default_graph = true;  // false: the default graph is only the unnamed graph
   // Read this view (a transaction's) and plan with these statistics instead
   // of a snapshot taken at the start and the store's statistics.

@@ -38,6 +38,9 @@ class Database::Impl {
   std::unique_ptr<storage::QuadStore> store;
   std::string path;
   bool remove_on_close;
+  std::atomic<std::uint64_t> interrupts{0};  // Interrupt() calls so far
+
+  engine::ExecutionOptions Limits(const QueryOptions& options) const;
 
   // Fills the subject, predicate and object of `quad` from `ids`; on failure
   // keeps the error in `failure` and returns false (to stop a scan). With a
@@ -525,20 +528,30 @@ Cursor::Kind CursorKindOf(query::Query::Form form) {
   }
 }
 
-engine::ExecutionOptions ExecutionOptionsOf(const QueryOptions& options) {
+// A query's limits; it also stops at the next Database::Interrupt.
+engine::ExecutionOptions ExecutionOptionsOf(const QueryOptions& options,
+                                            const std::atomic<std::uint64_t>& interrupts) {
   engine::ExecutionOptions limits;
   limits.deadline = std::chrono::steady_clock::now() + options.timeout;
   limits.memory_bytes = options.memory_bytes;
   limits.cancelled = options.cancel;
   limits.union_default_graph = options.union_default_graph;
+  limits.interrupts = &interrupts;
+  limits.interrupts_seen = interrupts.load();
   return limits;
 }
 
 }  // namespace
 
+engine::ExecutionOptions Database::Impl::Limits(const QueryOptions& options) const {
+  return ExecutionOptionsOf(options, interrupts);
+}
+
+void Database::Interrupt() { impl_->interrupts.fetch_add(1); }
+
 absl::StatusOr<std::string> Database::Explain(std::string_view sparql, bool analyze, const QueryOptions& options) {
   ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
-  return engine::Execution::Explain(*impl_->store, std::move(parsed), ExecutionOptionsOf(options), analyze);
+  return engine::Execution::Explain(*impl_->store, std::move(parsed), impl_->Limits(options), analyze);
 }
 
 absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptions& options) {
@@ -559,7 +572,7 @@ absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptio
   ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
   const auto form = parsed->form;
   ASSIGN_OR_RETURN(auto execution,
-                   engine::Execution::Start(*impl_->store, std::move(parsed), ExecutionOptionsOf(options)));
+                   engine::Execution::Start(*impl_->store, std::move(parsed), impl_->Limits(options)));
   const Cursor::Kind kind = CursorKindOf(form);
   return Cursor(kind, std::move(execution));
 }
@@ -605,8 +618,13 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 class Transaction::Impl {
  public:
-  Impl(storage::QuadStore& s, std::unique_ptr<storage::QuadStore::Transaction> t)
-      : store(s), txn(std::move(t)), started(std::chrono::steady_clock::now()) {}
+  Impl(storage::QuadStore& s, std::unique_ptr<storage::QuadStore::Transaction> t,
+       const std::atomic<std::uint64_t>& interrupt_count)
+      : store(s), txn(std::move(t)), started(std::chrono::steady_clock::now()), interrupts(interrupt_count) {}
+
+  engine::ExecutionOptions Limits(const QueryOptions& options) const {
+    return ExecutionOptionsOf(options, interrupts);
+  }
 
   // Fails once the transaction ended, or after a failed write: a half-done
   // update cannot be taken back alone, so the transaction can then only be
@@ -630,6 +648,7 @@ class Transaction::Impl {
   storage::QuadStore& store;
   std::unique_ptr<storage::QuadStore::Transaction> txn;
   std::chrono::steady_clock::time_point started;
+  const std::atomic<std::uint64_t>& interrupts;  // the Database's Interrupt() count
   absl::Status failure;
 };
 
@@ -638,7 +657,8 @@ Transaction::~Transaction() = default;
 
 absl::StatusOr<std::unique_ptr<Transaction>> Database::Begin() {
   return std::unique_ptr<Transaction>(
-      new Transaction(std::make_unique<Transaction::Impl>(*impl_->store, impl_->store->BeginTransaction())));
+      new Transaction(std::make_unique<Transaction::Impl>(*impl_->store, impl_->store->BeginTransaction(),
+                                                          impl_->interrupts)));
 }
 
 absl::StatusOr<bool> Transaction::Add(const Quad& quad) {
@@ -690,7 +710,7 @@ absl::StatusOr<UpdateReport> Transaction::Impl::Run(const query::Update& update,
                                                     const QueryOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   engine::UpdateOptions update_options;
-  update_options.limits = ExecutionOptionsOf(options);
+  update_options.limits = Limits(options);
   update_options.union_default_graph = options.union_default_graph;
   update_options.load = ReadForLoad;
   const storage::QuadStore::Transaction::Changes before = txn->changes();
@@ -703,7 +723,7 @@ absl::StatusOr<Cursor> Transaction::Query(std::string_view sparql, const QueryOp
   RETURN_IF_ERROR(impl_->Usable());
   ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
   const auto form = parsed->form;
-  engine::ExecutionOptions limits = ExecutionOptionsOf(options);
+  engine::ExecutionOptions limits = impl_->Limits(options);
   limits.view = impl_->txn->View();
   ASSIGN_OR_RETURN(limits.stats, impl_->txn->Stats());
   ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(impl_->store, std::move(parsed), limits));
@@ -742,7 +762,7 @@ absl::Status PreparedQuery::Bind(std::string_view variable, const Term& value) {
 }
 
 absl::StatusOr<Cursor> PreparedQuery::Execute(const QueryOptions& options) const {
-  engine::ExecutionOptions limits = ExecutionOptionsOf(options);
+  engine::ExecutionOptions limits = database_->impl_->Limits(options);
   limits.bindings.assign(bindings_.begin(), bindings_.end());
   ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(*database_->impl_->store, query_, limits));
   const auto form = query_->form;

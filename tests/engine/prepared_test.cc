@@ -2,7 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "tests/testing/database_fixture.h"
 
@@ -63,6 +65,30 @@ TEST_F(PreparedTest, APreparedQuerySeesLaterWrites) {
   EXPECT_THAT(RowsOf(prepared->Execute()), IsEmpty());
   ASSERT_TRUE(db_->Update("INSERT DATA { e:iran kg:member_of e:sco }").ok());
   EXPECT_THAT(RowsOf(prepared->Execute()), ElementsAre("<https://relata.dev/e/sco>"));
+}
+
+TEST_F(PreparedTest, InterruptStopsTheRunningQueriesOnly) {
+  Load("more.ttl", [] {
+    std::string lines;
+    for (int i = 0; i < 300; ++i) lines += "<http://x/n" + std::to_string(i) + "> <http://x/p> " + std::to_string(i) + " .\n";
+    return lines;
+  }());
+  absl::Status status;
+  std::thread runner([&] {
+    auto cursor = db_->Query("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }");
+    if (!cursor.ok()) {
+      status = cursor.status();
+      return;
+    }
+    auto more = cursor->Next();
+    status = more.status();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  db_->Interrupt();
+  runner.join();
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_THAT(Rows("SELECT ?o { e:china kg:member_of ?o }"), ElementsAre("<https://relata.dev/e/sco>"))
+      << "queries started after Interrupt run as usual";
 }
 
 int ScratchDirectories() {

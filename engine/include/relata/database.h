@@ -238,6 +238,11 @@ class Database {
   // "plan".
   absl::StatusOr<Cursor> Query(std::string_view sparql, const QueryOptions& options = {});
 
+  // Stops every query and update of this Database running now, from any
+  // thread: each ends with kCancelled (an update changes nothing). Queries
+  // started later run as usual.
+  void Interrupt();
+
   // Parses `sparql` once for many executions; see PreparedQuery. The options'
   // base IRI and prefixes apply here, the rest at each Execute.
   absl::StatusOr<PreparedQuery> Prepare(std::string_view sparql, const QueryOptions& options = {});
