@@ -3,6 +3,7 @@
 // parsed on every run.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -62,6 +63,29 @@ void BM_ParsedEachTimeOneHop(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_ParsedEachTimeOneHop);
+
+// Opening a store and answering a first point query, for the store named by
+// RELATA_OPEN_BENCH_DB (e.g. the 10M-triple store bench/compare_load.sh
+// leaves); skipped without it.
+void BM_OpenStoreAndAsk(benchmark::State& state) {
+  const char* path = std::getenv("RELATA_OPEN_BENCH_DB");
+  if (path == nullptr) {
+    state.SkipWithError("set RELATA_OPEN_BENCH_DB to a store");
+    return;
+  }
+  Options options;
+  options.create_if_missing = false;
+  for (auto _ : state) {
+    auto db = Database::Open(path, options);
+    if (!db.ok()) {
+      state.SkipWithError(std::string(db.status().message()).c_str());
+      return;
+    }
+    auto cursor = (*db)->Query("ASK { ?s ?p ?o }");
+    if (!cursor.ok() || !cursor->boolean()) std::abort();
+  }
+}
+BENCHMARK(BM_OpenStoreAndAsk)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace relata::bench

@@ -96,12 +96,26 @@ class ShellTest : public ::testing::Test {
     }
   }
 
+  // Waits for the prompt, and a moment more: line editing switches the
+  // terminal's mode after printing it, and keys typed before may be lost.
+  std::string Prompt() {
+    std::string seen = ReadUntil("relata> ");
+    usleep(100 * 1000);
+    return seen;
+  }
+
+  // The shell's exit status once it ends within 20 seconds; -1 otherwise.
   int ExitStatus() {
     int status = 0;
-    waitpid(pid_, &status, 0);
-    close(master_);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    for (int waited = 0; waited < 200; ++waited) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        close(master_);
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      usleep(100 * 1000);
+    }
+    return -1;
   }
 
   static std::string* dir_;
@@ -113,11 +127,12 @@ std::string* ShellTest::dir_ = nullptr;
 
 TEST_F(ShellTest, AMultiLineQueryRunsWhenItEndsAndPrintsATableWithPrefixes) {
   Start();
-  ASSERT_THAT(ReadUntil("relata> "), HasSubstr("quads"));
+  ASSERT_THAT(Prompt(), HasSubstr("quads"));
   Type("SELECT ?org WHERE {\r");
   ASSERT_THAT(ReadUntil("...> "), Not(HasSubstr("rows")));
+  usleep(100 * 1000);
   Type("  e:russia kg:member_of ?org } ORDER BY ?org LIMIT 2;\r");
-  const std::string out = ReadUntil("relata> ");
+  const std::string out = Prompt();
   EXPECT_THAT(out, HasSubstr("e:brics"));
   EXPECT_THAT(out, HasSubstr("2 rows"));
   EXPECT_THAT(out, Not(HasSubstr("<https://relata.dev/e/brics>"))) << "IRIs are shortened with prefixes";
@@ -127,9 +142,9 @@ TEST_F(ShellTest, AMultiLineQueryRunsWhenItEndsAndPrintsATableWithPrefixes) {
 
 TEST_F(ShellTest, ASyntaxErrorShowsTheLineWithACaret) {
   Start();
-  ReadUntil("relata> ");
+  Prompt();
   Type("SELECT ?x WHERE { ?x kg:member_of };\r");
-  const std::string out = ReadUntil("relata> ");
+  const std::string out = Prompt();
   EXPECT_THAT(out, HasSubstr("1:35: expected"));
   EXPECT_THAT(out, HasSubstr("SELECT ?x WHERE { ?x kg:member_of }"));
   EXPECT_THAT(out, HasSubstr("\n" + std::string(2 + 34, ' ') + "^")) << "under column 35";
@@ -137,11 +152,11 @@ TEST_F(ShellTest, ASyntaxErrorShowsTheLineWithACaret) {
 
 TEST_F(ShellTest, TabCompletesDotCommandsAndPrefixedNames) {
   Start();
-  ReadUntil("relata> ");
+  Prompt();
   Type(".fi\t");
   EXPECT_THAT(ReadUntil(".find"), HasSubstr(".find"));
   Type(" Путин\r");
-  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("e:vladimir-putin"));
+  EXPECT_THAT(Prompt(), HasSubstr("e:vladimir-putin"));
   Type("SELECT ?o { e:vladimir-pu\t");
   EXPECT_THAT(ReadUntil("e:vladimir-putin"), HasSubstr("e:vladimir-putin"));
   Type(" kg:member_o\t");
@@ -150,23 +165,23 @@ TEST_F(ShellTest, TabCompletesDotCommandsAndPrefixedNames) {
 
 TEST_F(ShellTest, CtrlCCancelsARunningQueryAndKeepsTheShell) {
   Start();
-  ReadUntil("relata> ");
+  Prompt();
   Type("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i };\r");
   ReadUntil("\n");  // the echo of the line: the query is running
   usleep(300 * 1000);
   Type("\x03");
-  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("cancelled"));
+  EXPECT_THAT(Prompt(), HasSubstr("cancelled"));
   Type("ASK { e:russia kg:member_of e:brics };\r");
-  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("true"));
+  EXPECT_THAT(Prompt(), HasSubstr("true"));
   Type(".quit\r");
   EXPECT_EQ(ExitStatus(), 0);
 }
 
 TEST_F(ShellTest, UnknownCommandsSuggestTheNearest) {
   Start();
-  ReadUntil("relata> ");
+  Prompt();
   Type(".entitty SCO\r");
-  EXPECT_THAT(ReadUntil("relata> "), HasSubstr("did you mean .entity?"));
+  EXPECT_THAT(Prompt(), HasSubstr("did you mean .entity?"));
 }
 
 TEST_F(ShellTest, PipedStatementsGiveMachineFormatsAndBailStops) {
