@@ -2,7 +2,6 @@
 
 #include <map>
 #include <memory>
-#include <set>
 
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
