@@ -2548,10 +2548,15 @@ class Execution::Impl {
           if (buffer_.empty()) return false;
         }
         const Row& row = buffer_[next_buffered_++];
-        out->assign(q.projection.size(), std::nullopt);
+        // Assigned over the caller's previous row: its strings' buffers are
+        // reused instead of freed and allocated again.
+        out->resize(q.projection.size());
         for (std::size_t i = 0; i < q.projection.size(); ++i) {
           const TermId id = row[static_cast<std::size_t>(q.projection[i])];
-          if (id == kNoTerm) continue;
+          if (id == kNoTerm) {
+            (*out)[i].reset();
+            continue;
+          }
           if (const auto it = buffer_terms_.find(id); it != buffer_terms_.end()) {
             (*out)[i] = it->second;
           } else {
