@@ -57,7 +57,7 @@ class Updater {
         return DeleteAll(quads);
       }
       case UpdateOperation::Kind::kCreate: {
-        ASSIGN_OR_RETURN(const std::vector<QuadIds> quads, QuadsOf(op.target));
+        ASSIGN_OR_RETURN(const std::vector<QuadIds> quads, QuadsOf(op.target, /*first_only=*/true));
         if (!quads.empty()) {
           return absl::FailedPreconditionError(Describe(op.target) + " already exists");
         }

@@ -122,6 +122,10 @@ TEST_F(UpdateTest, NameSearchFollowsUpdates) {
 
 TEST_F(UpdateTest, GraphManagement) {
   Update("INSERT DATA { GRAPH doc:a1 { e:x kg:p 1 . e:y kg:p 2 } GRAPH doc:a2 { e:z kg:p 3 } }");
+  auto create = db_->Update("CREATE GRAPH doc:a1");
+  ASSERT_FALSE(create.ok());
+  EXPECT_THAT(create.status().message(), HasSubstr("graph <https://relata.dev/doc/a1> already exists"));
+  Update("CREATE GRAPH doc:empty ; CREATE SILENT GRAPH doc:a1");
   Update("COPY doc:a1 TO doc:a3 ; MOVE doc:a2 TO doc:a1 ; ADD doc:a3 TO DEFAULT");
   EXPECT_THAT(Rows("SELECT ?s { GRAPH doc:a1 { ?s kg:p ?o } }"), ElementsAre("<https://relata.dev/e/z>"));
   EXPECT_THAT(Rows("SELECT ?g { GRAPH ?g { e:z kg:p 3 } }"), ElementsAre("<https://relata.dev/doc/a1>"));
