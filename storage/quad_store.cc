@@ -166,6 +166,7 @@ absl::StatusOr<TermId> QuadStore::Encoder::EncodeKey(std::string_view key, std::
   }
   const TermId id = MakeId(tag, ++store_.next_sequence_[CounterSlot(tag)]);
   terms_.Insert(key, hash, id, /*fresh=*/true);
+  if (on_fresh_) on_fresh_(key, id);
   return id;
 }
 

@@ -239,7 +239,6 @@ class QuadStore {
     explicit Transaction(QuadStore& store);
     absl::StatusOr<Changes> CommitLocked();
     absl::StatusOr<bool> Has(const QuadIds& quad);
-    absl::Status FlushTerms();
     absl::StatusOr<bool> IsNameQuad(const QuadIds& quad);
     absl::Status UpdateNames();
     absl::Status UpdateDistinctCounts();

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -93,6 +94,11 @@ class QuadStore::Encoder {
   absl::Status EncodeQuads(std::span<const Quad> quads, std::span<std::array<TermId, 4>> out);
   // Labels met from now on name new blank nodes.
   void NewBlankNodeScope() { blanks_.clear(); }
+  // Called with each dictionary key the moment it gets a new id (a
+  // transaction writes the entry at once, for its own reads to find).
+  void OnFreshTerm(std::function<void(std::string_view key, TermId id)> on_fresh) {
+    on_fresh_ = std::move(on_fresh);
+  }
 
  private:
   absl::StatusOr<TermId> EncodeKey(std::string_view key, std::uint64_t hash, TermTag tag);
@@ -113,6 +119,7 @@ class QuadStore::Encoder {
   std::string key_;  // reused for single terms
   TermTable terms_;
   absl::flat_hash_map<std::string, TermId> blanks_;
+  std::function<void(std::string_view, TermId)> on_fresh_;
 };
 
 // Collects the name index entries of quads as they are written: it learns

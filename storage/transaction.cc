@@ -9,7 +9,6 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "engine/base/status_macros.h"
 #include "storage/store_internal.h"
 
@@ -19,7 +18,15 @@ struct QuadStore::Transaction::State {
   explicit State(QuadStore& s)
       : store(s), lock(s.write_mutex_), rollback(s), encoder(s),
         batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
-        base(s.GetSnapshot()) {}
+        base(s.GetSnapshot()) {
+    // New dictionary entries go into the batch as their ids are given, so
+    // that reads through the view find them.
+    encoder.OnFreshTerm([this](std::string_view key, TermId id) {
+      rocksdb::Status put = batch.Put(store.families_[kStr2Id], Slice(key), EncodeU64(id));
+      if (put.ok()) put = batch.Put(store.families_[kId2Str], EncodeU64(id), Slice(key));
+      if (!put.ok() && write_failure.ok()) write_failure = put;
+    });
+  }
   QuadStore& store;
   std::unique_lock<std::mutex> lock;
   SequenceRollback rollback;
@@ -29,7 +36,9 @@ struct QuadStore::Transaction::State {
   std::shared_ptr<const Snapshot> view;
   bool done = false;
 
-  absl::flat_hash_set<TermId> flushed_terms;
+  // The first failure to add to the batch; every later write and Commit
+  // reports it.
+  rocksdb::Status write_failure;
   Changes changes;
   // Quads per predicate and per graph, added minus removed.
   std::map<TermId, std::int64_t> predicate_quads, graph_quads;
@@ -56,29 +65,11 @@ const QuadStore::Transaction::Changes& QuadStore::Transaction::changes() const {
 
 void QuadStore::Transaction::NewBlankNodeScope() { state_->encoder.NewBlankNodeScope(); }
 
-// New dictionary entries go into the batch before anything reads through the
-// view, so that lookups and resolves find them.
-absl::Status QuadStore::Transaction::FlushTerms() {
-  State& st = *state_;
-  if (st.encoder.terms().fresh_count() == st.flushed_terms.size()) return absl::OkStatus();
-  rocksdb::Status failure;
-  st.encoder.terms().ForEachFresh([&](std::string_view key, TermId id) {
-    if (!st.flushed_terms.insert(id).second) return;
-    rocksdb::Status s = st.batch.Put(st.store.families_[kStr2Id], Slice(key), EncodeU64(id));
-    if (s.ok()) s = st.batch.Put(st.store.families_[kId2Str], EncodeU64(id), Slice(key));
-    if (!s.ok()) failure = s;
-  });
-  return ToStatus(failure, "transaction");
-}
-
 std::shared_ptr<const QuadStore::Snapshot> QuadStore::Transaction::View() {
   State& st = *state_;
   if (st.view == nullptr) {
     st.view = std::shared_ptr<const Snapshot>(new Snapshot(st.store.db_.get(), nullptr, &st.batch));
   }
-  // A failure to add to an in-memory batch is a bug, not an input problem;
-  // the next write or Commit reports it again.
-  (void)FlushTerms();
   return st.view;
 }
 
@@ -86,7 +77,6 @@ absl::StatusOr<bool> QuadStore::Transaction::IsNameQuad(const QuadIds& quad) {
   State& st = *state_;
   auto [it, inserted] = st.name_kind_of_predicate.try_emplace(quad.p);
   if (inserted) {
-    RETURN_IF_ERROR(FlushTerms());
     ASSIGN_OR_RETURN(const Term predicate, st.store.Resolve(quad.p, View().get()));
     it->second = NamePredicateKind(predicate.value);
   }
@@ -98,7 +88,7 @@ absl::StatusOr<bool> QuadStore::Transaction::IsNameQuad(const QuadIds& quad) {
 absl::StatusOr<bool> QuadStore::Transaction::Has(const QuadIds& quad) {
   State& st = *state_;
   if (st.done) return absl::FailedPreconditionError("the transaction has ended");
-  RETURN_IF_ERROR(FlushTerms());
+  RETURN_IF_ERROR(ToStatus(st.write_failure, "transaction"));
   const QuadKey key = EncodeQuadKey(Permutation::kSpog, quad);
   std::string ignored;
   const absl::Status found = st.store.Get(kSpog, std::string_view(key.data(), key.size()), &ignored,
@@ -311,7 +301,7 @@ absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::Commit()
 
 absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::CommitLocked() {
   State& st = *state_;
-  RETURN_IF_ERROR(FlushTerms());
+  RETURN_IF_ERROR(ToStatus(st.write_failure, "transaction"));
   if (st.changes.inserted + st.changes.deleted == 0) return st.changes;
   RETURN_IF_ERROR(UpdateNames());
   RETURN_IF_ERROR(UpdateDistinctCounts());
