@@ -304,14 +304,7 @@ absl::StatusOr<std::uint64_t> QuadStore::Insert(std::span<const Quad> quads) {
   const std::unique_ptr<Transaction> transaction = BeginTransaction();
   std::uint64_t added = 0;
   for (const Quad& quad : quads) {
-    QuadIds ids;
-    ASSIGN_OR_RETURN(ids.s, transaction->Encode(quad.subject));
-    ASSIGN_OR_RETURN(ids.p, transaction->Encode(quad.predicate));
-    ASSIGN_OR_RETURN(ids.o, transaction->Encode(quad.object));
-    if (!quad.InDefaultGraph()) {
-      ASSIGN_OR_RETURN(ids.g, transaction->Encode(quad.graph));
-    }
-    ASSIGN_OR_RETURN(const bool inserted, transaction->Insert(ids));
+    ASSIGN_OR_RETURN(const bool inserted, transaction->Insert(quad));
     added += inserted ? 1 : 0;
   }
   RETURN_IF_ERROR(transaction->Commit().status());

@@ -218,6 +218,8 @@ class QuadStore {
     // Whether the quad was missing (Insert) or present (Delete) before.
     absl::StatusOr<bool> Insert(const QuadIds& quad);
     absl::StatusOr<bool> Delete(const QuadIds& quad);
+    // Insert of a quad of terms, each encoded as Encode does.
+    absl::StatusOr<bool> Insert(const Quad& quad);
     // The store as of the transaction's start plus its writes so far. Reads
     // through it must not be in progress while the transaction writes.
     std::shared_ptr<const Snapshot> View();

@@ -118,6 +118,17 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
   return true;
 }
 
+absl::StatusOr<bool> QuadStore::Transaction::Insert(const Quad& quad) {
+  QuadIds ids;
+  ASSIGN_OR_RETURN(ids.s, Encode(quad.subject));
+  ASSIGN_OR_RETURN(ids.p, Encode(quad.predicate));
+  ASSIGN_OR_RETURN(ids.o, Encode(quad.object));
+  if (!quad.InDefaultGraph()) {
+    ASSIGN_OR_RETURN(ids.g, Encode(quad.graph));
+  }
+  return Insert(ids);
+}
+
 absl::StatusOr<bool> QuadStore::Transaction::Delete(const QuadIds& quad) {
   State& st = *state_;
   ASSIGN_OR_RETURN(const bool present, Has(quad));

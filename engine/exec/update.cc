@@ -151,16 +151,7 @@ class Updater {
     std::optional<Term> graph;
     if (op.target.kind == GraphTarget::Kind::kGraph) graph = op.target.iri;
     ASSIGN_OR_RETURN(const std::vector<Quad> quads, options_.load(op.load_source.value, graph));
-    for (const Quad& quad : quads) {
-      QuadIds ids;
-      ASSIGN_OR_RETURN(ids.s, txn_.Encode(quad.subject));
-      ASSIGN_OR_RETURN(ids.p, txn_.Encode(quad.predicate));
-      ASSIGN_OR_RETURN(ids.o, txn_.Encode(quad.object));
-      if (!quad.InDefaultGraph()) {
-        ASSIGN_OR_RETURN(ids.g, txn_.Encode(quad.graph));
-      }
-      RETURN_IF_ERROR(txn_.Insert(ids).status());
-    }
+    for (const Quad& quad : quads) RETURN_IF_ERROR(txn_.Insert(quad).status());
     return absl::OkStatus();
   }
 

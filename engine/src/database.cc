@@ -663,17 +663,7 @@ absl::StatusOr<std::unique_ptr<Transaction>> Database::Begin() {
 
 absl::StatusOr<bool> Transaction::Add(const Quad& quad) {
   RETURN_IF_ERROR(impl_->Usable());
-  storage::QuadStore::Transaction& txn = *impl_->txn;
-  const auto added = [&]() -> absl::StatusOr<bool> {
-    storage::QuadIds ids;
-    ASSIGN_OR_RETURN(ids.s, txn.Encode(quad.subject));
-    ASSIGN_OR_RETURN(ids.p, txn.Encode(quad.predicate));
-    ASSIGN_OR_RETURN(ids.o, txn.Encode(quad.object));
-    if (!quad.InDefaultGraph()) {
-      ASSIGN_OR_RETURN(ids.g, txn.Encode(quad.graph));
-    }
-    return txn.Insert(ids);
-  }();
+  const absl::StatusOr<bool> added = impl_->txn->Insert(quad);
   if (!added.ok()) return impl_->Fail(added.status());
   return added;
 }
