@@ -220,12 +220,6 @@ int Check(relata::Database& db) {
   return report->problems.empty() ? 0 : 1;
 }
 
-int TerminalWidth() {
-  const char* columns = std::getenv("COLUMNS");
-  const int width = columns != nullptr ? std::atoi(columns) : 0;
-  return width > 20 ? width : 100;
-}
-
 // Runs one query and writes its results; returns the exit status.
 int RunQuery(relata::Database& db, const std::string& text, const std::string& format,
              const relata::QueryOptions& options) {
@@ -250,7 +244,7 @@ int RunQuery(relata::Database& db, const std::string& text, const std::string& f
   auto cursor = db.Query(text, options);
   if (!cursor.ok()) return Fail(relata::tools::ExplainError(text, Str(cursor.status())));
   relata::tools::TableOptions table;
-  table.width = TerminalWidth();
+  table.width = relata::tools::TerminalWidth();
   const absl::Status written = relata::tools::WriteResults(*cursor, format, stdout, table);
   std::fflush(stdout);
   if (!written.ok()) return Fail(Str(written));

@@ -1,5 +1,8 @@
 #include "tools/result_format.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
@@ -353,6 +356,15 @@ absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* ou
     Put(out, row + (csv ? "\r\n" : "\n"));
   }
   return absl::OkStatus();
+}
+
+int TerminalWidth() {
+  const char* columns = std::getenv("COLUMNS");
+  const int width = columns != nullptr ? std::atoi(columns) : 0;
+  if (width > 20) return width;
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
+  return 100;
 }
 
 std::string ExplainError(std::string_view text, std::string_view message) {

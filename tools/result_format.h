@@ -33,6 +33,10 @@ struct TableOptions {
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out,
                           const TableOptions& table = {});
 
+// Columns a table may use: $COLUMNS, else the width of the terminal on
+// standard output, else 100.
+int TerminalWidth();
+
 // "2:7: expected ..." as the line of `text` it points at with a caret under
 // the column; other messages unchanged.
 std::string ExplainError(std::string_view text, std::string_view message);

@@ -266,7 +266,7 @@ class Shell {
 
   bool Write(Cursor& cursor) {
     TableOptions table;
-    table.width = Width();
+    table.width = TerminalWidth();
     table.max_rows = max_rows_;
     table.prefixes = prefixes_;
     table.colour = terminal_out_ && out_ == stdout;
@@ -284,15 +284,6 @@ class Shell {
     const bool colour = isatty(STDERR_FILENO);
     std::fprintf(stderr, "%s%s%s\n", colour ? "\033[31m" : "", message.c_str(), colour ? "\033[0m" : "");
     return false;
-  }
-
-  static int Width() {
-    const char* columns = std::getenv("COLUMNS");
-    const int width = columns != nullptr ? std::atoi(columns) : 0;
-    if (width > 20) return width;
-    int rows = 0, cols = 0;
-    rl_get_screen_size(&rows, &cols);
-    return cols > 20 ? cols : 100;
   }
 
   // Runs a query the shell makes itself, in table form.
