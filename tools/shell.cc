@@ -15,7 +15,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -110,17 +109,14 @@ class Shell {
     sigaction(SIGINT, &action, nullptr);
     if (!options_.commands.empty()) {
       for (const std::string& command : options_.commands) {
-        if (!RunInput(command) && options_.bail) return 1;
+        std::istringstream text(command);
+        if (!RunLines(text)) return 1;
       }
-      return failed_ ? 1 : 0;
+    } else if (interactive_) {
+      return Interactive();
+    } else if (!RunLines(std::cin)) {
+      return 1;
     }
-    if (interactive_) return Interactive();
-    std::string line, pending;
-    while (std::getline(std::cin, line)) {
-      if (!Feed(line, pending)) return 1;
-      if (quit_) break;
-    }
-    if (!Trim(pending).empty() && !Execute(pending) && options_.bail) return 1;
     return failed_ ? 1 : 0;
   }
 
@@ -214,16 +210,15 @@ class Shell {
     return Execute(statement) || !options_.bail;
   }
 
-  // Runs text that may hold several statements (-c, .read).
-  bool RunInput(const std::string& text) {
-    std::istringstream lines(text);
+  // Runs the statements and dot commands of `in` (piped input, -c, .read);
+  // false when --bail stopped at an error.
+  bool RunLines(std::istream& in) {
     std::string line, pending;
-    while (std::getline(lines, line)) {
+    while (std::getline(in, line)) {
       if (!Feed(line, pending)) return false;
       if (quit_) return true;
     }
-    if (!Trim(pending).empty()) return Execute(pending);
-    return !failed_;
+    return Trim(pending).empty() || Execute(pending) || !options_.bail;
   }
 
   bool Execute(std::string text) {
@@ -422,8 +417,7 @@ class Shell {
       if (args.size() != 1) return Error(".read FILE");
       std::ifstream in(args[0], std::ios::binary);
       if (!in) return Error(".read: cannot read " + args[0]);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      return RunInput(text);
+      return RunLines(in);
     }
     if (command == ".open") {
       if (args.size() != 1) return Error(".open DB");

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace {
@@ -198,6 +199,12 @@ TEST_F(ShellTest, PipedStatementsGiveMachineFormatsAndBailStops) {
   EXPECT_EQ(status, 1);
   EXPECT_THAT(out, HasSubstr("1:8: expected"));
   EXPECT_THAT(out, Not(HasSubstr("true"))) << "--bail stops at the first error";
+
+  const std::string script = *dir_ + "/script.rq";
+  std::ofstream(script) << "ASK { e:russia kg:member_of e:brics }\n\nASK { e:russia kg:member_of e:atlantis };\n";
+  out = RunCommand(relata + " " + Db() + " -c '.read " + script + "'", &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(out, "true\nfalse\n");
 
   out = RunCommand("printf 'SELECT nonsense;\\nASK { ?s ?p ?o };\\n' | " + relata + " " + Db() + " 2>/dev/null", &status);
   EXPECT_EQ(status, 1) << "an error makes the exit status non-zero";
