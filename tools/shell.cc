@@ -238,8 +238,7 @@ class Shell {
       } else {
         std::fprintf(out_, "%llu quads inserted, %llu deleted\n", static_cast<unsigned long long>(report->inserted),
                      static_cast<unsigned long long>(report->deleted));
-        terms_.clear();
-        names_.clear();
+        ForgetCompletions();
       }
     } else {
       last_query_ = text;
@@ -364,8 +363,7 @@ class Shell {
     if (command == ".load") {
       if (args.empty()) return Error(".load FILE...");
       const bool ok = options_.load && options_.load(*db_, args) == 0;
-      terms_.clear();
-      names_.clear();
+      ForgetCompletions();
       return ok || Error(".load: nothing was loaded");
     }
     if (command == ".schema") {
@@ -425,8 +423,7 @@ class Shell {
       if (!db.ok()) return Error(std::string(db.status().message()));
       db_ = std::move(*db);
       path_ = args[0];
-      terms_.clear();
-      names_.clear();
+      ForgetCompletions();
       return true;
     }
     const std::string nearest = NearestCommand(command);
@@ -439,24 +436,34 @@ class Shell {
   const std::vector<std::string>& Terms() {
     if (!terms_.empty()) return terms_;
     std::set<std::string> found;
-    for (const char* sparql : {"SELECT DISTINCT ?t WHERE { ?s ?t ?o } LIMIT 5000",
-                               "SELECT DISTINCT ?t WHERE { ?s a ?t } LIMIT 5000",
+    const auto add = [&](const Term& t) {
+      for (const auto& [prefix, iri] : prefixes_) {
+        if (t.IsIri() && t.value.starts_with(iri) && t.value.size() > iri.size()) {
+          found.insert(prefix + ":" + t.value.substr(iri.size()));
+        }
+      }
+    };
+    // Predicates come with the statistics; types and entities from the
+    // rdf:type index.
+    if (const auto stats = db_->Stats(); stats.ok()) {
+      for (const auto& p : stats->predicates) add(p.predicate);
+    }
+    for (const char* sparql : {"SELECT DISTINCT ?t WHERE { ?s a ?t } LIMIT 5000",
                                "SELECT DISTINCT ?t WHERE { ?t a ?type } LIMIT 20000"}) {
       auto cursor = db_->Query(sparql);
-      if (!cursor.ok()) continue;
-      while (true) {
+      while (cursor.ok()) {
         auto more = cursor->Next();
         if (!more.ok() || !*more) break;
-        const Term& t = *cursor->row()[0];
-        for (const auto& [prefix, iri] : prefixes_) {
-          if (t.IsIri() && t.value.starts_with(iri) && t.value.size() > iri.size()) {
-            found.insert(prefix + ":" + t.value.substr(iri.size()));
-          }
-        }
+        add(*cursor->row()[0]);
       }
     }
     terms_.assign(found.begin(), found.end());
     return terms_;
+  }
+  // After a write or another store, completions are read again when asked.
+  void ForgetCompletions() {
+    terms_.clear();
+    names_.clear();
   }
   const std::vector<std::string>& Names() {
     if (!names_.empty()) return names_;
