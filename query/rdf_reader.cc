@@ -1,6 +1,7 @@
 // Actions that turn the grammar's matches into quads, and the statement loop
 // that feeds PEGTL a bounded buffer.
 #include "query/rdf_reader.h"
+#include "query/stack_guard.h"
 
 #include <algorithm>
 #include <cstring>
@@ -54,6 +55,7 @@ Frame NewFrame(Frame::Kind kind, Term subject = {}) {
 }
 
 struct ReaderState {
+  StackGuard stack;
   RdfFormat format = RdfFormat::kNTriples;
   RdfSink* sink = nullptr;
   std::string base;
@@ -562,8 +564,6 @@ RELATA_MESSAGE(ExpectObject, "expected an object: an IRI, a blank node, a litera
 RELATA_MESSAGE(ExpectDot, "expected '.' to end the statement");
 RELATA_MESSAGE(ExpectEol, "expected the end of the line after '.'");
 RELATA_MESSAGE(PredicateObjectList, "expected a predicate followed by an object");
-RELATA_MESSAGE(ExpectVerb, "expected a predicate");
-RELATA_MESSAGE(ExpectObject2, "expected an object");
 RELATA_MESSAGE(BnplClose, "expected ']' to end the blank node property list");
 RELATA_MESSAGE(CollectionClose, "expected ')' to end the collection");
 RELATA_MESSAGE(ExpectRtSubject, "expected the subject of the reified triple: an IRI, a blank node or a reified triple");
@@ -592,7 +592,12 @@ struct Messages {
   static constexpr bool raise_on_failure = false;
 };
 template <typename Rule>
-struct Control : pegtl::must_if<Messages, pegtl::normal, false>::control<Rule> {};
+struct Control : pegtl::must_if<Messages, pegtl::normal, false>::control<Rule> {
+  template <typename Input>
+  static void start(const Input& in, ReaderState& st) {
+    if (st.stack.Exhausted()) throw pegtl::parse_error("blank nodes, collections or triple terms nest too deeply here", in);
+  }
+};
 
 // Reads from an InputSource for pegtl::buffer_input.
 struct SourceReader {

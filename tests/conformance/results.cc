@@ -35,19 +35,26 @@ Term XmlTerm(const Element& e) {
 }
 
 // ---- JSON ----
+struct JsonMember;
 struct Json {
   enum Kind { kNull, kBool, kNumber, kString, kArray, kObject } kind = kNull;
   bool b = false;
   std::string s;
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
-  const Json* Get(std::string_view k) const {
-    for (const auto& [key, v] : members) {
-      if (key == k) return &v;
-    }
-    return nullptr;
-  }
+  // A vector may hold a type not yet complete; a std::pair may not.
+  std::vector<JsonMember> members;
+  const Json* Get(std::string_view k) const;
 };
+struct JsonMember {
+  std::string key;
+  Json value;
+};
+const Json* Json::Get(std::string_view k) const {
+  for (const auto& [key, v] : members) {
+    if (key == k) return &v;
+  }
+  return nullptr;
+}
 
 class JsonParser {
  public:
@@ -66,7 +73,7 @@ class JsonParser {
         std::string key = String();
         Skip();
         ++pos_;  // ':'
-        j.members.emplace_back(std::move(key), Value());
+        j.members.push_back(JsonMember{std::move(key), Value()});
         Skip();
         if (s_[pos_++] == '}') return j;
       }

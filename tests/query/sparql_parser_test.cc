@@ -31,8 +31,8 @@ TEST(SparqlParserTest, AcceptsTheWholeLanguage) {
       "ASK FROM <http://x/g> FROM NAMED <http://x/h> { ?s !(<http://x/p>|^<http://x/q>) ?o }",
       "SELECT * { { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 } UNION { ?x ?q ?r } }",
       "SELECT ?x { ?x ?p ?o FILTER NOT EXISTS { ?x ?q ?r } FILTER regex(?o, \"^a\", \"i\") }",
-      "VERSION \"1.2\" SELECT * { ?s ?p <<( ?a ?b ?c )>> . << ?x ?y ?z ~ ?r >> ?p2 ?o2 . "
-      "?s ?p ?o ~ _:r {| <http://x/since> 2020 |} }",
+      ("VERSION \"1.2\" SELECT * { ?s ?p <<( ?a ?b ?c )>> . << ?x ?y ?z ~ ?r >> ?p2 ?o2 . "
+       "?s ?p ?o ~ _:r {| <http://x/since> 2020 |} }"),
       "SELECT * { VALUES (?a ?b) { (1 2) (UNDEF \"x\") } }",
       "SELECT * { _:a ?p ?v . FILTER(true) . [] ?q _:a }",  // FILTER does not end a BGP
   };
@@ -50,6 +50,7 @@ TEST(SparqlParserTest, SaysWhereAndWhatWasExpected) {
   EXPECT_THAT(missing_object, StartsWith("1:25: expected one of "));
   EXPECT_THAT(missing_object, HasSubstr("a variable"));
   EXPECT_THAT(missing_object, HasSubstr("an IRI"));
+  EXPECT_THAT(missing_object, HasSubstr("a string"));
   EXPECT_THAT(ErrorOf("SELECT ?x WHERE { ?x ?p ?o"), HasSubstr("'}'"));
 }
 
