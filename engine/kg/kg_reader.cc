@@ -329,7 +329,12 @@ class LineReader {
     od::object object;
     RETURN_IF_ERROR(Object(value, path, &object));
     od::value probe;
-    const bool is_literal = object.find_field_unordered("value").get(probe) == simdjson::SUCCESS;
+    const auto found = object.find_field_unordered("value").get(probe);
+    // After any other error the iterator is spent: reset() would use it.
+    if (found != simdjson::SUCCESS && found != simdjson::NO_SUCH_FIELD) {
+      return Fail(at, path, simdjson::error_message(found));
+    }
+    const bool is_literal = found == simdjson::SUCCESS;
     bool ignored;
     if (object.reset().get(ignored)) return Fail(at, path, "cannot read the object again");
     if (is_literal) {
