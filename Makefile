@@ -1,10 +1,11 @@
 # Thin wrapper over CMake: every target here is a cmake/ctest call.
 BUILD     ?= build
 ASAN      ?= build-asan
+TSAN      ?= build-tsan
 JOBS      ?= $(shell nproc)
 CMAKE_OPT ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build build-asan shell test test-release test-asan bench clean
+.PHONY: deps build build-asan shell test test-release test-asan fuzz tsan bench clean
 
 deps:
 	@sh cmake/install-deps.sh
@@ -13,8 +14,9 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_OPT) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The sanitizer build uses clang: it is also the fuzzing build (tests/fuzz).
 build-asan: deps
-	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DRELATA_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DRELATA_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
 
 # The build loads the bundled news graph (data/news/*.jsonl) into
@@ -30,6 +32,20 @@ test-asan: build-asan
 
 test: test-release test-asan
 
+# Each fuzz target in turn for FUZZ_SECONDS (make test gives each 30 s);
+# the corpora grow in $(ASAN)/tests/fuzz/<target>/corpus.
+FUZZ_SECONDS ?= 600
+fuzz: build-asan
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) cmake --build $(ASAN) --target fuzz
+
+# The tests that run threads at once (readers beside a writer, cancelling
+# and interrupting running queries), under ThreadSanitizer. Not part of
+# make test: a third build of everything would not fit its time.
+tsan: deps
+	@cmake -S . -B $(TSAN) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELATA_TSAN=ON >/dev/null
+	@cmake --build $(TSAN) -j $(JOBS) --target engine_test storage_test
+	@cd $(TSAN) && ctest --output-on-failure -j $(JOBS) -R "^(Concurrency|Prepared|Query|Transaction|Update)"
+
 # Google Benchmark stages, the side-by-side load against Virtuoso
 # (BENCH_TRIPLES triples of the news-shaped graph), then the query suites
 # against Oxigraph, Virtuoso and Kuzu (see the README's Performance section).
@@ -42,4 +58,4 @@ bench: build
 	@for suite in $(BENCH_QUERIES); do BUILD=$(abspath $(BUILD)) bench/compare_queries.sh $$suite || exit 1; done
 
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(TSAN)

@@ -91,6 +91,7 @@ struct Expr {
   std::shared_ptr<const Pattern> pattern;  // kExists, kNotExists; shared so Expr copies cheaply
   int aggregate = -1;
   std::size_t position = 0;  // byte offset in the query text, for error messages
+  int depth = 1;             // levels of `args` below and including this one
 };
 
 struct Aggregate {
@@ -130,7 +131,13 @@ struct Pattern {
   VarId var = -1;
   ValuesTable values;
   std::shared_ptr<const Query> subquery;
+  int depth = 1;  // levels of `children` and `exprs` below and including this one
 };
+
+// The deepest algebra the parser builds: evaluation recurses over it, and a
+// chain of ten thousand OPTIONALs or "1 + 1 + ..." must be an error, not a
+// stack overflow.
+inline constexpr int kMaxAlgebraDepth = 1000;
 
 struct OrderKey {
   Expr expr;

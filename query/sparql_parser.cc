@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "query/grammar/sparql.h"
+#include "query/stack_guard.h"
 #include "query/translate.h"
 #include "query/uchar.h"
 #include "tao/pegtl/contrib/parse_tree.hpp"
@@ -42,7 +43,6 @@ template <char... Cs>
 constexpr const char* NameOf(const g::Punct<Cs...>*) {
   return Quoted<Cs...>::value;
 }
-constexpr const char* NameOf(const void*) { return nullptr; }
 // Whether NameOf finds a name, asked without comparing addresses (which the
 // sanitizers keep from being constant).
 constexpr bool Named(const void*) { return false; }
@@ -64,7 +64,9 @@ struct TokenName {
   }
 RELATA_TOKEN_NAME(g::Var, "a variable");
 RELATA_TOKEN_NAME(g::Iri, "an IRI");
-RELATA_TOKEN_NAME(g::Tok<grammar::String>, "a string");
+// Not the string token itself: it holds selected nodes, and the parse tree
+// calls the control of such rules only for the nodes it builds.
+RELATA_TOKEN_NAME(g::RdfLiteral, "a string");
 RELATA_TOKEN_NAME(g::NumericLiteralUnsigned, "a number");
 RELATA_TOKEN_NAME(g::IntegerValue, "an integer");
 RELATA_TOKEN_NAME(g::Star, "'*'");
@@ -81,6 +83,7 @@ RELATA_TOKEN_NAME(pegtl::eof, "the end of the query");
 // What the parse keeps besides the grammar: the furthest failure for the
 // error message, and what the scope rules checked during the parse need.
 struct ParseState {
+  StackGuard stack;
   std::vector<const char*> starts;  // where each token being tried began
   const char* furthest = nullptr;
   std::set<std::string> expected;
@@ -180,6 +183,8 @@ struct Control : pegtl::normal<Rule> {
   }
   template <typename Input>
   static void start(const Input& in, ParseState& st) {
+    // Every level of nesting passes here: through a token or a node of the tree.
+    if (st.stack.Exhausted()) throw pegtl::parse_error("the query nests too deeply here", in);
     if constexpr (TokenName<Rule>::named) st.starts.push_back(in.current());
     if constexpr (std::is_same_v<Rule, g::GroupGraphPattern>) st.groups.emplace_back();
     if constexpr (std::is_same_v<Rule, g::TriplesBlock>) {

@@ -13,6 +13,7 @@
 #include "engine/base/strings.h"
 #include "query/grammar/sparql.h"
 #include "query/iri.h"
+#include "query/stack_guard.h"
 #include "query/uchar.h"
 
 namespace relata::query {
@@ -186,6 +187,7 @@ class Translator {
 
   // A constant in VALUES or a DataTripleTerm; nullopt for UNDEF.
   std::optional<Term> DataValue(const Node& n) {
+    CheckStack(n);
     if (n.is_type<g::KwUndef>()) return std::nullopt;
     if (n.is_type<g::Iri>()) return Term::Iri(Iri(n));
     if (n.is_type<g::A>()) return Term::Iri(Rdf("type"));
@@ -226,6 +228,7 @@ class Translator {
   // A node of a triple pattern; blank node property lists, collections and
   // reified triples emit their triples and stand for their node.
   PatternTerm GraphNode(const Node& n, Emitter& out) {
+    CheckStack(n);
     if (n.is_type<g::GraphNode>() || n.is_type<g::GraphNodePath>()) return GraphNode(*n.children.at(0), out);
     if (n.is_type<g::Var>()) return PatternTerm::Variable(Var(n));
     if (n.is_type<g::Iri>()) return IriTerm(Iri(n));
@@ -361,7 +364,15 @@ class Translator {
     }
   }
 
+  // Moves `operand` in (a braced list would copy it).
+  static PropertyPath Wrap(PropertyPath::Kind kind, PropertyPath operand) {
+    PropertyPath path(kind);
+    path.parts.push_back(std::move(operand));
+    return path;
+  }
+
   PropertyPath Path(const Node& n) {
+    CheckStack(n);
     if (n.is_type<g::Path>() || n.is_type<g::PathSequence>()) {
       if (n.children.size() == 1) return Path(*n.children[0]);
       PropertyPath p(n.is_type<g::Path>() ? PropertyPath::Kind::kAlternative
@@ -372,7 +383,7 @@ class Translator {
     if (n.is_type<g::PathEltOrInverse>()) {
       PropertyPath elt = Path(*n.children.at(0));
       if (n.string_view()[0] != '^') return elt;
-      return PropertyPath(PropertyPath::Kind::kInverse, {std::move(elt)});
+      return Wrap(PropertyPath::Kind::kInverse, std::move(elt));
     }
     if (n.is_type<g::PathElt>()) {
       PropertyPath primary = Path(*n.children.at(0));
@@ -381,7 +392,7 @@ class Translator {
       const auto kind = mod == '?'   ? PropertyPath::Kind::kZeroOrOne
                         : mod == '*' ? PropertyPath::Kind::kZeroOrMore
                                      : PropertyPath::Kind::kOneOrMore;
-      return PropertyPath(kind, {std::move(primary)});
+      return Wrap(kind, std::move(primary));
     }
     if (n.is_type<g::Iri>() || n.is_type<g::A>()) {
       PropertyPath link;
@@ -424,6 +435,7 @@ class Translator {
   }
 
   Pattern Group(const Node& ggp) {
+    CheckStack(ggp);
     if (!ggp.children.empty() && ggp.children[0]->is_type<g::SubSelect>()) {
       auto sub = std::make_shared<Query>(Select(*ggp.children[0]));
       Pattern p(Pattern::Kind::kSubquery);
@@ -437,24 +449,43 @@ class Translator {
     return g;
   }
 
+  // `p` with its depth set from its parts, which must not be too deep.
+  Pattern Deeper(Pattern p, const Node& at) const {
+    p.depth = 1;
+    for (const Pattern& child : p.children) p.depth = std::max(p.depth, child.depth + 1);
+    for (const Expr& e : p.exprs) p.depth = std::max(p.depth, e.depth + 1);
+    CheckDepth(p.depth, at);
+    return p;
+  }
+
   Pattern GroupElements(const Node& ggp) {
     Pattern g;
     std::vector<Expr> filters;
     for (const auto& child : ggp.children) {
       const Node& n = *child;
+      // Each element may put the group's pattern one level deeper.
+      g = Deeper(std::move(g), n);
       if (n.is_type<g::TriplesBlock>()) {
         Emitter out;
         Triples(n, out);
         for (auto& part : out.parts) g = JoinPatterns(std::move(g), std::move(part));
       } else if (n.is_type<g::GroupOrUnionGraphPattern>()) {
-        Pattern u = Group(*n.children.at(0));
-        for (std::size_t i = 1; i < n.children.size(); ++i) {
-          Pattern un(Pattern::Kind::kUnion);
-          un.children.push_back(std::move(u));
-          un.children.push_back(Group(*n.children[i]));
-          u = std::move(un);
+        // Balanced, as UNION is associative: a long chain stays shallow,
+        // and its solutions still come in the order written.
+        std::vector<Pattern> alternatives;
+        for (const auto& group : n.children) alternatives.push_back(Group(*group));
+        while (alternatives.size() > 1) {
+          std::vector<Pattern> paired;
+          for (std::size_t i = 0; i + 1 < alternatives.size(); i += 2) {
+            Pattern un(Pattern::Kind::kUnion);
+            un.children.push_back(std::move(alternatives[i]));
+            un.children.push_back(std::move(alternatives[i + 1]));
+            paired.push_back(Deeper(std::move(un), n));
+          }
+          if (alternatives.size() % 2 == 1) paired.push_back(std::move(alternatives.back()));
+          alternatives = std::move(paired);
         }
-        g = JoinPatterns(std::move(g), std::move(u));
+        g = JoinPatterns(std::move(g), std::move(alternatives.front()));
       } else if (n.is_type<g::OptionalGraphPattern>()) {
         const Node& group = *n.children.at(0);
         Pattern a = Group(group);
@@ -505,11 +536,12 @@ class Translator {
         g = JoinPatterns(std::move(g), std::move(values));
       }
     }
+    g = Deeper(std::move(g), ggp);
     if (filters.empty()) return g;
     Pattern f(Pattern::Kind::kFilter);
     f.exprs = std::move(filters);
     f.children.push_back(std::move(g));
-    return f;
+    return Deeper(std::move(f), ggp);
   }
 
   ValuesTable Values(const Node& inline_data) {
@@ -583,17 +615,60 @@ class Translator {
   Expr Make(Expr::Kind kind, std::vector<Expr> args, const Node& at) {
     Expr e(kind, Offset(at));
     e.args = std::move(args);
+    for (const Expr& arg : e.args) e.depth = std::max(e.depth, arg.depth + 1);
+    CheckDepth(e.depth, at);
     return e;
   }
+  // Not through an initializer list, whose elements can only be copied: a
+  // chain "1 + 1 + ..." would copy the whole left side at every step.
+  Expr Make(Expr::Kind kind, Expr only, const Node& at) {
+    std::vector<Expr> args;
+    args.push_back(std::move(only));
+    return Make(kind, std::move(args), at);
+  }
+  Expr Make(Expr::Kind kind, Expr left, Expr right, const Node& at) {
+    std::vector<Expr> args;
+    args.reserve(2);
+    args.push_back(std::move(left));
+    args.push_back(std::move(right));
+    return Make(kind, std::move(args), at);
+  }
 
+  // Every expression is made here: its depth is known, and bounded.
   Expr Expression(const Node& n) {
+    CheckStack(n);
+    Expr e = ExpressionOf(n);
+    for (const Expr& arg : e.args) e.depth = std::max(e.depth, arg.depth + 1);
+    CheckDepth(e.depth, n);
+    return e;
+  }
+  // The translation recurses as deep as the parse did, with larger frames.
+  void CheckStack(const Node& at) const {
+    if (stack_.Exhausted()) Fail(at, "the query nests too deeply here");
+  }
+  void CheckDepth(int depth, const Node& at) const {
+    if (depth > kMaxAlgebraDepth) {
+      Fail(at, absl::StrCat("the query nests too deeply here (more than ", kMaxAlgebraDepth,
+                            " levels of operators, functions or patterns)"));
+    }
+  }
+
+  Expr ExpressionOf(const Node& n) {
     if (n.is_type<g::Expression>() || n.is_type<g::ConditionalAndExpression>()) {
+      // || and && are associative, also with errors: a balanced tree keeps
+      // a long generated chain shallow.
       const auto kind = n.is_type<g::Expression>() ? Expr::Kind::kOr : Expr::Kind::kAnd;
-      Expr e = Expression(*n.children.at(0));
-      for (std::size_t i = 1; i < n.children.size(); ++i) {
-        e = Make(kind, {std::move(e), Expression(*n.children[i])}, n);
+      std::vector<Expr> operands;
+      for (const auto& child : n.children) operands.push_back(Expression(*child));
+      while (operands.size() > 1) {
+        std::vector<Expr> paired;
+        for (std::size_t i = 0; i + 1 < operands.size(); i += 2) {
+          paired.push_back(Make(kind, std::move(operands[i]), std::move(operands[i + 1]), n));
+        }
+        if (operands.size() % 2 == 1) paired.push_back(std::move(operands.back()));
+        operands = std::move(paired);
       }
-      return e;
+      return std::move(operands.front());
     }
     if (n.is_type<g::RelationalExpression>()) return Relational(n);
     if (n.is_type<g::AdditiveExpression>()) return Additive(n);
@@ -602,14 +677,14 @@ class Translator {
       for (std::size_t i = 1; i < n.children.size(); ++i) {
         const auto kind = Gap(*n.children[i - 1], *n.children[i])[0] == '*' ? Expr::Kind::kMultiply
                                                                             : Expr::Kind::kDivide;
-        e = Make(kind, {std::move(e), Expression(*n.children[i])}, *n.children[i - 1]);
+        e = Make(kind, std::move(e), Expression(*n.children[i]), *n.children[i - 1]);
       }
       return e;
     }
     if (n.is_type<g::UnaryExpression>()) {
       const char op = n.string_view()[0];
       const auto kind = op == '!' ? Expr::Kind::kNot : op == '-' ? Expr::Kind::kNegate : Expr::Kind::kPlus;
-      return Make(kind, {Expression(*n.children.at(0))}, n);
+      return Make(kind, Expression(*n.children.at(0)), n);
     }
     if (n.is_type<g::Var>()) return VariableExpr(Var(n), Offset(n));
     if (IsLiteralNode(n)) return Constant(Literal(n), n);
@@ -642,7 +717,8 @@ class Translator {
     const Node& right = *n.children.at(1);
     const std::string_view op = Gap(*n.children[0], right);
     if (right.is_type<g::ExpressionList>()) {
-      std::vector<Expr> args{std::move(left)};
+      std::vector<Expr> args;
+      args.push_back(std::move(left));
       for (const auto& c : right.children) {
         if (!c->is_type<g::Nil>()) args.push_back(Expression(*c));
       }
@@ -654,7 +730,7 @@ class Translator {
     else if (op.starts_with(">=")) kind = Expr::Kind::kGreaterEqual;
     else if (op.starts_with("<")) kind = Expr::Kind::kLess;
     else if (op.starts_with(">")) kind = Expr::Kind::kGreater;
-    return Make(kind, {std::move(left), Expression(right)}, n);
+    return Make(kind, std::move(left), Expression(right), n);
   }
 
   // "?a + 1 * 2", and "?a +1 * 2" where the sign came with the number.
@@ -677,15 +753,15 @@ class Translator {
         for (++i; i < n.children.size(); ++i) {
           const char op = Gap(*n.children[i - 1], *n.children[i])[0];
           if (op != '*' && op != '/') break;
-          term = Make(op == '*' ? Expr::Kind::kMultiply : Expr::Kind::kDivide,
-                      {std::move(term), Expression(*n.children[i])}, c);
+          term = Make(op == '*' ? Expr::Kind::kMultiply : Expr::Kind::kDivide, std::move(term),
+                      Expression(*n.children[i]), c);
         }
       } else {
         kind = gap[0] == '-' ? Expr::Kind::kSubtract : Expr::Kind::kAdd;
         term = Expression(c);
         ++i;
       }
-      sum = Make(kind, {std::move(sum), std::move(term)}, n);
+      sum = Make(kind, std::move(sum), std::move(term), n);
     }
     return sum;
   }
@@ -1116,6 +1192,7 @@ class Translator {
   }
 
   std::string_view text_;
+  StackGuard stack_;
   std::string base_;
   std::map<std::string, std::string> prefixes_;
   std::shared_ptr<std::vector<std::string>> names_;

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 
 #include "absl/container/flat_hash_map.h"
@@ -286,6 +287,15 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
   } else {
     RETURN_IF_ERROR(ToStatus(v, path));
     if (version != kFormatVersion) {
+      const auto number = [](std::string_view format) {
+        const std::size_t dash = format.rfind('-');
+        return dash == std::string_view::npos ? 0 : std::atoi(std::string(format.substr(dash + 1)).c_str());
+      };
+      if (version.starts_with("relata-quads-") && number(version) > number(kFormatVersion)) {
+        return absl::FailedPreconditionError(path + ": written by a newer relata (store format " + version +
+                                             "; this build reads " + std::string(kFormatVersion) +
+                                             "): open it with that version");
+      }
       return absl::FailedPreconditionError(path + ": unknown store format '" + version +
                                            "' (this build reads " + std::string(kFormatVersion) +
                                            ")");
@@ -657,9 +667,68 @@ struct QuadSetDigest {
 
 }  // namespace
 
+// The name index holds exactly the entries the name quads give, each of the
+// kind of its best name (a label beats an alias). Entries are compared by
+// hash: a store of millions of names is checked in little memory.
+absl::Status QuadStore::CheckNames(const StoreStats& counted, CheckReport* report) const {
+  const auto key_hash = [](std::string_view key) {
+    return absl::Hash<absl::string_view>{}(absl::string_view(key.data(), key.size()));
+  };
+  absl::flat_hash_map<std::uint64_t, char> expected;
+  for (const auto& [id, unused] : counted.predicates) {
+    // An id without a term is the dictionary check's to report.
+    const absl::StatusOr<Term> predicate = Resolve(id);
+    if (!predicate.ok()) continue;
+    const std::optional<NameKind> kind = predicate->IsIri() ? NamePredicateKind(predicate->value) : std::nullopt;
+    if (!kind.has_value()) continue;
+    Pattern pattern;
+    pattern.ids.p = id;
+    const std::unique_ptr<Cursor> cursor = OpenCursor(pattern, false);
+    for (; cursor->Valid(); cursor->Next()) {
+      const QuadIds quad = cursor->quad();
+      const absl::StatusOr<Term> name = Resolve(quad.o);
+      if (!name.ok() || !name->IsLiteral()) continue;
+      for (const std::string& key : NameIndexKeys(name->value, quad.s)) {
+        char& slot = expected[key_hash(key)];
+        slot = std::max(slot, static_cast<char>(*kind));
+      }
+    }
+    RETURN_IF_ERROR(cursor->status());
+  }
+  std::uint64_t stray = 0, wrong_kind = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kNames]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto found = expected.find(key_hash(std::string_view(it->key().data(), it->key().size())));
+    if (found == expected.end()) {
+      ++stray;
+      continue;
+    }
+    if (it->value().size() != 1 || it->value()[0] != found->second) ++wrong_kind;
+    expected.erase(found);
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "check: reading the name index"));
+  if (stray > 0) {
+    report->problems.push_back("name index: " + std::to_string(stray) + " entries no name quad gives");
+  }
+  if (!expected.empty()) {
+    report->problems.push_back("name index: " + std::to_string(expected.size()) +
+                               " entries missing for names the quads give");
+  }
+  if (wrong_kind > 0) {
+    report->problems.push_back("name index: " + std::to_string(wrong_kind) +
+                               " entries marked label where the name is an alias, or the other way");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
   CheckReport report;
   const auto problem = [&](std::string text) { report.problems.push_back(std::move(text)); };
+  // Reads every block of every file: a damaged block may hold nothing the
+  // scans below would miss, or be one they skip (an old version of a key).
+  if (const rocksdb::Status verified = db_->VerifyChecksum(); !verified.ok()) {
+    problem("files: " + verified.ToString());
+  }
 
   // The permutations, and from spog and posg the statistics they imply.
   StoreStats counted;
@@ -742,6 +811,8 @@ absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
               std::to_string(have) + " quads, the indexes hold " + std::to_string(want));
     }
   }
+
+  RETURN_IF_ERROR(CheckNames(counted, &report));
 
   // Dictionary: str2id and id2str hold the same (term, id) pairs, and every
   // id in use has a term. Both are read in order, never looked up: a lookup

@@ -158,8 +158,10 @@ class QuadStore {
 
   // Reads the whole store and reports every inconsistency found: the four
   // permutations must hold the same quads, the statistics must match them,
-  // and the dictionary must resolve every id in use, both ways. An empty
-  // `problems` means consistent; an error status means it could not read.
+  // the dictionary must resolve every id in use, both ways, the name index
+  // must hold what the name quads give, and every block of every file must
+  // match its checksum. An empty `problems` means consistent; an error
+  // status means it could not read.
   struct CheckReport {
     std::uint64_t quads = 0, terms = 0;
     std::vector<std::string> problems;
@@ -251,6 +253,7 @@ class QuadStore {
 
  private:
   QuadStore();
+  absl::Status CheckNames(const StoreStats& counted, CheckReport* report) const;
   absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const;
   // A point read of `family`, through `view`'s snapshot and pending writes
   // when given.

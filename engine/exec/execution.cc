@@ -76,9 +76,12 @@ class Context {
   }
   std::chrono::system_clock::time_point now() const { return now_; }
 
-  // Called in every loop that may run long.
-  absl::Status Check() {
-    if ((++ticks_ & 1023) != 0) return absl::OkStatus();
+  // Called in every loop that may run long, with the work done since the
+  // last call (an expression of many operators counts each one).
+  absl::Status Check(std::uint64_t work = 1) {
+    ticks_ += work;
+    if (ticks_ < next_check_) return absl::OkStatus();
+    next_check_ = ticks_ + 1024;
     if ((limits_.cancelled != nullptr && limits_.cancelled->load(std::memory_order_relaxed)) ||
         (limits_.interrupts != nullptr && limits_.interrupts->load(std::memory_order_relaxed) != limits_.interrupts_seen)) {
       return absl::CancelledError("the query was cancelled");
@@ -261,7 +264,7 @@ class Context {
   std::size_t width_;
   std::optional<std::mt19937_64> random_;
   std::chrono::system_clock::time_point now_;
-  std::uint64_t ticks_ = 0;
+  std::uint64_t ticks_ = 0, next_check_ = 1024;
   std::size_t held_bytes_ = 0;
   std::vector<Term> local_terms_;
   absl::flat_hash_map<std::string, TermId> local_index_;
@@ -789,7 +792,7 @@ class FilterSource : public RowSource {
  public:
   FilterSource(Evaluator& ev, Source input, const std::vector<Expr>* exprs, GraphScope scope)
       : ev_(ev), input_(std::move(input)), exprs_(exprs), scope_(std::move(scope)) {
-    for (const Expr& e : *exprs_) ReadVariables(e, &vars_);
+    for (const Expr& e : *exprs_) ReadVariables(e, &vars_, &operators_);
   }
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
@@ -799,6 +802,8 @@ class FilterSource : public RowSource {
       }
       Row& candidate = batch_[next_++];
       ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, candidate, scope_));
+      // A condition of a hundred thousand operators takes long on one row.
+      RETURN_IF_ERROR(ev_.ctx().Check(operators_));
       if (ok) {
         *row = std::move(candidate);
         return true;
@@ -807,9 +812,12 @@ class FilterSource : public RowSource {
   }
 
  private:
-  static void ReadVariables(const Expr& e, std::vector<VarId>* vars) {
+  static void ReadVariables(const Expr& e, std::vector<VarId>* vars, std::uint64_t* operators) {
     if (e.kind == Expr::Kind::kVariable) vars->push_back(e.var);
-    for (const Expr& a : e.args) ReadVariables(a, vars);
+    // A regular expression may take up to a few milliseconds on one value.
+    const bool regex = e.kind == Expr::Kind::kBuiltIn && (e.name == "REGEX" || e.name == "REPLACE");
+    *operators += regex ? 100 : 1;
+    for (const Expr& a : e.args) ReadVariables(a, vars, operators);
   }
   absl::Status FillBatch() {
     batch_.clear();
@@ -833,6 +841,7 @@ class FilterSource : public RowSource {
   const std::vector<Expr>* exprs_;
   GraphScope scope_;
   std::vector<VarId> vars_;
+  std::uint64_t operators_ = 0;  // in the conditions: the work of one row
   std::vector<Row> batch_;
   std::size_t next_ = 0, limit_ = 16;
 };
@@ -1313,7 +1322,6 @@ absl::StatusOr<Source> Evaluator::OpenOperator(const Pattern& p, const Row& inpu
       std::vector<Row> rows;
       TermId from = value(s), to = value(o);
       // A constant unknown to the store still reaches itself by a zero-length path.
-      std::optional<TermId> unknown_from, unknown_to;
       if (missing) {
         if (p.subject.kind == PatternTerm::Kind::kConstant && from == kNoTerm) {
           ASSIGN_OR_RETURN(from, ctx_.Intern(p.subject.constant));
@@ -1819,7 +1827,8 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
         parts.push_back(std::move(*v));
       }
       bool known = false;
-      return CallBuiltIn("TRIPLE", parts, &known);
+      absl::Status unused;
+      return CallBuiltIn("TRIPLE", parts, &known, &unused);
     }
     case K::kBuiltIn:
     case K::kFunction:
@@ -1932,7 +1941,10 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row
     args.push_back(std::move(*v));
   }
   bool known = false;
-  auto result = e.kind == Expr::Kind::kBuiltIn ? CallBuiltIn(name, args, &known) : CallFunction(name, args, &known);
+  absl::Status failure;
+  auto result = e.kind == Expr::Kind::kBuiltIn ? CallBuiltIn(name, args, &known, &failure)
+                                               : CallFunction(name, args, &known);
+  RETURN_IF_ERROR(failure);
   if (!known) {
     if (e.kind == Expr::Kind::kFunction) return std::optional<Term>();  // unknown functions are errors
     return absl::UnimplementedError(absl::StrCat("function ", name, " is not supported"));

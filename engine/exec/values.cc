@@ -367,18 +367,49 @@ const Regex* CachedRegex(std::string_view pattern, std::string_view flags) {
   return cache.emplace(std::move(key), std::move(regex)).first->second.get();
 }
 
-std::optional<bool> RegexMatch(std::string_view text, std::string_view pattern, std::string_view flags) {
+// A pattern that backtracks catastrophically ("(a+)+$") stops after this
+// many steps, or this much backtracking memory, instead of running for
+// hours on one value: a few milliseconds' work.
+constexpr std::uint32_t kRegexMatchLimit = 1'000'000;
+constexpr std::uint32_t kRegexHeapLimitKib = 16 * 1024;
+
+pcre2_match_context* LimitedMatchContext() {
+  thread_local const std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context = [] {
+    std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> made(
+        pcre2_match_context_create(nullptr), &pcre2_match_context_free);
+    pcre2_set_match_limit(made.get(), kRegexMatchLimit);
+    pcre2_set_heap_limit(made.get(), kRegexHeapLimitKib);
+    return made;
+  }();
+  return context.get();
+}
+
+bool IsLimitError(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT;
+}
+
+absl::Status TooCostly(std::string_view function, std::string_view pattern, std::size_t text_size) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      ToAbsl(function), ": the pattern \"", ToAbsl(pattern.substr(0, 80)), pattern.size() > 80 ? "…" : "",
+      "\" backtracks too much on a value of ", text_size, " bytes (more than ", kRegexMatchLimit,
+      " steps); simplify the pattern"));
+}
+
+std::optional<bool> RegexMatch(std::string_view text, std::string_view pattern, std::string_view flags,
+                               absl::Status* failure) {
   const Regex* regex = CachedRegex(pattern, flags);
   if (regex == nullptr) return std::nullopt;
   pcre2_match_data* match = pcre2_match_data_create_from_pattern(regex->code, nullptr);
   const int rc = pcre2_match(regex->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
-                             match, nullptr);
+                             match, LimitedMatchContext());
   pcre2_match_data_free(match);
+  if (IsLimitError(rc)) *failure = TooCostly("REGEX", pattern, text.size());
   if (rc < -1) return std::nullopt;
   return rc >= 0;
 }
 std::optional<std::string> RegexReplace(std::string_view text, std::string_view pattern,
-                                        std::string_view replacement, std::string_view flags) {
+                                        std::string_view replacement, std::string_view flags,
+                                        absl::Status* failure) {
   Regex regex;
   if (!CompileRegex(pattern, flags, &regex)) return std::nullopt;
   std::string out(text.size() * 2 + replacement.size() + 16, '\0');
@@ -386,12 +417,16 @@ std::optional<std::string> RegexReplace(std::string_view text, std::string_view 
     PCRE2_SIZE length = out.size();
     const int rc = pcre2_substitute(
         regex.code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-        PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_SUBSTITUTE_UNSET_EMPTY, nullptr, nullptr,
-        reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
+        PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_SUBSTITUTE_UNSET_EMPTY, nullptr,
+        LimitedMatchContext(), reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
         reinterpret_cast<PCRE2_UCHAR*>(out.data()), &length);
     if (rc >= 0) {
       out.resize(length);
       return out;
+    }
+    if (IsLimitError(rc)) {
+      *failure = TooCostly("REPLACE", pattern, text.size());
+      return std::nullopt;
     }
     if (rc != PCRE2_ERROR_NOMEMORY) return std::nullopt;
     out.resize(length);
@@ -629,7 +664,8 @@ std::optional<Term> UnaryPlus(const Term& a) {
   return a;
 }
 
-std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> args, bool* known) {
+std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> args, bool* known,
+                                absl::Status* failure) {
   *known = true;
   const auto arity = [&](std::size_t n) { return args.size() == n; };
   if (name == "STR" && arity(1)) {
@@ -810,14 +846,15 @@ std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> arg
   if (name == "REGEX" && (arity(2) || arity(3))) {
     if (!IsStringLike(args[0]) || !IsStringLiteral(args[1])) return std::nullopt;
     if (arity(3) && !IsStringLiteral(args[2])) return std::nullopt;
-    const auto m = RegexMatch(args[0].value, args[1].value, arity(3) ? args[2].value : "");
+    const auto m = RegexMatch(args[0].value, args[1].value, arity(3) ? args[2].value : "", failure);
     if (!m) return std::nullopt;
     return Boolean(*m);
   }
   if (name == "REPLACE" && (arity(3) || arity(4))) {
     if (!IsStringLike(args[0]) || !IsStringLiteral(args[1]) || !IsStringLiteral(args[2])) return std::nullopt;
     if (arity(4) && !IsStringLiteral(args[3])) return std::nullopt;
-    const auto r = RegexReplace(args[0].value, args[1].value, args[2].value, arity(4) ? args[3].value : "");
+    const auto r =
+        RegexReplace(args[0].value, args[1].value, args[2].value, arity(4) ? args[3].value : "", failure);
     if (!r) return std::nullopt;
     return StringLike(args[0], *r);
   }

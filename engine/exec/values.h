@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "relata/term.h"
 
 namespace relata::engine {
@@ -38,8 +39,11 @@ std::optional<Term> UnaryMinus(const Term& a);
 std::optional<Term> UnaryPlus(const Term& a);
 
 // The functions of section 17.4 that depend only on their arguments; `name`
-// is upper-case. Sets *known to false for a name it does not implement.
-std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> args, bool* known);
+// is upper-case. Sets *known to false for a name it does not implement, and
+// *failure when the call must stop the query (a REGEX that backtracks
+// without end), not only give no value.
+std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> args, bool* known,
+                                absl::Status* failure);
 // XPath constructor functions (casts), named by the datatype IRI. Sets
 // *known to false for an IRI that is not one.
 std::optional<Term> CallFunction(std::string_view iri, std::span<const Term> args, bool* known);

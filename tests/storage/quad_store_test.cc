@@ -12,6 +12,7 @@
 #include <fstream>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 
 #include "tests/storage/store_test_util.h"
@@ -378,6 +379,102 @@ TEST(QuadStoreCheckTest, FindsIndexesStatisticsAndDictionaryThatDisagree) {
                   ::testing::StartsWith("statistics of predicate "),
                   "dictionary: str2id has 12 terms, id2str 11",
                   "dictionary: 1 ids used in quads have no term"));
+}
+
+TEST(QuadStoreCheckTest, FindsANameIndexThatDisagreesWithTheNames) {
+  const std::string path = NewDbPath();
+  {
+    auto store = QuadStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+    const std::vector<Quad> named = {Quad{Term::Iri("http://x/s"),
+                                          Term::Iri("http://www.w3.org/2000/01/rdf-schema#label"),
+                                          Term::Literal("Power of Siberia"), Term::Iri("")}};
+    ASSERT_TRUE((*store)->Insert(named).ok());
+    const auto report = (*store)->Check();
+    ASSERT_TRUE(report.ok());
+    EXPECT_THAT(report->problems, ::testing::IsEmpty());
+  }
+  Damage(path, [](rocksdb::DB* db, const auto& families) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), families.at("names")));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), families.at("names"), it->key()).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), families.at("names"), "stray", "L").ok());
+  });
+  auto store = QuadStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const auto report = (*store)->Check();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->problems, ::testing::UnorderedElementsAre("name index: 1 entries no name quad gives",
+                                                                "name index: 1 entries missing for names the quads give"));
+}
+
+// The SST files of a store that was bulk loaded (its data sits in files,
+// not only in the write-ahead log).
+std::vector<std::filesystem::path> TableFiles(const std::string& path) {
+  {
+    auto store = QuadStore::Open(path);
+    EXPECT_TRUE(store.ok());
+    auto load = (*store)->StartBulkLoad({});
+    EXPECT_TRUE(load->Add(RandomQuads(20000, 5)).ok());
+    EXPECT_TRUE(load->Finish().ok());
+  }
+  std::vector<std::filesystem::path> tables;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().extension() == ".sst") tables.push_back(entry.path());
+  }
+  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) {
+    return std::filesystem::file_size(a) > std::filesystem::file_size(b);
+  });
+  EXPECT_FALSE(tables.empty());
+  return tables;
+}
+
+TEST(QuadStoreDamageTest, ATruncatedFileIsNamedAtOpen) {
+  const std::string path = NewDbPath();
+  const auto tables = TableFiles(path);
+  std::filesystem::resize_file(tables.front(), std::filesystem::file_size(tables.front()) / 2);
+  const auto store = QuadStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr(path + ": cannot open the store"));
+  EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr(tables.front().filename().string()));
+}
+
+TEST(QuadStoreDamageTest, CorruptedBytesAreFoundByCheck) {
+  const std::string path = NewDbPath();
+  const auto tables = TableFiles(path);
+  {
+    // Flip bytes in the middle of the largest file's data blocks.
+    std::fstream file(tables.front(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(tables.front()) / 3));
+    file.write("\xde\xad\xbe\xef\xde\xad\xbe\xef", 8);
+  }
+  auto store = QuadStore::Open(path);
+  if (!store.ok()) {  // RocksDB may read the damaged block while opening
+    EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("orrupt"));
+    return;
+  }
+  const auto report = (*store)->Check();
+  ASSERT_TRUE(report.ok() || absl::StrContains(report.status().message(), "orrupt")) << report.status();
+  if (report.ok()) {
+    ASSERT_FALSE(report->problems.empty());
+    EXPECT_THAT(report->problems.front(), ::testing::HasSubstr("files: Corruption"));
+    EXPECT_THAT(report->problems.front(), ::testing::HasSubstr(tables.front().filename().string()));
+  }
+}
+
+TEST(QuadStoreDamageTest, AStoreOfANewerFormatIsRefusedByName) {
+  const std::string path = NewDbPath();
+  { ASSERT_TRUE(QuadStore::Open(path).ok()); }
+  Damage(path, [](rocksdb::DB* db, const auto&) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "format", "relata-quads-99").ok());
+  });
+  const auto store = QuadStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(std::string(store.status().message()),
+            path + ": written by a newer relata (store format relata-quads-99; this build reads " +
+                std::string(QuadStore::kFormatVersion) + "): open it with that version");
 }
 
 TEST(QuadStoreBulkLoadTest, KnownTermsKeepTheirIdsAndPresentQuadsAreNotAddedAgain) {

@@ -1,0 +1,130 @@
+// Readers running queries while a writer commits: every reader sees one
+// committed state, never part of a write. Also run under ThreadSanitizer
+// (make tsan).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "relata/database.h"
+
+namespace relata {
+namespace {
+
+constexpr int kItems = 25;     // quads of one batch
+constexpr int kSteps = 150;    // writes
+constexpr int kReaders = 3;
+constexpr std::string_view kPrefix = "PREFIX ex: <http://x/> ";
+
+// Step `step` moves the counter from step - 1 to step, adds batch `step`
+// and removes batch step - 2: a committed state with counter c holds
+// exactly batches c - 1 and c, whole.
+std::string StepUpdate(int step) {
+  std::string update = absl::StrFormat(
+      "%sDELETE { ex:counter ex:value ?v } INSERT { ex:counter ex:value %d } WHERE { ex:counter ex:value ?v } ;\n",
+      kPrefix, step);
+  if (step > 2) {
+    update += absl::StrFormat("DELETE WHERE { ?e ex:batch %d } ;\n", step - 2);
+  }
+  update += "INSERT DATA {";
+  for (int i = 0; i < kItems; ++i) update += absl::StrFormat(" ex:e%d_%d ex:batch %d .", step, i, step);
+  return update + " }";
+}
+
+// What a reader checks in one query's answer: one counter value, and the
+// batches that go with it, each whole.
+std::string CheckRows(const std::vector<std::vector<std::optional<Term>>>& rows) {
+  if (rows.empty()) return "no rows";
+  std::set<int> counters, batches;
+  for (const auto& row : rows) {
+    if (!row[0] || !row[1] || !row[2]) return "an unbound column";
+    counters.insert(std::atoi(row[0]->value.c_str()));
+    batches.insert(std::atoi(row[1]->value.c_str()));
+    if (row[2]->value != std::to_string(kItems)) return "batch " + row[1]->value + " has " + row[2]->value + " items";
+  }
+  if (counters.size() != 1) return "two counter values at once";
+  const int c = *counters.begin();
+  const std::set<int> expected = c == 1 ? std::set<int>{1} : std::set<int>{c - 1, c};
+  if (batches != expected) return absl::StrFormat("counter %d with %d batches", c, static_cast<int>(batches.size()));
+  return "";
+}
+
+TEST(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
+  const std::string path = ::testing::TempDir() + "/relata_concurrency_" + std::to_string(getpid());
+  std::filesystem::remove_all(path);
+  auto opened = Database::Open(path);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Database& db = **opened;
+  ASSERT_TRUE(db.Update(std::string(kPrefix) + "INSERT DATA { ex:counter ex:value 0 }").ok());
+  ASSERT_TRUE(db.Update(StepUpdate(1)).ok());
+  const std::string query = std::string(kPrefix) +
+                            "SELECT ?c ?b (COUNT(?e) AS ?n) WHERE { ex:counter ex:value ?c . ?e ex:batch ?b } "
+                            "GROUP BY ?c ?b";
+  auto prepared = db.Prepare(query);
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+
+  std::atomic<bool> writing{true};
+  std::atomic<int> reads{0};
+  std::vector<std::string> failures(kReaders + 1);
+  std::vector<std::thread> readers;
+  for (int r = 0; r < kReaders; ++r) {
+    readers.emplace_back([&, r] {
+      while (writing.load() && failures[r].empty()) {
+        // Reader 0 runs the prepared query, the others parse each time.
+        auto cursor = r == 0 ? prepared->Execute() : db.Query(query);
+        if (!cursor.ok()) {
+          failures[r] = std::string(cursor.status().message());
+          break;
+        }
+        std::vector<std::vector<std::optional<Term>>> rows;
+        for (auto more = cursor->Next(); more.ok() && *more; more = cursor->Next()) rows.push_back(cursor->row());
+        failures[r] = CheckRows(rows);
+        // The statistics are written with the quads: their total is one
+        // of a committed state's.
+        if (const auto stats = db.Stats(); stats.ok() && stats->quads != 1 + kItems && stats->quads != 1 + 2 * kItems) {
+          failures[r] = absl::StrFormat("statistics count %d quads", static_cast<int>(stats->quads));
+        }
+        reads.fetch_add(1);
+      }
+    });
+  }
+  std::thread writer([&] {
+    for (int step = 2; step <= kSteps; ++step) {
+      // Odd steps go through a transaction that also reads its own writes.
+      if (step % 2 == 0) {
+        if (const auto done = db.Update(StepUpdate(step)); !done.ok()) {
+          failures[kReaders] = std::string(done.status().message());
+          break;
+        }
+        continue;
+      }
+      auto transaction = db.Begin();
+      if (!transaction.ok() || !(*transaction)->Update(StepUpdate(step)).ok() || !(*transaction)->Commit().ok()) {
+        failures[kReaders] = "a transaction failed";
+        break;
+      }
+    }
+    writing.store(false);
+  });
+  writer.join();
+  for (std::thread& reader : readers) reader.join();
+  for (int r = 0; r <= kReaders; ++r) EXPECT_EQ(failures[r], "") << (r == kReaders ? "writer" : "reader " + std::to_string(r));
+  EXPECT_GT(reads.load(), kReaders) << "the readers hardly ran";
+  std::printf("%d writes, %d consistent reads\n", kSteps - 1, reads.load());
+  const auto check = db.Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->problems.empty()) << check->problems.front();
+  opened->reset();
+  std::filesystem::remove_all(path);
+}
+
+}  // namespace
+}  // namespace relata
