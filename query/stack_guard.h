@@ -8,13 +8,28 @@
 #include <cstddef>
 #include <cstdint>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RELATA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RELATA_ASAN 1
+#endif
+#endif
+
 namespace relata::query {
+
+#ifdef RELATA_ASAN
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
 
 class StackGuard {
  public:
   // 1 MiB of the 8 MiB a thread gets by default on Linux: room left for
-  // the translation and evaluation, which recurse over what was parsed.
-  static constexpr std::size_t kBudgetBytes = std::size_t{1} << 20;
+  // the evaluation, which recurses over what was parsed. AddressSanitizer's
+  // frames are several times larger: the same nesting needs more bytes.
+  static constexpr std::size_t kBudgetBytes = std::size_t{kAddressSanitizer ? 4 : 1} << 20;
 
   StackGuard() : base_(Here()) {}
   // True once the stack has grown more than the budget since construction
