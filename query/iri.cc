@@ -1,6 +1,7 @@
 // RFC 3986 5.2: split into components, merge paths, remove dot segments.
 #include "query/iri.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace relata::query {
@@ -80,6 +81,14 @@ bool HasScheme(std::string_view iri) {
   }
   return false;
 }
+
+bool HasOnlyIriCharacters(std::string_view iri) {
+  return std::none_of(iri.begin(), iri.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || std::string_view("<>\"{}|^`\\").find(c) != std::string_view::npos;
+  });
+}
+
+bool IsAbsoluteIri(std::string_view iri) { return HasScheme(iri) && HasOnlyIriCharacters(iri); }
 
 std::string ResolveIri(std::string_view base, std::string_view reference) {
   if (base.empty()) return std::string(reference);

@@ -9,6 +9,11 @@ namespace relata::query {
 
 // True when `iri` starts with a scheme ("http:", "urn:").
 bool HasScheme(std::string_view iri);
+// True when `iri` has none of the characters RDF keeps out of IRIs: spaces,
+// control characters, <>"{}|^`\ .
+bool HasOnlyIriCharacters(std::string_view iri);
+// An IRI RDF accepts as is: a scheme and only IRI characters.
+bool IsAbsoluteIri(std::string_view iri);
 
 // Resolves `reference` against the absolute IRI `base`. An empty base leaves
 // the reference as it is.

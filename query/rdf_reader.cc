@@ -131,14 +131,8 @@ struct Action<g::IriRef> {
     Unescape(in, body, &iri);
     // The grammar already keeps these characters out; only \u escapes can
     // bring them back in.
-    if (body.find('\\') != std::string_view::npos) {
-      for (const char c : iri) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
-            c == '^' || c == '`' || c == '\\') {
-          Fail(in, "IRIs cannot contain spaces, control characters or any of <>\"{}|^`\\");
-        }
-      }
+    if (body.find('\\') != std::string_view::npos && !HasOnlyIriCharacters(iri)) {
+      Fail(in, "IRIs cannot contain spaces, control characters or any of <>\"{}|^`\\");
     }
     if (s.line_based()) {
       if (!HasScheme(iri)) Fail(in, "relative IRI <" + iri + "> (N-Triples and N-Quads need absolute IRIs)");

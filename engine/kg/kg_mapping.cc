@@ -14,6 +14,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/kg/kg_reader.h"
+#include "query/iri.h"
 
 namespace relata::engine::kg {
 namespace {
@@ -561,7 +562,7 @@ class Mapper {
       RETURN_IF_ERROR(Put(doc, kRdfType, Kg("Document"), doc));
       if (!d.title.empty()) RETURN_IF_ERROR(Put(doc, KgIri("title"), Term::Literal(d.title), doc));
       if (!d.url.empty()) {
-        const bool iri = d.url.find("://") != std::string::npos && d.url.find_first_of(" <>\"{}|\\^`") == std::string::npos;
+        const bool iri = d.url.find("://") != std::string::npos && query::IsAbsoluteIri(d.url);
         RETURN_IF_ERROR(Put(doc, KgIri("url"), iri ? Term::Iri(d.url) : Term::Literal(d.url), doc));
       }
       if (!d.published.empty()) {

@@ -200,15 +200,6 @@ class LineReader {
     return absl::OkStatus();
   }
   // A string or a list of strings.
-  // What RDF accepts as an IRI: a scheme, and none of the characters
-  // N-Triples forbids in one.
-  static bool IsAbsoluteIri(std::string_view iri) {
-    if (!query::HasScheme(iri)) return false;
-    return std::none_of(iri.begin(), iri.end(), [](char c) {
-      return static_cast<unsigned char>(c) <= 0x20 || std::string_view("<>\"{}|^`\\").find(c) != std::string_view::npos;
-    });
-  }
-
   absl::Status Strings(od::value& value, const std::string& path, std::vector<std::string>* out) {
     od::json_type type;
     if (value.type().get(type)) return Fail(At(value), path, "expected a string or a list of strings");
@@ -408,7 +399,7 @@ class LineReader {
         const char* at = At(v);
         RETURN_IF_ERROR(Strings(v, p, &e.same_as));
         for (const std::string& iri : e.same_as) {
-          if (!IsAbsoluteIri(iri)) return Fail(at, p, Cat("not an absolute IRI: \"", iri, "\""));
+          if (!query::IsAbsoluteIri(iri)) return Fail(at, p, Cat("not an absolute IRI: \"", iri, "\""));
         }
         return absl::OkStatus();
       }

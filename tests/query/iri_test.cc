@@ -37,5 +37,17 @@ TEST(IriTest, RecognisesSchemes) {
   EXPECT_FALSE(HasScheme("relative"));
 }
 
+TEST(IriTest, AbsoluteIrisHaveASchemeAndOnlyIriCharacters) {
+  EXPECT_TRUE(IsAbsoluteIri("http://www.wikidata.org/entity/Q649"));
+  EXPECT_TRUE(IsAbsoluteIri("urn:isbn:0451450523"));
+  EXPECT_FALSE(IsAbsoluteIri("htt?p://www.wikidata.org/entity/Q649"));  // '?' cannot be in a scheme
+  EXPECT_FALSE(IsAbsoluteIri("wikidata.org/entity/Q649"));
+  EXPECT_FALSE(IsAbsoluteIri("http://x/a b"));
+  EXPECT_FALSE(IsAbsoluteIri("http://x/a\tb"));
+  EXPECT_FALSE(IsAbsoluteIri("http://x/{a}"));
+  EXPECT_TRUE(HasOnlyIriCharacters("relative/path#frag"));
+  EXPECT_FALSE(HasOnlyIriCharacters("a\\b"));
+}
+
 }  // namespace
 }  // namespace relata::query
