@@ -449,6 +449,22 @@ class Translator {
     return g;
   }
 
+  // `items` (at least one) joined pairwise, level by level, into a balanced
+  // tree of `join`s that keeps their order: for associative operators, so
+  // that a chain of thousands stays shallow.
+  template <typename T, typename Join>
+  static T Balanced(std::vector<T> items, const Join& join) {
+    while (items.size() > 1) {
+      std::vector<T> paired;
+      for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+        paired.push_back(join(std::move(items[i]), std::move(items[i + 1])));
+      }
+      if (items.size() % 2 == 1) paired.push_back(std::move(items.back()));
+      items = std::move(paired);
+    }
+    return std::move(items.front());
+  }
+
   // `p` with its depth set from its parts, which must not be too deep.
   Pattern Deeper(Pattern p, const Node& at) const {
     p.depth = 1;
@@ -470,22 +486,16 @@ class Translator {
         Triples(n, out);
         for (auto& part : out.parts) g = JoinPatterns(std::move(g), std::move(part));
       } else if (n.is_type<g::GroupOrUnionGraphPattern>()) {
-        // Balanced, as UNION is associative: a long chain stays shallow,
-        // and its solutions still come in the order written.
+        // UNION is associative: balanced, its solutions still come in the
+        // order written.
         std::vector<Pattern> alternatives;
         for (const auto& group : n.children) alternatives.push_back(Group(*group));
-        while (alternatives.size() > 1) {
-          std::vector<Pattern> paired;
-          for (std::size_t i = 0; i + 1 < alternatives.size(); i += 2) {
-            Pattern un(Pattern::Kind::kUnion);
-            un.children.push_back(std::move(alternatives[i]));
-            un.children.push_back(std::move(alternatives[i + 1]));
-            paired.push_back(Deeper(std::move(un), n));
-          }
-          if (alternatives.size() % 2 == 1) paired.push_back(std::move(alternatives.back()));
-          alternatives = std::move(paired);
-        }
-        g = JoinPatterns(std::move(g), std::move(alternatives.front()));
+        g = JoinPatterns(std::move(g), Balanced(std::move(alternatives), [&](Pattern a, Pattern b) {
+                           Pattern un(Pattern::Kind::kUnion);
+                           un.children.push_back(std::move(a));
+                           un.children.push_back(std::move(b));
+                           return Deeper(std::move(un), n);
+                         }));
       } else if (n.is_type<g::OptionalGraphPattern>()) {
         const Node& group = *n.children.at(0);
         Pattern a = Group(group);
@@ -655,20 +665,12 @@ class Translator {
 
   Expr ExpressionOf(const Node& n) {
     if (n.is_type<g::Expression>() || n.is_type<g::ConditionalAndExpression>()) {
-      // || and && are associative, also with errors: a balanced tree keeps
-      // a long generated chain shallow.
+      // || and && are associative, also with errors.
       const auto kind = n.is_type<g::Expression>() ? Expr::Kind::kOr : Expr::Kind::kAnd;
       std::vector<Expr> operands;
       for (const auto& child : n.children) operands.push_back(Expression(*child));
-      while (operands.size() > 1) {
-        std::vector<Expr> paired;
-        for (std::size_t i = 0; i + 1 < operands.size(); i += 2) {
-          paired.push_back(Make(kind, std::move(operands[i]), std::move(operands[i + 1]), n));
-        }
-        if (operands.size() % 2 == 1) paired.push_back(std::move(operands.back()));
-        operands = std::move(paired);
-      }
-      return std::move(operands.front());
+      return Balanced(std::move(operands),
+                      [&](Expr a, Expr b) { return Make(kind, std::move(a), std::move(b), n); });
     }
     if (n.is_type<g::RelationalExpression>()) return Relational(n);
     if (n.is_type<g::AdditiveExpression>()) return Additive(n);
