@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_format.h"
 #include "relata/database.h"
+#include "tests/testing/database_fixture.h"
 
 namespace relata {
 namespace {
@@ -41,7 +42,7 @@ std::string StepUpdate(int step) {
 
 // What a reader checks in one query's answer: one counter value, and the
 // batches that go with it, each whole.
-std::string CheckRows(const std::vector<std::vector<std::optional<Term>>>& rows) {
+std::string CheckRows(const testing::RowList& rows) {
   if (rows.empty()) return "no rows";
   std::set<int> counters, batches;
   for (const auto& row : rows) {
@@ -79,14 +80,12 @@ TEST(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
     readers.emplace_back([&, r] {
       while (writing.load() && failures[r].empty()) {
         // Reader 0 runs the prepared query, the others parse each time.
-        auto cursor = r == 0 ? prepared->Execute() : db.Query(query);
-        if (!cursor.ok()) {
-          failures[r] = std::string(cursor.status().message());
+        const auto rows = testing::ReadAll(r == 0 ? prepared->Execute() : db.Query(query));
+        if (!rows.ok()) {
+          failures[r] = std::string(rows.status().message());
           break;
         }
-        std::vector<std::vector<std::optional<Term>>> rows;
-        for (auto more = cursor->Next(); more.ok() && *more; more = cursor->Next()) rows.push_back(cursor->row());
-        failures[r] = CheckRows(rows);
+        failures[r] = CheckRows(*rows);
         // The statistics are written with the quads: their total is one
         // of a committed state's.
         if (const auto stats = db.Stats(); stats.ok() && stats->quads != 1 + kItems && stats->quads != 1 + 2 * kItems) {

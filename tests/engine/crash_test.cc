@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_format.h"
 #include "relata/database.h"
+#include "tests/testing/database_fixture.h"
 
 namespace relata {
 namespace {
@@ -85,16 +86,8 @@ absl::Status Step(Database& db, int step) {
   return t.Commit().status();
 }
 
-absl::StatusOr<std::vector<std::vector<std::optional<Term>>>> Rows(Database& db, std::string_view sparql) {
-  auto cursor = db.Query(sparql);
-  if (!cursor.ok()) return cursor.status();
-  std::vector<std::vector<std::optional<Term>>> rows;
-  for (;;) {
-    auto more = cursor->Next();
-    if (!more.ok()) return more.status();
-    if (!*more) return rows;
-    rows.push_back(cursor->row());
-  }
+absl::StatusOr<testing::RowList> Rows(Database& db, std::string_view sparql) {
+  return testing::ReadAll(db.Query(sparql));
 }
 
 absl::StatusOr<int> CounterOf(Database& db) {

@@ -29,31 +29,21 @@ class LimitsTest : public testing::DatabaseTest {
     DatabaseTest::SetUp();
     Load("small.ttl", "<http://x/a> <http://x/p> <http://x/b> . <http://x/b> <http://x/p> 7 .");
   }
-  // How a query ends once read to its last row.
-  absl::Status Run(const std::string& sparql, const QueryOptions& options = {}) {
-    auto cursor = db_->Query(sparql, options);
-    if (!cursor.ok()) return cursor.status();
-    for (;;) {
-      auto more = cursor->Next();
-      if (!more.ok()) return more.status();
-      if (!*more) return absl::OkStatus();
-    }
-  }
   // `nest(n)` is a query nesting something n levels deep. Far too deep, it
   // is refused with an error saying so; the deepest it accepts runs.
   void ExpectNestingBounded(const std::function<std::string(int)>& nest) {
-    const absl::Status refused = Run(nest(100000));
+    const absl::Status refused = Drain(nest(100000));
     EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
     EXPECT_THAT(std::string(refused.message()), HasSubstr("nests too deeply"));
     int accepted = 1, rejected = 100000;
     while (rejected - accepted > 1) {
       const int middle = (accepted + rejected) / 2;
-      const absl::Status parsed = Run(nest(middle));
+      const absl::Status parsed = Drain(nest(middle));
       const bool too_deep = absl::StrContains(parsed.message(), "nests too deeply");
       (too_deep ? rejected : accepted) = middle;
     }
     EXPECT_GT(accepted, 50) << "ordinary nesting must be accepted";
-    const absl::Status deepest = Run(nest(accepted));
+    const absl::Status deepest = Drain(nest(accepted));
     EXPECT_TRUE(deepest.ok() || deepest.code() == absl::StatusCode::kInvalidArgument)
         << "at " << accepted << " levels: " << deepest;
   }
@@ -85,16 +75,16 @@ TEST_F(LimitsTest, LongChainsAreBoundedOrKeptShallow) {
        {chain("SELECT * WHERE { BIND(1", " + 1", 20000, " AS ?x) }"),
         chain("SELECT * WHERE { ?s ?p ?o ", "OPTIONAL { ?s ?p ?o } ", 20000, "}"),
         chain("SELECT * WHERE { ?s ?p ?o ", "MINUS { ?s ?p 1 } ", 20000, "}")}) {
-    const absl::Status status = Run(query);
+    const absl::Status status = Drain(query);
     EXPECT_THAT(std::string(status.message()), HasSubstr("nests too deeply")) << query.substr(0, 60);
   }
   // Associative: kept balanced, so they run.
-  EXPECT_TRUE(Run(chain("SELECT * WHERE { { ?s ?p ?o }", " UNION { ?s ?p ?o }", 20000, " }")).ok());
-  EXPECT_TRUE(Run(chain("ASK { ?s ?p ?o FILTER(false", " || false", 20000, ") }")).ok());
-  EXPECT_TRUE(Run(chain("ASK { ?s ?p ?o FILTER(true", " && true", 20000, ") }")).ok());
+  EXPECT_TRUE(Drain(chain("SELECT * WHERE { { ?s ?p ?o }", " UNION { ?s ?p ?o }", 20000, " }")).ok());
+  EXPECT_TRUE(Drain(chain("ASK { ?s ?p ?o FILTER(false", " || false", 20000, ") }")).ok());
+  EXPECT_TRUE(Drain(chain("ASK { ?s ?p ?o FILTER(true", " && true", 20000, ") }")).ok());
   // Just inside the limit, a left-deep chain runs.
-  EXPECT_TRUE(Run(chain("SELECT * WHERE { ?s ?p ?o ", "OPTIONAL { ?s ?p ?o } ", 200, "}")).ok());
-  EXPECT_TRUE(Run(chain("SELECT * WHERE { BIND(1", " + 1", 200, " AS ?x) }")).ok());
+  EXPECT_TRUE(Drain(chain("SELECT * WHERE { ?s ?p ?o ", "OPTIONAL { ?s ?p ?o } ", 200, "}")).ok());
+  EXPECT_TRUE(Drain(chain("SELECT * WHERE { BIND(1", " + 1", 200, " AS ?x) }")).ok());
 }
 
 TEST_F(LimitsTest, AHugeConditionStillStopsAtItsTimeout) {
@@ -107,7 +97,7 @@ TEST_F(LimitsTest, AHugeConditionStillStopsAtItsTimeout) {
   Load("more.nt", data);
   QueryOptions options;
   options.timeout = std::chrono::milliseconds(200);
-  const absl::Status status = Run("SELECT * WHERE { ?s ?p ?o FILTER(" + condition + ") }", options);
+  const absl::Status status = Drain("SELECT * WHERE { ?s ?p ?o FILTER(" + condition + ") }", options);
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
 }
 
@@ -124,10 +114,10 @@ TEST_F(LimitsTest, ATenMegabyteQueryIsAnswered) {
 
 TEST_F(LimitsTest, ABacktrackingRegexStopsWithAnError) {
   const std::string text = Repeat("a", 40) + "b";
-  const absl::Status status = Run("SELECT * WHERE { BIND(REGEX(\"" + text + "\", \"(a+)+$\") AS ?x) }");
+  const absl::Status status = Drain("SELECT * WHERE { BIND(REGEX(\"" + text + "\", \"(a+)+$\") AS ?x) }");
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr("backtracks too much"));
-  const absl::Status replace = Run("SELECT * WHERE { BIND(REPLACE(\"" + text + "\", \"(a+)+$\", \"x\") AS ?x) }");
+  const absl::Status replace = Drain("SELECT * WHERE { BIND(REPLACE(\"" + text + "\", \"(a+)+$\", \"x\") AS ?x) }");
   EXPECT_EQ(replace.code(), absl::StatusCode::kResourceExhausted) << replace;
   // The same pattern on a value it settles quickly is an ordinary answer.
   EXPECT_THAT(Rows("SELECT ?x WHERE { BIND(REGEX(\"aaab\", \"(a+)+$\") AS ?x) }"),

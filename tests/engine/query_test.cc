@@ -23,17 +23,6 @@ using ::testing::HasSubstr;
 
 class QueryTest : public testing::DatabaseTest {
  protected:
-  // Drains a query and returns how it ended.
-  absl::Status Drain(const std::string& sparql, const QueryOptions& options) {
-    auto cursor = db_->Query(sparql, options);
-    if (!cursor.ok()) return cursor.status();
-    while (true) {
-      auto more = cursor->Next();
-      if (!more.ok()) return more.status();
-      if (!*more) return absl::OkStatus();
-    }
-  }
-
   // 40 subjects with 10 values each: enough for cross products of billions.
   void LoadGrid() {
     std::string text;

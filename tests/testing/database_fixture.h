@@ -9,12 +9,28 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "relata/database.h"
 
 namespace relata::testing {
+
+using RowList = std::vector<std::vector<std::optional<Term>>>;
+
+// Every row of a query, or the error that stopped it (a failed query, a
+// timeout, the memory budget).
+inline absl::StatusOr<RowList> ReadAll(absl::StatusOr<Cursor> cursor) {
+  if (!cursor.ok()) return cursor.status();
+  RowList rows;
+  for (;;) {
+    const absl::StatusOr<bool> more = cursor->Next();
+    if (!more.ok()) return more.status();
+    if (!*more) return rows;
+    rows.push_back(cursor->row());
+  }
+}
 
 class DatabaseTest : public ::testing::Test {
  protected:
@@ -39,6 +55,11 @@ class DatabaseTest : public ::testing::Test {
     std::ofstream(path) << text;
     return path;
   }
+  // How a query ended once read to its last row.
+  absl::Status Drain(const std::string& sparql, const QueryOptions& options = {}) {
+    return ReadAll(db_->Query(sparql, options)).status();
+  }
+
   // Loads `text` as the file `name` (its extension gives the format).
   void Load(const std::string& name, const std::string& text) {
     auto report = db_->Load(WriteFile(name, text));
