@@ -597,9 +597,10 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   }
   RETURN_IF_ERROR(meta.Finish(&args));
 
-  RETURN_IF_ERROR(ToStatus(store.db_->IngestExternalFiles(args), "bulk load"));
+  const rocksdb::Status ingested = store.db_->IngestExternalFiles(args);
+  store.ForgetReadCaches();
+  RETURN_IF_ERROR(ToStatus(ingested, "bulk load"));
   st.rollback.Commit();
-  store.InvalidateStats();
   return spog.added;
 }
 

@@ -226,6 +226,7 @@ class QuadStore::DictionaryCache {
 QuadStore::QuadStore() : dictionary_cache_(std::make_unique<DictionaryCache>()) {}
 
 QuadStore::~QuadStore() {
+  ForgetReadCaches();  // their snapshot and iterators must go before the database
   for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
   families_.clear();
 }
@@ -533,24 +534,75 @@ absl::Status QuadStore::ScanNames(std::string_view token_prefix,
 QuadStore::Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }
 
 std::shared_ptr<const QuadStore::Snapshot> QuadStore::GetSnapshot() const {
-  return std::shared_ptr<const Snapshot>(new Snapshot(db_.get(), db_->GetSnapshot()));
+  std::lock_guard<std::mutex> lock(read_cache_mutex_);
+  if (shared_snapshot_ == nullptr) {
+    shared_snapshot_ = std::shared_ptr<const Snapshot>(new Snapshot(db_.get(), db_->GetSnapshot()));
+  }
+  return shared_snapshot_;
 }
+
+void QuadStore::ForgetReadCaches() {
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<std::unique_ptr<Cursor>> cursors;
+  {
+    std::lock_guard<std::mutex> lock(read_cache_mutex_);
+    snapshot = std::move(shared_snapshot_);
+    cursors = std::move(idle_cursors_);
+    shared_snapshot_.reset();
+    idle_cursors_.clear();
+  }
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_cache_.reset();
+}
+
+namespace {
+
+BoundMask BoundOf(const QuadStore::Pattern& pattern) {
+  return {.s = pattern.ids.s != kNoTerm, .p = pattern.ids.p != kNoTerm, .o = pattern.ids.o != kNoTerm,
+          .g = pattern.graph_bound};
+}
+
+}  // namespace
 
 QuadStore::Cursor::~Cursor() = default;
 
 std::unique_ptr<QuadStore::Cursor> QuadStore::OpenCursor(const Pattern& pattern, bool distinct_triples,
                                                          std::shared_ptr<const Snapshot> snapshot) const {
-  std::unique_ptr<Cursor> cursor(new Cursor());
-  cursor->snapshot_ = std::move(snapshot);
+  std::unique_ptr<Cursor> cursor;
+  if (snapshot != nullptr && snapshot->pending_ == nullptr) {
+    int prefix_components = 0;
+    const Permutation permutation = ChoosePermutation(BoundOf(pattern), &prefix_components);
+    std::lock_guard<std::mutex> lock(read_cache_mutex_);
+    if (!idle_cursors_.empty() && idle_cursors_.front()->snapshot_ == snapshot) {
+      auto same = std::find_if(idle_cursors_.begin(), idle_cursors_.end(),
+                               [&](const auto& idle) { return idle->permutation_ == permutation; });
+      if (same == idle_cursors_.end()) same = idle_cursors_.end() - 1;
+      cursor = std::move(*same);
+      idle_cursors_.erase(same);
+    }
+  }
+  if (cursor == nullptr) {
+    cursor.reset(new Cursor());
+    cursor->snapshot_ = std::move(snapshot);
+  }
   Reseek(*cursor, pattern, distinct_triples);
   return cursor;
+}
+
+void QuadStore::Recycle(std::unique_ptr<Cursor> cursor) const {
+  constexpr std::size_t kMaxIdleCursors = 32;
+  std::lock_guard<std::mutex> lock(read_cache_mutex_);
+  if (cursor->snapshot_ == nullptr || cursor->snapshot_ != shared_snapshot_ || !cursor->it_->status().ok() ||
+      idle_cursors_.size() >= kMaxIdleCursors) {
+    return;
+  }
+  idle_cursors_.push_back(std::move(cursor));
 }
 
 void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples) const {
   const QuadIds& want = pattern.ids;
   cursor.want_ = want;
-  cursor.bound_ = {.s = want.s != kNoTerm, .p = want.p != kNoTerm, .o = want.o != kNoTerm,
-                   .g = pattern.graph_bound};
+  cursor.bound_ = BoundOf(pattern);
   int prefix_components = 0;
   const Permutation permutation = ChoosePermutation(cursor.bound_, &prefix_components);
   const QuadKey start = EncodeQuadKey(permutation, want);
@@ -601,11 +653,6 @@ void QuadStore::Cursor::Settle() {
 }
 
 absl::Status QuadStore::Cursor::status() const { return ToStatus(it_->status(), "scan"); }
-
-void QuadStore::InvalidateStats() {
-  std::lock_guard<std::mutex> lock(stats_mutex_);
-  stats_cache_.reset();
-}
 
 absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const {
   {

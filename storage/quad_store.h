@@ -111,6 +111,8 @@ class QuadStore {
     // Reading it needs a non-const batch; reads do not change it.
     rocksdb::WriteBatchWithIndex* pending_;
   };
+  // Reads between two writes share one snapshot: taking a RocksDB snapshot
+  // locks the database, and a short query would spend much of its time there.
   std::shared_ptr<const Snapshot> GetSnapshot() const;
 
   // Scan as a cursor that the caller advances: the quads matching a pattern,
@@ -138,8 +140,13 @@ class QuadStore {
     bool dedupe_ = false, valid_ = false, have_previous_ = false, by_prefix_ = false;
     QuadIds quad_;
   };
+  // With the shared snapshot, reuses an iterator a finished query handed back
+  // (Recycle): creating one is much of the cost of a point query.
   std::unique_ptr<Cursor> OpenCursor(const Pattern& pattern, bool distinct_triples,
                                      std::shared_ptr<const Snapshot> snapshot = nullptr) const;
+  // Keeps `cursor` for a later OpenCursor while its snapshot is the shared
+  // one; drops it otherwise.
+  void Recycle(std::unique_ptr<Cursor> cursor) const;
   // Points `cursor` at another pattern, keeping its snapshot and reusing its
   // RocksDB iterator when the same permutation serves: nested loops re-seek
   // one cursor per level instead of creating an iterator per probe.
@@ -270,9 +277,14 @@ class QuadStore {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::mutex write_mutex_;
-  void InvalidateStats();
+  // Called after every write, committed or not: later reads must not see
+  // the statistics, snapshot or iterators of before it.
+  void ForgetReadCaches();
   mutable std::mutex stats_mutex_;
   mutable std::shared_ptr<const StoreStats> stats_cache_;
+  mutable std::mutex read_cache_mutex_;
+  mutable std::shared_ptr<const Snapshot> shared_snapshot_;
+  mutable std::vector<std::unique_ptr<Cursor>> idle_cursors_;
   std::uint64_t next_sequence_[5] = {};  // per dictionary tag: IRI, blank, literal, triple
 };
 

@@ -320,9 +320,10 @@ absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::CommitLo
     RETURN_IF_ERROR(ToStatus(st.batch.Put("next/" + std::to_string(tag), EncodeU64(st.store.next_sequence_[tag])),
                              "transaction"));
   }
-  RETURN_IF_ERROR(ToStatus(st.store.db_->Write(rocksdb::WriteOptions(), st.batch.GetWriteBatch()), "commit"));
+  const rocksdb::Status written = st.store.db_->Write(rocksdb::WriteOptions(), st.batch.GetWriteBatch());
+  st.store.ForgetReadCaches();
+  RETURN_IF_ERROR(ToStatus(written, "commit"));
   st.rollback.Commit();
-  st.store.InvalidateStats();
   return st.changes;
 }
 

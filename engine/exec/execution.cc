@@ -64,6 +64,12 @@ class Context {
       : store_(store), snapshot_(limits.view != nullptr ? limits.view : store.GetSnapshot()),
         query_(std::move(query)), limits_(limits), width_(query_->variable_names->size()),
         now_(std::chrono::system_clock::now()), stats_(limits.stats) {}
+  // The next query over the same snapshot reuses the iterators.
+  ~Context() {
+    for (auto& cursor : free_cursors_) store_.Recycle(std::move(cursor));
+  }
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
 
   const QuadStore& store() const { return store_; }
   const Query& query() const { return *query_; }
@@ -2569,8 +2575,8 @@ class Execution::Impl {
             (*out)[i].reset();
             continue;
           }
-          if (const auto it = buffer_terms_.find(id); it != buffer_terms_.end()) {
-            (*out)[i] = it->second;
+          if (const auto it = buffer_index_.find(id); it != buffer_index_.end()) {
+            (*out)[i] = buffer_terms_[it->second];
           } else {
             ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(id));
           }
@@ -2631,7 +2637,7 @@ class Execution::Impl {
   absl::Status FillBuffer() {
     buffer_.clear();
     next_buffered_ = 0;
-    buffer_terms_.clear();
+    buffer_index_.clear();
     Row row;
     while (buffer_.size() < buffer_limit_) {
       ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
@@ -2643,14 +2649,12 @@ class Execution::Impl {
     for (const Row& r : buffer_) {
       for (VarId v : query_->projection) {
         const TermId id = r[static_cast<std::size_t>(v)];
-        if (id == kNoTerm || storage::TagOf(id) == kLocalTag || buffer_terms_.contains(id)) continue;
-        buffer_terms_.emplace(id, Term());
-        ids.push_back(id);
+        if (id == kNoTerm || storage::TagOf(id) == kLocalTag) continue;
+        if (buffer_index_.try_emplace(id, static_cast<std::uint32_t>(ids.size())).second) ids.push_back(id);
       }
     }
     if (ids.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(std::vector<Term> terms, ctx_.store().ResolveMany(ids, ctx_.snapshot().get()));
-    for (std::size_t i = 0; i < ids.size(); ++i) buffer_terms_[ids[i]] = std::move(terms[i]);
+    ASSIGN_OR_RETURN(buffer_terms_, ctx_.store().ResolveMany(ids, ctx_.snapshot().get()));
     return absl::OkStatus();
   }
 
@@ -2764,7 +2768,9 @@ class Execution::Impl {
   std::vector<std::pair<query::VarId, Term>> bindings_;
   std::vector<Row> buffer_;
   std::size_t next_buffered_ = 0, buffer_limit_ = 16;
-  absl::flat_hash_map<TermId, Term> buffer_terms_;
+  // The decoded terms of the buffered rows, by id.
+  absl::flat_hash_map<TermId, std::uint32_t> buffer_index_;
+  std::vector<Term> buffer_terms_;
 };
 
 absl::StatusOr<std::string> Execution::Explain(const QuadStore& store, std::shared_ptr<const Query> query,

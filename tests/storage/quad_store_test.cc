@@ -140,6 +140,30 @@ TEST(QuadStoreTest, UnionDefaultGraphYieldsEachTripleOnce) {
   EXPECT_EQ(triples, 3);  // putin memberOf sco is asserted in doc1 and doc2
 }
 
+// Reads share a snapshot and reuse the iterators of finished reads until the
+// next write: what a read sees must still be the store as of its start.
+TEST(QuadStoreTest, ReusedSnapshotsAndCursorsNeverHideAWrite) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  const std::vector<Quad> quads = Quads(kGraph);
+  const auto count = [&](const std::shared_ptr<const QuadStore::Snapshot>& snapshot) {
+    int n = 0;
+    auto cursor = (*store)->OpenCursor({}, false, snapshot);
+    for (; cursor->Valid(); cursor->Next()) ++n;
+    (*store)->Recycle(std::move(cursor));
+    return n;
+  };
+  ASSERT_TRUE((*store)->Insert(std::span(quads).first(1)).ok());
+  const auto before = (*store)->GetSnapshot();
+  EXPECT_EQ(count(before), 1);
+  EXPECT_EQ((*store)->GetSnapshot(), before);  // no write since: shared
+  for (std::size_t written = 2; written <= quads.size(); ++written) {
+    ASSERT_TRUE((*store)->Insert(std::span(quads).subspan(written - 1, 1)).ok());
+    EXPECT_EQ(count((*store)->GetSnapshot()), static_cast<int>(written));
+  }
+  EXPECT_EQ(count(before), 1);  // a reader's snapshot keeps its view
+}
+
 TEST(QuadStoreTest, StatisticsCountPredicatesAndGraphs) {
   auto store = QuadStore::Open(NewDbPath());
   ASSERT_TRUE(store.ok());
