@@ -549,6 +549,15 @@ class LineReader {
 
 }  // namespace
 
+absl::StatusOr<InputFile> ReadInputFile(query::InputSource& input, Records* records) {
+  InputFile file{static_cast<int>(records->files.size()), {}};
+  records->files.push_back(input.name());
+  char buffer[1 << 16];
+  while (const std::size_t n = input.Read(buffer, sizeof buffer)) file.text.append(buffer, n);
+  if (!input.error().empty()) return absl::UnavailableError(input.error());
+  return file;
+}
+
 Term LiteralFromJson(std::string_view lexical, bool is_string) {
   if (is_string) {
     if (IsIsoDate(lexical)) return Term::Literal(lexical, Cat(kXsd, "date"));
@@ -567,15 +576,10 @@ Term LiteralFromJson(std::string_view lexical, bool is_string) {
 
 absl::Status ReadKgJsonl(query::InputSource& input, bool lenient, Records* records,
                          std::vector<std::string>* skipped) {
-  const int file_index = static_cast<int>(records->files.size());
-  records->files.push_back(input.name());
+  ASSIGN_OR_RETURN(const InputFile input_file, ReadInputFile(input, records));
+  const int file_index = input_file.index;
+  const std::string& text = input_file.text;
   const std::string& file = records->files.back();
-  std::string text;
-  {
-    char buffer[1 << 16];
-    while (const std::size_t n = input.Read(buffer, sizeof buffer)) text.append(buffer, n);
-    if (!input.error().empty()) return absl::UnavailableError(input.error());
-  }
   od::parser parser;
   std::string line;
   int line_number = 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "engine/kg/kg_records.h"
 #include "query/input_source.h"
 
@@ -19,6 +20,14 @@ namespace relata::engine::kg {
 // `skipped`. Blank lines are allowed.
 absl::Status ReadKgJsonl(query::InputSource& input, bool lenient, Records* records,
                          std::vector<std::string>* skipped);
+
+// All of `input`, for readers that work on whole files, as the file
+// records->files gains at `index`.
+struct InputFile {
+  int index = 0;
+  std::string text;
+};
+absl::StatusOr<InputFile> ReadInputFile(query::InputSource& input, Records* records);
 
 // The literal a JSON scalar written as `lexical` stands for: numbers are
 // xsd:integer, xsd:decimal or xsd:double by their form, strings that are ISO

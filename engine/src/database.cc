@@ -16,6 +16,7 @@
 #include "engine/exec/update.h"
 #include "engine/kg/kg_mapping.h"
 #include "engine/kg/kg_reader.h"
+#include "engine/kg/table_reader.h"
 #include "engine/src/quad_pipe.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
@@ -69,11 +70,23 @@ class Database::Impl {
 
 namespace {
 
-bool IsKgFormat(std::string_view format) { return format == "kg" || format == "jsonl" || format == "kg-jsonl"; }
+// The inputs that go through entity resolution and the KG mapping rather
+// than straight into the store.
+enum class KgInput { kJsonl, kNeo4jCsv, kOpenIeTsv };
 
-bool IsKgPath(std::string_view path) {
+std::optional<KgInput> KgInputOfFormat(std::string_view format) {
+  if (format == "kg" || format == "jsonl" || format == "kg-jsonl") return KgInput::kJsonl;
+  if (format == "csv" || format == "neo4j-csv") return KgInput::kNeo4jCsv;
+  if (format == "openie" || format == "tsv") return KgInput::kOpenIeTsv;
+  return std::nullopt;
+}
+
+std::optional<KgInput> KgInputOfPath(std::string_view path) {
   if (path.ends_with(".gz")) path.remove_suffix(3);
-  return path.ends_with(".jsonl") || path.ends_with(".ndjson");
+  if (path.ends_with(".jsonl") || path.ends_with(".ndjson")) return KgInput::kJsonl;
+  if (path.ends_with(".csv")) return KgInput::kNeo4jCsv;
+  if (path.ends_with(".tsv")) return KgInput::kOpenIeTsv;
+  return std::nullopt;
 }
 
 // What the store knows, for the extractor loader's entity resolution.
@@ -138,15 +151,29 @@ class StoredEntities : public engine::kg::KnownEntities {
 
 // Reads KG-JSONL inputs, resolves their entities against each other and
 // the store, and adds their quads to `load`.
-absl::Status LoadKg(const std::vector<std::unique_ptr<query::InputSource>>& inputs,
+absl::Status LoadKg(const std::vector<std::pair<KgInput, std::unique_ptr<query::InputSource>>>& inputs,
                     const LoadOptions& options, const storage::QuadStore& store,
                     storage::QuadStore::BulkLoad& load, LoadReport* report) {
   engine::kg::Records records;
-  for (const auto& input : inputs) {
-    const std::size_t skipped = report->errors.size();
-    RETURN_IF_ERROR(engine::kg::ReadKgJsonl(*input, options.lenient, &records, &report->errors));
-    report->skipped += report->errors.size() - skipped;
+  const std::size_t errors_before = report->errors.size();
+  std::vector<query::InputSource*> csv_files;  // read together: relationships name nodes of any file
+  for (const auto& [kind, input] : inputs) {
+    switch (kind) {
+      case KgInput::kJsonl:
+        RETURN_IF_ERROR(engine::kg::ReadKgJsonl(*input, options.lenient, &records, &report->errors));
+        break;
+      case KgInput::kOpenIeTsv:
+        RETURN_IF_ERROR(engine::kg::ReadOpenIeTsv(*input, options.lenient, &records, &report->errors));
+        break;
+      case KgInput::kNeo4jCsv:
+        csv_files.push_back(input.get());
+        break;
+    }
   }
+  if (!csv_files.empty()) {
+    RETURN_IF_ERROR(engine::kg::ReadNeo4jCsv(csv_files, options.lenient, &records, &report->errors));
+  }
+  report->skipped += report->errors.size() - errors_before;
   StoredEntities known(store);
   engine::kg::MappingReport mapping;
   // Batches of quads for the encoder, which is faster on many at once.
@@ -227,14 +254,14 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     query::ReadOptions read;
   };
   std::vector<Input> inputs;
-  std::vector<std::unique_ptr<query::InputSource>> kg_inputs;
+  std::vector<std::pair<KgInput, std::unique_ptr<query::InputSource>>> kg_inputs;
   std::uint64_t bytes_total = 0;
   bool sizes_known = true;
   for (const std::string& path : paths) {
     Input input;
-    if (options.format.empty() ? IsKgPath(path) : IsKgFormat(options.format)) {
+    if (const auto kind = options.format.empty() ? KgInputOfPath(path) : KgInputOfFormat(options.format)) {
       ASSIGN_OR_RETURN(auto source, query::InputSource::Open(path));
-      kg_inputs.push_back(std::move(source));
+      kg_inputs.emplace_back(*kind, std::move(source));
       continue;
     }
     if (!options.format.empty()) {
@@ -244,7 +271,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     } else {
       return absl::InvalidArgumentError(
           path + ": cannot tell the format from the file name; give one (ntriples, nquads, "
-                 "turtle, trig, kg)");
+                 "turtle, trig, kg, csv, openie)");
     }
     input.read.lenient = options.lenient;
     if (!options.base_iri.empty()) {

@@ -1,16 +1,20 @@
-// libFuzzer target for the KG-JSONL reader and the mapping to RDF: whatever
+// libFuzzer targets for the extractor-output readers (KG-JSONL, neo4j CSV,
+// OpenIE TSV; RELATA_FUZZ_FORMAT picks one) and the mapping to RDF: whatever
 // the reader accepts, the mapping either rejects with an error or turns into
-// quads that are valid N-Quads.
+// quads that are valid N-Quads. A CSV input is split at form feeds into
+// several files, so that relationships can name nodes of another file.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/kg/kg_mapping.h"
 #include "engine/kg/kg_reader.h"
+#include "engine/kg/table_reader.h"
 #include "query/input_source.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
@@ -61,12 +65,30 @@ void MapAndCheck(const Records& records) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace relata::engine::kg;
+  using relata::query::InputSource;
+  constexpr std::string_view kFormat = RELATA_FUZZ_FORMAT;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   for (const bool lenient : {false, true}) {
-    const auto input = relata::query::InputSource::FromString(text, "fuzz.jsonl");
     Records records;
     std::vector<std::string> skipped;
-    if (ReadKgJsonl(*input, lenient, &records, &skipped).ok()) MapAndCheck(records);
+    absl::Status read;
+    if (kFormat == "csv") {
+      std::vector<std::unique_ptr<InputSource>> files;
+      std::vector<InputSource*> inputs;
+      for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t end = std::min(text.find('\f', start), text.size());
+        files.push_back(InputSource::FromString(text.substr(start, end - start),
+                                                "fuzz" + std::to_string(files.size()) + ".csv"));
+        inputs.push_back(files.back().get());
+        start = end + 1;
+      }
+      read = ReadNeo4jCsv(inputs, lenient, &records, &skipped);
+    } else {
+      const auto input = InputSource::FromString(text, "fuzz." + std::string(kFormat));
+      read = kFormat == "tsv" ? ReadOpenIeTsv(*input, lenient, &records, &skipped)
+                              : ReadKgJsonl(*input, lenient, &records, &skipped);
+    }
+    if (read.ok()) MapAndCheck(records);
   }
   return 0;
 }
