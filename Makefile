@@ -44,7 +44,8 @@ fuzz: build-asan
 tsan: deps
 	@cmake -S . -B $(TSAN) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELATA_TSAN=ON >/dev/null
 	@cmake --build $(TSAN) -j $(JOBS) --target engine_test storage_test
-	@cd $(TSAN) && ctest --output-on-failure -j $(JOBS) -R "^(Concurrency|Prepared|Query|Transaction|Update)"
+	@cd $(TSAN) && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" \
+		ctest --output-on-failure -j $(JOBS) -R "^(Concurrency|Prepared|Query|Transaction|Update)"
 
 # Google Benchmark stages, the side-by-side load against Virtuoso
 # (BENCH_TRIPLES triples of the news-shaped graph), then the query suites

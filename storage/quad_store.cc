@@ -668,11 +668,26 @@ absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const
 
 absl::StatusOr<StoreStats> QuadStore::Stats() const {
   StoreStats stats;
-  stats.iris = next_sequence_[CounterSlot(TermTag::kIri)];
-  stats.literals = next_sequence_[CounterSlot(TermTag::kLiteral)];
-  stats.triple_terms = next_sequence_[CounterSlot(TermTag::kTriple)];
-  stats.blank_nodes = next_sequence_[CounterSlot(TermTag::kBlank)];
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kStats]));
+  // The committed term counters, not next_sequence_, which a writer moves
+  // while it encodes; read in the same snapshot as the counts.
+  const std::shared_ptr<const Snapshot> view = GetSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = view->snapshot_;
+  std::uint64_t counters[5] = {};
+  for (int tag = 1; tag <= 4; ++tag) {
+    std::string value;
+    const rocksdb::Status s = db_->Get(options, families_[kMeta], "next/" + std::to_string(tag), &value);
+    if (s.ok()) {
+      counters[tag] = DecodeU64(value);
+    } else if (!s.IsNotFound()) {
+      return ToStatus(s, "statistics");
+    }
+  }
+  stats.iris = counters[CounterSlot(TermTag::kIri)];
+  stats.literals = counters[CounterSlot(TermTag::kLiteral)];
+  stats.triple_terms = counters[CounterSlot(TermTag::kTriple)];
+  stats.blank_nodes = counters[CounterSlot(TermTag::kBlank)];
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, families_[kStats]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
     const std::string_view value(it->value().data(), it->value().size());
