@@ -26,9 +26,11 @@ namespace {
 constexpr char kUsage[] =
     "usage: relata [DB] [-c STATEMENT]... [--bail]             the shell (no DB: the bundled news graph)\n"
     "       relata <command> DB [args]\n"
-    "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--memory SIZE]\n"
-    "                                                         load RDF or KG-JSONL (.jsonl),\n"
-    "                                                         all files or nothing\n"
+    "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--replace] [--memory SIZE]\n"
+    "                                                         load RDF or extractor output (.jsonl,\n"
+    "                                                         neo4j .csv, OpenIE .tsv), all files or\n"
+    "                                                         nothing; --replace: new versions of\n"
+    "                                                         the input's documents\n"
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  check DB                                               verify indexes, statistics, dictionary\n"
@@ -138,6 +140,8 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
       options.kg_base_iri = args[++i];
     } else if (args[i] == "--lenient") {
       options.lenient = true;
+    } else if (args[i] == "--replace") {
+      options.replace = true;
     } else {
       files.push_back(args[i]);
     }
@@ -156,11 +160,13 @@ int Load(relata::Database& db, const std::vector<std::string>& args) {
   }
   for (const std::string& error : report->errors) std::fprintf(stderr, "skipped: %s\n", error.c_str());
   const std::string what = files.size() == 1 ? files[0] : std::to_string(files.size()) + " files";
-  std::printf("%s: %llu statements read, %llu duplicates, %llu quads added, %llu skipped, "
+  const std::string removed =
+      options.replace ? ", " + std::to_string(report->removed) + " quads no longer stated removed" : "";
+  std::printf("%s: %llu statements read, %llu duplicates, %llu quads added%s, %llu skipped, "
               "%.2f s, %.0f triples/s\n",
               what.c_str(), static_cast<unsigned long long>(report->statements),
               static_cast<unsigned long long>(report->duplicates),
-              static_cast<unsigned long long>(report->added),
+              static_cast<unsigned long long>(report->added), removed.c_str(),
               static_cast<unsigned long long>(report->skipped), report->seconds,
               report->seconds > 0 ? static_cast<double>(report->statements) / report->seconds : 0.0);
   if (report->relations > 0 || report->entities > 0) {

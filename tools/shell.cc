@@ -36,7 +36,7 @@ struct DotCommand {
 constexpr DotCommand kDotCommands[] = {
     {".help", "", "this list"},
     {".open", "DB", "close this store and open another"},
-    {".load", "FILE...", "load RDF or KG-JSONL files, all or nothing"},
+    {".load", "FILE...", "load RDF or extractor output (KG-JSONL, CSV, TSV), all or nothing"},
     {".read", "FILE", "run the statements in a file"},
     {".mode", "table|csv|tsv|json|jsonl|xml|turtle", "how results are written"},
     {".maxrows", "N", "show at most N rows of a table (0: all)"},

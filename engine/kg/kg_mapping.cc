@@ -164,7 +164,7 @@ class Mapper {
   }
   EntityState& At(int i) { return entities_[static_cast<std::size_t>(Find(i))]; }
 
-  std::string DocumentIri(std::string_view id) const { return v_.doc + IdLocal(id); }
+  std::string DocumentIri(std::string_view id) const { return v_.DocumentIri(id); }
   Term GraphOf(const std::string& document) const {
     return document.empty() ? Term::Iri("") : Term::Iri(DocumentIri(document));
   }
@@ -706,6 +706,8 @@ class Mapper {
 Vocabulary::Vocabulary(std::string base_iri)
     : base(std::move(base_iri)), e(base + "e/"), kg(base + "kg/"), doc(base + "doc/"), r(base + "r/"),
       resolution_graph(base + "resolution") {}
+
+std::string Vocabulary::DocumentIri(std::string_view id) const { return doc + IdLocal(id); }
 
 absl::Status MapRecords(const Records& records, const Vocabulary& vocabulary, KnownEntities& known,
                         const std::function<absl::Status(Quad&)>& emit, MappingReport* report) {

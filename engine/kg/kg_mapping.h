@@ -21,6 +21,8 @@ namespace relata::engine::kg {
 // reifiers and other generated nodes r:, and the resolution graph.
 struct Vocabulary {
   explicit Vocabulary(std::string base);
+  // The IRI of document `id`, which is also its graph's name.
+  std::string DocumentIri(std::string_view id) const;
   std::string base, e, kg, doc, r, resolution_graph;
 };
 

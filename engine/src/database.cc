@@ -4,12 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "engine/base/status_macros.h"
+#include "engine/base/names.h"
+#include "engine/base/strings.h"
 #include "engine/exec/execution.h"
 #include "engine/exec/name_search.h"
 #include "engine/exec/term_cache.h"
@@ -21,6 +25,7 @@
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
 #include "query/sparql_parser.h"
+#include "storage/name_index.h"
 #include "storage/quad_store.h"
 
 namespace relata {
@@ -89,10 +94,14 @@ std::optional<KgInput> KgInputOfPath(std::string_view path) {
   return std::nullopt;
 }
 
-// What the store knows, for the extractor loader's entity resolution.
+// What the store knows, for the extractor loader's entity resolution; with
+// a transaction's view, what it will know once the transaction's deletions
+// are committed.
 class StoredEntities : public engine::kg::KnownEntities {
  public:
-  explicit StoredEntities(const storage::QuadStore& store) : store_(store) {}
+  explicit StoredEntities(const storage::QuadStore& store,
+                          std::shared_ptr<const storage::QuadStore::Snapshot> view = nullptr)
+      : store_(store), view_(std::move(view)) {}
 
   absl::StatusOr<std::vector<Known>> WithName(std::string_view normalized) override {
     std::vector<Known> found;
@@ -107,25 +116,24 @@ class StoredEntities : public engine::kg::KnownEntities {
       }
       return true;
     }));
-    ASSIGN_OR_RETURN(const auto type, store_.Lookup(Term::Iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")));
+    ASSIGN_OR_RETURN(const auto type, store_.Lookup(Term::Iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                                    view_.get()));
     for (const auto& [subject, label] : subjects) {
-      ASSIGN_OR_RETURN(Term iri, store_.Resolve(subject));
+      // The name index is brought up to date at commit: through a view,
+      // the name must still be stated.
+      if (view_ != nullptr) {
+        ASSIGN_OR_RETURN(const bool named, StillNamed(subject, normalized));
+        if (!named) continue;
+      }
+      ASSIGN_OR_RETURN(Term iri, store_.Resolve(subject, view_.get()));
       if (!iri.IsIri()) continue;
       Known known{std::move(iri.value), {}, label};
       if (type.has_value()) {
-        storage::QuadStore::Pattern pattern;
-        pattern.ids = {subject, *type, storage::kNoTerm, storage::kNoTerm};
-        absl::Status failure;
-        RETURN_IF_ERROR(store_.Scan(pattern, true, [&](const storage::QuadIds& ids) {
-          auto t = store_.Resolve(ids.o);
-          if (!t.ok()) {
-            failure = t.status();
-            return false;
-          }
-          known.types.push_back(std::move(t->value));
-          return true;
+        RETURN_IF_ERROR(ForEach({subject, *type, storage::kNoTerm, storage::kNoTerm}, [&](const storage::QuadIds& ids) -> absl::Status {
+          ASSIGN_OR_RETURN(Term t, store_.Resolve(ids.o, view_.get()));
+          known.types.push_back(std::move(t.value));
+          return absl::OkStatus();
         }));
-        RETURN_IF_ERROR(failure);
       }
       found.push_back(std::move(known));
     }
@@ -133,27 +141,49 @@ class StoredEntities : public engine::kg::KnownEntities {
   }
 
   absl::StatusOr<bool> IsSubject(std::string_view iri) override {
-    ASSIGN_OR_RETURN(const auto id, store_.Lookup(Term::Iri(iri)));
+    ASSIGN_OR_RETURN(const auto id, store_.Lookup(Term::Iri(iri), view_.get()));
     if (!id.has_value()) return false;
-    storage::QuadStore::Pattern pattern;
-    pattern.ids = {*id, storage::kNoTerm, storage::kNoTerm, storage::kNoTerm};
-    bool any = false;
-    RETURN_IF_ERROR(store_.Scan(pattern, false, [&](const storage::QuadIds&) {
-      any = true;
-      return false;
-    }));
-    return any;
+    const auto cursor = store_.OpenCursor({.ids = {.s = *id}, .graph_bound = false}, false, view_);
+    RETURN_IF_ERROR(cursor->status());
+    return cursor->Valid();
   }
 
  private:
+  // Calls `visit` with every quad matching `ids` (any graph), through the view.
+  absl::Status ForEach(const storage::QuadIds& ids,
+                       const std::function<absl::Status(const storage::QuadIds&)>& visit) {
+    for (auto cursor = store_.OpenCursor({.ids = ids, .graph_bound = false}, true, view_); cursor->Valid();
+         cursor->Next()) {
+      RETURN_IF_ERROR(visit(cursor->quad()));
+      RETURN_IF_ERROR(cursor->status());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> StillNamed(storage::TermId subject, std::string_view normalized) {
+    bool named = false;
+    RETURN_IF_ERROR(ForEach({.s = subject}, [&](const storage::QuadIds& ids) -> absl::Status {
+      if (named || storage::IsInline(ids.o) || storage::TagOf(ids.o) != storage::TermTag::kLiteral) {
+        return absl::OkStatus();
+      }
+      ASSIGN_OR_RETURN(const Term predicate, store_.Resolve(ids.p, view_.get()));
+      if (!storage::NamePredicateKind(predicate.value)) return absl::OkStatus();
+      ASSIGN_OR_RETURN(const Term name, store_.Resolve(ids.o, view_.get()));
+      named = NormalizeName(name.value) == normalized;
+      return absl::OkStatus();
+    }));
+    return named;
+  }
+
   const storage::QuadStore& store_;
+  std::shared_ptr<const storage::QuadStore::Snapshot> view_;
 };
 
-// Reads KG-JSONL inputs, resolves their entities against each other and
-// the store, and adds their quads to `load`.
-absl::Status LoadKg(const std::vector<std::pair<KgInput, std::unique_ptr<query::InputSource>>>& inputs,
-                    const LoadOptions& options, const storage::QuadStore& store,
-                    storage::QuadStore::BulkLoad& load, LoadReport* report) {
+using KgInputs = std::vector<std::pair<KgInput, std::unique_ptr<query::InputSource>>>;
+
+// Reads the extractor-output inputs into one set of records.
+absl::StatusOr<engine::kg::Records> ReadKg(const KgInputs& inputs, const LoadOptions& options,
+                                           LoadReport* report) {
   engine::kg::Records records;
   const std::size_t errors_before = report->errors.size();
   std::vector<query::InputSource*> csv_files;  // read together: relationships name nodes of any file
@@ -174,8 +204,32 @@ absl::Status LoadKg(const std::vector<std::pair<KgInput, std::unique_ptr<query::
     RETURN_IF_ERROR(engine::kg::ReadNeo4jCsv(csv_files, options.lenient, &records, &report->errors));
   }
   report->skipped += report->errors.size() - errors_before;
-  StoredEntities known(store);
+  return records;
+}
+
+// Resolves the records' entities against each other and the store, and
+// calls `emit` with every quad they become.
+absl::Status MapKg(const engine::kg::Records& records, const LoadOptions& options, StoredEntities& known,
+                   const std::function<absl::Status(Quad&)>& emit, LoadReport* report) {
   engine::kg::MappingReport mapping;
+  RETURN_IF_ERROR(engine::kg::MapRecords(records, engine::kg::Vocabulary(options.kg_base_iri), known,
+                                         [&](Quad& quad) {
+                                           ++report->statements;
+                                           return emit(quad);
+                                         },
+                                         &mapping));
+  report->entities = mapping.entities;
+  report->relations = mapping.relations;
+  report->merges = mapping.merges;
+  report->candidates = mapping.candidates;
+  report->warnings = std::move(mapping.warnings);
+  return absl::OkStatus();
+}
+
+// Adds the quads of extractor-output inputs to `load`.
+absl::Status LoadKg(const KgInputs& inputs, const LoadOptions& options, const storage::QuadStore& store,
+                    storage::QuadStore::BulkLoad& load, LoadReport* report) {
+  ASSIGN_OR_RETURN(const engine::kg::Records records, ReadKg(inputs, options, report));
   // Batches of quads for the encoder, which is faster on many at once.
   std::vector<Quad> batch;
   batch.reserve(1024);
@@ -186,18 +240,70 @@ absl::Status LoadKg(const std::vector<std::pair<KgInput, std::unique_ptr<query::
     return absl::OkStatus();
   };
   load.NewBlankNodeScope();
-  RETURN_IF_ERROR(engine::kg::MapRecords(records, engine::kg::Vocabulary(options.kg_base_iri), known,
-                                         [&](Quad& quad) -> absl::Status {
-    ++report->statements;
+  StoredEntities known(store);
+  RETURN_IF_ERROR(MapKg(records, options, known, [&](Quad& quad) -> absl::Status {
     batch.push_back(quad);
     return batch.size() == 1024 ? flush() : absl::OkStatus();
-  }, &mapping));
-  RETURN_IF_ERROR(flush());
-  report->entities = mapping.entities;
-  report->relations = mapping.relations;
-  report->merges = mapping.merges;
-  report->candidates = mapping.candidates;
-  report->warnings = std::move(mapping.warnings);
+  }, report));
+  return flush();
+}
+
+// --replace: in one transaction, the graphs of the input's documents (and
+// the resolution records that name them) are emptied, and the input is
+// resolved against what remains and added. Readers see the old version or
+// the new one.
+absl::Status ReplaceKg(const KgInputs& inputs, const LoadOptions& options, storage::QuadStore& store,
+                       LoadReport* report) {
+  ASSIGN_OR_RETURN(const engine::kg::Records records, ReadKg(inputs, options, report));
+  const std::unique_ptr<storage::QuadStore::Transaction> transaction = store.BeginTransaction();
+  const std::shared_ptr<const storage::QuadStore::Snapshot> view = transaction->View();
+  const engine::kg::Vocabulary vocabulary(options.kg_base_iri);
+  absl::flat_hash_set<std::array<storage::TermId, 4>> replaced;  // (s, p, o, g)
+  const auto collect = [&](const storage::QuadIds& pattern) {
+    return store.Scan({.ids = pattern, .graph_bound = true}, false, [&](const storage::QuadIds& q) {
+      replaced.insert({q.s, q.p, q.o, q.g});
+      return true;
+    });
+  };
+  const auto id_of = [&](const Term& term) { return store.Lookup(term, view.get()); };
+  ASSIGN_OR_RETURN(const auto resolution, id_of(Term::Iri(vocabulary.resolution_graph)));
+  ASSIGN_OR_RETURN(const auto about_document, id_of(Term::Iri(vocabulary.kg + "document")));
+  for (const engine::kg::Document& document : records.documents) {
+    ASSIGN_OR_RETURN(const auto graph, id_of(Term::Iri(vocabulary.DocumentIri(document.id))));
+    if (!graph) continue;
+    RETURN_IF_ERROR(collect({.g = *graph}));
+    if (!resolution || !about_document) continue;
+    std::vector<storage::TermId> merges;
+    RETURN_IF_ERROR(store.Scan({.ids = {.p = *about_document, .o = *graph, .g = *resolution}, .graph_bound = true},
+                               false, [&](const storage::QuadIds& q) {
+                                 merges.push_back(q.s);
+                                 return true;
+                               }));
+    for (const storage::TermId merge : merges) RETURN_IF_ERROR(collect({.s = merge, .g = *resolution}));
+  }
+  for (const auto& q : replaced) {
+    RETURN_IF_ERROR(transaction->Delete({.s = q[0], .p = q[1], .o = q[2], .g = q[3]}).status());
+  }
+  // What the new version states again is not counted as removed or added.
+  std::uint64_t restated = 0;
+  StoredEntities known(store, view);
+  RETURN_IF_ERROR(MapKg(records, options, known, [&](Quad& quad) -> absl::Status {
+    ASSIGN_OR_RETURN(const bool added, transaction->Insert(quad));
+    if (!added) return absl::OkStatus();
+    std::array<storage::TermId, 4> ids = {storage::kNoTerm, storage::kNoTerm, storage::kNoTerm, storage::kNoTerm};
+    const Term* terms[4] = {&quad.subject, &quad.predicate, &quad.object,
+                            quad.InDefaultGraph() ? nullptr : &quad.graph};
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (terms[i] == nullptr) continue;
+      ASSIGN_OR_RETURN(const auto id, id_of(*terms[i]));
+      if (id) ids[i] = *id;
+    }
+    if (replaced.contains(ids)) ++restated;
+    return absl::OkStatus();
+  }, report));
+  ASSIGN_OR_RETURN(const auto changes, transaction->Commit());
+  report->added = changes.inserted - restated;
+  report->removed = changes.deleted - restated;
   return absl::OkStatus();
 }
 
@@ -254,7 +360,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     query::ReadOptions read;
   };
   std::vector<Input> inputs;
-  std::vector<std::pair<KgInput, std::unique_ptr<query::InputSource>>> kg_inputs;
+  KgInputs kg_inputs;
   std::uint64_t bytes_total = 0;
   bool sizes_known = true;
   for (const std::string& path : paths) {
@@ -285,6 +391,17 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     inputs.push_back(std::move(input));
   }
   LoadReport report;
+  if (options.replace) {
+    if (!inputs.empty()) {
+      return absl::InvalidArgumentError(Cat(
+          inputs.front().source->name(),
+          ": --replace replaces the graphs of extractor-output documents; load RDF files without it"));
+    }
+    RETURN_IF_ERROR(ReplaceKg(kg_inputs, options, *impl_->store, &report));
+    report.duplicates = report.statements - report.added;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+  }
   std::optional<Term> graph;
   if (!options.graph.empty()) graph = Term::Iri(options.graph);
   storage::QuadStore::BulkLoadOptions bulk;

@@ -221,5 +221,93 @@ TEST_F(KgLoadTest, NamesAreSearchable) {
               ElementsAre("<https://relata.dev/e/power-of-siberia>"));
 }
 
+// --replace: a new version of a document takes the place of the old one.
+class KgReplaceTest : public KgLoadTest {
+ protected:
+  static constexpr char kSecondDocument[] =
+      R"({"kind":"document","id":"a2","title":"BRICS summit"})" "\n"
+      R"({"kind":"relation","subject":{"name":"Xi Jinping","type":"Person"},"predicate":"attended",)"
+      R"("object":{"name":"BRICS summit","type":"Event"},"document":"a2"})";
+  const std::vector<std::string> kFirstVersion = {
+      kDocument,
+      R"({"kind":"entity","type":"Person","name":"Vladimir Putin","aliases":["Putin"],"document":"a1"})",
+      R"({"kind":"relation","subject":{"name":"Putin","type":"Person"},"predicate":"met",)"
+      R"("object":{"name":"Xi Jinping","type":"Person"},"document":"a1","confidence":0.8})",
+      R"({"kind":"relation","subject":{"name":"Putin","type":"Person"},"predicate":"visited",)"
+      R"("object":{"name":"Beijing","type":"Place"},"document":"a1"})"};
+  const std::vector<std::string> kSecondVersion = {
+      R"({"kind":"document","id":"a1","title":"Putin meets Xi, revised"})",
+      R"({"kind":"relation","subject":{"name":"Vladimir Putin","type":"Person"},"predicate":"met",)"
+      R"("object":{"name":"Xi Jinping","type":"Person"},"document":"a1","confidence":0.8})"};
+
+  static LoadOptions Replacing() {
+    LoadOptions options;
+    options.replace = true;
+    return options;
+  }
+  void SetUp() override {
+    KgLoadTest::SetUp();
+    ASSERT_TRUE(db_->Load(WriteFile("a2.jsonl", std::string(kSecondDocument) + "\n")).ok());
+    ASSERT_TRUE(Load(kFirstVersion).ok());
+  }
+};
+
+TEST_F(KgReplaceTest, ReplacingADocumentByItselfChangesNothing) {
+  const std::string before = Dump();
+  const auto report = Load(kFirstVersion, Replacing());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->added, 0u);
+  EXPECT_EQ(report->removed, 0u);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(KgReplaceTest, TheNewVersionTakesThePlaceOfTheOld) {
+  const auto report = Load(kSecondVersion, Replacing());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_GT(report->removed, 0u);
+  EXPECT_THAT(Rows("SELECT ?title WHERE { doc:a1 kg:title ?title }"), ElementsAre("\"Putin meets Xi, revised\""));
+  EXPECT_THAT(Rows("SELECT ?p ?o WHERE { GRAPH doc:a1 { e:vladimir-putin ?p ?o FILTER(isIRI(?o)) } } ORDER BY ?p"),
+              ElementsAre("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://relata.dev/kg/Person>",
+                          "<https://relata.dev/kg/met> <https://relata.dev/e/xi-jinping>"));
+  // Beijing was named only by the old version: gone, from the name index too.
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e rdfs:label \"Beijing\" }"), IsEmpty());
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e relata:search \"beijing\" }"), IsEmpty());
+  // The alias and its merge record were the old version's.
+  EXPECT_THAT(Rows("SELECT ?a WHERE { ?e kg:alias ?a }"), IsEmpty());
+  EXPECT_THAT(Rows("SELECT ?m WHERE { GRAPH <https://relata.dev/resolution> { ?m kg:document doc:a1 } }"), IsEmpty());
+  // The other document is untouched.
+  EXPECT_THAT(Rows("SELECT ?what WHERE { GRAPH doc:a2 { e:xi-jinping kg:attended ?what } }"),
+              ElementsAre("<https://relata.dev/e/brics-summit>"));
+  const auto check = db_->Check();
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_THAT(check->problems, IsEmpty());
+}
+
+TEST_F(KgReplaceTest, AReplacedStoreEqualsOneLoadedWithTheNewVersion) {
+  ASSERT_TRUE(Load(kSecondVersion, Replacing()).ok());
+  const std::string replaced = Dump();
+  auto fresh = Database::OpenInMemory();
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE((*fresh)->Load(WriteFile("a2.jsonl", std::string(kSecondDocument) + "\n")).ok());
+  std::string second;
+  for (const std::string& line : kSecondVersion) second += line + "\n";
+  ASSERT_TRUE((*fresh)->Load(WriteFile("v2.jsonl", second)).ok());
+  std::ostringstream dump;
+  ASSERT_TRUE((*fresh)->Dump(dump).ok());
+  EXPECT_EQ(replaced, dump.str());
+}
+
+TEST_F(KgReplaceTest, AFailedReplaceLeavesTheStoreAsItWas) {
+  const std::string before = Dump();
+  std::vector<std::string> broken = kSecondVersion;
+  broken.push_back(R"({"kind":"relation","subject":"nobody","predicate":"met","object":"x","document":"a1"})");
+  EXPECT_FALSE(Load(broken, Replacing()).ok());
+  EXPECT_EQ(Dump(), before);
+  const auto rdf = db_->Load(WriteFile("x.nt", "<http://x/a> <http://x/b> <http://x/c> .\n"), Replacing());
+  ASSERT_FALSE(rdf.ok());
+  EXPECT_THAT(std::string(rdf.status().message()), HasSubstr("--replace replaces the graphs of extractor-output"));
+  EXPECT_EQ(Dump(), before);
+}
+
 }  // namespace
 }  // namespace relata

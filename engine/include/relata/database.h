@@ -38,9 +38,10 @@ struct LoadProgress {
 inline constexpr std::string_view kDefaultKgBase = "https://relata.dev/";
 
 struct LoadOptions {
-  // "ntriples", "nquads", "turtle", "trig", or "kg" (KG-JSONL extractor
-  // output, docs/extractor-format.md); empty: from the file extension
-  // (.nt .nq .ttl .trig .jsonl, each also .gz).
+  // "ntriples", "nquads", "turtle", "trig", or extractor output
+  // (docs/extractor-format.md): "kg" (KG-JSONL), "csv" (neo4j-admin import
+  // CSV), "openie" (Stanford OpenIE TSV); empty: from the file extension
+  // (.nt .nq .ttl .trig .jsonl .csv .tsv, each also .gz).
   std::string format;
   // Puts the triples of a triples format into this graph (an IRI).
   std::string graph;
@@ -52,6 +53,11 @@ struct LoadOptions {
   // Skip bad statements (KG-JSONL: bad lines) and report them instead of
   // failing the load.
   bool lenient = false;
+  // Extractor output only: the graphs of the documents the input holds are
+  // replaced by what the input says of them (quads the new version no longer
+  // states are removed, with the resolution records that name the document),
+  // in one transaction instead of a bulk load.
+  bool replace = false;
   // Memory for sorting quads; beyond it, sorted runs spill to files in the
   // store directory and are merged. Terms new to the store are held in memory
   // on top of this.
@@ -65,6 +71,7 @@ struct LoadReport {
   std::uint64_t statements = 0;  // read from the input
   std::uint64_t duplicates = 0;  // already in the store or repeated in the input
   std::uint64_t added = 0;
+  std::uint64_t removed = 0;     // replace: quads the new version of a document no longer states
   std::uint64_t skipped = 0;     // lenient mode: bad statements
   std::vector<std::string> errors;  // lenient mode: "file:line:column: reason"
   // KG-JSONL input: entities new to the store, relations read, records and
