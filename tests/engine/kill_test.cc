@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "relata/database.h"
@@ -31,21 +34,25 @@ TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Load(small).ok());
   }
-  // Kill at several points of the load: parsing, sorting, writing files,
-  // and with a small memory limit while sorted runs spill and merge.
-  struct KillPoint {
-    int delay_ms;
-    std::size_t memory_bytes;
-  };
-  for (const KillPoint point : {KillPoint{50, 1u << 30}, KillPoint{200, 1u << 30}, KillPoint{400, 1u << 30},
-                                KillPoint{100, 1u << 20}, KillPoint{300, 1u << 20}, KillPoint{600, 1u << 20}}) {
-    const int delay_ms = point.delay_ms;
+  // Kill at random points of the load (parsing, sorting, writing files),
+  // every other time with a small memory limit, so that sorted runs spill
+  // and merge. RELATA_KILL_SEED replays a run.
+  const char* seed_text = std::getenv("RELATA_KILL_SEED");
+  const unsigned seed = seed_text != nullptr ? static_cast<unsigned>(std::atoi(seed_text)) : std::random_device()();
+  SCOPED_TRACE("RELATA_KILL_SEED=" + std::to_string(seed));
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> delays(5, 700);
+  constexpr int kKills = 12;
+  int killed_mid_load = 0;
+  for (int kill_number = 0; kill_number < kKills; ++kill_number) {
+    const int delay_ms = delays(random);
+    const std::size_t memory_bytes = kill_number % 2 == 0 ? std::size_t{1} << 30 : std::size_t{1} << 20;
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
       auto db = Database::Open(db_path);
       LoadOptions options;
-      options.memory_bytes = point.memory_bytes;
+      options.memory_bytes = memory_bytes;
       if (db.ok()) (void)(*db)->Load(big, options);
       _exit(0);
     }
@@ -58,6 +65,7 @@ TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
     const auto stats = (*db)->Stats();
     ASSERT_TRUE(stats.ok());
     if (WIFSIGNALED(status)) {
+      ++killed_mid_load;
       EXPECT_EQ(stats->quads, 1u) << "killed after " << delay_ms << " ms";
     } else {
       EXPECT_EQ(stats->quads, 400001u) << "the load finished before the kill";
@@ -78,6 +86,7 @@ TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
           << "temporary files left behind";
     }
   }
+  std::printf("%d kills, %d of them during a load\n", kKills, killed_mid_load);
   std::filesystem::remove_all(dir);
 }
 

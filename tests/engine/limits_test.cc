@@ -140,5 +140,22 @@ TEST_F(LimitsTest, DeeplyNestedFilesAreRejectedWhole) {
   EXPECT_EQ(Rows("SELECT * WHERE { ?s ?p ?o }").size(), 2u) << "a failed load changed the store";
 }
 
+// KG-JSONL nesting is bounded by simdjson (1,024 levels) and by the format,
+// whose values are at most two levels deep: a deep line is an error naming
+// its line, never a crash.
+TEST_F(LimitsTest, DeeplyNestedExtractorOutputIsAnErrorNamingTheLine) {
+  const int n = 100000;
+  const std::string lines[] = {
+      R"({"kind":"entity","name":"x","properties":{"a":)" + Repeat("[", n) + Repeat("]", n) + "}}",
+      R"({"kind":"entity","name":"y","description":)" + Repeat(R"({"a":)", n) + "1" + Repeat("}", n) + "}",
+      Repeat("[", n) + Repeat("]", n)};
+  for (const std::string& line : lines) {
+    const auto report = db_->Load(WriteFile("deep.jsonl", "\n" + line + "\n"));
+    ASSERT_FALSE(report.ok());
+    EXPECT_THAT(std::string(report.status().message()), HasSubstr("deep.jsonl:2:")) << report.status();
+  }
+  EXPECT_EQ(Rows("SELECT * WHERE { ?s ?p ?o }").size(), 2u) << "a failed load changed the store";
+}
+
 }  // namespace
 }  // namespace relata
