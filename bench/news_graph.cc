@@ -186,4 +186,72 @@ std::uint64_t GenerateNewsGraph(const NewsGraphOptions& options, std::FILE* out)
   return writer.quads();
 }
 
+std::uint64_t GenerateNewsKgJsonl(std::uint64_t relation_count, std::uint64_t seed, std::FILE* out) {
+  Random random(seed);
+  std::uint64_t lines = 0;
+  std::string line;
+  const auto emit = [&] {
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), out);
+    line.clear();
+    ++lines;
+  };
+  struct Entity {
+    std::string name;
+    const char* type;
+  };
+  const std::uint64_t entity_count = std::max<std::uint64_t>(10, relation_count / 4);
+  std::vector<Entity> entities;
+  entities.reserve(entity_count);
+  const Zipf type_use(std::size(kTypes));
+  for (std::uint64_t e = 0; e < entity_count; ++e) {
+    // A number in each name: the generated syllables repeat, and entities
+    // of one name and type would be merged (as they should).
+    entities.push_back({Name(random, 2) + " " + Name(random, 3) + " " + std::to_string(e), kTypes[type_use.Draw(random)]});
+    const Entity& entity = entities.back();
+    line = "{\"kind\":\"entity\",\"id\":\"n" + std::to_string(e) + "\",\"type\":\"" + entity.type +
+           "\",\"name\":\"" + entity.name + "\"";
+    if (random.Below(2) == 0) line += ",\"aliases\":[\"" + entity.name.substr(entity.name.find(' ') + 1) + "\"]";
+    if (random.Below(2) == 0) line += ",\"same_as\":[\"http://www.wikidata.org/entity/Q" + std::to_string(100000 + e) + "\"]";
+    if (random.Below(3) == 0) line += ",\"properties\":{\"founded\":\"" + Date(random) + "\"}";
+    line += "}";
+    emit();
+  }
+  std::vector<std::string> predicates;
+  for (std::size_t i = 0; i < 200; ++i) {
+    predicates.push_back(std::string(kWords[i % std::size(kWords)]) + "_" +
+                         kWords[(i / std::size(kWords) + 3) % std::size(kWords)] +
+                         (i < std::size(kWords) ? "" : "_" + std::to_string(i)));
+  }
+  const Zipf predicate_use(predicates.size());
+  const auto end = [&](std::uint64_t index) {
+    const Entity& entity = entities[index];
+    if (random.Below(3) == 0) {
+      return "{\"name\":\"" + entity.name + "\",\"type\":\"" + entity.type + "\"}";
+    }
+    return "\"n" + std::to_string(index) + "\"";
+  };
+  std::uint64_t written = 0;
+  for (std::uint64_t document = 0; written < relation_count; ++document) {
+    const std::string id = "article-" + std::to_string(document);
+    line = "{\"kind\":\"document\",\"id\":\"" + id + "\",\"title\":\"" + Name(random, 3) + " meets " +
+           Name(random, 2) + "\",\"published\":\"" + Date(random) + "\",\"source\":\"" +
+           kSources[random.Below(std::size(kSources))] + "\",\"url\":\"https://news.example/" +
+           std::to_string(document) + "\"}";
+    emit();
+    const std::uint64_t relations = 10 + random.Below(60);
+    for (std::uint64_t r = 0; r < relations && written < relation_count; ++r, ++written) {
+      const std::uint64_t start = random.Below(4000);
+      line = "{\"kind\":\"relation\",\"subject\":" + end(random.PowerLaw(entities.size())) +
+             ",\"predicate\":\"" + predicates[predicate_use.Draw(random)] +
+             "\",\"object\":" + end(random.PowerLaw(entities.size())) + ",\"document\":\"" + id +
+             "\",\"confidence\":0." + std::to_string(50 + random.Below(50)) + ",\"evidence\":{\"text\":\"" +
+             Name(random, 3) + " said " + Name(random, 5) + "\",\"start\":" + std::to_string(start) +
+             ",\"end\":" + std::to_string(start + 40 + random.Below(200)) + "}}";
+      emit();
+    }
+  }
+  return lines;
+}
+
 }  // namespace relata::bench

@@ -21,6 +21,14 @@ struct NewsGraphOptions {
 // Writes exactly options.triples quads to `out`; returns that count.
 std::uint64_t GenerateNewsGraph(const NewsGraphOptions& options, std::FILE* out);
 
+// The same shape as extractor output (KG-JSONL, docs/extractor-format.md):
+// documents of 10 to 70 relations, one entity record per four relations
+// (type, name, an alias for half, a Wikidata id for half, a property for a
+// third), and `relations` relation records, each with a confidence and an
+// evidence span. Relations name their ends by entity id, one end in three by
+// name and type instead, as LLM pipelines do. Returns the lines written.
+std::uint64_t GenerateNewsKgJsonl(std::uint64_t relations, std::uint64_t seed, std::FILE* out);
+
 }  // namespace relata::bench
 
 #endif  // RELATA_BENCH_NEWS_GRAPH_H_

@@ -86,31 +86,41 @@ class ContentHash {
 
 std::string TypeKey(std::string_view type) { return NormalizeName(type); }
 
-double EditSimilarity(std::string_view a, std::string_view b) {
+// 1 - edit distance / the longer length, or 0 as soon as the distance must
+// exceed what `at_least` allows (most pairs of a block are far apart).
+// `row` is scratch space, kept by callers that compare many pairs.
+double EditSimilarity(std::string_view a, std::string_view b, std::vector<std::size_t>& row, double at_least = 0) {
   if (a.empty() || b.empty()) return 0;
-  std::vector<std::size_t> row(b.size() + 1);
+  const double longer = static_cast<double>(std::max(a.size(), b.size()));
+  const auto most = static_cast<std::size_t>((1.0 - at_least) * longer);
+  row.resize(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
+    std::size_t lowest = row[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t above = row[j];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      lowest = std::min(lowest, row[j]);
       diagonal = above;
     }
+    if (lowest > most) return 0;  // every path through this row costs more already
   }
-  return 1.0 - static_cast<double>(row[b.size()]) / static_cast<double>(std::max(a.size(), b.size()));
+  return 1.0 - static_cast<double>(row[b.size()]) / longer;
 }
 
-// Whether the words of `part` appear, in order and next to each other,
-// among the words of `whole` (which has more of them).
-bool IsShortFormOf(std::string_view part, std::string_view whole) {
-  const auto p = NameTokens(part), w = NameTokens(whole);
-  if (p.empty() || p.size() >= w.size()) return false;
-  for (std::size_t start = 0; start + p.size() <= w.size(); ++start) {
-    if (std::equal(p.begin(), p.end(), w.begin() + static_cast<std::ptrdiff_t>(start))) return true;
+// Whether the words `part` appear, in order and next to each other, among
+// the words `whole` (which has more of them).
+bool IsShortFormOf(const std::vector<std::string_view>& part, const std::vector<std::string_view>& whole) {
+  if (part.empty() || part.size() >= whole.size()) return false;
+  for (std::size_t start = 0; start + part.size() <= whole.size(); ++start) {
+    if (std::equal(part.begin(), part.end(), whole.begin() + static_cast<std::ptrdiff_t>(start))) return true;
   }
   return false;
+}
+bool IsShortFormOf(std::string_view part, std::string_view whole) {
+  return IsShortFormOf(NameTokens(part), NameTokens(whole));
 }
 
 class Mapper {
@@ -495,18 +505,20 @@ class Mapper {
   // words one contains of the other or by edit distance, become candidates.
   void FindCandidates() {
     std::map<std::string, std::vector<int>> blocks;  // word (3+ letters) + type -> entities
-    std::set<int> roots;
-    for (std::size_t i = 0; i < entities_.size(); ++i) roots.insert(Find(static_cast<int>(i)));
-    for (const int i : roots) {
-      const EntityState& e = entities_[static_cast<std::size_t>(i)];
-      if (e.stored || e.types.empty()) continue;
-      for (const std::string_view word : NameTokens(e.normalized)) {
-        if (word.size() >= 3) blocks[Cat(word.substr(0, 3), "\x1f", TypeKey(e.types[0]))].push_back(i);
+    absl::flat_hash_map<int, std::vector<std::string_view>> words;  // of each entity in a block
+    for (std::size_t i = 0; i < entities_.size(); ++i) {
+      const int root = Find(static_cast<int>(i));
+      const EntityState& e = entities_[static_cast<std::size_t>(root)];
+      if (e.stored || e.types.empty() || words.contains(root)) continue;
+      const auto& tokens = words[root] = NameTokens(e.normalized);
+      for (const std::string_view word : tokens) {
+        if (word.size() >= 3) blocks[Cat(word.substr(0, 3), "\x1f", TypeKey(e.types[0]))].push_back(root);
       }
     }
     std::set<std::pair<int, int>> seen;
     for (const auto& c : candidates_) seen.emplace(std::min(Find(c.a), Find(c.b)), std::max(Find(c.a), Find(c.b)));
     constexpr std::size_t kMaxBlock = 200;  // a common word says nothing
+    std::vector<std::size_t> row;
     for (auto& [word, members] : blocks) {
       if (members.size() < 2 || members.size() > kMaxBlock) continue;
       std::sort(members.begin(), members.end());
@@ -515,13 +527,18 @@ class Mapper {
         for (std::size_t y = x + 1; y < members.size(); ++y) {
           const EntityState& a = entities_[static_cast<std::size_t>(members[x])];
           const EntityState& b = entities_[static_cast<std::size_t>(members[y])];
-          double score = EditSimilarity(a.normalized, b.normalized);
-          if (IsShortFormOf(a.normalized, b.normalized) || IsShortFormOf(b.normalized, a.normalized)) {
-            const double shorter = static_cast<double>(std::min(a.normalized.size(), b.normalized.size()));
-            score = std::max(score, shorter / static_cast<double>(std::max(a.normalized.size(), b.normalized.size())));
-            score = std::max(score, 0.5);
-          } else if (score < kFuzzyScore) {
-            continue;
+          const auto& a_words = words.at(members[x]);
+          const auto& b_words = words.at(members[y]);
+          const double shorter = static_cast<double>(std::min(a.normalized.size(), b.normalized.size()));
+          const double longer = static_cast<double>(std::max(a.normalized.size(), b.normalized.size()));
+          double score = 0;
+          if (IsShortFormOf(a_words, b_words) || IsShortFormOf(b_words, a_words)) {
+            score = std::max({EditSimilarity(a.normalized, b.normalized, row), shorter / longer, 0.5});
+          } else if (1.0 - (longer - shorter) / longer < kFuzzyScore) {
+            continue;  // the lengths alone differ by more than the score allows
+          } else {
+            score = EditSimilarity(a.normalized, b.normalized, row, kFuzzyScore);
+            if (score < kFuzzyScore) continue;
           }
           if (seen.emplace(members[x], members[y]).second) {
             candidates_.push_back({members[x], members[y], score, "similar-name"});
