@@ -10,6 +10,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/kg/kg_reader.h"
+#include "query/iri.h"
 
 namespace relata::engine::kg {
 namespace {
@@ -317,7 +318,12 @@ class Neo4jReader {
           } else if (column.name == "description") {
             entity.description = field.value;
           } else if (column.name == "same_as" || column.name == "sameAs") {
-            for (const std::string_view iri : SplitArray(field.value)) entity.same_as.emplace_back(iri);
+            for (const std::string_view iri : SplitArray(field.value)) {
+              if (!query::IsAbsoluteIri(iri)) {
+                return Fail(file, field, column.name, Cat("not an absolute IRI: \"", iri, "\""));
+              }
+              entity.same_as.emplace_back(iri);
+            }
           } else if (column.name == "document") {
             entity.document = field.value;
           } else {

@@ -115,6 +115,7 @@ TEST_F(TableLoadTest, BadInputIsNamedByFileLineAndColumnAndLoadsNothing) {
       {"g.csv", "id:ID,name\nx,Bob\nx,Bill\n", "g.csv:3:1: :ID: the id \"x\" is given twice (first at"},
       {"h.csv", ":START_ID,:END_ID\n", "h.csv:1:1: a relationship file's header needs"},
       {"i.csv", "id:ID,description\n,nameless\n", "i.csv:2:1: a node needs a name or an :ID"},
+      {"m.csv", "id:ID,name,same_as\nx,Bob,1.70\n", "m.csv:2:7: same_as: not an absolute IRI: \"1.70\""},
       {"j.tsv", "0.5\tBob\tknows\n", "j.tsv:1:1: 3 fields; OpenIE lines have 4"},
       {"k.tsv", "high\tBob\tknows\tAlice\n", "k.tsv:1:1: confidence: \"high\" is not a number"},
       {"l.tsv", "0.5\tBob\t\tAlice\n", "l.tsv:1:9: relation: empty"},
