@@ -212,11 +212,7 @@ absl::StatusOr<engine::kg::Records> ReadKg(const KgInputs& inputs, const LoadOpt
 absl::Status MapKg(const engine::kg::Records& records, const LoadOptions& options, StoredEntities& known,
                    const std::function<absl::Status(Quad&)>& emit, LoadReport* report) {
   engine::kg::MappingReport mapping;
-  RETURN_IF_ERROR(engine::kg::MapRecords(records, engine::kg::Vocabulary(options.kg_base_iri), known,
-                                         [&](Quad& quad) {
-                                           ++report->statements;
-                                           return emit(quad);
-                                         },
+  RETURN_IF_ERROR(engine::kg::MapRecords(records, engine::kg::Vocabulary(options.kg_base_iri), known, emit,
                                          &mapping));
   report->entities = mapping.entities;
   report->relations = mapping.relations;
@@ -226,26 +222,31 @@ absl::Status MapKg(const engine::kg::Records& records, const LoadOptions& option
   return absl::OkStatus();
 }
 
-// Adds the quads of extractor-output inputs to `load`.
+// Adds the quads of extractor-output inputs to `load`. Mapping and encoding
+// take about the same time: the mapping runs on its own thread, handing
+// quads over as the RDF reader does.
 absl::Status LoadKg(const KgInputs& inputs, const LoadOptions& options, const storage::QuadStore& store,
                     storage::QuadStore::BulkLoad& load, LoadReport* report) {
   ASSIGN_OR_RETURN(const engine::kg::Records records, ReadKg(inputs, options, report));
-  // Batches of quads for the encoder, which is faster on many at once.
-  std::vector<Quad> batch;
-  batch.reserve(1024);
-  const auto flush = [&]() -> absl::Status {
-    if (batch.empty()) return absl::OkStatus();
-    RETURN_IF_ERROR(load.Add(std::span<const Quad>(batch)));
-    batch.clear();
-    return absl::OkStatus();
-  };
   load.NewBlankNodeScope();
-  StoredEntities known(store);
-  RETURN_IF_ERROR(MapKg(records, options, known, [&](Quad& quad) -> absl::Status {
-    batch.push_back(quad);
-    return batch.size() == 1024 ? flush() : absl::OkStatus();
-  }, report));
-  return flush();
+  QuadPipe pipe(std::nullopt, *report, {});
+  absl::Status map_status;
+  std::thread mapper([&] {
+    StoredEntities known(store);
+    map_status = MapKg(records, options, known, [&](Quad& quad) {
+      pipe.OnQuad(quad);
+      return absl::OkStatus();
+    }, report);
+    pipe.Close();
+  });
+  absl::Status encode_status;
+  while (auto batch = pipe.Pop()) {
+    if (encode_status.ok()) encode_status = load.Add(std::span<const Quad>(batch->quads.data(), batch->size));
+    pipe.Recycle(std::move(batch));
+  }
+  mapper.join();
+  RETURN_IF_ERROR(map_status);
+  return encode_status;
 }
 
 // --replace: in one transaction, the graphs of the input's documents (and
@@ -288,6 +289,7 @@ absl::Status ReplaceKg(const KgInputs& inputs, const LoadOptions& options, stora
   std::uint64_t restated = 0;
   StoredEntities known(store, view);
   RETURN_IF_ERROR(MapKg(records, options, known, [&](Quad& quad) -> absl::Status {
+    ++report->statements;
     ASSIGN_OR_RETURN(const bool added, transaction->Insert(quad));
     if (!added) return absl::OkStatus();
     std::array<storage::TermId, 4> ids = {storage::kNoTerm, storage::kNoTerm, storage::kNoTerm, storage::kNoTerm};
