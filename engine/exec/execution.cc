@@ -7,6 +7,7 @@
 #include "engine/exec/execution.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <random>
@@ -1257,16 +1258,23 @@ absl::StatusOr<std::vector<Row>> Evaluator::RunSearches(const std::vector<Search
         slot = id;
         return true;
       };
+      // Scores have three decimals, so thousands of matches share a few
+      // hundred of them: each is made a term once.
+      absl::flat_hash_map<long, TermId> score_ids;
       for (const NameMatch& match : matches) {
         RETURN_IF_ERROR(ctx_.Check());
         Row out = row;
         ASSIGN_OR_RETURN(bool keep, bind(*call.entity, match.entity, &out));
         if (keep && call.score != nullptr) {
-          std::string lexical = absl::StrFormat("%.3f", match.score);
-          while (lexical.ends_with('0') && !lexical.ends_with(".0")) lexical.pop_back();
-          ASSIGN_OR_RETURN(const TermId score,
-                           ctx_.Intern(Term::Literal(lexical, "http://www.w3.org/2001/XMLSchema#decimal")));
-          ASSIGN_OR_RETURN(keep, bind(*call.score, score, &out));
+          const long thousandths = std::lround(match.score * 1000);
+          auto [it, inserted] = score_ids.try_emplace(thousandths, kNoTerm);
+          if (inserted) {
+            std::string lexical = absl::StrFormat("%.3f", static_cast<double>(thousandths) / 1000);
+            while (lexical.ends_with('0') && !lexical.ends_with(".0")) lexical.pop_back();
+            ASSIGN_OR_RETURN(it->second,
+                             ctx_.Intern(Term::Literal(lexical, "http://www.w3.org/2001/XMLSchema#decimal")));
+          }
+          ASSIGN_OR_RETURN(keep, bind(*call.score, it->second, &out));
         }
         if (!keep) continue;
         extended.push_back(std::move(out));

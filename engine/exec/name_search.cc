@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "engine/base/names.h"
 #include "engine/base/status_macros.h"
 
@@ -14,8 +15,14 @@ namespace {
 // word of it. Each typed word claims a different name word, longest first,
 // so "putin putin" does not match "Vladimir Putin".
 double Coverage(const std::vector<std::string_view>& typed, std::string_view name) {
-  std::vector<std::string_view> words = NameTokens(name);
-  std::vector<bool> used(words.size());
+  // Called for every index entry a search reads: the words stay on the stack.
+  absl::InlinedVector<std::string_view, 8> words;
+  for (std::size_t start = 0; start < name.size();) {
+    const std::size_t end = std::min(name.find(' ', start), name.size());
+    if (end > start) words.push_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  absl::InlinedVector<bool, 8> used(words.size(), false);
   std::size_t covered = 0, letters = 0;
   for (const std::string_view word : words) letters += word.size();
   for (const std::string_view want : typed) {
