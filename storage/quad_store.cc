@@ -548,11 +548,11 @@ void QuadStore::ForgetReadCaches() {
     std::lock_guard<std::mutex> lock(read_cache_mutex_);
     snapshot = std::move(shared_snapshot_);
     cursors = std::move(idle_cursors_);
-    shared_snapshot_.reset();
     idle_cursors_.clear();
   }
   std::lock_guard<std::mutex> lock(stats_mutex_);
   stats_cache_.reset();
+  ++writes_;
 }
 
 namespace {
@@ -655,14 +655,18 @@ void QuadStore::Cursor::Settle() {
 absl::Status QuadStore::Cursor::status() const { return ToStatus(it_->status(), "scan"); }
 
 absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const {
+  std::uint64_t writes_before = 0;
   {
     std::lock_guard<std::mutex> lock(stats_mutex_);
     if (stats_cache_ != nullptr) return stats_cache_;
+    writes_before = writes_;
   }
   ASSIGN_OR_RETURN(StoreStats stats, Stats());
   auto shared = std::make_shared<const StoreStats>(std::move(stats));
   std::lock_guard<std::mutex> lock(stats_mutex_);
-  stats_cache_ = shared;
+  // A write that finished meanwhile may not be in these counts: they serve
+  // this caller, but later ones must count again.
+  if (writes_ == writes_before) stats_cache_ = shared;
   return shared;
 }
 

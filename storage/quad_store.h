@@ -282,6 +282,7 @@ class QuadStore {
   void ForgetReadCaches();
   mutable std::mutex stats_mutex_;
   mutable std::shared_ptr<const StoreStats> stats_cache_;
+  std::uint64_t writes_ = 0;  // ForgetReadCaches calls, under stats_mutex_
   mutable std::mutex read_cache_mutex_;
   mutable std::shared_ptr<const Snapshot> shared_snapshot_;
   mutable std::vector<std::unique_ptr<Cursor>> idle_cursors_;
