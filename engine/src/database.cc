@@ -21,6 +21,7 @@
 #include "engine/kg/kg_mapping.h"
 #include "engine/kg/kg_reader.h"
 #include "engine/kg/table_reader.h"
+#include "engine/src/parse_cache.h"
 #include "engine/src/quad_pipe.h"
 #include "query/rdf_reader.h"
 #include "query/rdf_writer.h"
@@ -45,6 +46,7 @@ class Database::Impl {
   std::string path;
   bool remove_on_close;
   std::atomic<std::uint64_t> interrupts{0};  // Interrupt() calls so far
+  ParseCache parse_cache;
 
   engine::ExecutionOptions Limits(const QueryOptions& options) const;
 
@@ -715,7 +717,12 @@ absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptio
     }
     return Cursor({"plan"}, std::move(rows));
   }
-  ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
+  std::string key = ParseCache::KeyOf(sparql, options.base_iri, options.prefixes);
+  std::shared_ptr<const query::Query> parsed = impl_->parse_cache.Find(key);
+  if (parsed == nullptr) {
+    ASSIGN_OR_RETURN(parsed, Parse(sparql, options));
+    impl_->parse_cache.Put(std::move(key), parsed);
+  }
   const auto form = parsed->form;
   ASSIGN_OR_RETURN(auto execution,
                    engine::Execution::Start(*impl_->store, std::move(parsed), impl_->Limits(options)));

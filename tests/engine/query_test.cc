@@ -48,6 +48,28 @@ TEST_F(QueryTest, DefaultGraphIsTheUnionOfAllGraphsWithEachTripleOnce) {
                           "<http://example.org/russia>"));
 }
 
+// Query texts sent again are not parsed again; what a text means still
+// follows the options, and every run reads the store as it is then.
+TEST_F(QueryTest, ARepeatedTextMeansWhatItsOptionsSayAndSeesNewWrites) {
+  Load("g.nt", "<http://a/s> <http://a/p> \"from a\" .\n<http://b/s> <http://b/p> \"from b\" .\n");
+  const std::string text = "SELECT ?o WHERE { ex:s ?p ?o }";
+  QueryOptions a, b;
+  a.prefixes["ex"] = "http://a/";
+  b.prefixes["ex"] = "http://b/";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_THAT(Rows(text, a), ElementsAre("\"from a\""));
+    EXPECT_THAT(Rows(text, b), ElementsAre("\"from b\""));
+  }
+  QueryOptions base_a, base_b;
+  base_a.base_iri = "http://a/";
+  base_b.base_iri = "http://b/";
+  EXPECT_THAT(Rows("SELECT ?o WHERE { <s> ?p ?o }", base_a), ElementsAre("\"from a\""));
+  EXPECT_THAT(Rows("SELECT ?o WHERE { <s> ?p ?o }", base_b), ElementsAre("\"from b\""));
+  ASSERT_TRUE(db_->Update("INSERT DATA { <http://a/s> <http://a/q> \"new\" }").ok());
+  EXPECT_THAT(Rows(text + " ORDER BY ?o", a), ElementsAre("\"from a\"", "\"new\""));
+  EXPECT_THAT(Rows(text, a), ::testing::UnorderedElementsAre("\"from a\"", "\"new\""));
+}
+
 TEST_F(QueryTest, DefaultGraphCanBeOnlyTheUnnamedGraph) {
   Load("news.trig", kMemberships);
   QueryOptions options;
