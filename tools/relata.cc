@@ -353,12 +353,22 @@ int Shell(const std::string& path, const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> all(argv + 1, argv + argc);
-  if (all.size() == 1 && (all[0] == "--help" || all[0] == "-h")) {
+  if (all.size() == 1 && (all[0] == "--help" || all[0] == "-h" || all[0] == "help")) {
     std::fputs(kUsage, stdout);
     return 0;
   }
   static const std::set<std::string> kCommands = {"load", "dump", "stats", "check", "shell",
                                                   "query", "update", "resolve"};
+  // A mistyped command would otherwise be taken for a new store's name.
+  if (!all.empty() && !kCommands.count(all[0]) && !std::filesystem::exists(all[0]) &&
+      all[0].find_first_of("/.") == std::string::npos) {
+    const std::string nearest =
+        relata::tools::NearestWord(all[0], std::vector<std::string>(kCommands.begin(), kCommands.end()));
+    if (!nearest.empty()) {
+      return Fail("unknown command '" + all[0] + "' (did you mean '" + nearest + "'?); to open a new store " +
+                  "by that name, write ./" + all[0]);
+    }
+  }
   if (all.empty() || !kCommands.count(all[0])) {
     // The shell: on DB, or on the news graph `make shell` builds.
     if (all.empty() || all[0].starts_with("-")) {

@@ -544,14 +544,20 @@ bool StatementComplete(const std::string& text, bool blank_ends) {
   return !last.empty() && last.back() == ';';
 }
 
-std::string NearestCommand(const std::string& typed) {
+std::string NearestWord(const std::string& typed, const std::vector<std::string>& words) {
   std::string best;
   std::size_t best_distance = 3;  // further than two edits is no suggestion
-  for (const auto& c : kDotCommands) {
-    const std::size_t d = EditDistance(typed, c.name);
-    if (d < best_distance) best_distance = d, best = c.name;
+  for (const std::string& word : words) {
+    const std::size_t d = EditDistance(typed, word);
+    if (d < best_distance) best_distance = d, best = word;
   }
   return best;
+}
+
+std::string NearestCommand(const std::string& typed) {
+  std::vector<std::string> names;
+  for (const auto& c : kDotCommands) names.emplace_back(c.name);
+  return NearestWord(typed, names);
 }
 
 int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions& options) {

@@ -31,8 +31,10 @@ int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions&
 // ends with ';' (also true for a blank last line when `blank_ends`).
 bool StatementComplete(const std::string& text, bool blank_ends);
 
-// The dot command closest to `typed` (by edit distance), or "" when none is
-// close.
+// The word of `words` closest to `typed` (by edit distance), or "" when
+// none is within two edits.
+std::string NearestWord(const std::string& typed, const std::vector<std::string>& words);
+// The same among the dot commands.
 std::string NearestCommand(const std::string& typed);
 
 }  // namespace relata::tools

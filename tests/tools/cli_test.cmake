@@ -108,3 +108,13 @@ execute_process(COMMAND ${RELATA} query ${WORK}/qdb "DELETE WHERE { ?s ?p ?o }" 
 if(rc EQUAL 0 OR NOT err MATCHES "run it with relata update")
   message(FATAL_ERROR "relata query refuses updates: rc=${rc} err=${err}")
 endif()
+# `relata help` is the usage, and a mistyped command is not taken for the
+# name of a new store.
+execute_process(COMMAND ${RELATA} help RESULT_VARIABLE rc OUTPUT_VARIABLE out WORKING_DIRECTORY ${WORK})
+if(NOT rc EQUAL 0 OR NOT out MATCHES "usage: relata" OR EXISTS "${WORK}/help")
+  message(FATAL_ERROR "relata help: rc=${rc} out=${out}")
+endif()
+execute_process(COMMAND ${RELATA} stat RESULT_VARIABLE rc ERROR_VARIABLE err WORKING_DIRECTORY ${WORK})
+if(rc EQUAL 0 OR NOT err MATCHES "unknown command 'stat' \\(did you mean 'stats'\\?\\)" OR EXISTS "${WORK}/stat")
+  message(FATAL_ERROR "relata stat: rc=${rc} err=${err}")
+endif()
