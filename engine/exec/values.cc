@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/base/strings.h"
+#include "engine/base/unicode_case.h"
 
 namespace relata::engine {
 namespace {
@@ -321,15 +322,6 @@ std::string Hash(const EVP_MD* md, std::string_view data) {
   std::string hex;
   for (unsigned i = 0; i < length; ++i) absl::StrAppend(&hex, absl::StrFormat("%02x", digest[i]));
   return hex;
-}
-
-std::string CaseMap(std::string_view s, bool upper) {
-  std::string out(s);
-  for (char& c : out) {
-    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
 }
 
 // Compiled with the flags of REGEX/REPLACE (s m i x q); nullptr when invalid.
@@ -733,7 +725,7 @@ std::optional<Term> CallBuiltIn(std::string_view name, std::span<const Term> arg
   }
   if ((name == "UCASE" || name == "LCASE") && arity(1)) {
     if (!IsStringLike(args[0])) return std::nullopt;
-    return StringLike(args[0], CaseMap(args[0].value, name == "UCASE"));
+    return StringLike(args[0], ChangeCase(args[0].value, name == "UCASE"));
   }
   if (name == "ENCODE_FOR_URI" && arity(1)) {
     if (!IsStringLike(args[0])) return std::nullopt;

@@ -70,6 +70,14 @@ TEST_F(QueryTest, ARepeatedTextMeansWhatItsOptionsSayAndSeesNewWrites) {
   EXPECT_THAT(Rows(text, a), ::testing::UnorderedElementsAre("\"from a\"", "\"new\""));
 }
 
+// UCASE and LCASE follow the Unicode case mappings, not only ASCII's: the
+// news graph's names are in Cyrillic too.
+TEST_F(QueryTest, UcaseAndLcaseMapEveryScript) {
+  EXPECT_THAT(Rows("SELECT (UCASE(\"Путин\"@ru) AS ?u) (LCASE(\"ΣΟΦΙΑ\") AS ?l) (UCASE(\"straße\") AS ?s) "
+                   "(LCASE(\"SCO\") AS ?a) {}"),
+              ElementsAre("\"ПУТИН\"@ru \"σοφια\" \"STRASSE\" \"sco\""));
+}
+
 TEST_F(QueryTest, DefaultGraphCanBeOnlyTheUnnamedGraph) {
   Load("news.trig", kMemberships);
   QueryOptions options;
