@@ -373,6 +373,12 @@ struct Scan {
   // Every term is bound when this scan runs, and it runs more often than
   // its triples number: it probes a hash set of them instead of the index.
   bool hashed = false;
+  // The predicate is a constant, one end is bound when this scan runs and
+  // the other is free, and it runs more often than its triples number: it
+  // follows that predicate's edges read once into memory (from the subject
+  // when `forward`, else from the object) instead of seeking the index.
+  bool adjacency = false;
+  bool forward = true;
 };
 
 // Index nested loops over the scans in the order given, one cursor per
@@ -381,7 +387,8 @@ class BgpSource : public RowSource {
  public:
   BgpSource(Context& ctx, std::vector<Scan> scans, Row input, GraphScope scope)
       : ctx_(ctx), scans_(std::move(scans)), scope_(std::move(scope)), rows_(scans_.size() + 1),
-        cursors_(scans_.size()), active_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()) {
+        cursors_(scans_.size()), active_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()),
+        neighbours_(scans_.size()), next_neighbour_(scans_.size()) {
     rows_[0] = std::move(input);
   }
   ~BgpSource() override {
@@ -446,6 +453,18 @@ class BgpSource : public RowSource {
       active_[l] = set->contains({Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row)});
       return absl::OkStatus();
     }
+    if (scan.adjacency) {
+      QuadStore::Pattern within;
+      within.graph_bound = scope_.kind == GraphScope::Kind::kGraph;
+      within.ids.g = scope_.kind == GraphScope::Kind::kGraph ? scope_.graph : kNoTerm;
+      ASSIGN_OR_RETURN(const Context::Adjacency* edges,
+                       ctx_.AdjacencyOf(scan.p.id, scan.forward, within, scope_.kind == GraphScope::Kind::kUnion));
+      const auto it = edges->find(Bound(scan.forward ? scan.s : scan.o, row));
+      neighbours_[l] = it == edges->end() ? nullptr : &it->second;  // std::map values stay put
+      next_neighbour_[l] = 0;
+      active_[l] = neighbours_[l] != nullptr;
+      return absl::OkStatus();
+    }
     QuadStore::Pattern pattern;
     pattern.ids = {Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row), kNoTerm};
     bool distinct = false;
@@ -484,6 +503,21 @@ class BgpSource : public RowSource {
       rows_[l + 1] = rows_[l];
       if (ctx_.profiling) ++ctx_.profile[scans_[l].profile_key].rows;
       return true;
+    }
+    if (scans_[l].adjacency) {
+      if (!active_[l]) return false;
+      const Scan& scan = scans_[l];
+      const std::vector<TermId>& edges = *neighbours_[l];
+      while (next_neighbour_[l] < edges.size()) {
+        Row& out = rows_[l + 1];
+        out = rows_[l];
+        ASSIGN_OR_RETURN(const bool ok, Unify(scan.forward ? scan.o : scan.s, edges[next_neighbour_[l]++], &out));
+        if (ok) {
+          if (ctx_.profiling) ++ctx_.profile[scan.profile_key].rows;
+          return true;
+        }
+      }
+      return false;
     }
     while (true) {
       auto& cursor = cursors_[l];
@@ -556,6 +590,8 @@ class BgpSource : public RowSource {
   std::vector<bool> active_;
   std::vector<std::size_t> graph_index_;
   std::vector<std::set<std::array<TermId, 3>>> seen_;
+  std::vector<const std::vector<TermId>*> neighbours_;  // adjacency levels: the edges being followed
+  std::vector<std::size_t> next_neighbour_;
   int level_ = 0;
   bool started_ = false, done_ = false;
 };
@@ -1127,11 +1163,13 @@ BgpPlan PlanScans(const std::vector<Scan>& scans, const std::vector<bool>& input
   return plan;
 }
 
-// A scan whose terms are all bound when it runs is an existence probe; when
-// the rows reaching it number more than an eighth of the triples it could
-// match, reading those triples once into a hash set beats a seek per row.
-void MarkHashedProbes(const BgpPlan& plan, const storage::StoreStats& stats, std::vector<bool> bound,
-                      const GraphScope& scope, std::vector<Scan>* ordered) {
+// A scan whose terms are all bound when it runs is an existence probe, and
+// one with a constant predicate and one end bound follows edges; when the
+// rows reaching it number more than an eighth of the triples it could match,
+// reading those triples once into memory (a hash set, an adjacency map)
+// beats a seek per row.
+void MarkInMemoryScans(const BgpPlan& plan, const storage::StoreStats& stats, std::vector<bool> bound,
+                       const GraphScope& scope, std::vector<Scan>* ordered) {
   if (scope.kind == GraphScope::Kind::kGraphs) return;
   constexpr double kMostTriples = 4e6;
   const std::vector<bool> none(bound.size());
@@ -1141,11 +1179,21 @@ void MarkHashedProbes(const BgpPlan& plan, const storage::StoreStats& stats, std
       return t.kind == ScanTerm::Kind::kConstant ||
              (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
     };
-    if (k > 0 && is_bound(scan.s) && is_bound(scan.p) && is_bound(scan.o)) {
-      const double probes = plan.rows[k - 1];
+    const auto is_free_variable = [&](const ScanTerm& t) {
+      return t.kind == ScanTerm::Kind::kVariable && !bound[static_cast<std::size_t>(t.var)];
+    };
+    // A seek costs about as much as reading ten triples in a row.
+    const auto pays = [&] {
       const double triples = Estimate(scan, none, stats);
-      // A seek costs about as much as reading ten triples in a row.
-      scan.hashed = triples < kMostTriples && probes * 8 > triples;
+      return triples < kMostTriples && plan.rows[k - 1] * 8 > triples;
+    };
+    if (k > 0 && is_bound(scan.s) && is_bound(scan.p) && is_bound(scan.o)) {
+      scan.hashed = pays();
+    } else if (k > 0 && scan.p.kind == ScanTerm::Kind::kConstant &&
+               ((is_bound(scan.s) && scan.s.kind != ScanTerm::Kind::kTriple && is_free_variable(scan.o)) ||
+                (is_bound(scan.o) && scan.o.kind != ScanTerm::Kind::kTriple && is_free_variable(scan.s)))) {
+      scan.forward = is_bound(scan.s);
+      scan.adjacency = plan.rows[k - 1] >= 2 && pays();  // one probe is one seek
     }
     MarkBound(scan.s, &bound);
     MarkBound(scan.p, &bound);
@@ -1311,7 +1359,7 @@ absl::StatusOr<Source> Evaluator::OpenScans(std::vector<Scan> scans, const Row& 
   const BgpPlan plan = PlanScans(scans, bound, *stats);
   std::vector<Scan> ordered;
   for (std::size_t i : plan.order) ordered.push_back(std::move(scans[i]));
-  MarkHashedProbes(plan, *stats, bound, scope, &ordered);
+  MarkInMemoryScans(plan, *stats, bound, scope, &ordered);
   return Source(std::make_unique<BgpSource>(ctx_, std::move(ordered), input, scope));
 }
 
@@ -2437,14 +2485,18 @@ class Explainer {
         const BgpPlan plan = PlanScans(scans, bound, *stats);
         std::vector<Scan> ordered;
         for (std::size_t i : plan.order) ordered.push_back(scans[i]);
-        MarkHashedProbes(plan, *stats, bound, GraphScope{}, &ordered);
+        MarkInMemoryScans(plan, *stats, bound, GraphScope{}, &ordered);
         Line(depth, absl::StrCat("IndexNestedLoop over ", p.triples.size(), " triple pattern(s)",
                                  missing ? ": a constant is not in the store, no rows" : ""),
              &p, missing ? "0 rows" : Rows(plan.rows.back()));
         for (std::size_t k = 0; k < plan.order.size(); ++k) {
           const auto& t = p.triples[plan.order[k]];
           Line(depth + 1,
-               absl::StrCat(k + 1, ordered[k].hashed ? ". probe a hash set of " : ". scan ", TermText(t.subject),
+               absl::StrCat(k + 1,
+                            ordered[k].hashed      ? ". probe a hash set of "
+                            : ordered[k].adjacency ? ". follow the edges in memory of "
+                                                   : ". scan ",
+                            TermText(t.subject),
                             " ", TermText(t.predicate), " ", TermText(t.object)),
                &t, Rows(plan.rows[k]));
         }

@@ -223,6 +223,41 @@ TEST_F(QueryTest, CyclicJoinProbesAHashSetAndFindsTheSameRows) {
   EXPECT_EQ(Rows(query).size(), expected);
 }
 
+// A join that reaches one predicate from many bound ends reads that
+// predicate's edges once: the same rows as seeking per row, graph by graph,
+// and a triple stated in two graphs once in the union default graph.
+TEST_F(QueryTest, ManyProbesFollowEdgesInMemoryWithTheSameRows) {
+  // 50 organisations in 5 countries; 300 people, each working for one and
+  // living in one country; the same in two graphs, g2 with one more person.
+  std::string text;
+  std::size_t expected = 0;
+  for (const char* g : {"g1", "g2"}) {
+    text += std::string("GRAPH <http://x/") + g + "> {\n";
+    for (int o = 0; o < 50; ++o) {
+      text += "<http://x/o" + std::to_string(o) + "> <http://x/in> <http://x/c" + std::to_string(o % 5) + "> .\n";
+    }
+    for (int i = 0; i < 300; ++i) {
+      const std::string x = "<http://x/p" + std::to_string(i) + ">";
+      text += x + " <http://x/worksFor> <http://x/o" + std::to_string(i % 50) + "> .\n";
+      text += x + " <http://x/livesIn> <http://x/c" + std::to_string(i % 7 % 5) + "> .\n";
+      if (g[1] == '1') expected += (i % 50) % 5 == i % 7 % 5;
+    }
+    text += "}\n";
+  }
+  text += "GRAPH <http://x/g2> { <http://x/extra> <http://x/worksFor> <http://x/o7> ; <http://x/livesIn> <http://x/c2> }\n";
+  Load("work.trig", text);
+  const std::string join = "?o <http://x/in> ?c . ?x <http://x/worksFor> ?o . ?x <http://x/livesIn> ?c";
+  auto plan = db_->Explain("SELECT ?x WHERE { " + join + " }", false);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, HasSubstr("follow the edges in memory of ?x <http://x/worksFor> ?o"));
+  EXPECT_EQ(Rows("SELECT ?x WHERE { " + join + " }").size(), expected + 1);  // once across graphs
+  const auto count = [](std::size_t n) {
+    return "\"" + std::to_string(n) + "\"^^<http://www.w3.org/2001/XMLSchema#integer>";
+  };
+  EXPECT_THAT(Rows("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { " + join + " } } GROUP BY ?g ORDER BY ?g"),
+              ElementsAre("<http://x/g1> " + count(expected), "<http://x/g2> " + count(expected + 1)));
+}
+
 TEST_F(QueryTest, ProbesAndPathsInsideGraphSeeOnlyThatGraph) {
   // The same shapes in two graphs with different data: what a query reads
   // once into memory (hash-set probes, path edges) belongs to one graph.
