@@ -59,6 +59,16 @@ struct GraphScope {
   std::vector<TermId> graphs;  // kGraphs: the merge of these (FROM)
 };
 
+// A pattern that matches in the one graph of `scope`, or in any graph for
+// the union; its s, p, o are left unbound.
+// REQUIRES: scope.kind is not kGraphs.
+QuadStore::Pattern PatternWithin(const GraphScope& scope) {
+  QuadStore::Pattern pattern;
+  pattern.graph_bound = scope.kind == GraphScope::Kind::kGraph;
+  pattern.ids.g = pattern.graph_bound ? scope.graph : kNoTerm;
+  return pattern;
+}
+
 class Context {
  public:
   Context(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
@@ -142,15 +152,15 @@ class Context {
   // search that has expanded many nodes follows them in memory instead of
   // seeking the index for each node.
   using Adjacency = absl::flat_hash_map<TermId, std::vector<TermId>>;
-  absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const QuadStore::Pattern& scope_pattern,
-                                               bool distinct) {
+  // REQUIRES: scope.kind is not kGraphs (one graph, or the union).
+  absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const GraphScope& scope) {
+    QuadStore::Pattern pattern = PatternWithin(scope);
+    pattern.ids.p = predicate;
     // One adjacency per graph: GRAPH ?g runs the same path in each graph.
-    const auto key = std::make_tuple(predicate, forward, scope_pattern.graph_bound, scope_pattern.ids.g);
+    const auto key = std::make_tuple(predicate, forward, pattern.graph_bound, pattern.ids.g);
     if (const auto it = adjacency_.find(key); it != adjacency_.end()) return &it->second;
     Adjacency edges;
-    QuadStore::Pattern pattern = scope_pattern;
-    pattern.ids.p = predicate;
-    auto cursor = TakeCursor(pattern, distinct);
+    auto cursor = TakeCursor(pattern, /*distinct=*/scope.kind == GraphScope::Kind::kUnion);
     std::size_t count = 0;
     for (; cursor->Valid(); cursor->Next()) {
       const QuadIds& q = cursor->quad();
@@ -443,24 +453,20 @@ class BgpSource : public RowSource {
     const Row& row = rows_[l];
     const Scan& scan = scans_[l];
     if (scan.hashed) {
-      QuadStore::Pattern constants;
+      QuadStore::Pattern constants = PatternWithin(scope_);
       const auto constant = [](const ScanTerm& t) { return t.kind == ScanTerm::Kind::kConstant ? t.id : kNoTerm; };
-      constants.ids = {constant(scan.s), constant(scan.p), constant(scan.o), kNoTerm};
-      constants.graph_bound = scope_.kind == GraphScope::Kind::kGraph;
-      constants.ids.g = scope_.kind == GraphScope::Kind::kGraph ? scope_.graph : kNoTerm;
+      constants.ids.s = constant(scan.s);
+      constants.ids.p = constant(scan.p);
+      constants.ids.o = constant(scan.o);
       ASSIGN_OR_RETURN(const Context::TripleSet* set,
                        ctx_.ExistenceSet(scan.profile_key, constants, scope_.kind == GraphScope::Kind::kUnion));
       active_[l] = set->contains({Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row)});
       return absl::OkStatus();
     }
     if (scan.adjacency) {
-      QuadStore::Pattern within;
-      within.graph_bound = scope_.kind == GraphScope::Kind::kGraph;
-      within.ids.g = scope_.kind == GraphScope::Kind::kGraph ? scope_.graph : kNoTerm;
-      ASSIGN_OR_RETURN(const Context::Adjacency* edges,
-                       ctx_.AdjacencyOf(scan.p.id, scan.forward, within, scope_.kind == GraphScope::Kind::kUnion));
+      ASSIGN_OR_RETURN(const Context::Adjacency* edges, ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
       const auto it = edges->find(Bound(scan.forward ? scan.s : scan.o, row));
-      neighbours_[l] = it == edges->end() ? nullptr : &it->second;  // std::map values stay put
+      neighbours_[l] = it == edges->end() ? nullptr : &it->second;  // a finished adjacency never changes
       next_neighbour_[l] = 0;
       active_[l] = neighbours_[l] != nullptr;
       return absl::OkStatus();
@@ -1736,10 +1742,7 @@ absl::StatusOr<const Context::Adjacency*> Evaluator::AdjacencyFor(const Property
   if (it == stats->predicates.end() || it->second.quads > most_edges) {
     return static_cast<const Context::Adjacency*>(nullptr);
   }
-  QuadStore::Pattern pattern;
-  pattern.graph_bound = scope.kind == GraphScope::Kind::kGraph;
-  pattern.ids.g = scope.kind == GraphScope::Kind::kGraph ? scope.graph : kNoTerm;
-  return ctx_.AdjacencyOf(*predicate, forward, pattern, scope.kind == GraphScope::Kind::kUnion);
+  return ctx_.AdjacencyOf(*predicate, forward, scope);
 }
 
 absl::StatusOr<bool> Evaluator::InGraph(TermId node, const GraphScope& scope) {
