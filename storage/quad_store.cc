@@ -456,11 +456,19 @@ absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId>
   return terms;
 }
 
+namespace {
+
+BoundMask BoundOf(const QuadStore::Pattern& pattern) {
+  return {.s = pattern.ids.s != kNoTerm, .p = pattern.ids.p != kNoTerm, .o = pattern.ids.o != kNoTerm,
+          .g = pattern.graph_bound};
+}
+
+}  // namespace
+
 absl::Status QuadStore::Scan(const Pattern& pattern, bool distinct_triples,
                              const std::function<bool(const QuadIds&)>& visit) const {
   const QuadIds& want = pattern.ids;
-  const BoundMask bound{.s = want.s != kNoTerm, .p = want.p != kNoTerm, .o = want.o != kNoTerm,
-                        .g = pattern.graph_bound};
+  const BoundMask bound = BoundOf(pattern);
   int prefix_components = 0;
   const Permutation permutation = ChoosePermutation(bound, &prefix_components);
   const QuadKey start = EncodeQuadKey(permutation, want);
@@ -554,15 +562,6 @@ void QuadStore::ForgetReadCaches() {
   stats_cache_.reset();
   ++writes_;
 }
-
-namespace {
-
-BoundMask BoundOf(const QuadStore::Pattern& pattern) {
-  return {.s = pattern.ids.s != kNoTerm, .p = pattern.ids.p != kNoTerm, .o = pattern.ids.o != kNoTerm,
-          .g = pattern.graph_bound};
-}
-
-}  // namespace
 
 QuadStore::Cursor::~Cursor() = default;
 
