@@ -223,11 +223,13 @@ class QuadStore {
     // The id of `term`, given a new one when the store does not know it.
     // Blank node labels are scoped like Insert's until NewBlankNodeScope.
     absl::StatusOr<TermId> Encode(const Term& term);
+    // The ids of a quad's terms, each encoded as above.
+    absl::StatusOr<QuadIds> Encode(const Quad& quad);
     void NewBlankNodeScope();
     // Whether the quad was missing (Insert) or present (Delete) before.
     absl::StatusOr<bool> Insert(const QuadIds& quad);
     absl::StatusOr<bool> Delete(const QuadIds& quad);
-    // Insert of a quad of terms, each encoded as Encode does.
+    // Insert of Encode(quad).
     absl::StatusOr<bool> Insert(const Quad& quad);
     // The store as of the transaction's start plus its writes so far. Reads
     // through it must not be in progress while the transaction writes.

@@ -118,7 +118,7 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
   return true;
 }
 
-absl::StatusOr<bool> QuadStore::Transaction::Insert(const Quad& quad) {
+absl::StatusOr<QuadIds> QuadStore::Transaction::Encode(const Quad& quad) {
   QuadIds ids;
   ASSIGN_OR_RETURN(ids.s, Encode(quad.subject));
   ASSIGN_OR_RETURN(ids.p, Encode(quad.predicate));
@@ -126,6 +126,11 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const Quad& quad) {
   if (!quad.InDefaultGraph()) {
     ASSIGN_OR_RETURN(ids.g, Encode(quad.graph));
   }
+  return ids;
+}
+
+absl::StatusOr<bool> QuadStore::Transaction::Insert(const Quad& quad) {
+  ASSIGN_OR_RETURN(const QuadIds ids, Encode(quad));
   return Insert(ids);
 }
 

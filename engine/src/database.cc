@@ -77,6 +77,10 @@ class Database::Impl {
 
 namespace {
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 // The inputs that go through entity resolution and the KG mapping rather
 // than straight into the store.
 enum class KgInput { kJsonl, kNeo4jCsv, kOpenIeTsv };
@@ -154,12 +158,9 @@ class StoredEntities : public engine::kg::KnownEntities {
   // Calls `visit` with every quad matching `ids` (any graph), through the view.
   absl::Status ForEach(const storage::QuadIds& ids,
                        const std::function<absl::Status(const storage::QuadIds&)>& visit) {
-    for (auto cursor = store_.OpenCursor({.ids = ids, .graph_bound = false}, true, view_); cursor->Valid();
-         cursor->Next()) {
-      RETURN_IF_ERROR(visit(cursor->quad()));
-      RETURN_IF_ERROR(cursor->status());
-    }
-    return absl::OkStatus();
+    const auto cursor = store_.OpenCursor({.ids = ids, .graph_bound = false}, true, view_);
+    for (; cursor->Valid(); cursor->Next()) RETURN_IF_ERROR(visit(cursor->quad()));
+    return cursor->status();
   }
 
   absl::StatusOr<bool> StillNamed(storage::TermId subject, std::string_view normalized) {
@@ -292,17 +293,9 @@ absl::Status ReplaceKg(const KgInputs& inputs, const LoadOptions& options, stora
   StoredEntities known(store, view);
   RETURN_IF_ERROR(MapKg(records, options, known, [&](Quad& quad) -> absl::Status {
     ++report->statements;
-    ASSIGN_OR_RETURN(const bool added, transaction->Insert(quad));
-    if (!added) return absl::OkStatus();
-    std::array<storage::TermId, 4> ids = {storage::kNoTerm, storage::kNoTerm, storage::kNoTerm, storage::kNoTerm};
-    const Term* terms[4] = {&quad.subject, &quad.predicate, &quad.object,
-                            quad.InDefaultGraph() ? nullptr : &quad.graph};
-    for (std::size_t i = 0; i < 4; ++i) {
-      if (terms[i] == nullptr) continue;
-      ASSIGN_OR_RETURN(const auto id, id_of(*terms[i]));
-      if (id) ids[i] = *id;
-    }
-    if (replaced.contains(ids)) ++restated;
+    ASSIGN_OR_RETURN(const storage::QuadIds ids, transaction->Encode(quad));
+    ASSIGN_OR_RETURN(const bool added, transaction->Insert(ids));
+    if (added && replaced.contains({ids.s, ids.p, ids.o, ids.g})) ++restated;
     return absl::OkStatus();
   }, report));
   ASSIGN_OR_RETURN(const auto changes, transaction->Commit());
@@ -403,7 +396,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     }
     RETURN_IF_ERROR(ReplaceKg(kg_inputs, options, *impl_->store, &report));
     report.duplicates = report.statements - report.added;
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.seconds = SecondsSince(start);
     return report;
   }
   std::optional<Term> graph;
@@ -411,9 +404,6 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   storage::QuadStore::BulkLoadOptions bulk;
   bulk.memory_bytes = options.memory_bytes;
   const auto load = impl_->store->StartBulkLoad(bulk);
-  const auto seconds = [&start] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
   // Bytes of the files already read, and the one being read; both belong to
   // the reader thread, which is where progress is reported from.
   std::uint64_t bytes_done = 0;
@@ -422,7 +412,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     if (!options.progress) return;
     const std::uint64_t read = bytes_done + (reading != nullptr ? reading->RawBytesRead() : 0);
     options.progress({.bytes_read = read, .bytes_total = sizes_known ? bytes_total : 0,
-                      .statements = report.statements, .seconds = seconds(), .indexing = indexing});
+                      .statements = report.statements, .seconds = SecondsSince(start), .indexing = indexing});
   };
   // The reader parses on its own thread while this one encodes; nothing is
   // visible in the store before Finish, so a failure on either side leaves
@@ -456,7 +446,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   ASSIGN_OR_RETURN(report.added, load->Finish());
   report.spilled_runs = load->spilled_runs();
   report.duplicates = report.statements - report.added;
-  report.seconds = seconds();
+  report.seconds = SecondsSince(start);
   return report;
 }
 
@@ -763,9 +753,6 @@ absl::StatusOr<std::vector<Quad>> ReadForLoad(const std::string& iri, const std:
   return std::move(sink.quads);
 }
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 }  // namespace
 
