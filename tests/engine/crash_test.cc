@@ -125,8 +125,7 @@ TEST(CrashTest, KilledUpdatesAndTransactionsKeepExactlyWhatWasCommitted) {
     ASSERT_TRUE((*transaction)->Add(Counter(0)).ok());
     ASSERT_TRUE((*transaction)->Commit().ok());
   }
-  const char* seed_text = std::getenv("RELATA_CRASH_SEED");
-  const unsigned seed = seed_text != nullptr ? static_cast<unsigned>(std::atoi(seed_text)) : std::random_device()();
+  const unsigned seed = testing::SeedFromEnvironment("RELATA_CRASH_SEED");
   SCOPED_TRACE("RELATA_CRASH_SEED=" + std::to_string(seed));
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> delay_ms(1, 250);

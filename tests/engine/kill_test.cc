@@ -6,13 +6,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
 
 #include "relata/database.h"
+#include "tests/testing/database_fixture.h"
 
 namespace relata {
 namespace {
@@ -37,8 +37,7 @@ TEST(KillTest, LoadKilledMidwayLeavesTheStoreAsBefore) {
   // Kill at random points of the load (parsing, sorting, writing files),
   // every other time with a small memory limit, so that sorted runs spill
   // and merge. RELATA_KILL_SEED replays a run.
-  const char* seed_text = std::getenv("RELATA_KILL_SEED");
-  const unsigned seed = seed_text != nullptr ? static_cast<unsigned>(std::atoi(seed_text)) : std::random_device()();
+  const unsigned seed = testing::SeedFromEnvironment("RELATA_KILL_SEED");
   SCOPED_TRACE("RELATA_KILL_SEED=" + std::to_string(seed));
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> delays(5, 700);

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,13 @@ inline absl::StatusOr<RowList> ReadAll(absl::StatusOr<Cursor> cursor) {
     if (!*more) return rows;
     rows.push_back(cursor->row());
   }
+}
+
+// The seed of a randomised test: the environment variable `name` when set
+// (to replay a run), else a fresh one. Tests print it with SCOPED_TRACE.
+inline unsigned SeedFromEnvironment(const char* name) {
+  const char* text = std::getenv(name);
+  return text != nullptr ? static_cast<unsigned>(std::atoi(text)) : std::random_device()();
 }
 
 class DatabaseTest : public ::testing::Test {
