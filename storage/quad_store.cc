@@ -528,6 +528,16 @@ absl::Status QuadStore::ScanNames(std::string_view token_prefix,
                                   const std::shared_ptr<const Snapshot>& snapshot) const {
   rocksdb::ReadOptions options;
   if (snapshot != nullptr) options.snapshot = snapshot->snapshot_;
+  // The first key past the prefix (none when it is all 0xFF bytes): RocksDB
+  // stops at it without reading the next block.
+  std::string limit(token_prefix);
+  while (!limit.empty() && static_cast<unsigned char>(limit.back()) == 0xFF) limit.pop_back();
+  rocksdb::Slice upper_bound;
+  if (!limit.empty()) {
+    limit.back() = static_cast<char>(static_cast<unsigned char>(limit.back()) + 1);
+    upper_bound = Slice(limit);
+    options.iterate_upper_bound = &upper_bound;
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, families_[kNames]));
   for (it->Seek(Slice(token_prefix)); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());

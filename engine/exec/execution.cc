@@ -678,8 +678,8 @@ class Evaluator {
   // Plans `scans` for the variables `input` binds and opens them.
   absl::StatusOr<Source> OpenScans(std::vector<Scan> scans, const Row& input, const GraphScope& scope);
   // The rows of `input` extended by the name searches, best match first.
-  absl::StatusOr<std::vector<Row>> RunSearches(const std::vector<struct SearchCall>& searches,
-                                               const Row& input);
+  // The rows one relata:search binds on top of `input`, best match first.
+  absl::StatusOr<Source> OpenSearch(const struct SearchCall& call, const Row& input);
   absl::StatusOr<std::optional<TermId>> ResolveGraph(const PatternTerm& t, const Row& row);
 
  private:
@@ -1280,64 +1280,81 @@ std::vector<SearchCall> FindSearches(const Pattern& p, std::vector<bool>* consum
 
 }  // namespace
 
-absl::StatusOr<std::vector<Row>> Evaluator::RunSearches(const std::vector<SearchCall>& searches,
-                                                        const Row& input) {
-  std::vector<Row> rows{input};
-  for (const SearchCall& call : searches) {
-    std::vector<Row> extended;
-    for (const Row& row : rows) {
-      std::optional<Term> text;
-      if (call.text->IsVariable()) {
-        const TermId id = row[static_cast<std::size_t>(call.text->var)];
-        if (id == kNoTerm) {
-          return absl::InvalidArgumentError(
-              "relata:search needs the text to search for: a string, or a variable bound before it");
-        }
-        ASSIGN_OR_RETURN(text, ctx_.Resolve(id));
-      } else if (call.text->kind == PatternTerm::Kind::kConstant) {
-        text = call.text->constant;
+namespace {
+
+// The rows one search binds on top of an input row, made as they are asked
+// for: a LIMIT stops it after the first few of thousands of matches.
+class SearchSource : public RowSource {
+ public:
+  SearchSource(Context& ctx, SearchCall call, Row input, NameMatches matches)
+      : ctx_(ctx), call_(call), input_(std::move(input)), matches_(std::move(matches)) {}
+
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (const std::optional<NameMatch> match = matches_.Next()) {
+      RETURN_IF_ERROR(ctx_.Check());
+      *row = input_;
+      ASSIGN_OR_RETURN(bool keep, Bind(*call_.entity, match->entity, row));
+      if (keep && call_.score != nullptr) {
+        ASSIGN_OR_RETURN(const TermId score, ScoreTerm(match->score));
+        ASSIGN_OR_RETURN(keep, Bind(*call_.score, score, row));
       }
-      if (!text.has_value() || !text->IsLiteral()) continue;
-      ASSIGN_OR_RETURN(const std::vector<NameMatch> matches,
-                       SearchNames(ctx_.store(), text->value, ctx_.snapshot()));
-      // Binds `t` in `out` to `id`, or checks the value it has.
-      const auto bind = [this](const PatternTerm& t, TermId id, Row* out) -> absl::StatusOr<bool> {
-        if (t.kind == PatternTerm::Kind::kConstant) {
-          ASSIGN_OR_RETURN(const std::optional<TermId> want, ctx_.Lookup(t.constant));
-          return want == id;
-        }
-        if (!t.IsVariable()) return false;
-        TermId& slot = (*out)[static_cast<std::size_t>(t.var)];
-        if (slot != kNoTerm) return slot == id;
-        slot = id;
-        return true;
-      };
-      // Scores have three decimals, so thousands of matches share a few
-      // hundred of them: each is made a term once.
-      absl::flat_hash_map<long, TermId> score_ids;
-      for (const NameMatch& match : matches) {
-        RETURN_IF_ERROR(ctx_.Check());
-        Row out = row;
-        ASSIGN_OR_RETURN(bool keep, bind(*call.entity, match.entity, &out));
-        if (keep && call.score != nullptr) {
-          const long thousandths = std::lround(match.score * 1000);
-          auto [it, inserted] = score_ids.try_emplace(thousandths, kNoTerm);
-          if (inserted) {
-            std::string lexical = absl::StrFormat("%.3f", static_cast<double>(thousandths) / 1000);
-            while (lexical.ends_with('0') && !lexical.ends_with(".0")) lexical.pop_back();
-            ASSIGN_OR_RETURN(it->second,
-                             ctx_.Intern(Term::Literal(lexical, "http://www.w3.org/2001/XMLSchema#decimal")));
-          }
-          ASSIGN_OR_RETURN(keep, bind(*call.score, it->second, &out));
-        }
-        if (!keep) continue;
-        extended.push_back(std::move(out));
-        if ((extended.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024));
-      }
+      if (keep) return true;
     }
-    rows = std::move(extended);
+    return false;
   }
-  return rows;
+
+ private:
+  // Binds `t` in `row` to `id`, or checks the value it has.
+  absl::StatusOr<bool> Bind(const PatternTerm& t, TermId id, Row* row) {
+    if (t.kind == PatternTerm::Kind::kConstant) {
+      ASSIGN_OR_RETURN(const std::optional<TermId> want, ctx_.Lookup(t.constant));
+      return want == id;
+    }
+    if (!t.IsVariable()) return false;
+    TermId& slot = (*row)[static_cast<std::size_t>(t.var)];
+    if (slot != kNoTerm) return slot == id;
+    slot = id;
+    return true;
+  }
+  // Scores have three decimals, so thousands of matches share a few hundred
+  // of them: each is made a term once.
+  absl::StatusOr<TermId> ScoreTerm(double score) {
+    const long thousandths = std::lround(score * 1000);
+    auto [it, inserted] = score_ids_.try_emplace(thousandths, kNoTerm);
+    if (inserted) {
+      std::string lexical = absl::StrFormat("%.3f", static_cast<double>(thousandths) / 1000);
+      while (lexical.ends_with('0') && !lexical.ends_with(".0")) lexical.pop_back();
+      ASSIGN_OR_RETURN(it->second,
+                       ctx_.Intern(Term::Literal(lexical, "http://www.w3.org/2001/XMLSchema#decimal")));
+    }
+    return it->second;
+  }
+
+  Context& ctx_;
+  const SearchCall call_;
+  const Row input_;
+  NameMatches matches_;
+  absl::flat_hash_map<long, TermId> score_ids_;
+};
+
+}  // namespace
+
+absl::StatusOr<Source> Evaluator::OpenSearch(const SearchCall& call, const Row& input) {
+  std::optional<Term> text;
+  if (call.text->IsVariable()) {
+    const TermId id = input[static_cast<std::size_t>(call.text->var)];
+    if (id == kNoTerm) {
+      return absl::InvalidArgumentError(
+          "relata:search needs the text to search for: a string, or a variable bound before it");
+    }
+    ASSIGN_OR_RETURN(text, ctx_.Resolve(id));
+  } else if (call.text->kind == PatternTerm::Kind::kConstant) {
+    text = call.text->constant;
+  }
+  if (!text.has_value() || !text->IsLiteral()) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
+  ASSIGN_OR_RETURN(NameMatches matches, SearchNames(ctx_.store(), text->value, ctx_.snapshot()));
+  RETURN_IF_ERROR(ctx_.Hold(matches.size()));
+  return Source(std::make_unique<SearchSource>(ctx_, call, input, std::move(matches)));
 }
 
 absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope) {
@@ -1347,9 +1364,15 @@ absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, co
   ASSIGN_OR_RETURN(std::vector<Scan> scans, ResolveScans(p, &missing, consumed));
   if (missing) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
   if (searches.empty()) return OpenScans(std::move(scans), input, scope);
-  ASSIGN_OR_RETURN(std::vector<Row> found, RunSearches(searches, input));
-  auto matches = std::make_unique<VectorSource>(std::move(found));
-  if (scans.empty()) return Source(std::move(matches));
+  // Each search once per row of the one before it; the searches' order is
+  // the order of the results.
+  ASSIGN_OR_RETURN(Source matches, OpenSearch(searches.front(), input));
+  for (std::size_t i = 1; i < searches.size(); ++i) {
+    matches = std::make_unique<NestedJoin>(std::move(matches), [this, call = searches[i]](const Row& row) {
+      return OpenSearch(call, row);
+    });
+  }
+  if (scans.empty()) return matches;
   // The rest of the pattern once per match, which keeps the matches' order.
   return Source(std::make_unique<NestedJoin>(
       std::move(matches), [this, scans = std::move(scans), scope](const Row& row) {

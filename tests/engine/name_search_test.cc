@@ -96,5 +96,27 @@ TEST_F(NameSearchTest, InsertedNamesAreFound) {
   EXPECT_THAT(Search("lavrov"), ElementsAre("<http://e/lavrov>"));
 }
 
+TEST_F(NameSearchTest, ALimitTakesTheBestOfManyMatches) {
+  // 300 names beginning with "rom", of 300 different lengths, inserted longest first.
+  std::vector<Quad> quads;
+  for (int i = 299; i >= 0; --i) {
+    quads.push_back({Term::Iri("http://e/rom" + std::to_string(i)),
+                     Term::Iri("http://www.w3.org/2000/01/rdf-schema#label"),
+                     Term::Literal("Rom" + std::string(static_cast<std::size_t>(i), 'a')), Term::Iri("")});
+  }
+  ASSERT_TRUE(db_->Insert(quads).ok());
+  const std::vector<std::string> all = Search("rom");
+  ASSERT_EQ(all.size(), 300u);
+  EXPECT_THAT(Rows("PREFIX relata: <https://relata.dev/ns#> SELECT ?e WHERE { ?e relata:search \"rom\" } LIMIT 3"),
+              ElementsAre("<http://e/rom0>", "<http://e/rom1>", "<http://e/rom2>"));
+  EXPECT_EQ(all[299], "<http://e/rom299>");
+}
+
+TEST_F(NameSearchTest, TwoSearchesGiveEveryPairInOrder) {
+  EXPECT_THAT(Rows("PREFIX relata: <https://relata.dev/ns#> SELECT ?a ?b WHERE { "
+                   "?a relata:search \"power\" . ?b relata:search \"putin\" }"),
+              ElementsAre("<http://e/pos> <http://e/putin>", "<http://e/pos2> <http://e/putin>"));
+}
+
 }  // namespace
 }  // namespace relata
