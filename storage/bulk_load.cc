@@ -263,6 +263,11 @@ struct QuadStore::BulkLoad::State {
   // The new dictionary entries, by string and by id.
   absl::Status WriteStr2Id(std::vector<rocksdb::IngestExternalFileArg>* args);
   absl::Status WriteId2Str(std::vector<rocksdb::IngestExternalFileArg>* args);
+  absl::Status WriteNames(std::vector<rocksdb::IngestExternalFileArg>* args) {
+    SstFile file(kNames, store.families_[kNames], dir + "/names.sst");
+    for (const auto& [key, kind] : names.Take()) RETURN_IF_ERROR(file.Put(key, rocksdb::Slice(&kind, 1)));
+    return file.Finish(args);
+  }
   std::string RunPath(int run, Permutation permutation) const {
     return dir + "/run-" + std::to_string(run) + "." + kFamilyNames[FamilyOf(permutation)];
   }
@@ -514,8 +519,9 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
     return absl::OkStatus();
   };
   // Each thread also writes one side of the dictionary after its indexes:
-  // str2id (the dearer) goes with the half that skips the statistics.
-  std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file;
+  // str2id (the dearer) goes with the half that skips the statistics, the
+  // name index with the other.
+  std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file, names_file;
   std::vector<Row> copy;
   if (st.runs == 0) {
     RETURN_IF_ERROR(st.CreateTemporaryDirectory());
@@ -528,7 +534,8 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   const absl::Status built = RunInParallel(
       [&]() -> absl::Status {
         RETURN_IF_ERROR(merge ? build_merged(kFirstHalf) : SortEach(st.quads, kFirstHalf, build_sorted));
-        return st.WriteId2Str(&id2str_file);
+        RETURN_IF_ERROR(st.WriteId2Str(&id2str_file));
+        return st.WriteNames(&names_file);
       },
       [&]() -> absl::Status {
         RETURN_IF_ERROR(merge ? build_merged(kSecondHalf) : SortEach(copy, kSecondHalf, build_sorted));
@@ -540,7 +547,7 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
 
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto* files : {&index_files[0], &index_files[1], &index_files[2], &index_files[3],
-                      &str2id_file, &id2str_file}) {
+                      &str2id_file, &id2str_file, &names_file}) {
     for (auto& file : *files) args.push_back(std::move(file));
   }
 
@@ -584,13 +591,6 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   SstFile stats_file(kStats, store.families_[kStats], st.dir + "/stats.sst");
   for (const auto& [key, value] : stats) RETURN_IF_ERROR(stats_file.Put(key, value));
   RETURN_IF_ERROR(stats_file.Finish(&args));
-  if (!st.names.empty()) {
-    SstFile names(kNames, store.families_[kNames], st.dir + "/names.sst");
-    for (const auto& [key, kind] : st.names.Take()) {
-      RETURN_IF_ERROR(names.Put(key, rocksdb::Slice(&kind, 1)));
-    }
-    RETURN_IF_ERROR(names.Finish(&args));
-  }
   SstFile meta(kMeta, store.families_[kMeta], st.dir + "/meta.sst");
   for (int tag = 1; tag <= 4; ++tag) {
     RETURN_IF_ERROR(meta.Put("next/" + std::to_string(tag), EncodeU64(store.next_sequence_[tag])));

@@ -5,11 +5,14 @@
 #include "engine/kg/kg_mapping.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "engine/base/names.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
@@ -110,6 +113,27 @@ double EditSimilarity(std::string_view a, std::string_view b, std::vector<std::s
   return 1.0 - static_cast<double>(row[b.size()]) / longer;
 }
 
+// How often each byte value occurs in a name, folded into 32 bins (the
+// letters get one each). One edit changes the counts by at most 2 in sum,
+// so half the difference of two profiles is a lower bound on the edit
+// distance: most pairs of a block fail on that bound without the distance.
+using LetterCounts = std::array<std::uint8_t, 32>;
+
+LetterCounts CountLetters(std::string_view name) {
+  LetterCounts counts{};
+  for (const char c : name) {
+    std::uint8_t& count = counts[static_cast<unsigned char>(c) % 32];
+    if (count < 255) ++count;
+  }
+  return counts;
+}
+
+std::size_t LeastEditDistance(const LetterCounts& a, const LetterCounts& b) {
+  std::size_t difference = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) difference += a[i] > b[i] ? a[i] - b[i] : b[i] - a[i];
+  return (difference + 1) / 2;
+}
+
 // Whether the words `part` appear, in order and next to each other, among
 // the words `whole` (which has more of them).
 bool IsShortFormOf(const std::vector<std::string_view>& part, const std::vector<std::string_view>& whole) {
@@ -175,8 +199,11 @@ class Mapper {
   EntityState& At(int i) { return entities_[static_cast<std::size_t>(Find(i))]; }
 
   std::string DocumentIri(std::string_view id) const { return v_.DocumentIri(id); }
-  Term GraphOf(const std::string& document) const {
-    return document.empty() ? Term::Iri("") : Term::Iri(DocumentIri(document));
+  // Asked once per quad: each document's term is made once.
+  const Term& GraphOf(const std::string& document) {
+    auto [it, inserted] = graphs_.try_emplace(document);
+    if (inserted && !document.empty()) it->second = Term::Iri(DocumentIri(document));
+    return it->second;
   }
 
   // Every document a record names is in this load or in the store.
@@ -504,14 +531,20 @@ class Mapper {
   // Rule 5: names of one type in different entities that are close, by
   // words one contains of the other or by edit distance, become candidates.
   void FindCandidates() {
+    struct Profile {
+      std::vector<std::string_view> words;
+      LetterCounts letters;
+    };
     std::map<std::string, std::vector<int>> blocks;  // word (3+ letters) + type -> entities
-    absl::flat_hash_map<int, std::vector<std::string_view>> words;  // of each entity in a block
+    absl::flat_hash_map<int, Profile> profiles;       // of each entity in a block
     for (std::size_t i = 0; i < entities_.size(); ++i) {
       const int root = Find(static_cast<int>(i));
       const EntityState& e = entities_[static_cast<std::size_t>(root)];
-      if (e.stored || e.types.empty() || words.contains(root)) continue;
-      const auto& tokens = words[root] = NameTokens(e.normalized);
-      for (const std::string_view word : tokens) {
+      if (e.stored || e.types.empty() || profiles.contains(root)) continue;
+      Profile& profile = profiles[root];
+      profile.words = NameTokens(e.normalized);
+      profile.letters = CountLetters(e.normalized);
+      for (const std::string_view word : profile.words) {
         if (word.size() >= 3) blocks[Cat(word.substr(0, 3), "\x1f", TypeKey(e.types[0]))].push_back(root);
       }
     }
@@ -527,15 +560,18 @@ class Mapper {
         for (std::size_t y = x + 1; y < members.size(); ++y) {
           const EntityState& a = entities_[static_cast<std::size_t>(members[x])];
           const EntityState& b = entities_[static_cast<std::size_t>(members[y])];
-          const auto& a_words = words.at(members[x]);
-          const auto& b_words = words.at(members[y]);
+          // .at(): references into the map stay valid, nothing is inserted now.
+          const Profile& a_profile = profiles.at(members[x]);
+          const Profile& b_profile = profiles.at(members[y]);
           const double shorter = static_cast<double>(std::min(a.normalized.size(), b.normalized.size()));
           const double longer = static_cast<double>(std::max(a.normalized.size(), b.normalized.size()));
           double score = 0;
-          if (IsShortFormOf(a_words, b_words) || IsShortFormOf(b_words, a_words)) {
+          if (IsShortFormOf(a_profile.words, b_profile.words) || IsShortFormOf(b_profile.words, a_profile.words)) {
             score = std::max({EditSimilarity(a.normalized, b.normalized, row), shorter / longer, 0.5});
-          } else if (1.0 - (longer - shorter) / longer < kFuzzyScore) {
-            continue;  // the lengths alone differ by more than the score allows
+          } else if (1.0 - (longer - shorter) / longer < kFuzzyScore ||
+                     1.0 - static_cast<double>(LeastEditDistance(a_profile.letters, b_profile.letters)) / longer <
+                         kFuzzyScore) {
+            continue;  // the lengths or the letters alone differ by more than the score allows
           } else {
             score = EditSimilarity(a.normalized, b.normalized, row, kFuzzyScore);
             if (score < kFuzzyScore) continue;
@@ -550,15 +586,24 @@ class Mapper {
 
   // ---- output ----
 
-  absl::Status Put(const Term& s, std::string_view p, Term o, const Term& g) {
+  // Copies into the quad's own strings, whose buffers the pipe hands back,
+  // so that emitting a quad allocates nothing once they are warm.
+  absl::Status Put(const Term& s, std::string_view p, const Term& o, const Term& g) {
     quad_.subject = s;
-    quad_.predicate = Term::Iri(p);
-    quad_.object = std::move(o);
+    quad_.predicate.kind = TermKind::kIri;
+    quad_.predicate.value.assign(p);
+    quad_.object = o;
     quad_.graph = g;
     return emit_(quad_);
   }
-  Term Kg(std::string_view local) const { return Term::Iri(v_.kg + VocabularyLocal(local)); }
-  std::string KgIri(std::string_view local) const { return v_.kg + VocabularyLocal(local); }
+  Term Kg(std::string_view local) { return Term::Iri(KgIri(local)); }
+  // The same few names for every relation: each IRI is made once (a node
+  // map, so an IRI handed out stays where it is).
+  const std::string& KgIri(std::string_view local) {
+    auto [it, inserted] = kg_iris_.try_emplace(ToAbsl(local));
+    if (inserted) it->second = v_.kg + VocabularyLocal(local);
+    return it->second;
+  }
   static Term Integer(std::int64_t n) { return Term::Literal(std::to_string(n), Cat(kXsd, "integer")); }
 
   absl::Status EmitEntityFacts(const Term& e, const Entity& record, const Term& g) {
@@ -610,7 +655,7 @@ class Mapper {
       const EntityState& state = At(index);
       if (state.stored && !ref->types.empty()) continue;
       const Term e = Term::Iri(state.iri);
-      const Term g = GraphOf(document);
+      const Term& g = GraphOf(document);
       if (NormalizeName(ref->name) == state.normalized) {
         RETURN_IF_ERROR(Put(e, kRdfsLabel, Term::Literal(state.name), g));
       }
@@ -619,10 +664,10 @@ class Mapper {
     for (std::size_t i = 0; i < records_.relations.size(); ++i) {
       const Relation& r = records_.relations[i];
       ++report_->relations;
-      const Term g = GraphOf(r.document);
+      const Term& g = GraphOf(r.document);
       const Term s = Term::Iri(At(relation_ends_[i].first).iri);
       const Term o = r.object.literal.has_value() ? *r.object.literal : Term::Iri(At(relation_ends_[i].second).iri);
-      const std::string p = KgIri(r.predicate);
+      const std::string& p = KgIri(r.predicate);
       RETURN_IF_ERROR(Put(s, p, o, g));
       if (!r.confidence && !r.evidence && r.properties.empty()) continue;
       ContentHash hash;
@@ -648,7 +693,7 @@ class Mapper {
     }
     for (std::size_t i = 0; i < records_.mentions.size(); ++i) {
       const Mention& m = records_.mentions[i];
-      const Term g = GraphOf(m.document);
+      const Term& g = GraphOf(m.document);
       const Term e = Term::Iri(At(mention_entity_[i]).iri);
       ContentHash hash;
       hash.Add("mention").Add(g.value).Add(e.value).Add(m.text)
@@ -679,7 +724,7 @@ class Mapper {
       ++report_->candidates;
       const Term ta = Term::Iri(entities_[static_cast<std::size_t>(a)].iri);
       const Term tb = Term::Iri(entities_[static_cast<std::size_t>(b)].iri);
-      const std::string p = KgIri("possibleSameAs");
+      const std::string& p = KgIri("possibleSameAs");
       RETURN_IF_ERROR(Put(ta, p, tb, resolution));
       const Term node = Term::Iri(v_.r + ContentHash().Add("candidate").Add(ta.value).Add(tb.value).Hex());
       RETURN_IF_ERROR(Put(node, kRdfReifies, Term::Triple(ta, Term::Iri(p), tb), resolution));
@@ -715,6 +760,8 @@ class Mapper {
   std::vector<std::tuple<int, const EntityRef*, std::string>> implicit_;
   std::vector<Merge> merges_;
   std::vector<Candidate> candidates_;
+  absl::node_hash_map<std::string, Term> graphs_;
+  absl::node_hash_map<std::string, std::string> kg_iris_;
   Quad quad_;
 };
 

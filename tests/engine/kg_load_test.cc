@@ -157,6 +157,18 @@ TEST_F(KgLoadTest, AmbiguousAliasIsReportedNotMerged) {
                           "<https://relata.dev/e/commonwealth-of-independent-states>"));
 }
 
+TEST_F(KgLoadTest, ANameOneTypoAwayIsACandidateAnotherNameIsNot) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Company","name":"Gazprom Neft"})",
+                    R"({"kind":"entity","type":"Company","name":"Gazprom Nefft"})",
+                    R"({"kind":"entity","type":"Company","name":"Gazprom Bank"})",
+                    R"({"kind":"entity","type":"Company","name":"Gazprom Tenf"})"})
+                  .ok());
+  // "Tenf" has Neft's letters but is three edits from it: the letter counts
+  // alone must not make it a candidate.
+  EXPECT_THAT(Rows("SELECT ?a ?b WHERE { ?a kg:possibleSameAs ?b }"),
+              ElementsAre("<https://relata.dev/e/gazprom-neft> <https://relata.dev/e/gazprom-nefft>"));
+}
+
 TEST_F(KgLoadTest, ShortFormAfterFullNameInOneDocument) {
   ASSERT_TRUE(Load({kDocument,
                     R"({"document":{"id":"a2"},"relations":[{"subject":{"name":"Wang Yi","type":"Person"},"predicate":"met","object":{"name":"Sergei Lavrov","type":"Person"}},)"
