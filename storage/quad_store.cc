@@ -210,6 +210,17 @@ class QuadStore::DictionaryCache {
     if (terms_.size() >= kMostEntries) terms_.clear();
     terms_.try_emplace(id, term);
   }
+  // The terms one batch read from the store, under one lock. A batch that
+  // missed many terms is a big result streaming past: copying each into the
+  // cache costs more than the cache saves, and would push the hot terms out.
+  void PutBatch(std::span<const TermId> ids, std::span<const std::size_t> positions,
+                const std::vector<Term>& terms) {
+    constexpr std::size_t kMostPerBatch = 256;
+    if (positions.size() > kMostPerBatch) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (terms_.size() + positions.size() > kMostEntries) terms_.clear();
+    for (const std::size_t i : positions) terms_.try_emplace(ids[i], terms[i]);
+  }
   void Put(std::string_view key, TermId id) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (ids_.size() >= kMostEntries) ids_.clear();
@@ -451,8 +462,8 @@ absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId>
     RETURN_IF_ERROR(ToStatus(statuses[k], "term " + std::to_string(id)));
     ASSIGN_OR_RETURN(terms[order[k]],
                      TermFromEntry(id, std::string_view(values[k].data(), values[k].size()), view));
-    if (cacheable) dictionary_cache_->Put(id, terms[order[k]]);
   }
+  if (cacheable) dictionary_cache_->PutBatch(ids, order, terms);
   return terms;
 }
 

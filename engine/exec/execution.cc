@@ -151,7 +151,41 @@ class Context {
   // Every edge of one predicate, by source node, read once per query: a path
   // search that has expanded many nodes follows them in memory instead of
   // seeking the index for each node.
-  using Adjacency = absl::flat_hash_map<TermId, std::vector<TermId>>;
+  // The edges sit in one array, grouped by the node they leave: a node's
+  // edges are one lookup and a contiguous run, and building it costs a sort
+  // instead of an allocation per node.
+  class Adjacency {
+   public:
+    // `edges`: (from, to) pairs in scan order, which each node's run keeps.
+    explicit Adjacency(std::vector<std::pair<TermId, TermId>> edges) {
+      const auto by_from = [](const auto& a, const auto& b) { return a.first < b.first; };
+      if (!std::is_sorted(edges.begin(), edges.end(), by_from)) {
+        std::stable_sort(edges.begin(), edges.end(), by_from);
+      }
+      targets_.reserve(edges.size());
+      std::size_t start = 0;
+      for (std::size_t i = 0; i < edges.size(); ++i) {
+        targets_.push_back(edges[i].second);
+        if (i + 1 == edges.size() || edges[i + 1].first != edges[i].first) {
+          runs_.emplace(edges[i].first, Run{start, i + 1 - start});
+          start = i + 1;
+        }
+      }
+    }
+    // The nodes `from` links to; empty when none.
+    std::span<const TermId> From(TermId from) const {
+      const auto it = runs_.find(from);
+      if (it == runs_.end()) return {};
+      return std::span<const TermId>(targets_).subspan(it->second.start, it->second.size);
+    }
+
+   private:
+    struct Run {
+      std::size_t start, size;
+    };
+    absl::flat_hash_map<TermId, Run> runs_;
+    std::vector<TermId> targets_;
+  };
   // REQUIRES: scope.kind is not kGraphs (one graph, or the union).
   absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const GraphScope& scope) {
     QuadStore::Pattern pattern = PatternWithin(scope);
@@ -159,17 +193,16 @@ class Context {
     // One adjacency per graph: GRAPH ?g runs the same path in each graph.
     const auto key = std::make_tuple(predicate, forward, pattern.graph_bound, pattern.ids.g);
     if (const auto it = adjacency_.find(key); it != adjacency_.end()) return &it->second;
-    Adjacency edges;
+    std::vector<std::pair<TermId, TermId>> edges;
     auto cursor = TakeCursor(pattern, /*distinct=*/scope.kind == GraphScope::Kind::kUnion);
-    std::size_t count = 0;
     for (; cursor->Valid(); cursor->Next()) {
       const QuadIds& q = cursor->quad();
-      edges[forward ? q.s : q.o].push_back(forward ? q.o : q.s);
-      if ((++count & 1023) == 0) RETURN_IF_ERROR(Hold(1024 / std::max<std::size_t>(width_, 1) + 1));
+      edges.emplace_back(forward ? q.s : q.o, forward ? q.o : q.s);
+      if ((edges.size() & 1023) == 0) RETURN_IF_ERROR(Hold(1024 / std::max<std::size_t>(width_, 1) + 1));
     }
     RETURN_IF_ERROR(cursor->status());
     ReturnCursor(std::move(cursor));
-    return &adjacency_.emplace(key, std::move(edges)).first->second;
+    return &adjacency_.emplace(key, Adjacency(std::move(edges))).first->second;
   }
 
   // The decoded term of a dictionary id when it is at hand (prefetched or
@@ -465,10 +498,9 @@ class BgpSource : public RowSource {
     }
     if (scan.adjacency) {
       ASSIGN_OR_RETURN(const Context::Adjacency* edges, ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
-      const auto it = edges->find(Bound(scan.forward ? scan.s : scan.o, row));
-      neighbours_[l] = it == edges->end() ? nullptr : &it->second;  // a finished adjacency never changes
+      neighbours_[l] = edges->From(Bound(scan.forward ? scan.s : scan.o, row));  // a finished adjacency never changes
       next_neighbour_[l] = 0;
-      active_[l] = neighbours_[l] != nullptr;
+      active_[l] = !neighbours_[l].empty();
       return absl::OkStatus();
     }
     QuadStore::Pattern pattern;
@@ -513,7 +545,7 @@ class BgpSource : public RowSource {
     if (scans_[l].adjacency) {
       if (!active_[l]) return false;
       const Scan& scan = scans_[l];
-      const std::vector<TermId>& edges = *neighbours_[l];
+      const std::span<const TermId> edges = neighbours_[l];
       while (next_neighbour_[l] < edges.size()) {
         Row& out = rows_[l + 1];
         out = rows_[l];
@@ -596,7 +628,7 @@ class BgpSource : public RowSource {
   std::vector<bool> active_;
   std::vector<std::size_t> graph_index_;
   std::vector<std::set<std::array<TermId, 3>>> seen_;
-  std::vector<const std::vector<TermId>*> neighbours_;  // adjacency levels: the edges being followed
+  std::vector<std::span<const TermId>> neighbours_;  // adjacency levels: the edges being followed
   std::vector<std::size_t> next_neighbour_;
   int level_ = 0;
   bool started_ = false, done_ = false;
@@ -1730,13 +1762,14 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
         adjacency_tried = true;
         ASSIGN_OR_RETURN(adjacency, AdjacencyFor(path, forward, scope, kMostAdjacencyEdges));
       }
-      const std::vector<TermId>* targets = &reached;
+      std::span<const TermId> targets;
       if (adjacency != nullptr) {
-        if (const auto it = adjacency->find(x); it != adjacency->end()) targets = &it->second;
+        targets = adjacency->From(x);
       } else {
         RETURN_IF_ERROR(Step(path, x, forward, scope, &reached));
+        targets = reached;
       }
-      for (TermId y : *targets) {
+      for (TermId y : targets) {
         if (!visited.insert(y).second) continue;
         result.push_back(y);
         if (y == target) return result;

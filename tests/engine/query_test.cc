@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -116,6 +117,45 @@ TEST_F(QueryTest, PathBetweenTwoConstantsIsOneEmptySolution) {
   EXPECT_EQ(reached.size(), 3000u);
   EXPECT_EQ(std::set<std::string>(reached.begin(), reached.end()).size(), 3000u);
   EXPECT_THAT(Rows("SELECT ?n WHERE { ?n <http://x/next>* <http://x/n0> }"), ElementsAre("<http://x/n0>"));
+}
+
+TEST_F(QueryTest, LongPathSearchesReachWhatABreadthFirstSearchReaches) {
+  // 3000 nodes with two edges each, in an order unlike the ids': past 2048
+  // nodes the search follows the edges in memory, forwards and backwards.
+  constexpr int kNodes = 3000;
+  const auto next = [](int i) { return std::array<int, 2>{(i * 7 + 1) % kNodes, (i * 13 + 5) % kNodes}; };
+  const auto iri = [](int i) { return "<http://x/n" + std::to_string(i) + ">"; };
+  std::string text;
+  std::vector<std::vector<int>> forward(kNodes), backward(kNodes);
+  for (int i = kNodes - 1; i >= 0; --i) {
+    for (const int j : next(i)) {
+      text += iri(i) + " <http://x/next> " + iri(j) + " .\n";
+      forward[static_cast<std::size_t>(i)].push_back(j);
+      backward[static_cast<std::size_t>(j)].push_back(i);
+    }
+  }
+  Load("graph.nt", text);
+  const auto reach = [&](const std::vector<std::vector<int>>& edges, int from) {
+    std::set<std::string> seen;
+    std::vector<int> frontier{from};
+    while (!frontier.empty()) {
+      std::vector<int> later;
+      for (const int x : frontier) {
+        for (const int y : edges[static_cast<std::size_t>(x)]) {
+          if (seen.insert(iri(y)).second) later.push_back(y);
+        }
+      }
+      frontier.swap(later);
+    }
+    return seen;
+  };
+  const auto as_set = [](const std::vector<std::string>& rows) {
+    return std::pair{std::set<std::string>(rows.begin(), rows.end()), rows.size()};
+  };
+  const std::set<std::string> from_3 = reach(forward, 3), to_3 = reach(backward, 3);
+  ASSERT_GT(from_3.size(), 2048u);
+  EXPECT_EQ(as_set(Rows("SELECT ?n WHERE { <http://x/n3> <http://x/next>+ ?n }")), std::pair(from_3, from_3.size()));
+  EXPECT_EQ(as_set(Rows("SELECT ?n WHERE { ?n <http://x/next>+ <http://x/n3> }")), std::pair(to_3, to_3.size()));
 }
 
 TEST_F(QueryTest, SyntaxErrorNamesLineAndColumn) {
