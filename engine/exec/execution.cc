@@ -431,7 +431,8 @@ class BgpSource : public RowSource {
   BgpSource(Context& ctx, std::vector<Scan> scans, Row input, GraphScope scope)
       : ctx_(ctx), scans_(std::move(scans)), scope_(std::move(scope)), rows_(scans_.size() + 1),
         cursors_(scans_.size()), active_(scans_.size()), graph_index_(scans_.size()), seen_(scans_.size()),
-        neighbours_(scans_.size()), next_neighbour_(scans_.size()) {
+        neighbours_(scans_.size()), next_neighbour_(scans_.size()), existence_sets_(scans_.size()),
+        adjacencies_(scans_.size()) {
     rows_[0] = std::move(input);
   }
   ~BgpSource() override {
@@ -485,20 +486,26 @@ class BgpSource : public RowSource {
     const auto l = static_cast<std::size_t>(level);
     const Row& row = rows_[l];
     const Scan& scan = scans_[l];
+    // A level opens once per row of the level before: the set or adjacency
+    // it probes is looked up the first time only (neither changes once made).
     if (scan.hashed) {
-      QuadStore::Pattern constants = PatternWithin(scope_);
-      const auto constant = [](const ScanTerm& t) { return t.kind == ScanTerm::Kind::kConstant ? t.id : kNoTerm; };
-      constants.ids.s = constant(scan.s);
-      constants.ids.p = constant(scan.p);
-      constants.ids.o = constant(scan.o);
-      ASSIGN_OR_RETURN(const Context::TripleSet* set,
-                       ctx_.ExistenceSet(scan.profile_key, constants, scope_.kind == GraphScope::Kind::kUnion));
-      active_[l] = set->contains({Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row)});
+      if (existence_sets_[l] == nullptr) {
+        QuadStore::Pattern constants = PatternWithin(scope_);
+        const auto constant = [](const ScanTerm& t) { return t.kind == ScanTerm::Kind::kConstant ? t.id : kNoTerm; };
+        constants.ids.s = constant(scan.s);
+        constants.ids.p = constant(scan.p);
+        constants.ids.o = constant(scan.o);
+        ASSIGN_OR_RETURN(existence_sets_[l], ctx_.ExistenceSet(scan.profile_key, constants,
+                                                               scope_.kind == GraphScope::Kind::kUnion));
+      }
+      active_[l] = existence_sets_[l]->contains({Bound(scan.s, row), Bound(scan.p, row), Bound(scan.o, row)});
       return absl::OkStatus();
     }
     if (scan.adjacency) {
-      ASSIGN_OR_RETURN(const Context::Adjacency* edges, ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
-      neighbours_[l] = edges->From(Bound(scan.forward ? scan.s : scan.o, row));  // a finished adjacency never changes
+      if (adjacencies_[l] == nullptr) {
+        ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
+      }
+      neighbours_[l] = adjacencies_[l]->From(Bound(scan.forward ? scan.s : scan.o, row));
       next_neighbour_[l] = 0;
       active_[l] = !neighbours_[l].empty();
       return absl::OkStatus();
@@ -630,6 +637,8 @@ class BgpSource : public RowSource {
   std::vector<std::set<std::array<TermId, 3>>> seen_;
   std::vector<std::span<const TermId>> neighbours_;  // adjacency levels: the edges being followed
   std::vector<std::size_t> next_neighbour_;
+  std::vector<const Context::TripleSet*> existence_sets_;  // of hashed levels, once looked up
+  std::vector<const Context::Adjacency*> adjacencies_;     // of adjacency levels, once looked up
   int level_ = 0;
   bool started_ = false, done_ = false;
 };
