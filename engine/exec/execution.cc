@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
+#include "engine/exec/adjacency.h"
 #include "engine/exec/name_search.h"
 #include "engine/exec/term_cache.h"
 #include "engine/exec/values.h"
@@ -151,48 +152,19 @@ class Context {
   // Every edge of one predicate, by source node, read once per query: a path
   // search that has expanded many nodes follows them in memory instead of
   // seeking the index for each node.
-  // The edges sit in one array, grouped by the node they leave: a node's
-  // edges are one lookup and a contiguous run, and building it costs a sort
-  // instead of an allocation per node.
-  class Adjacency {
-   public:
-    // `edges`: (from, to) pairs in scan order, which each node's run keeps.
-    explicit Adjacency(std::vector<std::pair<TermId, TermId>> edges) {
-      const auto by_from = [](const auto& a, const auto& b) { return a.first < b.first; };
-      if (!std::is_sorted(edges.begin(), edges.end(), by_from)) {
-        std::stable_sort(edges.begin(), edges.end(), by_from);
-      }
-      targets_.reserve(edges.size());
-      std::size_t start = 0;
-      for (std::size_t i = 0; i < edges.size(); ++i) {
-        targets_.push_back(edges[i].second);
-        if (i + 1 == edges.size() || edges[i + 1].first != edges[i].first) {
-          runs_.emplace(edges[i].first, Run{start, i + 1 - start});
-          start = i + 1;
-        }
-      }
-    }
-    // The nodes `from` links to; empty when none.
-    std::span<const TermId> From(TermId from) const {
-      const auto it = runs_.find(from);
-      if (it == runs_.end()) return {};
-      return std::span<const TermId>(targets_).subspan(it->second.start, it->second.size);
-    }
-
-   private:
-    struct Run {
-      std::size_t start, size;
-    };
-    absl::flat_hash_map<TermId, Run> runs_;
-    std::vector<TermId> targets_;
-  };
   // REQUIRES: scope.kind is not kGraphs (one graph, or the union).
   absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const GraphScope& scope) {
     QuadStore::Pattern pattern = PatternWithin(scope);
     pattern.ids.p = predicate;
     // One adjacency per graph: GRAPH ?g runs the same path in each graph.
-    const auto key = std::make_tuple(predicate, forward, pattern.graph_bound, pattern.ids.g);
-    if (const auto it = adjacency_.find(key); it != adjacency_.end()) return &it->second;
+    const AdjacencyKey key{predicate, forward, pattern.graph_bound, pattern.ids.g};
+    if (const auto it = adjacency_.find(key); it != adjacency_.end()) return it->second.get();
+    // Another query over this snapshot may have built it; a transaction's
+    // view is its own.
+    AdjacencyCache* shared = limits_.view == nullptr ? limits_.adjacencies : nullptr;
+    if (shared != nullptr) {
+      if (auto found = shared->Find(snapshot_, key)) return adjacency_.emplace(key, std::move(found)).first->second.get();
+    }
     std::vector<std::pair<TermId, TermId>> edges;
     auto cursor = TakeCursor(pattern, /*distinct=*/scope.kind == GraphScope::Kind::kUnion);
     for (; cursor->Valid(); cursor->Next()) {
@@ -202,7 +174,9 @@ class Context {
     }
     RETURN_IF_ERROR(cursor->status());
     ReturnCursor(std::move(cursor));
-    return &adjacency_.emplace(key, Adjacency(std::move(edges))).first->second;
+    auto built = std::make_shared<const Adjacency>(std::move(edges));
+    if (shared != nullptr) shared->Add(snapshot_, key, built);
+    return adjacency_.emplace(key, std::move(built)).first->second.get();
   }
 
   // The decoded term of a dictionary id when it is at hand (prefetched or
@@ -325,7 +299,7 @@ class Context {
   absl::flat_hash_map<TermId, Term> prefetched_;
   // Node-based maps: callers keep pointers to the values.
   std::map<std::tuple<const void*, bool, TermId>, TripleSet> existence_;
-  std::map<std::tuple<TermId, bool, bool, TermId>, Adjacency> adjacency_;
+  std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> adjacency_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -422,6 +396,10 @@ struct Scan {
   // when `forward`, else from the object) instead of seeking the index.
   bool adjacency = false;
   bool forward = true;
+  // A hashed scan with a constant predicate (and no triple term) looks the
+  // edge up in that predicate's edges in memory (from the subject when
+  // `forward`), which later queries share, instead of a hash set of its own.
+  bool probe_edges = false;
 };
 
 // Index nested loops over the scans in the order given, one cursor per
@@ -488,6 +466,14 @@ class BgpSource : public RowSource {
     const Scan& scan = scans_[l];
     // A level opens once per row of the level before: the set or adjacency
     // it probes is looked up the first time only (neither changes once made).
+    if (scan.probe_edges) {
+      if (adjacencies_[l] == nullptr) {
+        ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
+      }
+      const TermId s = Bound(scan.s, row), o = Bound(scan.o, row);
+      active_[l] = scan.forward ? adjacencies_[l]->Contains(s, o) : adjacencies_[l]->Contains(o, s);
+      return absl::OkStatus();
+    }
     if (scan.hashed) {
       if (existence_sets_[l] == nullptr) {
         QuadStore::Pattern constants = PatternWithin(scope_);
@@ -638,7 +624,7 @@ class BgpSource : public RowSource {
   std::vector<std::span<const TermId>> neighbours_;  // adjacency levels: the edges being followed
   std::vector<std::size_t> next_neighbour_;
   std::vector<const Context::TripleSet*> existence_sets_;  // of hashed levels, once looked up
-  std::vector<const Context::Adjacency*> adjacencies_;     // of adjacency levels, once looked up
+  std::vector<const Adjacency*> adjacencies_;     // of adjacency levels, once looked up
   int level_ = 0;
   bool started_ = false, done_ = false;
 };
@@ -704,7 +690,7 @@ class Evaluator {
   // The in-memory edges of a one-predicate path, or nullptr when the path is
   // not one link, the scope is a merge of graphs, or the predicate has more
   // than `most_edges` triples.
-  absl::StatusOr<const Context::Adjacency*> AdjacencyFor(const PropertyPath& path, bool forward,
+  absl::StatusOr<const Adjacency*> AdjacencyFor(const PropertyPath& path, bool forward,
                                                          const GraphScope& scope, std::uint64_t most_edges);
   // The nodes reachable from `start` by one or more steps of `path` (and
   // `start` itself with `include_start`); stops early once `target` is found.
@@ -1236,6 +1222,13 @@ void MarkInMemoryScans(const BgpPlan& plan, const storage::StoreStats& stats, st
     };
     if (k > 0 && is_bound(scan.s) && is_bound(scan.p) && is_bound(scan.o)) {
       scan.hashed = pays();
+      if (scan.hashed && scan.p.kind == ScanTerm::Kind::kConstant && scan.s.kind != ScanTerm::Kind::kTriple &&
+          scan.o.kind != ScanTerm::Kind::kTriple) {
+        scan.probe_edges = true;
+        // From the end with more distinct nodes: the runs searched are shorter.
+        const auto it = stats.predicates.find(scan.p.id);
+        scan.forward = it == stats.predicates.end() || it->second.distinct_subjects >= it->second.distinct_objects;
+      }
     } else if (k > 0 && scan.p.kind == ScanTerm::Kind::kConstant &&
                ((is_bound(scan.s) && scan.s.kind != ScanTerm::Kind::kTriple && is_free_variable(scan.o)) ||
                 (is_bound(scan.o) && scan.o.kind != ScanTerm::Kind::kTriple && is_free_variable(scan.s)))) {
@@ -1760,7 +1753,7 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
   // (when it has not too many): big searches then cost one index scan.
   constexpr std::size_t kExpandedBeforeAdjacency = 2048;
   constexpr std::uint64_t kMostAdjacencyEdges = 8'000'000;
-  const Context::Adjacency* adjacency = nullptr;
+  const Adjacency* adjacency = nullptr;
   bool adjacency_tried = false;
   while (!frontier.empty()) {
     std::sort(frontier.begin(), frontier.end());
@@ -1794,18 +1787,18 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
   return result;
 }
 
-absl::StatusOr<const Context::Adjacency*> Evaluator::AdjacencyFor(const PropertyPath& path, bool forward,
+absl::StatusOr<const Adjacency*> Evaluator::AdjacencyFor(const PropertyPath& path, bool forward,
                                                                    const GraphScope& scope,
                                                                    std::uint64_t most_edges) {
   if (path.kind != PropertyPath::Kind::kLink || scope.kind == GraphScope::Kind::kGraphs) {
-    return static_cast<const Context::Adjacency*>(nullptr);
+    return static_cast<const Adjacency*>(nullptr);
   }
   ASSIGN_OR_RETURN(const auto predicate, ctx_.Lookup(path.iri));
-  if (!predicate) return static_cast<const Context::Adjacency*>(nullptr);
+  if (!predicate) return static_cast<const Adjacency*>(nullptr);
   ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
   const auto it = stats->predicates.find(*predicate);
   if (it == stats->predicates.end() || it->second.quads > most_edges) {
-    return static_cast<const Context::Adjacency*>(nullptr);
+    return static_cast<const Adjacency*>(nullptr);
   }
   return ctx_.AdjacencyOf(*predicate, forward, scope);
 }
@@ -2561,7 +2554,8 @@ class Explainer {
           const auto& t = p.triples[plan.order[k]];
           Line(depth + 1,
                absl::StrCat(k + 1,
-                            ordered[k].hashed      ? ". probe a hash set of "
+                            ordered[k].probe_edges ? ". probe the edges in memory of "
+                            : ordered[k].hashed    ? ". probe a hash set of "
                             : ordered[k].adjacency ? ". follow the edges in memory of "
                                                    : ". scan ",
                             TermText(t.subject),

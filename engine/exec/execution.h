@@ -18,6 +18,8 @@
 
 namespace relata::engine {
 
+class AdjacencyCache;
+
 struct ExecutionOptions {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::size_t memory_bytes = std::size_t{1} << 30;  // rows held by sorts, groups, hash tables
@@ -33,6 +35,9 @@ struct ExecutionOptions {
   // Variables bound before the query runs (a prepared query's Bind): every
   // pattern sees them as constants.
   std::vector<std::pair<query::VarId, Term>> bindings;
+  // Shared by the queries of one database: edges read into memory by one
+  // query serve the next ones over the same snapshot.
+  AdjacencyCache* adjacencies = nullptr;
 };
 
 // A variable's value in a solution as the engine holds it: a store id, or a

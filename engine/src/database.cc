@@ -14,6 +14,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/names.h"
 #include "engine/base/strings.h"
+#include "engine/exec/adjacency.h"
 #include "engine/exec/execution.h"
 #include "engine/exec/name_search.h"
 #include "engine/exec/term_cache.h"
@@ -47,6 +48,7 @@ class Database::Impl {
   bool remove_on_close;
   std::atomic<std::uint64_t> interrupts{0};  // Interrupt() calls so far
   ParseCache parse_cache;
+  mutable engine::AdjacencyCache adjacencies;
 
   engine::ExecutionOptions Limits(const QueryOptions& options) const;
 
@@ -682,7 +684,9 @@ engine::ExecutionOptions ExecutionOptionsOf(const QueryOptions& options,
 }  // namespace
 
 engine::ExecutionOptions Database::Impl::Limits(const QueryOptions& options) const {
-  return ExecutionOptionsOf(options, interrupts);
+  engine::ExecutionOptions limits = ExecutionOptionsOf(options, interrupts);
+  limits.adjacencies = &adjacencies;
+  return limits;
 }
 
 void Database::Interrupt() { impl_->interrupts.fetch_add(1); }

@@ -1,0 +1,114 @@
+// A predicate's edges in memory, for path searches and joins that follow
+// more edges than index seeks could serve, and a cache that keeps them for
+// the next queries over the same snapshot of the store.
+#ifndef RELATA_ENGINE_EXEC_ADJACENCY_H_
+#define RELATA_ENGINE_EXEC_ADJACENCY_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "storage/quad_store.h"
+
+namespace relata::engine {
+
+// The edges sit in one array, grouped by the node they leave: a node's
+// edges are one lookup and a contiguous run, and building it costs a sort
+// instead of an allocation per node.
+class Adjacency {
+ public:
+  using TermId = storage::TermId;
+
+  // `edges`: (from, to) pairs, without repeats, in any order.
+  explicit Adjacency(std::vector<std::pair<TermId, TermId>> edges) {
+    if (!std::is_sorted(edges.begin(), edges.end())) std::sort(edges.begin(), edges.end());
+    targets_.reserve(edges.size());
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      targets_.push_back(edges[i].second);
+      if (i + 1 == edges.size() || edges[i + 1].first != edges[i].first) {
+        runs_.emplace(edges[i].first, Run{start, i + 1 - start});
+        start = i + 1;
+      }
+    }
+  }
+  // The nodes `from` links to, in id order; empty when none.
+  std::span<const TermId> From(TermId from) const {
+    const auto it = runs_.find(from);
+    if (it == runs_.end()) return {};
+    return std::span<const TermId>(targets_).subspan(it->second.start, it->second.size);
+  }
+  bool Contains(TermId from, TermId to) const {
+    const std::span<const TermId> run = From(from);
+    return std::binary_search(run.begin(), run.end(), to);
+  }
+  std::size_t edges() const { return targets_.size(); }
+
+ private:
+  struct Run {
+    std::size_t start, size;
+  };
+  absl::flat_hash_map<TermId, Run> runs_;
+  std::vector<TermId> targets_;
+};
+
+// Which edges: the predicate, the direction (true: by subject), and the
+// graph (graph bound, graph id; unbound: the union of all graphs).
+using AdjacencyKey = std::tuple<storage::TermId, bool, bool, storage::TermId>;
+
+// Adjacencies built by earlier queries, valid while the store's shared
+// snapshot stays the same: a write makes a new one, and the next query
+// finds nothing here for it. Bounded in edges; full, it starts over. Safe
+// to share between threads.
+class AdjacencyCache {
+ public:
+  static constexpr std::size_t kMostEdges = std::size_t{8} << 20;
+
+  std::shared_ptr<const Adjacency> Find(const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot,
+                                        const AdjacencyKey& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (snapshot_.expired()) Clear();  // written since: free the memory now
+    if (!Current(snapshot)) return nullptr;
+    const auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : it->second;
+  }
+  void Add(const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot, const AdjacencyKey& key,
+           std::shared_ptr<const Adjacency> adjacency) {
+    if (adjacency->edges() > kMostEdges) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!Current(snapshot) || edges_ + adjacency->edges() > kMostEdges) {
+      Clear();
+      // Weak: the cache must not keep an old snapshot (and the versions it
+      // pins) alive; only a live snapshot can be current.
+      snapshot_ = snapshot;
+    }
+    edges_ += adjacency->edges();
+    entries_.insert_or_assign(key, std::move(adjacency));
+  }
+
+ private:
+  void Clear() {
+    entries_.clear();
+    edges_ = 0;
+  }
+  bool Current(const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot) const {
+    const auto held = snapshot_.lock();
+    return held != nullptr && held == snapshot;
+  }
+
+  std::mutex mutex_;
+  std::weak_ptr<const storage::QuadStore::Snapshot> snapshot_;
+  std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> entries_;
+  std::size_t edges_ = 0;
+};
+
+}  // namespace relata::engine
+
+#endif  // RELATA_ENGINE_EXEC_ADJACENCY_H_
