@@ -50,6 +50,11 @@ class Adjacency {
     return std::binary_search(run.begin(), run.end(), to);
   }
   std::size_t edges() const { return targets_.size(); }
+  // Calls `visit(from, edges of from)` for every node with edges, in no order.
+  template <typename Visit>
+  void ForEachNode(Visit visit) const {
+    for (const auto& [from, run] : runs_) visit(from, std::span<const TermId>(targets_).subspan(run.start, run.size));
+  }
 
  private:
   struct Run {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <filesystem>
@@ -184,6 +185,48 @@ TEST_F(QueryTest, EdgesKeptInMemoryForLaterQueriesNeverHideAWrite) {
     ++count;
   }
   EXPECT_EQ(count, 3001u);
+}
+
+TEST_F(QueryTest, CountsPerNodeOfOnePatternMatchTheGeneralGrouping) {
+  // Types in two graphs, some triples in both: counted once in the union.
+  std::string text;
+  for (const char* g : {"g1", "g2"}) {
+    text += std::string("GRAPH <http://x/") + g + "> {\n";
+    for (int i = 0; i < 60; ++i) {
+      if (g[1] == '2' && i % 3 != 0) continue;
+      text += "<http://x/e" + std::to_string(i) + "> a <http://x/T" + std::to_string(i % 4) + "> .\n";
+      if (i % 5 == 0) text += "<http://x/e" + std::to_string(i) + "> a <http://x/Extra> .\n";
+    }
+    text += "}\n";
+  }
+  Load("types.trig", text);
+  const auto sorted = [](std::vector<std::string> rows) {
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  for (const std::string select : {"?t (COUNT(?e) AS ?n)", "?t (COUNT(*) AS ?n) (COUNT(DISTINCT ?e) AS ?d)"}) {
+    for (const std::string where : {"?e a ?t", "GRAPH <http://x/g2> { ?e a ?t }"}) {
+      const std::string grouped = "SELECT " + select + " WHERE { " + where + " } GROUP BY ?t";
+      // FILTER(true) makes it the general grouping over rows.
+      const std::string general = "SELECT " + select + " WHERE { " + where + " FILTER(true) } GROUP BY ?t";
+      const auto rows = sorted(Rows(grouped));
+      EXPECT_EQ(rows.size(), 5u) << grouped;
+      EXPECT_EQ(rows, sorted(Rows(general))) << grouped;
+    }
+  }
+  EXPECT_THAT(Rows("SELECT ?e (COUNT(?t) AS ?n) WHERE { ?e a ?t } GROUP BY ?e HAVING (COUNT(?t) > 1) ORDER BY ?e"),
+              ElementsAre("<http://x/e0> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e10> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e15> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e20> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e25> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e30> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e35> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e40> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e45> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e5> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e50> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<http://x/e55> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
 }
 
 TEST_F(QueryTest, SyntaxErrorNamesLineAndColumn) {
