@@ -265,11 +265,16 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
     std::vector<std::string> names;
     RETURN_IF_ERROR(ToStatus(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names),
                              path + ": cannot read the store (damaged?)"));
+    const auto has = [&](std::string_view name) { return std::find(names.begin(), names.end(), name) != names.end(); };
     for (const char* name : kFamilyNames) {
-      if (std::find(names.begin(), names.end(), name) == names.end()) {
-        return absl::FailedPreconditionError(path + ": not a relata store (no column family '" +
-                                             name + "')");
+      if (has(name)) continue;
+      // Quads without a family this build added since: an older store.
+      if (has(kFamilyNames[kSpog])) {
+        return absl::FailedPreconditionError(path + ": written by an older relata (no column family '" + name +
+                                             "'; this build reads " + std::string(kFormatVersion) +
+                                             "): load its data into a new store");
       }
+      return absl::FailedPreconditionError(path + ": not a relata store (no column family '" + name + "')");
     }
   }
   rocksdb::DBOptions options;

@@ -186,6 +186,27 @@ TEST(QuadStoreTest, DirectoryThatIsNotAStoreIsRefused) {
   EXPECT_THAT(store.status().message(), HasSubstr("not a relata store"));
 }
 
+TEST(QuadStoreTest, AStoreOfAnOlderLayoutIsNamedAsSuch) {
+  // Quads, but not every family this build has (as before the name index).
+  const std::string path = NewDbPath();
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {{rocksdb::kDefaultColumnFamilyName, {}},
+                                                             {"spog", {}}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path, families, &handles, &db).ok());
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    delete db;
+  }
+  const auto store = QuadStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.status().message(), HasSubstr("written by an older relata"));
+  EXPECT_THAT(store.status().message(), HasSubstr("load its data into a new store"));
+}
+
 TEST(QuadStoreTest, MissingStoreIsNotFoundWithoutCreate) {
   const auto store = QuadStore::Open(NewDbPath(), /*create=*/false);
   EXPECT_EQ(store.status().code(), absl::StatusCode::kNotFound);
