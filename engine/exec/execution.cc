@@ -149,8 +149,9 @@ class Context {
     return &existence_.emplace(key, std::move(set)).first->second;
   }
 
-  // Every edge of one predicate, by source node, read once per query: a path
-  // search that has expanded many nodes follows them in memory instead of
+  // Every edge of one predicate, by node at one end, read once per snapshot
+  // (the database's AdjacencyCache keeps it for the next queries): path
+  // searches and joins that follow many edges do it in memory instead of
   // seeking the index for each node.
   // REQUIRES: scope.kind is not kGraphs (one graph, or the union).
   absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const GraphScope& scope) {
@@ -460,18 +461,25 @@ class BgpSource : public RowSource {
     seen_[static_cast<std::size_t>(level)].clear();
     return OpenCursor(level);
   }
+  // The in-memory edges an adjacency or probe_edges level reads; looked up
+  // when the level first opens (they never change once made).
+  absl::StatusOr<const Adjacency*> LevelEdges(std::size_t l) {
+    if (adjacencies_[l] == nullptr) {
+      ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scans_[l].p.id, scans_[l].forward, scope_));
+    }
+    return adjacencies_[l];
+  }
+
   absl::Status OpenCursor(int level) {
     const auto l = static_cast<std::size_t>(level);
     const Row& row = rows_[l];
     const Scan& scan = scans_[l];
-    // A level opens once per row of the level before: the set or adjacency
-    // it probes is looked up the first time only (neither changes once made).
+    // A level opens once per row of the level before: the set or edges it
+    // reads are looked up the first time only.
     if (scan.probe_edges) {
-      if (adjacencies_[l] == nullptr) {
-        ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
-      }
+      ASSIGN_OR_RETURN(const Adjacency* edges, LevelEdges(l));
       const TermId s = Bound(scan.s, row), o = Bound(scan.o, row);
-      active_[l] = scan.forward ? adjacencies_[l]->Contains(s, o) : adjacencies_[l]->Contains(o, s);
+      active_[l] = scan.forward ? edges->Contains(s, o) : edges->Contains(o, s);
       return absl::OkStatus();
     }
     if (scan.hashed) {
@@ -488,10 +496,8 @@ class BgpSource : public RowSource {
       return absl::OkStatus();
     }
     if (scan.adjacency) {
-      if (adjacencies_[l] == nullptr) {
-        ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
-      }
-      neighbours_[l] = adjacencies_[l]->From(Bound(scan.forward ? scan.s : scan.o, row));
+      ASSIGN_OR_RETURN(const Adjacency* edges, LevelEdges(l));
+      neighbours_[l] = edges->From(Bound(scan.forward ? scan.s : scan.o, row));
       next_neighbour_[l] = 0;
       active_[l] = !neighbours_[l].empty();
       return absl::OkStatus();
@@ -624,7 +630,7 @@ class BgpSource : public RowSource {
   std::vector<std::span<const TermId>> neighbours_;  // adjacency levels: the edges being followed
   std::vector<std::size_t> next_neighbour_;
   std::vector<const Context::TripleSet*> existence_sets_;  // of hashed levels, once looked up
-  std::vector<const Adjacency*> adjacencies_;     // of adjacency levels, once looked up
+  std::vector<const Adjacency*> adjacencies_;  // of adjacency and probe_edges levels, once looked up
   int level_ = 0;
   bool started_ = false, done_ = false;
 };
@@ -687,11 +693,11 @@ class Evaluator {
   absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
   // Whether `node` is the subject or object of a triple in the scope.
   absl::StatusOr<bool> InGraph(TermId node, const GraphScope& scope);
-  // The in-memory edges of a one-predicate path, or nullptr when the path is
-  // not one link, the scope is a merge of graphs, or the predicate has more
-  // than `most_edges` triples.
-  absl::StatusOr<const Adjacency*> AdjacencyFor(const PropertyPath& path, bool forward,
-                                                         const GraphScope& scope, std::uint64_t most_edges);
+  // The edges of `predicate` in memory, or nullptr when the scope is a merge
+  // of graphs, the store does not know the predicate, or it has more than
+  // `most_edges` triples.
+  absl::StatusOr<const Adjacency*> PredicateEdges(const Term& predicate, bool forward, const GraphScope& scope,
+                                                  std::uint64_t most_edges);
   // The nodes reachable from `start` by one or more steps of `path` (and
   // `start` itself with `include_start`); stops early once `target` is found.
   absl::StatusOr<std::vector<TermId>> Closure(const PropertyPath& path, TermId start, bool forward,
@@ -704,7 +710,6 @@ class Evaluator {
                                                  const std::vector<bool>& consumed = {});
   // Plans `scans` for the variables `input` binds and opens them.
   absl::StatusOr<Source> OpenScans(std::vector<Scan> scans, const Row& input, const GraphScope& scope);
-  // The rows of `input` extended by the name searches, best match first.
   // The rows one relata:search binds on top of `input`, best match first.
   absl::StatusOr<Source> OpenSearch(const struct SearchCall& call, const Row& input);
   absl::StatusOr<std::optional<TermId>> ResolveGraph(const PatternTerm& t, const Row& row);
@@ -1767,7 +1772,9 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
       reached.clear();
       if (!adjacency_tried && ++expanded > kExpandedBeforeAdjacency) {
         adjacency_tried = true;
-        ASSIGN_OR_RETURN(adjacency, AdjacencyFor(path, forward, scope, kMostAdjacencyEdges));
+        if (path.kind == PropertyPath::Kind::kLink) {
+          ASSIGN_OR_RETURN(adjacency, PredicateEdges(path.iri, forward, scope, kMostAdjacencyEdges));
+        }
       }
       std::span<const TermId> targets;
       if (adjacency != nullptr) {
@@ -1792,20 +1799,17 @@ absl::StatusOr<std::vector<TermId>> Evaluator::Closure(const PropertyPath& path,
   return result;
 }
 
-absl::StatusOr<const Adjacency*> Evaluator::AdjacencyFor(const PropertyPath& path, bool forward,
-                                                                   const GraphScope& scope,
-                                                                   std::uint64_t most_edges) {
-  if (path.kind != PropertyPath::Kind::kLink || scope.kind == GraphScope::Kind::kGraphs) {
-    return static_cast<const Adjacency*>(nullptr);
-  }
-  ASSIGN_OR_RETURN(const auto predicate, ctx_.Lookup(path.iri));
-  if (!predicate) return static_cast<const Adjacency*>(nullptr);
+absl::StatusOr<const Adjacency*> Evaluator::PredicateEdges(const Term& predicate, bool forward,
+                                                           const GraphScope& scope, std::uint64_t most_edges) {
+  if (scope.kind == GraphScope::Kind::kGraphs) return static_cast<const Adjacency*>(nullptr);
+  ASSIGN_OR_RETURN(const auto id, ctx_.Lookup(predicate));
+  if (!id) return static_cast<const Adjacency*>(nullptr);
   ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
-  const auto it = stats->predicates.find(*predicate);
+  const auto it = stats->predicates.find(*id);
   if (it == stats->predicates.end() || it->second.quads > most_edges) {
     return static_cast<const Adjacency*>(nullptr);
   }
-  return ctx_.AdjacencyOf(*predicate, forward, scope);
+  return ctx_.AdjacencyOf(*id, forward, scope);
 }
 
 absl::StatusOr<bool> Evaluator::InGraph(TermId node, const GraphScope& scope) {
@@ -2391,8 +2395,8 @@ absl::StatusOr<std::optional<std::vector<Row>>> Evaluator::CountEdges(const Quer
                                                                        const GraphScope& scope) {
   const std::optional<std::vector<Row>> other_shape;
   // EXPLAIN ANALYZE shows the pattern's operators as they ran.
-  if (ctx_.profiling || scope.kind == GraphScope::Kind::kGraphs || q.where.kind != Pattern::Kind::kBgp ||
-      q.where.triples.size() != 1 || q.group_by.size() != 1) {
+  if (ctx_.profiling || q.where.kind != Pattern::Kind::kBgp || q.where.triples.size() != 1 ||
+      q.group_by.size() != 1) {
     return other_shape;
   }
   const query::TriplePattern& t = q.where.triples[0];
@@ -2410,12 +2414,9 @@ absl::StatusOr<std::optional<std::vector<Row>>> Evaluator::CountEdges(const Quer
   for (const auto& a : q.aggregates) {
     if (a.arg && a.arg->var != other) return other_shape;
   }
-  ASSIGN_OR_RETURN(const std::optional<TermId> predicate, ctx_.Lookup(t.predicate.constant));
-  if (!predicate.has_value()) return other_shape;
-  ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
-  const auto it = stats->predicates.find(*predicate);
-  if (it == stats->predicates.end() || it->second.quads > AdjacencyCache::kMostEdges) return other_shape;
-  ASSIGN_OR_RETURN(const Adjacency* edges, ctx_.AdjacencyOf(*predicate, key == t.subject.var, scope));
+  ASSIGN_OR_RETURN(const Adjacency* edges,
+                   PredicateEdges(t.predicate.constant, key == t.subject.var, scope, AdjacencyCache::kMostEdges));
+  if (edges == nullptr) return other_shape;
   std::vector<Row> rows;
   absl::flat_hash_map<std::size_t, TermId> count_ids;  // each count made a term once
   absl::Status failed;

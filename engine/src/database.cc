@@ -757,7 +757,6 @@ absl::StatusOr<std::vector<Quad>> ReadForLoad(const std::string& iri, const std:
   return std::move(sink.quads);
 }
 
-
 }  // namespace
 
 class Transaction::Impl {
