@@ -771,6 +771,11 @@ bool HasGraphs(RdfFormat format) {
   return format == RdfFormat::kNQuads || format == RdfFormat::kTrig;
 }
 
+bool IsLanguageTag(std::string_view tag) {
+  pegtl::memory_input<> in(tag.data(), tag.size(), "");
+  return pegtl::parse<pegtl::seq<g::LangTag, pegtl::eof>>(in);
+}
+
 absl::Status ReadRdf(InputSource& source, const ReadOptions& options, RdfSink& sink) {
   ReaderState state;
   state.format = options.format;

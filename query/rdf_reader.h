@@ -23,6 +23,9 @@ std::optional<RdfFormat> FormatFromPath(std::string_view path);
 std::string_view FormatName(RdfFormat format);
 // True for formats that can name graphs (N-Quads, TriG).
 bool HasGraphs(RdfFormat format);
+// True when `tag` is a language tag the readers accept after '@' ("en",
+// "en-GB"), without the '@' and without a base direction.
+bool IsLanguageTag(std::string_view tag);
 
 // Receives what a reader parses. Blank node labels are scoped to one input:
 // labels generated for `[]` and collections start with '-', which no label in

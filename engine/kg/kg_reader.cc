@@ -12,6 +12,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "query/iri.h"
+#include "query/rdf_reader.h"
 
 namespace relata::engine::kg {
 namespace {
@@ -259,16 +260,24 @@ class LineReader {
             inferred = std::move(term);
             return absl::OkStatus();
           }
+          const char* value_at = At(v);
           std::string text;
           RETURN_IF_ERROR(String(v, p, &text));
-          (key == "datatype" ? datatype : language) = std::move(text);
+          if (key == "datatype") {
+            text = ExpandDatatype(text);
+            if (!query::IsAbsoluteIri(text)) return Fail(value_at, p, Cat("not an absolute IRI: \"", text, "\""));
+            datatype = std::move(text);
+          } else {
+            if (!query::IsLanguageTag(text)) return Fail(value_at, p, Cat("not a language tag: \"", text, "\""));
+            language = AsciiLower(text);
+          }
           return absl::OkStatus();
         }));
         if (!lexical) return Fail(at, path, "a literal object needs \"value\"");
         if (language) {
           *out = Term::LangLiteral(*lexical, *language);
         } else if (datatype) {
-          *out = Term::Literal(*lexical, ExpandDatatype(*datatype));
+          *out = Term::Literal(*lexical, *datatype);
         } else {
           *out = std::move(*inferred);
         }

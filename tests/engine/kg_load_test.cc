@@ -227,6 +227,22 @@ TEST_F(KgLoadTest, LiteralObjectsKeepTheirDatatype) {
               ElementsAre("\"240000000000\"^^<http://www.w3.org/2001/XMLSchema#decimal>"));
 }
 
+TEST_F(KgLoadTest, ADatatypeMustBeAnIriAndALanguageATag) {
+  EXPECT_THAT(Load({R"({"kind":"relation","subject":{"name":"Power of Siberia"},"predicate":"scheduled_start",)"
+                    R"("object":{"value":"2027","datatype":"xsd:gY ear"}})"})
+                  .status()
+                  .message(),
+              HasSubstr("input.jsonl:1:124: object.datatype: not an absolute IRI: "
+                        "\"http://www.w3.org/2001/XMLSchema#gY ear\""));
+  EXPECT_THAT(std::string(Load({R"({"kind":"entity","name":"Moscow","properties":{"motto":{"value":"x","lang":"en us"}}})"})
+                              .status()
+                              .message()),
+              HasSubstr("input.jsonl:1:76: properties.motto.lang: not a language tag: \"en us\""));
+  EXPECT_THAT(Dump(), IsEmpty());
+  ASSERT_TRUE(Load({R"({"kind":"entity","name":"Moscow","properties":{"motto":{"value":"x","lang":"EN-gb"}}})"}).ok());
+  EXPECT_THAT(Rows("SELECT ?m WHERE { e:moscow kg:motto ?m }"), ElementsAre("\"x\"@en-gb"));
+}
+
 TEST_F(KgLoadTest, NamesAreSearchable) {
   ASSERT_TRUE(Load({R"({"kind":"entity","type":"Project","name":"Power of Siberia"})"}).ok());
   EXPECT_THAT(Rows("SELECT ?e WHERE { ?e <https://relata.dev/ns#search> \"power sib\" }"),
