@@ -3,13 +3,14 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
+
+#include "tests/testing/temp_dir.h"
 
 namespace relata {
 namespace {
@@ -22,8 +23,7 @@ std::string TempPath(const std::string& name) {
   for (char& c : test) {
     if (c == '/') c = '_';
   }
-  const std::string path =
-      ::testing::TempDir() + "/relata_db_" + test + "_" + std::to_string(getpid()) + "_" + name;
+  const std::string path = relata::testing::TestFilesDirectory() + "/" + test + "_" + name;
   std::filesystem::remove_all(path);
   return path;
 }

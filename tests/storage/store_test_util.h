@@ -4,13 +4,13 @@
 #define RELATA_TESTS_STORAGE_STORE_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "tests/testing/rdf_test_util.h"
+#include "tests/testing/temp_dir.h"
 
 namespace relata::storage {
 
@@ -18,8 +18,8 @@ namespace relata::storage {
 inline std::string NewDbPath() {
   static int counter = 0;
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string path = ::testing::TempDir() + "/relata_" + info->test_suite_name() + "_" + info->name() +
-                           "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  const std::string path = relata::testing::TestFilesDirectory() + "/" + info->test_suite_name() + "_" +
+                           info->name() + "_" + std::to_string(counter++);
   std::filesystem::remove_all(path);
   return path;
 }
