@@ -592,7 +592,8 @@ void QuadStore::ForgetReadCaches() {
 QuadStore::Cursor::~Cursor() = default;
 
 std::unique_ptr<QuadStore::Cursor> QuadStore::OpenCursor(const Pattern& pattern, bool distinct_triples,
-                                                         std::shared_ptr<const Snapshot> snapshot) const {
+                                                         std::shared_ptr<const Snapshot> snapshot,
+                                                         Direction direction) const {
   std::unique_ptr<Cursor> cursor;
   if (snapshot != nullptr && snapshot->pending_ == nullptr) {
     int prefix_components = 0;
@@ -610,7 +611,7 @@ std::unique_ptr<QuadStore::Cursor> QuadStore::OpenCursor(const Pattern& pattern,
     cursor.reset(new Cursor());
     cursor->snapshot_ = std::move(snapshot);
   }
-  Reseek(*cursor, pattern, distinct_triples);
+  Reseek(*cursor, pattern, distinct_triples, direction);
   return cursor;
 }
 
@@ -624,7 +625,7 @@ void QuadStore::Recycle(std::unique_ptr<Cursor> cursor) const {
   idle_cursors_.push_back(std::move(cursor));
 }
 
-void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples) const {
+void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples, Direction direction) const {
   const QuadIds& want = pattern.ids;
   cursor.want_ = want;
   cursor.bound_ = BoundOf(pattern);
@@ -634,9 +635,11 @@ void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_tri
   cursor.prefix_.assign(start.data(), static_cast<std::size_t>(prefix_components) * 8);
   cursor.dedupe_ = distinct_triples && !pattern.graph_bound;
   cursor.have_previous_ = false;
+  cursor.descending_ = direction == Direction::kDescending;
   // A whole (s, p, o) prefix of spog may use its prefix bloom filter; any
   // other seek must ignore it (total order).
-  const bool by_prefix = permutation == Permutation::kSpog && cursor.prefix_.size() == kTriplePrefixBytes;
+  const bool by_prefix = permutation == Permutation::kSpog && cursor.prefix_.size() == kTriplePrefixBytes &&
+                         !cursor.descending_;
   if (cursor.it_ == nullptr || cursor.permutation_ != permutation || cursor.by_prefix_ != by_prefix) {
     rocksdb::ReadOptions options;
     if (cursor.snapshot_ != nullptr) options.snapshot = cursor.snapshot_->snapshot_;
@@ -652,18 +655,34 @@ void QuadStore::Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_tri
   }
   cursor.permutation_ = permutation;
   cursor.by_prefix_ = by_prefix;
-  cursor.it_->Seek(cursor.prefix_);
+  if (cursor.descending_) {
+    // The last key with the prefix: every key is kQuadKeySize bytes.
+    std::string last = cursor.prefix_;
+    last.resize(kQuadKeySize, '\xff');
+    cursor.it_->SeekForPrev(last);
+  } else {
+    cursor.it_->Seek(cursor.prefix_);
+  }
   cursor.Settle();
 }
 
 void QuadStore::Cursor::Next() {
-  it_->Next();
+  Step();
   Settle();
 }
 
-// Moves to the first quad at or after the iterator that matches.
+void QuadStore::Cursor::Step() {
+  if (descending_) {
+    it_->Prev();
+  } else {
+    it_->Next();
+  }
+}
+
+// Moves to the first quad at or after the iterator (in the cursor's
+// direction) that matches.
 void QuadStore::Cursor::Settle() {
-  for (; it_->Valid() && it_->key().starts_with(prefix_); it_->Next()) {
+  for (; it_->Valid() && it_->key().starts_with(prefix_); Step()) {
     const QuadIds q = DecodeQuadKey(permutation_, std::string_view(it_->key().data(), it_->key().size()));
     if ((bound_.s && q.s != want_.s) || (bound_.p && q.p != want_.p) || (bound_.o && q.o != want_.o) ||
         (bound_.g && q.g != want_.g)) {

@@ -116,13 +116,17 @@ class QuadStore {
   std::shared_ptr<const Snapshot> GetSnapshot() const;
 
   // Scan as a cursor that the caller advances: the quads matching a pattern,
-  // in the order of the permutation the bound components choose.
+  // in the order of the permutation the bound components choose, or in the
+  // reverse of that order.
+  enum class Direction { kAscending, kDescending };
   class Cursor {
    public:
     ~Cursor();
     bool Valid() const { return valid_; }
     // REQUIRES: Valid().
     const QuadIds& quad() const { return quad_; }
+    // The key order the quads come in (reversed when descending).
+    Permutation permutation() const { return permutation_; }
     void Next();
     // Not OK when reading failed; Valid() is false then.
     absl::Status status() const;
@@ -130,6 +134,7 @@ class QuadStore {
    private:
     friend class QuadStore;
     Cursor() = default;
+    void Step();
     void Settle();
     std::unique_ptr<rocksdb::Iterator> it_;
     std::shared_ptr<const Snapshot> snapshot_;
@@ -137,20 +142,22 @@ class QuadStore {
     QuadIds want_;
     BoundMask bound_;
     std::string prefix_;
-    bool dedupe_ = false, valid_ = false, have_previous_ = false, by_prefix_ = false;
+    bool dedupe_ = false, valid_ = false, have_previous_ = false, by_prefix_ = false, descending_ = false;
     QuadIds quad_;
   };
   // With the shared snapshot, reuses an iterator a finished query handed back
   // (Recycle): creating one is much of the cost of a point query.
   std::unique_ptr<Cursor> OpenCursor(const Pattern& pattern, bool distinct_triples,
-                                     std::shared_ptr<const Snapshot> snapshot = nullptr) const;
+                                     std::shared_ptr<const Snapshot> snapshot = nullptr,
+                                     Direction direction = Direction::kAscending) const;
   // Keeps `cursor` for a later OpenCursor while its snapshot is the shared
   // one; drops it otherwise.
   void Recycle(std::unique_ptr<Cursor> cursor) const;
   // Points `cursor` at another pattern, keeping its snapshot and reusing its
   // RocksDB iterator when the same permutation serves: nested loops re-seek
   // one cursor per level instead of creating an iterator per probe.
-  void Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples) const;
+  void Reseek(Cursor& cursor, const Pattern& pattern, bool distinct_triples,
+              Direction direction = Direction::kAscending) const;
 
   // Calls `visit` for each name index entry whose word starts with
   // `token_prefix` (see name_index.h), in word order, until it returns false.

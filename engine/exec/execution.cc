@@ -273,6 +273,9 @@ class Context {
   };
   bool profiling = false;
   std::unordered_map<const void*, OpStats> profile;  // stable addresses: sources keep pointers
+  // The queries whose first rows were read in order (FirstInOrder), and
+  // whether the values were dates.
+  absl::flat_hash_map<const Query*, bool> read_in_order;
 
   absl::StatusOr<const storage::StoreStats*> Stats() {
     if (stats_ == nullptr) {
@@ -722,6 +725,21 @@ class Evaluator {
   // edges in memory. nullopt when the query is not of that shape.
   absl::StatusOr<std::optional<std::vector<Row>>> CountEdges(const Query& q, const Row& input,
                                                              const GraphScope& scope);
+  // ORDER BY [DESC] ?o LIMIT n over a single triple pattern ?s <p> ?o whose
+  // objects are all inline values of one order-preserving kind: the first
+  // rows in that order, read from one end of posg, plus any rows a time zone
+  // could move ahead of them; sorting these gives the query's rows. nullopt
+  // when the query is not of that shape.
+  absl::StatusOr<std::optional<std::vector<Row>>> FirstInOrder(const Query& q, const Row& input,
+                                                               const GraphScope& scope);
+
+ public:
+  // The cursor FirstInOrder reads, at the end the order starts from; nullptr
+  // when the query is not of that shape.
+  absl::StatusOr<std::unique_ptr<QuadStore::Cursor>> OrderedCursor(const Query& q, const Row& input,
+                                                                   const GraphScope& scope);
+
+ private:
   absl::StatusOr<Source> OpenBgp(const Pattern& p, const Row& input, const GraphScope& scope);
   absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Row& row, ExprEnv& env);
   // The order of two operands that are inline numbers of one order-preserving
@@ -2441,6 +2459,100 @@ absl::StatusOr<std::optional<std::vector<Row>>> Evaluator::CountEdges(const Quer
   return rows;
 }
 
+bool IsDate(TermId id) { return storage::TagOf(id) == TermTag::kDate || storage::TagOf(id) == TermTag::kDateTime; }
+
+// Ids order dates by local time; a zone (at most 14 hours either way, or
+// none) can move a value past another only when their local times are
+// within 28 hours, so an ordered read goes that far beyond the last row
+// wanted.
+constexpr std::int64_t kMostZoneShift = 28 * 3'600'000;
+
+// Local time in milliseconds of an inline date (its day's start) or
+// dateTime, whatever its zone; payloads order by it first.
+std::int64_t LocalMillis(TermId id) {
+  constexpr std::int64_t kMillisPerDay = 86'400'000;
+  const auto local = static_cast<std::int64_t>((id & storage::kPayloadMask) >> 8);
+  return storage::TagOf(id) == TermTag::kDate ? local * kMillisPerDay : local;
+}
+
+absl::StatusOr<std::unique_ptr<QuadStore::Cursor>> Evaluator::OrderedCursor(const Query& q, const Row& input,
+                                                                              const GraphScope& scope) {
+  std::unique_ptr<QuadStore::Cursor> other_shape;
+  if (q.grouped || q.distinct || !q.limit || q.order_by.size() != 1 ||
+      q.order_by[0].expr.kind != Expr::Kind::kVariable || !q.select_expressions.empty() || q.values ||
+      q.where.kind != Pattern::Kind::kBgp || q.where.triples.size() != 1 || scope.kind == GraphScope::Kind::kGraphs) {
+    return other_shape;
+  }
+  const query::TriplePattern& t = q.where.triples[0];
+  const VarId key = q.order_by[0].expr.var;
+  if (!t.subject.IsVariable() || t.object.kind != PatternTerm::Kind::kVariable || t.object.var != key ||
+      t.subject.var == key || t.predicate.kind != PatternTerm::Kind::kConstant || !t.predicate.constant.IsIri()) {
+    return other_shape;
+  }
+  for (const VarId v : {t.subject.var, key}) {
+    if (static_cast<std::size_t>(v) < input.size() && input[static_cast<std::size_t>(v)] != kNoTerm) return other_shape;
+  }
+  ASSIGN_OR_RETURN(const std::optional<TermId> predicate, ctx_.Lookup(t.predicate.constant));
+  if (!predicate) return other_shape;
+  QuadStore::Pattern pattern = PatternWithin(scope);
+  pattern.ids.p = *predicate;
+  const bool distinct = scope.kind == GraphScope::Kind::kUnion;
+  using Direction = QuadStore::Direction;
+  const auto open = [&](Direction direction) {
+    return ctx_.store().OpenCursor(pattern, distinct, ctx_.snapshot(), direction);
+  };
+  std::unique_ptr<QuadStore::Cursor> lowest = open(Direction::kAscending);
+  if (!lowest->Valid() || lowest->permutation() != storage::Permutation::kPosg) {
+    RETURN_IF_ERROR(lowest->status());
+    return other_shape;
+  }
+  std::unique_ptr<QuadStore::Cursor> highest = open(Direction::kDescending);
+  RETURN_IF_ERROR(highest->status());
+  // posg orders a predicate's objects by id: when the lowest and the highest
+  // have one tag, every object has it.
+  const TermTag tag = storage::TagOf(lowest->quad().o);
+  if (!highest->Valid() || storage::TagOf(highest->quad().o) != tag) return other_shape;
+  if (tag != TermTag::kInteger && tag != TermTag::kDouble && tag != TermTag::kDate && tag != TermTag::kDateTime) {
+    return other_shape;
+  }
+  return std::move(q.order_by[0].descending ? highest : lowest);
+}
+
+absl::StatusOr<std::optional<std::vector<Row>>> Evaluator::FirstInOrder(const Query& q, const Row& input,
+                                                                         const GraphScope& scope) {
+  const auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(std::unique_ptr<QuadStore::Cursor> cursor, OrderedCursor(q, input, scope));
+  if (cursor == nullptr) return std::optional<std::vector<Row>>();
+  const query::TriplePattern& t = q.where.triples[0];
+  const auto key = static_cast<std::size_t>(q.order_by[0].expr.var);
+  const bool dates = IsDate(cursor->quad().o);
+  const std::size_t wanted = static_cast<std::size_t>(q.offset + *q.limit);
+  std::vector<Row> rows;
+  Row row = input;
+  row.resize(ctx_.width(), kNoTerm);
+  for (; cursor->Valid(); cursor->Next()) {
+    const TermId object = cursor->quad().o;
+    if (rows.size() >= wanted) {
+      if (!dates || wanted == 0) break;
+      if (std::abs(LocalMillis(object) - LocalMillis(rows[wanted - 1][key])) > kMostZoneShift) break;
+    }
+    row[static_cast<std::size_t>(t.subject.var)] = cursor->quad().s;
+    row[key] = object;
+    rows.push_back(row);
+    RETURN_IF_ERROR(ctx_.Hold(1));
+    RETURN_IF_ERROR(ctx_.Check());
+  }
+  RETURN_IF_ERROR(cursor->status());
+  if (ctx_.profiling) {
+    Context::OpStats& read = ctx_.profile[&q.where];
+    read.rows += rows.size();
+    ++read.opens;
+    read.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ctx_.read_in_order[&q] = dates;
+  }
+  return rows;
+}
+
 absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, const GraphScope& scope) {
   ASSIGN_OR_RETURN(Source source, OpenModifiers(q, input, scope));
   if (!ctx_.profiling) return source;
@@ -2449,7 +2561,13 @@ absl::StatusOr<Source> Evaluator::OpenQuery(const Query& q, const Row& input, co
 
 absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input, const GraphScope& scope) {
   const ResolvedExprs& resolved = ResolvedFor(q);
-  ASSIGN_OR_RETURN(Source source, Open(q.where, input, scope));
+  ASSIGN_OR_RETURN(std::optional<std::vector<Row>> first_in_order, FirstInOrder(q, input, scope));
+  Source source;
+  if (first_in_order.has_value()) {
+    source = std::make_unique<VectorSource>(std::move(*first_in_order));
+  } else {
+    ASSIGN_OR_RETURN(source, Open(q.where, input, scope));
+  }
   const bool materialise = q.grouped || !q.order_by.empty();
   if (!materialise && q.select_expressions.empty() && !q.values) {
     return Source(std::make_unique<ModifierSource>(ctx_, std::move(source), q, input));
@@ -2533,7 +2651,8 @@ absl::StatusOr<Source> Evaluator::OpenModifiers(const Query& q, const Row& input
 // rows, opens and time each operator took.
 class Explainer {
  public:
-  Explainer(Evaluator& ev, bool analyze) : ev_(ev), analyze_(analyze) {}
+  // `scope` is the top query's.
+  Explainer(Evaluator& ev, bool analyze, GraphScope scope) : ev_(ev), analyze_(analyze), scope_(std::move(scope)) {}
 
   absl::Status Query(const query::Query& q, int depth) {
     const auto& names = *q.variable_names;
@@ -2557,6 +2676,15 @@ class Explainer {
       Line(depth++, absl::StrCat("Group by ", q.group_by.size(), " key(s), ", q.aggregates.size(),
                                  " aggregate(s)", q.having.empty() ? "" : ", HAVING"),
            nullptr);
+    }
+    ASSIGN_OR_RETURN(const std::optional<bool> read_dates_in_order, ReadInOrder(q));
+    if (read_dates_in_order.has_value()) {
+      const query::TriplePattern& t = q.where.triples[0];
+      Line(depth, absl::StrCat("Read ", TermText(t.predicate), " in ", q.order_by[0].descending ? "descending" : "ascending",
+                               " order of ", TermText(t.object), ", stopping after ", q.offset + *q.limit, " row(s)",
+                               *read_dates_in_order ? " and 28 hours more (time zones)" : ""),
+           &q.where);
+      return absl::OkStatus();
     }
     return Pattern(q.where, depth, std::vector<bool>(ev_.ctx().width()));
   }
@@ -2688,8 +2816,25 @@ class Explainer {
     }
   }
 
+  // Whether the query's first rows are (ANALYZE: were) read in order, and
+  // if so whether the values are dates; only the top query's scope is known
+  // before running.
+  absl::StatusOr<std::optional<bool>> ReadInOrder(const query::Query& q) {
+    std::optional<bool> dates;
+    if (analyze_) {
+      const auto it = ev_.ctx().read_in_order.find(&q);
+      if (it != ev_.ctx().read_in_order.end()) dates = it->second;
+      return dates;
+    }
+    if (&q != &ev_.ctx().query()) return dates;
+    ASSIGN_OR_RETURN(const auto cursor, ev_.OrderedCursor(q, Row(ev_.ctx().width()), scope_));
+    if (cursor != nullptr) dates = IsDate(cursor->quad().o);
+    return dates;
+  }
+
   Evaluator& ev_;
   bool analyze_;
+  GraphScope scope_;
   std::string out_;
 };
 
@@ -2703,7 +2848,8 @@ class Execution::Impl {
       : ctx_(store, query, limits), evaluator_(ctx_), query_(std::move(query)),
         union_default_graph_(limits.union_default_graph), bindings_(limits.bindings) {}
 
-  absl::Status Start() {
+  // The graphs the top query's patterns match in.
+  absl::StatusOr<GraphScope> TopScope() {
     const Query& q = *query_;
     GraphScope scope;
     if (!q.from.empty()) {
@@ -2719,6 +2865,12 @@ class Execution::Impl {
       scope.kind = GraphScope::Kind::kGraph;
       scope.graph = kNoTerm;
     }
+    return scope;
+  }
+
+  absl::Status Start() {
+    const Query& q = *query_;
+    ASSIGN_OR_RETURN(const GraphScope scope, TopScope());
     Row initial(ctx_.width());
     for (const auto& [var, term] : bindings_) {
       ASSIGN_OR_RETURN(initial[static_cast<std::size_t>(var)], ctx_.Intern(term));
@@ -2807,11 +2959,13 @@ class Execution::Impl {
         ++rows;
       }
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      Explainer explainer(evaluator_, true);
+      ASSIGN_OR_RETURN(GraphScope scope, TopScope());
+      Explainer explainer(evaluator_, true, std::move(scope));
       RETURN_IF_ERROR(explainer.Query(*query_, 0));
       return absl::StrCat(explainer.text(), absl::StrFormat("%u result rows in %.3f ms\n", rows, ms));
     }
-    Explainer explainer(evaluator_, false);
+    ASSIGN_OR_RETURN(GraphScope scope, TopScope());
+    Explainer explainer(evaluator_, false, std::move(scope));
     RETURN_IF_ERROR(explainer.Query(*query_, 0));
     return explainer.text();
   }

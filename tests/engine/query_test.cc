@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -227,6 +229,69 @@ TEST_F(QueryTest, CountsPerNodeOfOnePatternMatchTheGeneralGrouping) {
                           "<http://x/e5> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
                           "<http://x/e50> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
                           "<http://x/e55> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+}
+
+// ORDER BY over one pattern with LIMIT reads the predicate's values from one
+// end: it must give the rows the full sort gives, for numbers, and for dates
+// and dateTimes whose zones order them otherwise than their local times.
+TEST_F(QueryTest, OrderByLimitOverOnePatternGivesTheRowsOfTheFullSort) {
+  const char* const zones[] = {"Z", "-14:00", "+14:00", "+05:30", "-09:00"};
+  const auto date = [](int days) {
+    const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::year{2025} / 1 / 1} +
+                                          std::chrono::days{days}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return std::string(text);
+  };
+  std::string text;
+  for (const char* g : {"g1", "g2"}) {
+    text += std::string("GRAPH <http://x/") + g + "> {\n";
+    for (int i = 0; i < 80; ++i) {
+      if (g[1] == '2' && i % 3 != 0) continue;  // in both graphs: once in the union
+      const std::string e = "<http://x/e" + std::to_string(i) + "> ";
+      const int minutes = i * 313;  // no two instants equal
+      char time[16];
+      std::snprintf(time, sizeof time, "T%02d:%02d:00", minutes / 60 % 24, minutes % 60);
+      text += e + "<http://x/score> " + std::to_string((i * 37) % 101 - 50) + " .\n";
+      text += e + "<http://x/at> \"" + date(minutes / 1440) + time + zones[i % 5] +
+              "\"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n";
+      text += e + "<http://x/on> \"" + date(i) + zones[i % 5] + "\"^^<http://www.w3.org/2001/XMLSchema#date> .\n";
+      // Integers and doubles: ids order each kind, not the two together.
+      text += e + "<http://x/mixed> " + (i % 4 == 0 ? std::to_string(i % 9 + 1) + ".5E0" : std::to_string(i)) + " .\n";
+    }
+    text += "}\n";
+  }
+  Load("values.trig", text);
+  for (const std::string predicate : {"score", "at", "on", "mixed"}) {
+    for (const std::string& where : {"?e <http://x/" + predicate + "> ?v",
+                                    "GRAPH <http://x/g2> { ?e <http://x/" + predicate + "> ?v }"}) {
+      for (const std::string order : {"?v", "DESC(?v)"}) {
+        for (const std::string slice : {"LIMIT 1", "LIMIT 10", "OFFSET 7 LIMIT 5", "LIMIT 0", "OFFSET 70 LIMIT 20"}) {
+          const std::string fast = "SELECT ?e ?v WHERE { " + where + " } ORDER BY " + order + " " + slice;
+          // FILTER(true) makes it the general sort of every row.
+          const std::string general =
+              "SELECT ?e ?v WHERE { " + where + " FILTER(true) } ORDER BY " + order + " " + slice;
+          const std::vector<std::string> rows = Rows(fast);
+          EXPECT_EQ(rows.empty(), slice == "LIMIT 0" || (slice.starts_with("OFFSET 70") && where[0] == 'G')) << fast;
+          EXPECT_EQ(rows, Rows(general)) << fast;
+        }
+      }
+    }
+  }
+  // EXPLAIN shows which ones read in order, and ANALYZE how far they read.
+  const auto explain = [&](const std::string& predicate, bool analyze) {
+    const auto plan = db_->Explain(
+        "SELECT ?e ?v WHERE { ?e <http://x/" + predicate + "> ?v } ORDER BY DESC(?v) OFFSET 2 LIMIT 8", analyze);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    return plan.ok() ? *plan : "";
+  };
+  EXPECT_THAT(explain("score", false),
+              HasSubstr("Read <http://x/score> in descending order of ?v, stopping after 10 row(s)\n"));
+  EXPECT_THAT(explain("score", true), HasSubstr("stopping after 10 row(s)  [rows 10, opened 1x"));
+  EXPECT_THAT(explain("at", false), HasSubstr("stopping after 10 row(s) and 28 hours more (time zones)"));
+  EXPECT_THAT(explain("mixed", false), HasSubstr("IndexNestedLoop"));
+  EXPECT_THAT(explain("mixed", true), HasSubstr("IndexNestedLoop"));
 }
 
 TEST_F(QueryTest, SyntaxErrorNamesLineAndColumn) {

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -138,6 +139,51 @@ TEST(QuadStoreTest, UnionDefaultGraphYieldsEachTripleOnce) {
   ASSERT_TRUE((*store)->Scan({.ids = {.p = member}}, true, [&](const QuadIds&) { return ++triples; }).ok());
   EXPECT_EQ(quads, 4);
   EXPECT_EQ(triples, 3);  // putin memberOf sco is asserted in doc1 and doc2
+}
+
+// ORDER BY ... LIMIT reads a permutation from its far end: backwards, a
+// cursor must give exactly the quads it gives forwards, in reverse, for every
+// prefix length (the whole-triple prefix of spog seeks by its bloom filter
+// forwards), with the union's duplicates dropped, and through a
+// transaction's pending writes.
+TEST(QuadStoreTest, ADescendingCursorGivesTheAscendingQuadsReversed) {
+  auto store = QuadStore::Open(NewDbPath());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  const auto id = [&](const char* iri) { return **(*store)->Lookup(Term::Iri(iri)); };
+  const TermId putin = id("http://x/putin"), member = id("http://x/memberOf"), sco = id("http://x/sco"),
+               doc1 = id("http://x/doc1");
+  const auto read = [&](const QuadStore::Pattern& pattern, bool distinct, QuadStore::Direction direction,
+                        const std::shared_ptr<const QuadStore::Snapshot>& view) {
+    std::vector<std::string> quads;
+    auto cursor = (*store)->OpenCursor(pattern, distinct, view, direction);
+    for (; cursor->Valid(); cursor->Next()) {
+      const QuadIds& q = cursor->quad();
+      // A triple of the union is one of its quads, whichever graph.
+      quads.push_back(distinct && !pattern.graph_bound ? absl::StrJoin({q.s, q.p, q.o}, " ")
+                                                       : absl::StrJoin({q.s, q.p, q.o, q.g}, " "));
+    }
+    EXPECT_TRUE(cursor->status().ok());
+    return quads;
+  };
+  const std::vector<QuadStore::Pattern> patterns = {
+      {}, {.ids = {.p = member}}, {.ids = {.s = putin, .p = member}}, {.ids = {.s = putin, .p = member, .o = sco}},
+      {.ids = {.o = sco}}, {.ids = {.p = member, .g = doc1}, .graph_bound = true}};
+  auto txn = (*store)->BeginTransaction();
+  ASSERT_TRUE(*txn->Insert(Quads("<http://x/lavrov> <http://x/memberOf> <http://x/sco> .\n")[0]));
+  ASSERT_TRUE(*txn->Insert(Quads("<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc3> .\n")[0]));
+  for (const auto& view : {(*store)->GetSnapshot(), txn->View()}) {
+    for (const QuadStore::Pattern& pattern : patterns) {
+      for (const bool distinct : {false, true}) {
+        std::vector<std::string> ascending = read(pattern, distinct, QuadStore::Direction::kAscending, view);
+        const std::vector<std::string> descending = read(pattern, distinct, QuadStore::Direction::kDescending, view);
+        EXPECT_FALSE(ascending.empty());
+        std::reverse(ascending.begin(), ascending.end());
+        EXPECT_EQ(descending, ascending) << "s p o g bound: " << pattern.ids.s << " " << pattern.ids.p << " "
+                                         << pattern.ids.o << " " << pattern.graph_bound << ", distinct " << distinct;
+      }
+    }
+  }
 }
 
 // Reads share a snapshot and reuse the iterators of finished reads until the
