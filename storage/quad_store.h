@@ -275,6 +275,7 @@ class QuadStore {
   // when given.
   absl::Status Get(int family, std::string_view key, std::string* value, const Snapshot* view,
                    const std::string& context) const;
+  absl::Status DeleteEmptyOldWals();
   class Encoder;
   class SequenceRollback;
   // Dictionary entries read before, both ways, shared by every reader:

@@ -141,6 +141,29 @@ TEST(QuadStoreTest, UnionDefaultGraphYieldsEachTripleOnce) {
   EXPECT_EQ(triples, 3);  // putin memberOf sco is asserted in doc1 and doc2
 }
 
+// A store that is only read must not grow a file at every open (RocksDB
+// before 8.3 kept an empty write-ahead log per open, and info logs pile up).
+TEST(QuadStoreTest, OpeningAStoreAgainAndAgainLeavesNoFilesBehind) {
+  const std::string path = NewDbPath();
+  {
+    auto store = QuadStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Insert(Quads(kGraph)).ok());
+  }
+  const auto count = [&](const std::function<bool(const std::string&)>& wanted) {
+    int n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path)) n += wanted(entry.path().filename().string());
+    return n;
+  };
+  for (int open = 0; open < 8; ++open) {
+    auto store = QuadStore::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ((*store)->Stats()->quads, 7u);
+  }
+  EXPECT_LE(count([](const std::string& name) { return name.ends_with(".log"); }), 2);
+  EXPECT_LE(count([](const std::string& name) { return name.starts_with("LOG.old"); }), 4);
+}
+
 // ORDER BY ... LIMIT reads a permutation from its far end: backwards, a
 // cursor must give exactly the quads it gives forwards, in reverse, for every
 // prefix length (the whole-triple prefix of spog seeks by its bloom filter
