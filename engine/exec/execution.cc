@@ -2689,9 +2689,11 @@ class Explainer {
     ASSIGN_OR_RETURN(const std::optional<bool> read_dates_in_order, ReadInOrder(q));
     if (read_dates_in_order.has_value()) {
       const query::TriplePattern& t = q.where.triples[0];
-      Line(depth, absl::StrCat("Read ", TermText(t.predicate), " in ", q.order_by[0].descending ? "descending" : "ascending",
-                               " order of ", TermText(t.object), ", stopping after ", q.offset + *q.limit, " row(s)",
-                               *read_dates_in_order ? " and 28 hours more (time zones)" : ""),
+      const char* order = q.order_by[0].descending ? "descending" : "ascending";
+      Line(depth,
+           absl::StrCat("Read ", TermText(t.predicate), " in ", order, " order of ", TermText(t.object),
+                        ", stopping after ", q.offset + *q.limit, " row(s)",
+                        *read_dates_in_order ? " and 28 hours more (time zones)" : ""),
            &q.where);
       return absl::OkStatus();
     }
