@@ -149,23 +149,36 @@ class Context {
     return &existence_.emplace(key, std::move(set)).first->second;
   }
 
+  // The edges AdjacencyOf would give when this query or another over the
+  // same snapshot already read them, else nullptr.
+  // REQUIRES: scope.kind is not kGraphs.
+  const Adjacency* BuiltAdjacency(TermId predicate, bool forward, const GraphScope& scope) {
+    const QuadStore::Pattern pattern = PatternWithin(scope);
+    // One adjacency per graph: GRAPH ?g runs the same path in each graph.
+    const AdjacencyKey key{predicate, forward, pattern.graph_bound, pattern.ids.g};
+    if (const auto it = adjacency_.find(key); it != adjacency_.end()) return it->second.get();
+    // A transaction's view is its own.
+    AdjacencyCache* shared = limits_.view == nullptr ? limits_.adjacencies : nullptr;
+    if (shared == nullptr) return nullptr;
+    auto found = shared->Find(snapshot_, key);
+    return found == nullptr ? nullptr : adjacency_.emplace(key, std::move(found)).first->second.get();
+  }
+
+  // How often the pattern at `key` was opened before in this query: a join's
+  // or OPTIONAL's right side opens once per row of its left side.
+  std::uint64_t CountOpen(const void* key) { return opens_[key]++; }
+
   // Every edge of one predicate, by node at one end, read once per snapshot
   // (the database's AdjacencyCache keeps it for the next queries): path
   // searches and joins that follow many edges do it in memory instead of
   // seeking the index for each node.
   // REQUIRES: scope.kind is not kGraphs (one graph, or the union).
   absl::StatusOr<const Adjacency*> AdjacencyOf(TermId predicate, bool forward, const GraphScope& scope) {
+    if (const Adjacency* built = BuiltAdjacency(predicate, forward, scope)) return built;
     QuadStore::Pattern pattern = PatternWithin(scope);
     pattern.ids.p = predicate;
-    // One adjacency per graph: GRAPH ?g runs the same path in each graph.
     const AdjacencyKey key{predicate, forward, pattern.graph_bound, pattern.ids.g};
-    if (const auto it = adjacency_.find(key); it != adjacency_.end()) return it->second.get();
-    // Another query over this snapshot may have built it; a transaction's
-    // view is its own.
     AdjacencyCache* shared = limits_.view == nullptr ? limits_.adjacencies : nullptr;
-    if (shared != nullptr) {
-      if (auto found = shared->Find(snapshot_, key)) return adjacency_.emplace(key, std::move(found)).first->second.get();
-    }
     std::vector<std::pair<TermId, TermId>> edges;
     auto cursor = TakeCursor(pattern, /*distinct=*/scope.kind == GraphScope::Kind::kUnion);
     for (; cursor->Valid(); cursor->Next()) {
@@ -304,6 +317,7 @@ class Context {
   // Node-based maps: callers keep pointers to the values.
   std::map<std::tuple<const void*, bool, TermId>, TripleSet> existence_;
   std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> adjacency_;
+  absl::flat_hash_map<const void*, std::uint64_t> opens_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;
 };
@@ -712,7 +726,10 @@ class Evaluator {
   absl::StatusOr<std::vector<Scan>> ResolveScans(const Pattern& p, bool* missing,
                                                  const std::vector<bool>& consumed = {});
   // Plans `scans` for the variables `input` binds and opens them.
-  absl::StatusOr<Source> OpenScans(std::vector<Scan> scans, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenScans(std::vector<Scan> scans, const Row& input, const GraphScope& scope,
+                                   std::uint64_t opened_before);
+  void FollowEdgesFromTheInput(const storage::StoreStats& stats, const std::vector<bool>& bound,
+                               const GraphScope& scope, std::uint64_t opened_before, std::vector<Scan>* ordered);
   // The rows one relata:search binds on top of `input`, best match first.
   absl::StatusOr<Source> OpenSearch(const struct SearchCall& call, const Row& input);
   absl::StatusOr<std::optional<TermId>> ResolveGraph(const PatternTerm& t, const Row& row);
@@ -1434,7 +1451,7 @@ absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, co
   bool missing = false;
   ASSIGN_OR_RETURN(std::vector<Scan> scans, ResolveScans(p, &missing, consumed));
   if (missing) return Source(std::make_unique<VectorSource>(std::vector<Row>{}));
-  if (searches.empty()) return OpenScans(std::move(scans), input, scope);
+  if (searches.empty()) return OpenScans(std::move(scans), input, scope, ctx_.CountOpen(&p));
   // Each search once per row of the one before it; the searches' order is
   // the order of the results.
   ASSIGN_OR_RETURN(Source matches, OpenSearch(searches.front(), input));
@@ -1446,13 +1463,13 @@ absl::StatusOr<Source> Evaluator::OpenBgp(const Pattern& p, const Row& input, co
   if (scans.empty()) return matches;
   // The rest of the pattern once per match, which keeps the matches' order.
   return Source(std::make_unique<NestedJoin>(
-      std::move(matches), [this, scans = std::move(scans), scope](const Row& row) {
-        return OpenScans(scans, row, scope);
+      std::move(matches), [this, scans = std::move(scans), scope, key = &p](const Row& row) {
+        return OpenScans(scans, row, scope, ctx_.CountOpen(key));
       }));
 }
 
 absl::StatusOr<Source> Evaluator::OpenScans(std::vector<Scan> scans, const Row& input,
-                                            const GraphScope& scope) {
+                                            const GraphScope& scope, std::uint64_t opened_before) {
   ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
   std::vector<bool> bound(ctx_.width());
   for (std::size_t i = 0; i < input.size(); ++i) bound[i] = input[i] != kNoTerm;
@@ -1460,7 +1477,44 @@ absl::StatusOr<Source> Evaluator::OpenScans(std::vector<Scan> scans, const Row& 
   std::vector<Scan> ordered;
   for (std::size_t i : plan.order) ordered.push_back(std::move(scans[i]));
   MarkInMemoryScans(plan, *stats, bound, scope, &ordered);
+  FollowEdgesFromTheInput(*stats, bound, scope, opened_before, &ordered);
   return Source(std::make_unique<BgpSource>(ctx_, std::move(ordered), input, scope));
+}
+
+// The first scan of a pattern opened once per row of an outer loop (the
+// right side of OPTIONAL or a join), with a constant predicate, the end the
+// input binds and the other end free, follows the predicate's edges in
+// memory when they are there already (another query or an earlier level
+// read them), or once the seeks it made cost what reading every edge of the
+// predicate costs (a seek, about 2.5 µs warm, reads some 32 edges in a row):
+// from then on it can lose at most that much again, and the edges serve the
+// next queries too.
+constexpr double kSeekInEdgesRead = 32;
+
+void Evaluator::FollowEdgesFromTheInput(const storage::StoreStats& stats, const std::vector<bool>& bound,
+                                        const GraphScope& scope, std::uint64_t opened_before,
+                                        std::vector<Scan>* ordered) {
+  if (ordered->empty() || scope.kind == GraphScope::Kind::kGraphs) return;
+  Scan& scan = ordered->front();
+  const auto is_bound_node = [&](const ScanTerm& t) {
+    return t.kind == ScanTerm::Kind::kConstant ||
+           (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
+  };
+  const auto is_free_variable = [&](const ScanTerm& t) {
+    return t.kind == ScanTerm::Kind::kVariable && !bound[static_cast<std::size_t>(t.var)];
+  };
+  if (scan.p.kind != ScanTerm::Kind::kConstant) return;
+  const bool forward = is_bound_node(scan.s) && is_free_variable(scan.o);
+  if (!forward && !(is_bound_node(scan.o) && is_free_variable(scan.s))) return;
+  if (ctx_.BuiltAdjacency(scan.p.id, forward, scope) == nullptr) {
+    const auto it = stats.predicates.find(scan.p.id);
+    if (it == stats.predicates.end() || it->second.quads > AdjacencyCache::kMostEdges ||
+        static_cast<double>(opened_before) * kSeekInEdgesRead <= static_cast<double>(it->second.quads)) {
+      return;
+    }
+  }
+  scan.forward = forward;
+  scan.adjacency = true;
 }
 
 absl::StatusOr<Source> Evaluator::Open(const Pattern& p, const Row& input, const GraphScope& scope) {
