@@ -211,15 +211,20 @@ class QuadStore::DictionaryCache {
     if (terms_.size() >= kMostEntries) terms_.clear();
     terms_.try_emplace(id, term);
   }
-  // The terms one batch read from the store, under one lock. A batch that
-  // missed many terms is a big result streaming past: copying each into the
-  // cache costs more than the cache saves, and would push the hot terms out.
+  // The terms one batch read from the store, under one lock, while they fit.
+  // Emptying a full cache for every batch would let one result bigger than
+  // the cache empty and refill it at every run, costing more than the cache
+  // saves; once a whole cache's worth of terms was turned away, though, what
+  // it holds is no longer what queries read, and it starts over.
   void PutBatch(std::span<const TermId> ids, std::span<const std::size_t> positions,
                 const std::vector<Term>& terms) {
-    constexpr std::size_t kMostPerBatch = 256;
-    if (positions.size() > kMostPerBatch) return;
     std::lock_guard<std::mutex> lock(mutex_);
-    if (terms_.size() + positions.size() > kMostEntries) terms_.clear();
+    if (terms_.size() + positions.size() > kMostEntries) {
+      turned_away_ += positions.size();
+      if (turned_away_ < kMostEntries) return;
+      terms_.clear();
+      turned_away_ = 0;
+    }
     for (const std::size_t i : positions) terms_.try_emplace(ids[i], terms[i]);
   }
   void Put(std::string_view key, TermId id) {
@@ -232,6 +237,7 @@ class QuadStore::DictionaryCache {
   static constexpr std::size_t kMostEntries = std::size_t{1} << 16;  // each way; then start over
   std::mutex mutex_;
   absl::flat_hash_map<TermId, Term> terms_;
+  std::size_t turned_away_ = 0;  // terms PutBatch had no room for since the cache last started over
   absl::flat_hash_map<std::string, TermId> ids_;
 };
 

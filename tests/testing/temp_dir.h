@@ -1,6 +1,6 @@
 // Where tests put their files: one directory per test process, removed when
-// its tests end, so that runs leave nothing behind in the system's temporary
-// directory (tens of thousands of files piled up there before).
+// its tests end, so that test runs leave nothing behind in the system's
+// temporary directory, whatever a test did not clean up itself.
 #ifndef RELATA_TESTS_TESTING_TEMP_DIR_H_
 #define RELATA_TESTS_TESTING_TEMP_DIR_H_
 
