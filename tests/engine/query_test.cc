@@ -383,6 +383,54 @@ TEST_F(QueryTest, AStarAsksFirstForWhatFewerSubjectsHave) {
   EXPECT_EQ(Rows(star).size(), 20u);
 }
 
+// An OPTIONAL opened once per left row switches to the predicate's edges in
+// memory after a few rows (and a second run finds them there): the rows
+// must be those of seeking each time, from either end of the predicate,
+// with a triple asserted in two graphs counted once.
+TEST_F(QueryTest, OptionalFollowingEdgesInMemoryFindsWhatSeeksFind) {
+  std::string text;
+  std::multiset<std::string> expected_aliases, expected_mentions;
+  for (const char* g : {"g1", "g2"}) {
+    text += std::string("GRAPH <http://x/") + g + "> {\n";
+    for (int i = 0; i < 300; ++i) {
+      const std::string e = "<http://x/e" + std::to_string(i) + ">";
+      text += e + " a <http://x/T> .\n";
+      for (int k = 0; k < i % 3; ++k) {  // 0, 1 or 2 aliases
+        text += e + " <http://x/alias> \"a" + std::to_string(i) + "-" + std::to_string(k) + "\" .\n";
+      }
+      if (i % 4 == 0) text += "<http://x/doc" + std::to_string(i % 7) + "> <http://x/mentions> " + e + " .\n";
+    }
+    text += "}\n";
+  }
+  for (int i = 0; i < 300; ++i) {
+    const std::string e = "<http://x/e" + std::to_string(i) + ">";
+    if (i % 3 == 0) expected_aliases.insert(e + " UNDEF");
+    for (int k = 0; k < i % 3; ++k) {
+      expected_aliases.insert(e + " \"a" + std::to_string(i) + "-" + std::to_string(k) + "\"");
+    }
+    expected_mentions.insert(e + (i % 4 == 0 ? " <http://x/doc" + std::to_string(i % 7) + ">" : " UNDEF"));
+  }
+  Load("aliases.trig", text);
+  const auto rows = [&](const std::string& query) {
+    std::multiset<std::string> found;
+    auto cursor = db_->Query(query);
+    EXPECT_TRUE(cursor.ok()) << cursor.status();
+    if (!cursor.ok()) return found;
+    while (*cursor->Next()) {
+      std::string row;
+      for (const auto& term : cursor->row()) row += (row.empty() ? "" : " ") + (term ? term->ToNTriples() : "UNDEF");
+      found.insert(row);
+    }
+    return found;
+  };
+  for (int run = 0; run < 2; ++run) {
+    EXPECT_EQ(rows("SELECT ?e ?a { ?e a <http://x/T> OPTIONAL { ?e <http://x/alias> ?a } }"), expected_aliases);
+    EXPECT_EQ(rows("SELECT ?e ?d { ?e a <http://x/T> OPTIONAL { ?d <http://x/mentions> ?e } }"), expected_mentions);
+    EXPECT_EQ(rows("SELECT ?e ?a { GRAPH <http://x/g2> { ?e a <http://x/T> OPTIONAL { ?e <http://x/alias> ?a } } }"),
+              expected_aliases);
+  }
+}
+
 TEST_F(QueryTest, ExplainAnalyzeCountsRowsPerOperator) {
   Load("news.trig", kMemberships);
   auto cursor = db_->Query("EXPLAIN ANALYZE SELECT ?c WHERE { ?c <http://example.org/memberOf> ?o }");
