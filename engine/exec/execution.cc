@@ -153,12 +153,9 @@ class Context {
   // same snapshot already read them, else nullptr.
   // REQUIRES: scope.kind is not kGraphs.
   const Adjacency* BuiltAdjacency(TermId predicate, bool forward, const GraphScope& scope) {
-    const QuadStore::Pattern pattern = PatternWithin(scope);
-    // One adjacency per graph: GRAPH ?g runs the same path in each graph.
-    const AdjacencyKey key{predicate, forward, pattern.graph_bound, pattern.ids.g};
+    const AdjacencyKey key = EdgesKey(predicate, forward, scope);
     if (const auto it = adjacency_.find(key); it != adjacency_.end()) return it->second.get();
-    // A transaction's view is its own.
-    AdjacencyCache* shared = limits_.view == nullptr ? limits_.adjacencies : nullptr;
+    AdjacencyCache* shared = SharedEdges();
     if (shared == nullptr) return nullptr;
     auto found = shared->Find(snapshot_, key);
     return found == nullptr ? nullptr : adjacency_.emplace(key, std::move(found)).first->second.get();
@@ -177,8 +174,6 @@ class Context {
     if (const Adjacency* built = BuiltAdjacency(predicate, forward, scope)) return built;
     QuadStore::Pattern pattern = PatternWithin(scope);
     pattern.ids.p = predicate;
-    const AdjacencyKey key{predicate, forward, pattern.graph_bound, pattern.ids.g};
-    AdjacencyCache* shared = limits_.view == nullptr ? limits_.adjacencies : nullptr;
     std::vector<std::pair<TermId, TermId>> edges;
     auto cursor = TakeCursor(pattern, /*distinct=*/scope.kind == GraphScope::Kind::kUnion);
     for (; cursor->Valid(); cursor->Next()) {
@@ -189,7 +184,8 @@ class Context {
     RETURN_IF_ERROR(cursor->status());
     ReturnCursor(std::move(cursor));
     auto built = std::make_shared<const Adjacency>(std::move(edges));
-    if (shared != nullptr) shared->Add(snapshot_, key, built);
+    const AdjacencyKey key = EdgesKey(predicate, forward, scope);
+    if (AdjacencyCache* shared = SharedEdges()) shared->Add(snapshot_, key, built);
     return adjacency_.emplace(key, std::move(built)).first->second.get();
   }
 
@@ -298,6 +294,15 @@ class Context {
   }
 
  private:
+  static AdjacencyKey EdgesKey(TermId predicate, bool forward, const GraphScope& scope) {
+    const QuadStore::Pattern pattern = PatternWithin(scope);
+    // One adjacency per graph: GRAPH ?g runs the same path in each graph.
+    return {predicate, forward, pattern.graph_bound, pattern.ids.g};
+  }
+  // The edges other queries over the same snapshot read; a transaction's
+  // view is its own.
+  AdjacencyCache* SharedEdges() const { return limits_.view == nullptr ? limits_.adjacencies : nullptr; }
+
   const QuadStore& store_;
   std::shared_ptr<const QuadStore::Snapshot> snapshot_;
   std::shared_ptr<const Query> query_;
@@ -1161,6 +1166,24 @@ void MarkBound(const ScanTerm& t, std::vector<bool>* bound) {
   for (const auto& part : t.triple) MarkBound(part, bound);
 }
 
+// A constant, or a variable bound before the scan runs.
+bool IsBound(const ScanTerm& t, const std::vector<bool>& bound) {
+  return t.kind == ScanTerm::Kind::kConstant ||
+         (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
+}
+
+bool IsFreeVariable(const ScanTerm& t, const std::vector<bool>& bound) {
+  return t.kind == ScanTerm::Kind::kVariable && !bound[static_cast<std::size_t>(t.var)];
+}
+
+// Whether `scan` can follow its constant predicate's edges from a bound end
+// to a free variable; `*forward` is whether that end is the subject.
+bool CanFollowEdges(const Scan& scan, const std::vector<bool>& bound, bool* forward) {
+  if (scan.p.kind != ScanTerm::Kind::kConstant) return false;
+  *forward = IsBound(scan.s, bound);
+  return *forward ? IsFreeVariable(scan.o, bound) : IsBound(scan.o, bound) && IsFreeVariable(scan.s, bound);
+}
+
 bool Shares(const ScanTerm& t, const std::vector<bool>& bound) {
   if (t.kind == ScanTerm::Kind::kVariable) return bound[static_cast<std::size_t>(t.var)];
   return std::any_of(t.triple.begin(), t.triple.end(), [&](const ScanTerm& part) { return Shares(part, bound); });
@@ -1262,31 +1285,23 @@ void MarkInMemoryScans(const BgpPlan& plan, const storage::StoreStats& stats, st
   const std::vector<bool> none(bound.size());
   for (std::size_t k = 0; k < ordered->size(); ++k) {
     Scan& scan = (*ordered)[k];
-    const auto is_bound = [&](const ScanTerm& t) {
-      return t.kind == ScanTerm::Kind::kConstant ||
-             (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
-    };
-    const auto is_free_variable = [&](const ScanTerm& t) {
-      return t.kind == ScanTerm::Kind::kVariable && !bound[static_cast<std::size_t>(t.var)];
-    };
     // A seek costs about as much as reading ten triples in a row.
     const auto pays = [&] {
       const double triples = Estimate(scan, none, stats);
       return triples < kMostTriples && plan.rows[k - 1] * 8 > triples;
     };
-    if (k > 0 && is_bound(scan.s) && is_bound(scan.p) && is_bound(scan.o)) {
+    bool forward = true;
+    // (A triple term with variables in it is never IsBound: such scans seek.)
+    if (k > 0 && IsBound(scan.s, bound) && IsBound(scan.p, bound) && IsBound(scan.o, bound)) {
       scan.hashed = pays();
-      if (scan.hashed && scan.p.kind == ScanTerm::Kind::kConstant && scan.s.kind != ScanTerm::Kind::kTriple &&
-          scan.o.kind != ScanTerm::Kind::kTriple) {
+      if (scan.hashed && scan.p.kind == ScanTerm::Kind::kConstant) {
         scan.probe_edges = true;
         // From the end with more distinct nodes: the runs searched are shorter.
         const auto it = stats.predicates.find(scan.p.id);
         scan.forward = it == stats.predicates.end() || it->second.distinct_subjects >= it->second.distinct_objects;
       }
-    } else if (k > 0 && scan.p.kind == ScanTerm::Kind::kConstant &&
-               ((is_bound(scan.s) && scan.s.kind != ScanTerm::Kind::kTriple && is_free_variable(scan.o)) ||
-                (is_bound(scan.o) && scan.o.kind != ScanTerm::Kind::kTriple && is_free_variable(scan.s)))) {
-      scan.forward = is_bound(scan.s);
+    } else if (k > 0 && CanFollowEdges(scan, bound, &forward)) {
+      scan.forward = forward;
       scan.adjacency = plan.rows[k - 1] >= 2 && pays();  // one probe is one seek
     }
     MarkBound(scan.s, &bound);
@@ -1496,16 +1511,8 @@ void Evaluator::FollowEdgesFromTheInput(const storage::StoreStats& stats, const 
                                         std::vector<Scan>* ordered) {
   if (ordered->empty() || scope.kind == GraphScope::Kind::kGraphs) return;
   Scan& scan = ordered->front();
-  const auto is_bound_node = [&](const ScanTerm& t) {
-    return t.kind == ScanTerm::Kind::kConstant ||
-           (t.kind == ScanTerm::Kind::kVariable && bound[static_cast<std::size_t>(t.var)]);
-  };
-  const auto is_free_variable = [&](const ScanTerm& t) {
-    return t.kind == ScanTerm::Kind::kVariable && !bound[static_cast<std::size_t>(t.var)];
-  };
-  if (scan.p.kind != ScanTerm::Kind::kConstant) return;
-  const bool forward = is_bound_node(scan.s) && is_free_variable(scan.o);
-  if (!forward && !(is_bound_node(scan.o) && is_free_variable(scan.s))) return;
+  bool forward = true;
+  if (!CanFollowEdges(scan, bound, &forward)) return;
   if (ctx_.BuiltAdjacency(scan.p.id, forward, scope) == nullptr) {
     const auto it = stats.predicates.find(scan.p.id);
     if (it == stats.predicates.end() || it->second.quads > AdjacencyCache::kMostEdges ||
@@ -2472,25 +2479,33 @@ std::optional<std::vector<Row>> SortByIds(const Query& q, std::vector<Row>& rows
   return std::move(rows);
 }
 
+// The pattern ?s <p> ?o when it is the whole WHERE of `q`: a constant IRI
+// predicate between two different variables that `input` leaves unbound;
+// nullptr otherwise. CountEdges and FirstInOrder answer such queries from
+// the predicate's edges or index alone.
+const query::TriplePattern* OneEdgePattern(const Query& q, const Row& input) {
+  if (q.where.kind != Pattern::Kind::kBgp || q.where.triples.size() != 1) return nullptr;
+  const query::TriplePattern& t = q.where.triples[0];
+  if (!t.subject.IsVariable() || !t.object.IsVariable() || t.subject.var == t.object.var ||
+      t.predicate.kind != PatternTerm::Kind::kConstant || !t.predicate.constant.IsIri()) {
+    return nullptr;
+  }
+  for (const VarId v : {t.subject.var, t.object.var}) {
+    if (static_cast<std::size_t>(v) < input.size() && input[static_cast<std::size_t>(v)] != kNoTerm) return nullptr;
+  }
+  return &t;
+}
+
 absl::StatusOr<std::optional<std::vector<Row>>> Evaluator::CountEdges(const Query& q, const Row& input,
                                                                        const GraphScope& scope) {
   const std::optional<std::vector<Row>> other_shape;
   // EXPLAIN ANALYZE shows the pattern's operators as they ran.
-  if (ctx_.profiling || q.where.kind != Pattern::Kind::kBgp || q.where.triples.size() != 1 ||
-      q.group_by.size() != 1) {
-    return other_shape;
-  }
-  const query::TriplePattern& t = q.where.triples[0];
-  if (!t.subject.IsVariable() || !t.object.IsVariable() || t.subject.var == t.object.var ||
-      t.predicate.kind != PatternTerm::Kind::kConstant || !t.predicate.constant.IsIri()) {
-    return other_shape;
-  }
+  const query::TriplePattern* pattern = OneEdgePattern(q, input);
+  if (ctx_.profiling || pattern == nullptr || q.group_by.size() != 1) return other_shape;
+  const query::TriplePattern& t = *pattern;
   const VarId key = q.group_by[0].first.var;
   if (key != t.subject.var && key != t.object.var) return other_shape;
   const VarId other = key == t.subject.var ? t.object.var : t.subject.var;
-  for (const VarId v : {key, other}) {
-    if (static_cast<std::size_t>(v) < input.size() && input[static_cast<std::size_t>(v)] != kNoTerm) return other_shape;
-  }
   // COUNT(*) and COUNT([DISTINCT] ?other): a node's edges are distinct.
   for (const auto& a : q.aggregates) {
     if (a.arg && a.arg->var != other) return other_shape;
@@ -2541,21 +2556,13 @@ std::int64_t LocalMillis(TermId id) {
 absl::StatusOr<std::unique_ptr<QuadStore::Cursor>> Evaluator::OrderedCursor(const Query& q, const Row& input,
                                                                               const GraphScope& scope) {
   std::unique_ptr<QuadStore::Cursor> other_shape;
-  if (q.grouped || q.distinct || !q.limit || q.order_by.size() != 1 ||
-      q.order_by[0].expr.kind != Expr::Kind::kVariable || !q.select_expressions.empty() || q.values ||
-      q.where.kind != Pattern::Kind::kBgp || q.where.triples.size() != 1 || scope.kind == GraphScope::Kind::kGraphs) {
+  const query::TriplePattern* t = OneEdgePattern(q, input);
+  if (t == nullptr || q.grouped || q.distinct || !q.limit || q.order_by.size() != 1 ||
+      q.order_by[0].expr.kind != Expr::Kind::kVariable || q.order_by[0].expr.var != t->object.var ||
+      !q.select_expressions.empty() || q.values || scope.kind == GraphScope::Kind::kGraphs) {
     return other_shape;
   }
-  const query::TriplePattern& t = q.where.triples[0];
-  const VarId key = q.order_by[0].expr.var;
-  if (!t.subject.IsVariable() || t.object.kind != PatternTerm::Kind::kVariable || t.object.var != key ||
-      t.subject.var == key || t.predicate.kind != PatternTerm::Kind::kConstant || !t.predicate.constant.IsIri()) {
-    return other_shape;
-  }
-  for (const VarId v : {t.subject.var, key}) {
-    if (static_cast<std::size_t>(v) < input.size() && input[static_cast<std::size_t>(v)] != kNoTerm) return other_shape;
-  }
-  ASSIGN_OR_RETURN(const std::optional<TermId> predicate, ctx_.Lookup(t.predicate.constant));
+  ASSIGN_OR_RETURN(const std::optional<TermId> predicate, ctx_.Lookup(t->predicate.constant));
   if (!predicate) return other_shape;
   QuadStore::Pattern pattern = PatternWithin(scope);
   pattern.ids.p = *predicate;

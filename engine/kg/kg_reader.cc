@@ -136,6 +136,11 @@ class LineReader {
   SourcePosition Position(const char* at) const {
     return {file_index_, line_, at == nullptr ? 1 : static_cast<int>(at - line_start_) + 1};
   }
+  // OK when `iri` is one RDF takes as it is, else an error at `at`.
+  absl::Status RequireAbsoluteIri(const char* at, const std::string& path, const std::string& iri) const {
+    if (query::IsAbsoluteIri(iri)) return absl::OkStatus();
+    return Fail(at, path, Cat("not an absolute IRI: \"", iri, "\""));
+  }
   absl::Status Fail(const char* at, const std::string& path, std::string_view reason) const {
     const SourcePosition p = Position(at);
     return absl::InvalidArgumentError(Cat(file_, ":", p.line, ":", p.column, ": ",
@@ -265,7 +270,7 @@ class LineReader {
           RETURN_IF_ERROR(String(v, p, &text));
           if (key == "datatype") {
             text = ExpandDatatype(text);
-            if (!query::IsAbsoluteIri(text)) return Fail(value_at, p, Cat("not an absolute IRI: \"", text, "\""));
+            RETURN_IF_ERROR(RequireAbsoluteIri(value_at, p, text));
             datatype = std::move(text);
           } else {
             if (!query::IsLanguageTag(text)) return Fail(value_at, p, Cat("not a language tag: \"", text, "\""));
@@ -408,7 +413,7 @@ class LineReader {
         const char* at = At(v);
         RETURN_IF_ERROR(Strings(v, p, &e.same_as));
         for (const std::string& iri : e.same_as) {
-          if (!query::IsAbsoluteIri(iri)) return Fail(at, p, Cat("not an absolute IRI: \"", iri, "\""));
+          RETURN_IF_ERROR(RequireAbsoluteIri(at, p, iri));
         }
         return absl::OkStatus();
       }
