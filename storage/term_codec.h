@@ -48,6 +48,21 @@ std::optional<TermId> InlineId(const Term& term);
 // REQUIRES: IsInline(id).
 Term DecodeInline(TermId id);
 
+// The time zone of an inline xsd:date or xsd:dateTime, as a code that is
+// equal for equal zones (none is a zone of its own).
+// REQUIRES: TagOf(id) is kDate or kDateTime.
+inline std::uint8_t ZoneCodeOf(TermId id) { return static_cast<std::uint8_t>(id & 0xFF); }
+// The local time of an inline xsd:date (its day's start) or xsd:dateTime in
+// milliseconds, whatever its zone: such ids order by it first.
+// REQUIRES: TagOf(id) is kDate or kDateTime.
+inline std::int64_t LocalMillisOf(TermId id) {
+  constexpr std::int64_t kMillisPerDay = 86'400'000;
+  const auto local = static_cast<std::int64_t>((id & kPayloadMask) >> 8);
+  return TagOf(id) == TermTag::kDate ? local * kMillisPerDay : local;
+}
+// The payload of an id: for query-local ids, their index.
+inline std::uint64_t PayloadOf(TermId id) { return id & kPayloadMask; }
+
 // The dictionary key of a non-inline IRI or literal: a kind byte, then the
 // parts separated by NUL (which RDF text cannot contain unescaped).
 std::string DictionaryKey(const Term& term);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/plan/plan.h"
 #include "storage/quad_store.h"
 
 namespace relata::engine {
@@ -74,7 +75,7 @@ using AdjacencyKey = std::tuple<storage::TermId, bool, bool, storage::TermId>;
 // to share between threads.
 class AdjacencyCache {
  public:
-  static constexpr std::size_t kMostEdges = std::size_t{8} << 20;
+  static constexpr std::size_t kMostEdges = plan::kMostEdgesInMemory;
 
   std::shared_ptr<const Adjacency> Find(const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot,
                                         const AdjacencyKey& key) {

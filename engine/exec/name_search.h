@@ -14,9 +14,9 @@
 
 namespace relata::engine {
 
-// The IRI of the search property, and its namespace (prefix "relata:").
+// The namespace of relata's own IRIs (prefix "relata:"); the search
+// property is plan::kSearchIri.
 inline constexpr std::string_view kRelataNamespace = "https://relata.dev/ns#";
-inline constexpr std::string_view kSearchIri = "https://relata.dev/ns#search";
 
 struct NameMatch {
   storage::TermId entity;

@@ -137,6 +137,7 @@ class SparqlEvalTest : public ConformanceTest {
       EXPECT_TRUE(Isomorphic(*expected, actual)) << text << "\nexpected:\n"
                                                  << testing::Describe(*expected) << "actual:\n"
                                                  << testing::Describe(actual);
+      ExpectExplainRuns(**db, text, options, actual.size());
       return;
     }
     ResultSet actual;
@@ -168,6 +169,20 @@ class SparqlEvalTest : public ConformanceTest {
     const bool ordered = !parsed->order_by.empty();
     EXPECT_TRUE(SameResults(*expected, actual, ordered))
         << text << "\nexpected:\n" << testing::Describe(*expected) << "actual:\n" << testing::Describe(actual);
+    ExpectExplainRuns(**db, text, options, actual.rows.size());
+  }
+
+  // EXPLAIN prints the plan, and EXPLAIN ANALYZE runs that plan to the same
+  // number of rows as the query gave.
+  static void ExpectExplainRuns(Database& db, const std::string& text, const QueryOptions& options,
+                                std::size_t rows) {
+    auto plan = db.Explain(text, false, options);
+    ASSERT_TRUE(plan.ok()) << "EXPLAIN: " << plan.status() << "\n" << text;
+    EXPECT_FALSE(plan->empty());
+    auto analyzed = db.Explain(text, true, options);
+    ASSERT_TRUE(analyzed.ok()) << "EXPLAIN ANALYZE: " << analyzed.status() << "\n" << text;
+    EXPECT_TRUE(absl::StrContains(*analyzed, "\n" + std::to_string(rows) + " result rows in "))
+        << "EXPLAIN ANALYZE does not count the query's " << rows << " rows:\n" << *analyzed << text;
   }
 
   // Loads the data into a fresh store, runs the request through

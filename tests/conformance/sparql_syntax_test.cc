@@ -2,10 +2,15 @@
 // positive test must parse, a negative one must be rejected.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "query/sparql_parser.h"
+#include "relata/database.h"
 #include "tests/conformance/manifest.h"
 #include "tests/conformance/suite.h"
 #include "tests/testing/rdf_test_util.h"
@@ -32,9 +37,41 @@ class SparqlSyntaxTest : public ConformanceTest {
                                                                   : query::CheckQuerySyntax(text);
     if (absl::StartsWith(type, "Negative")) {
       EXPECT_FALSE(status.ok()) << "accepted, but must be rejected:\n" << text;
-    } else {
-      EXPECT_TRUE(status.ok()) << status.message() << "\n" << text;
+      return;
     }
+    EXPECT_TRUE(status.ok()) << status.message() << "\n" << text;
+    if (status.ok() && !absl::StrContains(type, "Update")) ExpectExplainRuns(text);
+  }
+
+  // Every valid query can be explained, and explained as it runs, over an
+  // empty store; only what relata does not run (SERVICE) may fail, and then
+  // with an error, not a crash.
+  static void ExpectExplainRuns(const std::string& text) {
+    // One empty store for the whole run, removed at exit.
+    struct EmptyStore {
+      std::filesystem::path dir =
+          std::filesystem::temp_directory_path() / ("relata-syntax-" + std::to_string(::getpid()));
+      std::unique_ptr<Database> db;
+      EmptyStore() {
+        std::filesystem::remove_all(dir);
+        auto opened = Database::Open(dir.string());
+        if (opened.ok()) db = std::move(*opened);
+      }
+      ~EmptyStore() {
+        db.reset();
+        std::filesystem::remove_all(dir);
+      }
+    };
+    static EmptyStore store;
+    ASSERT_NE(store.db, nullptr);
+    Database* db = store.db.get();
+    QueryOptions options;
+    options.base_iri = "http://example.org/base/";
+    auto plan = db->Explain(text, false, options);
+    ASSERT_TRUE(plan.ok()) << "EXPLAIN: " << plan.status() << "\n" << text;
+    auto analyzed = db->Explain(text, true, options);
+    EXPECT_TRUE(analyzed.ok() || analyzed.status().code() == absl::StatusCode::kUnimplemented)
+        << "EXPLAIN ANALYZE: " << analyzed.status() << "\n" << text;
   }
 };
 

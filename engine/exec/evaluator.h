@@ -1,0 +1,100 @@
+// The executor: opens the operator of each plan node over an input row (a
+// join's left row, EXISTS's row), and evaluates expressions. Its Open
+// functions are defined by operator family, one file each: bgp_scan.cc,
+// search.cc, property_path.cc, joins.cc, row_operators.cc, modifiers.cc,
+// aggregates.cc; expressions.cc holds Eval.
+#ifndef RELATA_ENGINE_EXEC_EVALUATOR_H_
+#define RELATA_ENGINE_EXEC_EVALUATOR_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "engine/exec/context.h"
+#include "engine/exec/row_source.h"
+#include "engine/plan/plan.h"
+
+namespace relata::engine::exec {
+
+using query::Expr;
+using query::PropertyPath;
+
+// What an expression sees besides the row.
+struct ExprEnv {
+  GraphScope scope;
+  // BNODE(str) gives the same node for the same string within one row.
+  std::map<std::string, std::string>* row_blanks = nullptr;
+};
+
+class Evaluator {
+ public:
+  // `plan` must outlive the evaluator and every source it opens.
+  Evaluator(Context& ctx, const plan::Plan& plan) : ctx_(ctx), plan_(plan) {}
+  Context& ctx() { return ctx_; }
+
+  // The rows of `node` that are compatible with `input` (which they extend),
+  // read in `scope`. Profiled when the context is.
+  absl::StatusOr<Source> Open(const plan::Node& node, const Row& input, const GraphScope& scope);
+
+  // ---- expressions: nullopt is an error ----
+  absl::StatusOr<std::optional<Term>> Eval(const Expr& e, const Row& row, ExprEnv& env);
+  absl::StatusOr<std::optional<bool>> EvalBool(const Expr& e, const Row& row, ExprEnv& env);
+  absl::StatusOr<bool> Holds(const std::vector<Expr>& exprs, const Row& row, const GraphScope& scope);
+
+  // ---- property paths ----
+  // The nodes reachable from `node` over `path` (forwards, or backwards
+  // when !forward), with repeats as the path semantics count them.
+  absl::Status Step(const PropertyPath& path, TermId node, bool forward, const GraphScope& scope,
+                    std::vector<TermId>* out);
+  // The nodes reachable from `start` by one or more steps of `path` (and
+  // `start` itself with `include_start`); stops early once `target` is found.
+  absl::StatusOr<std::vector<TermId>> Closure(const PropertyPath& path, TermId start, bool forward,
+                                               bool include_start, const GraphScope& scope,
+                                               TermId target = kNoTerm);
+  // The edges of `predicate` (an id) in memory, or nullptr when the scope is
+  // a merge of graphs or the predicate has more than `most_edges` triples.
+  absl::StatusOr<const Adjacency*> PredicateEdges(TermId predicate, bool forward, const GraphScope& scope,
+                                                  std::uint64_t most_edges);
+
+ private:
+  // One per operator family.
+  absl::StatusOr<Source> OpenScans(const plan::Node& node, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenSearch(const plan::Node& node, const Row& input);
+  absl::StatusOr<Source> OpenPath(const plan::Node& node, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenJoin(const plan::Node& node, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenRowOperator(const plan::Node& node, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenModifier(const plan::Node& node, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenAggregate(const plan::Node& node, const Row& input, const GraphScope& scope);
+
+  // Whether `node` is the subject or object of a triple in the scope.
+  absl::StatusOr<bool> InGraph(TermId node, const GraphScope& scope);
+  // Every subject and object in the scope.
+  absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
+
+  absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Row& row, ExprEnv& env);
+  // The order of two operands that are inline numbers of one order-preserving
+  // kind (a variable's id, or a constant's), else nullopt.
+  std::optional<int> CompareInline(const Expr& a, const Expr& b, const Row& row);
+  TermId InlineOf(const Expr& e, const Row& row);
+  // STRSTARTS, STRENDS or CONTAINS of a variable's string (already decoded)
+  // and a constant simple literal, without copying either; nullopt when the
+  // call is not of that shape or the term is not at hand.
+  std::optional<bool> StringTest(const Expr& e, const Row& row);
+
+  Context& ctx_;
+  const plan::Plan& plan_;
+  // Constants' inline ids by expression address: only for expressions that
+  // live as long as the query (the query's own, and the plan's).
+  absl::flat_hash_map<const Expr*, TermId> constant_ids_;
+  // One cursor for every step of a path search: a scan ends before the next
+  // begins, and re-seeking is much cheaper than a new iterator.
+  std::unique_ptr<QuadStore::Cursor> step_cursor_;
+};
+
+}  // namespace relata::engine::exec
+
+#endif  // RELATA_ENGINE_EXEC_EVALUATOR_H_

@@ -1,0 +1,278 @@
+// Expressions over a row: operators and the functions that look at more
+// than their arguments' values here, the rest through values.h; integer and
+// double comparisons and string tests on ids and cached terms where they can.
+#include <chrono>
+#include <ctime>
+#include <random>
+
+#include "absl/strings/str_format.h"
+#include "engine/exec/evaluator.h"
+#include "engine/exec/values.h"
+#include "query/iri.h"
+
+namespace relata::engine::exec {
+
+absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row& row, ExprEnv& env) {
+  // A comparison of inline numbers needs no term at all.
+  if (e.kind >= Expr::Kind::kLess && e.kind <= Expr::Kind::kGreaterEqual) {
+    if (const auto c = CompareInline(e.args[0], e.args[1], row)) {
+      switch (e.kind) {
+        case Expr::Kind::kLess: return std::optional<bool>(*c < 0);
+        case Expr::Kind::kGreater: return std::optional<bool>(*c > 0);
+        case Expr::Kind::kLessEqual: return std::optional<bool>(*c <= 0);
+        default: return std::optional<bool>(*c >= 0);
+      }
+    }
+  }
+  if (const auto b = StringTest(e, row)) return std::optional<bool>(*b);
+  ASSIGN_OR_RETURN(const auto v, Eval(e, row, env));
+  if (!v) return std::optional<bool>();
+  return EffectiveBooleanValue(*v);
+}
+
+absl::StatusOr<bool> Evaluator::Holds(const std::vector<Expr>& exprs, const Row& row, const GraphScope& scope) {
+  ExprEnv env{scope};
+  for (const Expr& e : exprs) {
+    ASSIGN_OR_RETURN(const auto b, EvalBool(e, row, env));
+    if (!b.value_or(false)) return false;
+  }
+  return true;
+}
+
+// ---- expressions ----
+
+absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& row, ExprEnv& env) {
+  using K = Expr::Kind;
+  const auto eval = [&](const Expr& x) { return Eval(x, row, env); };
+  switch (e.kind) {
+    case K::kConstant:
+      return std::optional<Term>(e.constant);
+    case K::kVariable: {
+      const TermId id = row[static_cast<std::size_t>(e.var)];
+      if (id == kNoTerm) return std::optional<Term>();
+      ASSIGN_OR_RETURN(Term t, ctx_.Resolve(id));
+      return std::optional<Term>(std::move(t));
+    }
+    case K::kAggregate:  // ResolveAggregates replaced these with their result variables
+      return absl::InternalError("aggregate outside a group");
+    case K::kOr:
+    case K::kAnd: {
+      // Errors give way to a deciding operand (spec 17.2).
+      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
+      const bool decide = e.kind == K::kOr;
+      if (a && *a == decide) return std::optional<Term>(Boolean(decide));
+      ASSIGN_OR_RETURN(const auto b, EvalBool(e.args[1], row, env));
+      if (b && *b == decide) return std::optional<Term>(Boolean(decide));
+      if (!a || !b) return std::optional<Term>();
+      return std::optional<Term>(Boolean(!decide));
+    }
+    case K::kNot: {
+      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
+      if (!a) return std::optional<Term>();
+      return std::optional<Term>(Boolean(!*a));
+    }
+    case K::kEqual:
+    case K::kNotEqual: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
+      if (!a || !b) return std::optional<Term>();
+      const auto eq = ValueEqual(*a, *b);
+      if (!eq) return std::optional<Term>();
+      return std::optional<Term>(Boolean(*eq == (e.kind == K::kEqual)));
+    }
+    case K::kLess:
+    case K::kGreater:
+    case K::kLessEqual:
+    case K::kGreaterEqual: {
+      // Integers and doubles stored inline compare by id, without decoding.
+      if (const auto c = CompareInline(e.args[0], e.args[1], row)) {
+        const bool r = e.kind == K::kLess      ? *c < 0
+                       : e.kind == K::kGreater ? *c > 0
+                       : e.kind == K::kLessEqual ? *c <= 0
+                                                 : *c >= 0;
+        return std::optional<Term>(Boolean(r));
+      }
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
+      if (!a || !b) return std::optional<Term>();
+      const auto c = ValueCompare(*a, *b);
+      if (!c) return std::optional<Term>();
+      const bool r = e.kind == K::kLess      ? *c < 0
+                     : e.kind == K::kGreater ? *c > 0
+                     : e.kind == K::kLessEqual ? *c <= 0
+                                               : *c >= 0;
+      return std::optional<Term>(Boolean(r));
+    }
+    case K::kIn:
+    case K::kNotIn: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      if (!a) return std::optional<Term>();
+      bool error = false;
+      for (std::size_t i = 1; i < e.args.size(); ++i) {
+        ASSIGN_OR_RETURN(const auto b, eval(e.args[i]));
+        const auto eq = b ? ValueEqual(*a, *b) : std::nullopt;
+        if (eq && *eq) return std::optional<Term>(Boolean(e.kind == K::kIn));
+        if (!eq) error = true;
+      }
+      if (error) return std::optional<Term>();
+      return std::optional<Term>(Boolean(e.kind == K::kNotIn));
+    }
+    case K::kAdd:
+    case K::kSubtract:
+    case K::kMultiply:
+    case K::kDivide: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
+      if (!a || !b) return std::optional<Term>();
+      const char op = e.kind == K::kAdd ? '+' : e.kind == K::kSubtract ? '-' : e.kind == K::kMultiply ? '*' : '/';
+      return Arithmetic(op, *a, *b);
+    }
+    case K::kNegate:
+    case K::kPlus: {
+      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
+      if (!a) return std::optional<Term>();
+      return e.kind == K::kNegate ? UnaryMinus(*a) : UnaryPlus(*a);
+    }
+    case K::kExists:
+    case K::kNotExists: {
+      const auto plan = plan_.exists.find(e.pattern.get());
+      if (plan == plan_.exists.end()) return absl::InternalError("EXISTS without a plan");
+      ASSIGN_OR_RETURN(Source s, Open(*plan->second, row, env.scope));
+      Row out;
+      ASSIGN_OR_RETURN(const bool any, s->Next(&out));
+      return std::optional<Term>(Boolean(any == (e.kind == K::kExists)));
+    }
+    case K::kTriple: {
+      std::vector<Term> parts;
+      for (const auto& a : e.args) {
+        ASSIGN_OR_RETURN(auto v, eval(a));
+        if (!v) return std::optional<Term>();
+        parts.push_back(std::move(*v));
+      }
+      bool known = false;
+      absl::Status unused;
+      return CallBuiltIn("TRIPLE", parts, &known, &unused);
+    }
+    case K::kBuiltIn:
+    case K::kFunction:
+      return EvalCall(e, row, env);
+  }
+  return std::optional<Term>();
+}
+
+TermId Evaluator::InlineOf(const Expr& e, const Row& row) {
+  if (e.kind == Expr::Kind::kVariable) return row[static_cast<std::size_t>(e.var)];
+  if (e.kind != Expr::Kind::kConstant) return kNoTerm;
+  const auto [it, inserted] = constant_ids_.try_emplace(&e, kNoTerm);
+  if (inserted) it->second = storage::InlineId(e.constant).value_or(kNoTerm);
+  return it->second;
+}
+
+std::optional<bool> Evaluator::StringTest(const Expr& e, const Row& row) {
+  if (e.kind != Expr::Kind::kBuiltIn || e.args.size() != 2 || e.args[0].kind != Expr::Kind::kVariable ||
+      e.args[1].kind != Expr::Kind::kConstant) {
+    return std::nullopt;
+  }
+  const bool starts = e.name == "STRSTARTS", ends = e.name == "STRENDS", contains = e.name == "CONTAINS";
+  if (!starts && !ends && !contains) return std::nullopt;
+  const Term& needle = e.args[1].constant;
+  if (!needle.IsLiteral() || needle.datatype != kXsdString) return std::nullopt;
+  const Term* hay = ctx_.Peek(row[static_cast<std::size_t>(e.args[0].var)]);
+  // Not a string (or a tagged string with a plain needle is fine; other
+  // literals are errors): the general path decides.
+  if (hay == nullptr || !hay->IsLiteral() || (hay->datatype != kXsdString && hay->language.empty())) {
+    return std::nullopt;
+  }
+  const std::string_view h = hay->value, n = needle.value;
+  return starts ? h.starts_with(n) : ends ? h.ends_with(n) : h.find(n) != std::string_view::npos;
+}
+
+std::optional<int> Evaluator::CompareInline(const Expr& a, const Expr& b, const Row& row) {
+  const TermId x = InlineOf(a, row), y = InlineOf(b, row);
+  const TermTag tag = storage::TagOf(x);
+  if (x == kNoTerm || y == kNoTerm || tag != storage::TagOf(y) ||
+      (tag != TermTag::kInteger && tag != TermTag::kDouble)) {
+    return std::nullopt;
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row& row, ExprEnv& env) {
+  const std::string& name = e.name;
+  if (e.kind == Expr::Kind::kBuiltIn) {
+    // The functions that look at more than their arguments' values.
+    if (name == "BOUND") {
+      return std::optional<Term>(Boolean(row[static_cast<std::size_t>(e.args[0].var)] != kNoTerm));
+    }
+    if (name == "IF") {
+      ASSIGN_OR_RETURN(const auto c, EvalBool(e.args[0], row, env));
+      if (!c) return std::optional<Term>();
+      return Eval(e.args[*c ? 1 : 2], row, env);
+    }
+    if (name == "COALESCE") {
+      for (const auto& a : e.args) {
+        ASSIGN_OR_RETURN(auto v, Eval(a, row, env));
+        if (v) return v;
+      }
+      return std::optional<Term>();
+    }
+    if (name == "RAND") {
+      return std::optional<Term>(Term::Literal(
+          FormatDouble(std::uniform_real_distribution<double>(0, 1)(ctx_.random())), XsdIri("double")));
+    }
+    if (name == "NOW") {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.now().time_since_epoch()).count();
+      const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+      std::tm tm{};
+      gmtime_r(&secs, &tm);
+      return std::optional<Term>(Term::Literal(
+          absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                          tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000)),
+          XsdIri("dateTime")));
+    }
+    if (name == "UUID" || name == "STRUUID") {
+      std::uniform_int_distribution<std::uint64_t> d;
+      std::uint64_t hi = d(ctx_.random()), lo = d(ctx_.random());
+      hi = (hi & ~0xF000ULL) | 0x4000ULL;                           // version 4
+      lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 1
+      const std::string uuid =
+          absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
+                          lo & 0xFFFFFFFFFFFFULL);
+      return std::optional<Term>(name == "UUID" ? Term::Iri("urn:uuid:" + uuid) : Term::Literal(uuid));
+    }
+    if (name == "BNODE") {
+      if (e.args.empty()) return std::optional<Term>(Term::Blank(ctx_.fresh_blank()));
+      ASSIGN_OR_RETURN(const auto v, Eval(e.args[0], row, env));
+      if (!v || !v->IsLiteral() || v->datatype != kXsdString || !v->language.empty()) return std::optional<Term>();
+      if (env.row_blanks == nullptr) return std::optional<Term>(Term::Blank(ctx_.fresh_blank()));
+      auto [it, inserted] = env.row_blanks->try_emplace(v->value);
+      if (inserted) it->second = ctx_.fresh_blank();
+      return std::optional<Term>(Term::Blank(it->second));
+    }
+    if (name == "IRI" || name == "URI") {
+      ASSIGN_OR_RETURN(const auto v, Eval(e.args[0], row, env));
+      if (!v) return std::optional<Term>();
+      if (v->IsIri()) return v;
+      if (!v->IsLiteral() || v->datatype != kXsdString || !v->language.empty()) return std::optional<Term>();
+      return std::optional<Term>(Term::Iri(query::ResolveIri(ctx_.query().base_iri, v->value)));
+    }
+  }
+  std::vector<Term> args;
+  for (const auto& a : e.args) {
+    ASSIGN_OR_RETURN(auto v, Eval(a, row, env));
+    if (!v) return std::optional<Term>();
+    args.push_back(std::move(*v));
+  }
+  bool known = false;
+  absl::Status failure;
+  auto result = e.kind == Expr::Kind::kBuiltIn ? CallBuiltIn(name, args, &known, &failure)
+                                               : CallFunction(name, args, &known);
+  RETURN_IF_ERROR(failure);
+  if (!known) {
+    if (e.kind == Expr::Kind::kFunction) return std::optional<Term>();  // unknown functions are errors
+    return absl::UnimplementedError(absl::StrCat("function ", name, " is not supported"));
+  }
+  return result;
+}
+
+}  // namespace relata::engine::exec

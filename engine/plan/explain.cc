@@ -1,0 +1,226 @@
+// The plan printed: what runs is what is shown, shortcuts included.
+#include "engine/plan/explain.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace relata::engine::plan {
+namespace {
+
+using query::PatternTerm;
+using query::PropertyPath;
+
+class Printer {
+ public:
+  Printer(const Plan& plan, const std::vector<std::string>& names, const Profile* profile)
+      : plan_(plan), names_(names), profile_(profile) {}
+
+  void Print(const Node& node, int depth) {
+    Line(depth, Describe(node), &node, node.estimated_rows);
+    if (node.kind == Node::Kind::kIndexNestedLoop) {
+      for (std::size_t k = 0; k < node.scans.size(); ++k) {
+        const ScanStep& step = node.scans[k];
+        Line(depth + 1, absl::StrCat(k + 1, ". ", Step(step)), &step, step.estimated_rows);
+      }
+    }
+    if (node.exprs != nullptr) {
+      for (const query::Expr& e : *node.exprs) Exists(e, depth + 1);
+    }
+    for (const auto& [var, expr] : node.bindings) Exists(*expr, depth + 1);
+    for (const auto& [expr, descending] : node.order) Exists(*expr, depth + 1);
+    for (const auto& child : node.children) Print(*child, depth + 1);
+  }
+
+  std::string text() && { return std::move(out_); }
+
+ private:
+  std::string Name(VarId v) const {
+    const std::string& n = names_[static_cast<std::size_t>(v)];
+    if (query::IsUserVariable(n)) return "?" + n;
+    if (n.size() > 1 && n[1] == '_') return n.substr(1);  // a blank node
+    return "?_" + n.substr(1);
+  }
+  std::string TermText(const PatternTerm& t) const {
+    switch (t.kind) {
+      case PatternTerm::Kind::kVariable: return Name(t.var);
+      case PatternTerm::Kind::kConstant: return t.constant.ToNTriples();
+      case PatternTerm::Kind::kTriple:
+        return absl::StrCat("<<( ", TermText(t.triple[0]), " ", TermText(t.triple[1]), " ", TermText(t.triple[2]),
+                            " )>>");
+    }
+    return "";
+  }
+  std::string Vars(const std::vector<VarId>& vars) const {
+    std::string text;
+    for (VarId v : vars) absl::StrAppend(&text, " ", Name(v));
+    return text;
+  }
+
+  std::string Step(const ScanStep& step) const {
+    const query::TriplePattern& t = *step.pattern;
+    const std::string triple = absl::StrCat(TermText(t.subject), " ", TermText(t.predicate), " ", TermText(t.object));
+    switch (step.access) {
+      case Access::kSeek: return "scan " + triple;
+      case Access::kHashProbe: return "probe a hash set of " + triple;
+      case Access::kEdgeProbe: return "probe the edges in memory of " + triple;
+      case Access::kFollowEdges: return "follow the edges in memory of " + triple;
+      case Access::kSeekThenEdges:
+        return absl::StrCat("scan ", triple, ", or follow its edges in memory from the ",
+                            step.forward ? "subject" : "object", " once they are read or pay");
+    }
+    return triple;
+  }
+
+  std::string Describe(const Node& node) const {
+    using K = Node::Kind;
+    const query::Query* q = node.query;
+    switch (node.kind) {
+      case K::kNoRows: return absl::StrCat("NoRows: ", node.reason);
+      case K::kUnit: return "Unit (one empty solution)";
+      case K::kIndexNestedLoop: return absl::StrCat("IndexNestedLoop over ", node.scans.size(), " triple pattern(s)");
+      case K::kSearch: {
+        const SearchCall& call = node.search;
+        return absl::StrCat("NameSearch ", TermText(*call.entity),
+                            call.score != nullptr ? absl::StrCat(" with score ", TermText(*call.score)) : "",
+                            " for ", TermText(*call.text), ", best match first");
+      }
+      case K::kPropertyPath: {
+        static constexpr const char* kStarts[] = {"between both ends, stopping at the target", "from the subject",
+                                                  "from the object", "from every node"};
+        return absl::StrCat("PropertyPath ", TermText(node.pattern->subject), " ", PathText(node.pattern->path),
+                            " ", TermText(node.pattern->object), " (breadth-first ",
+                            kStarts[static_cast<int>(node.path_start)], ")");
+      }
+      case K::kNestedJoin: return "Join, nested loop: the right side runs per left row";
+      case K::kHashJoin: return "Join, hash: the right side runs once";
+      case K::kNestedLeftJoin: return "LeftJoin (OPTIONAL), nested loop: the right side runs per left row";
+      case K::kHashLeftJoin: return "LeftJoin (OPTIONAL), hash: the right side runs once";
+      case K::kUnion: return "Union";
+      case K::kMinus: return "Minus (hash)";
+      case K::kFilter: return absl::StrCat("Filter (", node.exprs->size(), " condition(s))");
+      case K::kExtend: {
+        std::vector<VarId> vars;
+        for (const auto& [var, expr] : node.bindings) vars.push_back(var);
+        return absl::StrCat(node.pattern != nullptr ? "Bind" : "Extend", Vars(vars));
+      }
+      case K::kGraph:
+        return absl::StrCat("Graph ", TermText(node.pattern->graph));
+      case K::kEachGraph:
+        return absl::StrCat("Graph ", TermText(node.pattern->graph), " (each named graph in turn)");
+      case K::kValues: return absl::StrCat("Values (", node.pattern->values.rows.size(), " rows)");
+      case K::kSubquery: return "Subquery";
+      case K::kService: return "Service (not supported)";
+      case K::kSlice:
+        return absl::StrCat("Slice offset ", node.offset, node.limit ? absl::StrCat(" limit ", *node.limit) : "");
+      case K::kDistinct: return "Distinct";
+      case K::kProject: return "Project" + Vars(node.vars);
+      case K::kSort: return absl::StrCat("Sort by ", node.order.size(), " key(s)");
+      case K::kValuesJoin: return absl::StrCat("HashJoin with VALUES (", q->values->rows.size(), " rows)");
+      case K::kHaving: return absl::StrCat("Having (", node.exprs->size(), " condition(s))");
+      case K::kGroup:
+        return absl::StrCat("Group by ", q->group_by.size(), " key(s), ", q->aggregates.size(), " aggregate(s)");
+      case K::kGroupCounts:
+        return absl::StrCat("Group by ", q->group_by.size(), " key(s), ", q->aggregates.size(),
+                            " count(s), counted as the rows stream");
+      case K::kCountEdges: {
+        const query::TriplePattern& t = q->where.triples[0];
+        return absl::StrCat("Group by ", TermText(node.forward ? t.subject : t.object), ", counting the edges in memory of ",
+                            TermText(t.subject), " ", TermText(t.predicate), " ", TermText(t.object));
+      }
+      case K::kReadInOrder: {
+        const query::TriplePattern& t = q->where.triples[0];
+        return absl::StrCat("Read ", TermText(t.predicate), " in ", node.descending ? "descending" : "ascending",
+                            " order of ", TermText(t.object), ", stopping after ", node.wanted, " row(s)",
+                            node.dates ? " and 28 hours more (time zones)" : "");
+      }
+    }
+    return KindName(node.kind);
+  }
+
+  // The plans of the EXISTS patterns in `e`, under the node that evaluates it.
+  void Exists(const query::Expr& e, int depth) {
+    if (e.kind == query::Expr::Kind::kExists || e.kind == query::Expr::Kind::kNotExists) {
+      if (const auto it = plan_.exists.find(e.pattern.get()); it != plan_.exists.end()) {
+        Line(depth, e.kind == query::Expr::Kind::kExists ? "Exists" : "NotExists", nullptr, -1);
+        Print(*it->second, depth + 1);
+      }
+    }
+    for (const query::Expr& a : e.args) Exists(a, depth);
+  }
+
+  static std::string Rows(double rows) {
+    return rows >= 100 ? absl::StrFormat("%.0f rows", rows) : absl::StrFormat("%.2g rows", rows);
+  }
+
+  void Line(int depth, const std::string& text, const void* key, double estimate) {
+    std::string line(static_cast<std::size_t>(depth) * 2, ' ');
+    line += text;
+    if (estimate >= 0) absl::StrAppend(&line, "  (est ", Rows(estimate), ")");
+    if (profile_ != nullptr && key != nullptr) {
+      const auto it = profile_->find(key);
+      const OpStats stats = it == profile_->end() ? OpStats{} : it->second;
+      absl::StrAppend(&line, "  [rows ", stats.rows, ", opened ", stats.opens, "x, ");
+      if (stats.in_memory > 0) absl::StrAppend(&line, stats.in_memory, "x from edges in memory, ");
+      absl::StrAppend(&line, absl::StrFormat("%.3f", stats.seconds * 1000), " ms]");
+    }
+    out_ += line + "\n";
+  }
+
+  const Plan& plan_;
+  const std::vector<std::string>& names_;
+  const Profile* profile_;
+  std::string out_;
+};
+
+int Precedence(PropertyPath::Kind kind) {
+  switch (kind) {
+    case PropertyPath::Kind::kAlternative: return 0;
+    case PropertyPath::Kind::kSequence: return 1;
+    case PropertyPath::Kind::kInverse: return 2;
+    case PropertyPath::Kind::kZeroOrMore:
+    case PropertyPath::Kind::kOneOrMore:
+    case PropertyPath::Kind::kZeroOrOne: return 3;
+    default: return 4;  // links and negated sets
+  }
+}
+
+std::string Operand(const PropertyPath& part, int precedence) {
+  const std::string text = PathText(part);
+  return Precedence(part.kind) < precedence ? absl::StrCat("(", text, ")") : text;
+}
+
+}  // namespace
+
+std::string PathText(const PropertyPath& path) {
+  using K = PropertyPath::Kind;
+  switch (path.kind) {
+    case K::kLink: return path.iri.ToNTriples();
+    case K::kInverse: return "^" + Operand(path.parts[0], 3);
+    case K::kSequence:
+    case K::kAlternative: {
+      std::vector<std::string> parts;
+      const int precedence = Precedence(path.kind) + 1;
+      for (const PropertyPath& part : path.parts) parts.push_back(Operand(part, precedence));
+      return absl::StrJoin(parts, path.kind == K::kSequence ? "/" : "|");
+    }
+    case K::kZeroOrMore: return Operand(path.parts[0], 4) + "*";
+    case K::kOneOrMore: return Operand(path.parts[0], 4) + "+";
+    case K::kZeroOrOne: return Operand(path.parts[0], 4) + "?";
+    case K::kNegated: {
+      std::vector<std::string> parts;
+      for (const Term& t : path.negated_forward) parts.push_back(t.ToNTriples());
+      for (const Term& t : path.negated_inverse) parts.push_back("^" + t.ToNTriples());
+      return parts.size() == 1 ? "!" + parts[0] : absl::StrCat("!(", absl::StrJoin(parts, "|"), ")");
+    }
+  }
+  return "";
+}
+
+std::string Explain(const Plan& plan, const std::vector<std::string>& variable_names, const Profile* profile) {
+  Printer printer(plan, variable_names, profile);
+  printer.Print(*plan.root, 0);
+  return std::move(printer).text();
+}
+
+}  // namespace relata::engine::plan

@@ -1,0 +1,556 @@
+// The planner: algebra in, physical plan out. What it decides from the
+// statistics and the dictionary it decides here, once; the executor only
+// follows the tree. Which variables a row certainly binds is tracked
+// through the tree (an OPTIONAL's right side may leave its own unbound), and
+// only those count as bound for the choices that need a value.
+#include "engine/plan/planner.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
+#include "engine/plan/scan_order.h"
+
+namespace relata::engine::plan {
+namespace {
+
+using query::Expr;
+using query::PatternTerm;
+using query::PropertyPath;
+using storage::TermTag;
+
+bool IsIri(const PatternTerm& t, std::string_view iri) {
+  return t.kind == PatternTerm::Kind::kConstant && t.constant.IsIri() && t.constant.value == iri;
+}
+
+// The BGP's searches; their triples, and the rdf:first/rdf:rest triples of a
+// list subject, are marked in `consumed` (which is left empty when there is
+// no search).
+std::vector<SearchCall> FindSearches(const query::Pattern& p, std::vector<bool>* consumed) {
+  static const std::string kFirst = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+  static const std::string kRest = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
+  static const std::string kNil = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
+  std::vector<SearchCall> searches;
+  const auto& triples = p.triples;
+  // The unconsumed triple `subject predicate ?`, by index.
+  const auto find = [&](const PatternTerm& subject, const std::string& predicate) -> int {
+    for (std::size_t i = 0; i < triples.size(); ++i) {
+      if ((*consumed)[i] || !subject.IsVariable() || !triples[i].subject.IsVariable()) continue;
+      if (triples[i].subject.var == subject.var && IsIri(triples[i].predicate, predicate)) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  };
+  for (std::size_t i = 0; i < triples.size(); ++i) {
+    if (!IsIri(triples[i].predicate, kSearchIri)) continue;
+    if (consumed->empty()) consumed->assign(triples.size(), false);
+    (*consumed)[i] = true;
+    SearchCall call;
+    call.entity = &triples[i].subject;
+    call.text = &triples[i].object;
+    const int first = find(triples[i].subject, kFirst), rest = find(triples[i].subject, kRest);
+    if (first >= 0 && rest >= 0) {
+      const PatternTerm& tail = triples[static_cast<std::size_t>(rest)].object;
+      const int second = find(tail, kFirst), end = find(tail, kRest);
+      if (second >= 0 && end >= 0 && IsIri(triples[static_cast<std::size_t>(end)].object, kNil)) {
+        call.entity = &triples[static_cast<std::size_t>(first)].object;
+        call.score = &triples[static_cast<std::size_t>(second)].object;
+        for (const int j : {first, rest, second, end}) (*consumed)[static_cast<std::size_t>(j)] = true;
+      }
+    }
+    searches.push_back(call);
+  }
+  return searches;
+}
+
+void MarkVariable(const PatternTerm* t, std::vector<bool>* bound) {
+  if (t != nullptr && t->IsVariable()) (*bound)[static_cast<std::size_t>(t->var)] = true;
+}
+
+std::unique_ptr<Node> MakeNode(Node::Kind kind, const query::Pattern* p) {
+  auto node = std::make_unique<Node>(kind);
+  node->pattern = p;
+  return node;
+}
+
+std::vector<bool> Intersection(std::vector<bool> a, const std::vector<bool>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = a[i] && b[i];
+  return a;
+}
+
+std::vector<bool> Union(std::vector<bool> a, const std::vector<bool>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = a[i] || b[i];
+  return a;
+}
+
+// Aggregate references become the variables their results are in.
+Expr ResolveAggregates(const Expr& e, const query::Query& q) {
+  if (e.kind == Expr::Kind::kAggregate) {
+    Expr v(Expr::Kind::kVariable, e.position);
+    v.var = q.aggregates[static_cast<std::size_t>(e.aggregate)].result;
+    return v;
+  }
+  Expr copy = e;
+  for (auto& a : copy.args) a = ResolveAggregates(a, q);
+  return copy;
+}
+
+// GROUP BY variables with only COUNT(*), COUNT(?x), COUNT(DISTINCT ?x):
+// counted as rows stream by, on ids, without keeping the rows.
+bool CountsOnly(const query::Query& q) {
+  for (const auto& [expr, var] : q.group_by) {
+    if (expr.kind != Expr::Kind::kVariable) return false;
+  }
+  for (const auto& a : q.aggregates) {
+    if (a.kind != query::Aggregate::Kind::kCount) return false;
+    if (a.arg ? a.arg->kind != Expr::Kind::kVariable : a.distinct) return false;
+  }
+  return true;
+}
+
+// The pattern ?s <p> ?o when it is the whole WHERE of `q`: a constant IRI
+// predicate between two different variables that the input leaves
+// unbound; nullptr otherwise. Such queries can be answered from the
+// predicate's edges or index alone.
+const query::TriplePattern* OneEdgePattern(const query::Query& q, const std::vector<bool>& bound) {
+  if (q.where.kind != query::Pattern::Kind::kBgp || q.where.triples.size() != 1) return nullptr;
+  const query::TriplePattern& t = q.where.triples[0];
+  if (!t.subject.IsVariable() || !t.object.IsVariable() || t.subject.var == t.object.var ||
+      t.predicate.kind != PatternTerm::Kind::kConstant || !t.predicate.constant.IsIri()) {
+    return nullptr;
+  }
+  for (const query::VarId v : {t.subject.var, t.object.var}) {
+    if (bound[static_cast<std::size_t>(v)]) return nullptr;
+  }
+  return &t;
+}
+
+bool IsOrderedInline(TermTag tag) {
+  return tag == TermTag::kInteger || tag == TermTag::kDouble || tag == TermTag::kDate || tag == TermTag::kDateTime;
+}
+
+}  // namespace
+
+bool Bindable(const query::Pattern& p) {
+  using K = query::Pattern::Kind;
+  switch (p.kind) {
+    case K::kBgp:
+    case K::kPath:
+    case K::kValues:
+      return true;
+    case K::kJoin:
+    case K::kUnion:
+      return std::all_of(p.children.begin(), p.children.end(), Bindable);
+    case K::kGraph:
+      return Bindable(p.children[0]);
+    default:
+      return false;
+  }
+}
+
+Planner::Planner(const storage::QuadStore& store, std::shared_ptr<const storage::QuadStore::Snapshot> snapshot,
+                 const storage::StoreStats& stats)
+    : store_(store), snapshot_(std::move(snapshot)), stats_(stats) {}
+
+absl::StatusOr<Plan> Planner::PlanQuery(const query::Query& query, const std::vector<bool>& bound,
+                                        TopScope scope) {
+  Plan plan;
+  plan_ = &plan;
+  width_ = bound.size();
+  Scope top{scope.kind, std::nullopt};
+  if (scope.kind == ScopeKind::kOneGraph) top.graph = scope.graph;
+  ASSIGN_OR_RETURN(Planned planned, Query(query, bound, top));
+  plan.root = std::move(planned.node);
+  plan_ = nullptr;
+  return plan;
+}
+
+absl::StatusOr<std::optional<TermId>> Planner::Lookup(const Term& term) {
+  if (term.IsBlank()) return std::optional<TermId>();
+  return store_.Lookup(term, snapshot_.get());
+}
+
+absl::StatusOr<ScanTerm> Planner::Resolve(const PatternTerm& t, bool* missing) {
+  ScanTerm s;
+  switch (t.kind) {
+    case PatternTerm::Kind::kVariable:
+      s.kind = ScanTerm::Kind::kVariable;
+      s.var = t.var;
+      return s;
+    case PatternTerm::Kind::kConstant: {
+      ASSIGN_OR_RETURN(const auto id, Lookup(t.constant));
+      if (!id) *missing = true;
+      s.id = id.value_or(kNoTerm);
+      return s;
+    }
+    case PatternTerm::Kind::kTriple:
+      s.kind = ScanTerm::Kind::kTriple;
+      for (const auto& part : t.triple) {
+        ASSIGN_OR_RETURN(auto r, Resolve(part, missing));
+        s.triple.push_back(std::move(r));
+      }
+      return s;
+  }
+  return s;
+}
+
+absl::StatusOr<Planner::Planned> Planner::Query(const query::Query& q, std::vector<bool> bound,
+                                                const Scope& scope) {
+  // The expressions over groups, with aggregate references resolved, live
+  // as long as the plan.
+  auto& having = *plan_->rewritten.emplace_back(std::make_unique<std::vector<Expr>>());
+  auto& select = *plan_->rewritten.emplace_back(std::make_unique<std::vector<Expr>>());
+  auto& order = *plan_->rewritten.emplace_back(std::make_unique<std::vector<Expr>>());
+  for (const auto& h : q.having) having.push_back(ResolveAggregates(h, q));
+  for (const auto& [var, expr] : q.select_expressions) select.push_back(ResolveAggregates(expr, q));
+  for (const auto& k : q.order_by) order.push_back(ResolveAggregates(k.expr, q));
+
+  const std::vector<bool> input = bound;
+  std::unique_ptr<Node> node;
+  ASSIGN_OR_RETURN(node, ReadInOrder(q, bound, scope));
+  std::vector<bool> after = bound;
+  if (node == nullptr && q.grouped && CountsOnly(q)) {
+    ASSIGN_OR_RETURN(node, CountEdges(q, bound, scope));
+  }
+  if (node == nullptr) {
+    ASSIGN_OR_RETURN(Planned where, Pattern(q.where, bound, scope));
+    node = std::move(where.node);
+    after = std::move(where.bound);
+    if (q.grouped) {
+      auto group = std::make_unique<Node>(CountsOnly(q) ? Node::Kind::kGroupCounts : Node::Kind::kGroup);
+      group->query = &q;
+      for (const auto& [expr, var] : q.group_by) RETURN_IF_ERROR(Exists(expr, after, scope));
+      for (const auto& a : q.aggregates) {
+        if (a.arg) RETURN_IF_ERROR(Exists(*a.arg, after, scope));
+      }
+      group->children.push_back(std::move(node));
+      node = std::move(group);
+    }
+  }
+  // A group's keys may be unbound (an error, an unbound variable).
+  if (q.grouped) after = input;
+  const auto wrap = [&](Node::Kind kind) {
+    auto parent = std::make_unique<Node>(kind);
+    parent->query = &q;
+    parent->children.push_back(std::move(node));
+    node = std::move(parent);
+    return node.get();
+  };
+  if (!having.empty()) {
+    RETURN_IF_ERROR(Exists(having, after, scope));
+    wrap(Node::Kind::kHaving)->exprs = &having;
+  }
+  // SELECT expressions, in order: each may use the ones before it.
+  if (!select.empty()) {
+    RETURN_IF_ERROR(Exists(select, after, scope));
+    Node* extend = wrap(Node::Kind::kExtend);
+    for (std::size_t i = 0; i < q.select_expressions.size(); ++i) {
+      extend->bindings.emplace_back(q.select_expressions[i].first, &select[i]);
+    }
+  }
+  if (q.values) wrap(Node::Kind::kValuesJoin);
+  if (!order.empty()) {
+    RETURN_IF_ERROR(Exists(order, after, scope));
+    Node* sort = wrap(Node::Kind::kSort);
+    for (std::size_t i = 0; i < order.size(); ++i) sort->order.emplace_back(&order[i], q.order_by[i].descending);
+  }
+  // Only SELECT projects; the other forms read every variable.
+  if (q.form == query::Query::Form::kSelect) wrap(Node::Kind::kProject)->vars = q.projection;
+  if (q.distinct) wrap(Node::Kind::kDistinct);
+  if (q.limit || q.offset > 0) {
+    Node* slice = wrap(Node::Kind::kSlice);
+    slice->offset = q.offset;
+    slice->limit = q.limit;
+  }
+  std::vector<bool> projected = input;
+  if (q.form == query::Query::Form::kSelect) {
+    for (query::VarId v : q.projection) {
+      if (after[static_cast<std::size_t>(v)]) projected[static_cast<std::size_t>(v)] = true;
+    }
+  } else {
+    projected = after;
+  }
+  return Planned{std::move(node), std::move(projected)};
+}
+
+absl::StatusOr<std::unique_ptr<Node>> Planner::ReadInOrder(const query::Query& q, const std::vector<bool>& bound,
+                                                           const Scope& scope) {
+  std::unique_ptr<Node> other_shape;
+  const query::TriplePattern* t = OneEdgePattern(q, bound);
+  if (t == nullptr || q.grouped || q.distinct || !q.limit || q.order_by.size() != 1 ||
+      q.order_by[0].expr.kind != Expr::Kind::kVariable || q.order_by[0].expr.var != t->object.var ||
+      !q.select_expressions.empty() || q.values || scope.kind == ScopeKind::kMerge ||
+      (scope.kind == ScopeKind::kOneGraph && !scope.graph)) {
+    return other_shape;
+  }
+  ASSIGN_OR_RETURN(const std::optional<TermId> predicate, Lookup(t->predicate.constant));
+  if (!predicate) return other_shape;
+  storage::QuadStore::Pattern pattern;
+  pattern.graph_bound = scope.kind == ScopeKind::kOneGraph;
+  pattern.ids.g = pattern.graph_bound ? *scope.graph : kNoTerm;
+  pattern.ids.p = *predicate;
+  const bool distinct = scope.kind == ScopeKind::kUnion;
+  using Direction = storage::QuadStore::Direction;
+  // posg orders a predicate's objects by id: when the lowest and the highest
+  // have one tag, every object has it.
+  auto lowest = store_.OpenCursor(pattern, distinct, snapshot_, Direction::kAscending);
+  if (!lowest->Valid() || lowest->permutation() != storage::Permutation::kPosg) {
+    RETURN_IF_ERROR(lowest->status());
+    return other_shape;
+  }
+  auto highest = store_.OpenCursor(pattern, distinct, snapshot_, Direction::kDescending);
+  RETURN_IF_ERROR(highest->status());
+  const TermTag tag = storage::TagOf(lowest->quad().o);
+  if (!highest->Valid() || storage::TagOf(highest->quad().o) != tag || !IsOrderedInline(tag)) return other_shape;
+  auto node = MakeNode(Node::Kind::kReadInOrder, &q.where);
+  node->query = &q;
+  node->predicate = *predicate;
+  node->subject.kind = node->object.kind = ScanTerm::Kind::kVariable;
+  node->subject.var = t->subject.var;
+  node->object.var = t->object.var;
+  node->descending = q.order_by[0].descending;
+  node->dates = tag == TermTag::kDate || tag == TermTag::kDateTime;
+  node->wanted = static_cast<std::uint64_t>(q.offset + *q.limit);
+  return node;
+}
+
+absl::StatusOr<std::unique_ptr<Node>> Planner::CountEdges(const query::Query& q, const std::vector<bool>& bound,
+                                                          const Scope& scope) {
+  std::unique_ptr<Node> other_shape;
+  const query::TriplePattern* t = OneEdgePattern(q, bound);
+  if (t == nullptr || q.group_by.size() != 1 || scope.kind == ScopeKind::kMerge) return other_shape;
+  const query::VarId key = q.group_by[0].first.var;
+  if (key != t->subject.var && key != t->object.var) return other_shape;
+  const query::VarId other = key == t->subject.var ? t->object.var : t->subject.var;
+  // COUNT(*) and COUNT([DISTINCT] ?other): a node's edges are distinct.
+  for (const auto& a : q.aggregates) {
+    if (a.arg && a.arg->var != other) return other_shape;
+  }
+  ASSIGN_OR_RETURN(const std::optional<TermId> predicate, Lookup(t->predicate.constant));
+  if (!predicate) return other_shape;
+  const auto it = stats_.predicates.find(*predicate);
+  if (it == stats_.predicates.end() || it->second.quads > kMostEdgesInMemory) return other_shape;
+  auto node = MakeNode(Node::Kind::kCountEdges, &q.where);
+  node->query = &q;
+  node->predicate = *predicate;
+  node->forward = key == t->subject.var;
+  return node;
+}
+
+absl::Status Planner::Exists(const Expr& e, const std::vector<bool>& bound, const Scope& scope) {
+  if ((e.kind == Expr::Kind::kExists || e.kind == Expr::Kind::kNotExists) && e.pattern != nullptr &&
+      !plan_->exists.contains(e.pattern.get())) {
+    ASSIGN_OR_RETURN(Planned planned, Pattern(*e.pattern, bound, scope));
+    plan_->exists.emplace(e.pattern.get(), std::move(planned.node));
+  }
+  for (const Expr& a : e.args) RETURN_IF_ERROR(Exists(a, bound, scope));
+  return absl::OkStatus();
+}
+
+absl::Status Planner::Exists(const std::vector<Expr>& exprs, const std::vector<bool>& bound, const Scope& scope) {
+  for (const Expr& e : exprs) RETURN_IF_ERROR(Exists(e, bound, scope));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const std::vector<bool>& bound,
+                                                  const Scope& scope) {
+  using K = query::Pattern::Kind;
+  switch (p.kind) {
+    case K::kBgp:
+      return Bgp(p, bound, scope);
+
+    case K::kPath:
+      return Path(p, bound);
+
+    case K::kJoin:
+    case K::kLeftJoin: {
+      const bool nested = Bindable(p.children[1]);
+      ASSIGN_OR_RETURN(Planned left, Pattern(p.children[0], bound, scope));
+      ASSIGN_OR_RETURN(Planned right, Pattern(p.children[1], nested ? left.bound : bound, scope));
+      const bool join = p.kind == K::kJoin;
+      auto node = MakeNode(join ? (nested ? Node::Kind::kNestedJoin : Node::Kind::kHashJoin)
+                                : (nested ? Node::Kind::kNestedLeftJoin : Node::Kind::kHashLeftJoin),
+                           &p);
+      std::vector<bool> merged = Union(left.bound, right.bound);
+      if (!join) {
+        node->exprs = &p.exprs;
+        RETURN_IF_ERROR(Exists(p.exprs, merged, scope));
+      }
+      node->children.push_back(std::move(left.node));
+      node->children.push_back(std::move(right.node));
+      return Planned{std::move(node), join ? std::move(merged) : std::move(left.bound)};
+    }
+
+    case K::kUnion: {
+      auto node = MakeNode(Node::Kind::kUnion, &p);
+      std::optional<std::vector<bool>> after;
+      for (const query::Pattern& child : p.children) {
+        ASSIGN_OR_RETURN(Planned planned, Pattern(child, bound, scope));
+        after = after ? Intersection(std::move(*after), planned.bound) : planned.bound;
+        node->children.push_back(std::move(planned.node));
+      }
+      return Planned{std::move(node), after.value_or(bound)};
+    }
+
+    case K::kMinus: {
+      ASSIGN_OR_RETURN(Planned left, Pattern(p.children[0], bound, scope));
+      ASSIGN_OR_RETURN(Planned right, Pattern(p.children[1], std::vector<bool>(width_), scope));
+      auto node = MakeNode(Node::Kind::kMinus, &p);
+      node->children.push_back(std::move(left.node));
+      node->children.push_back(std::move(right.node));
+      return Planned{std::move(node), std::move(left.bound)};
+    }
+
+    case K::kFilter:
+    case K::kExtend: {
+      ASSIGN_OR_RETURN(Planned child, Pattern(p.children[0], bound, scope));
+      RETURN_IF_ERROR(Exists(p.exprs, child.bound, scope));
+      auto node = MakeNode(p.kind == K::kFilter ? Node::Kind::kFilter : Node::Kind::kExtend, &p);
+      if (p.kind == K::kFilter) {
+        node->exprs = &p.exprs;
+      } else {
+        node->bindings.emplace_back(p.var, &p.exprs[0]);  // may fail: the variable stays unbound
+      }
+      node->children.push_back(std::move(child.node));
+      return Planned{std::move(node), std::move(child.bound)};
+    }
+
+    case K::kGraph: {
+      Scope inner{ScopeKind::kOneGraph, std::nullopt};
+      const bool each = p.graph.IsVariable() && !bound[static_cast<std::size_t>(p.graph.var)];
+      if (!p.graph.IsVariable()) {
+        ASSIGN_OR_RETURN(const std::optional<TermId> graph, Lookup(p.graph.constant));
+        if (!graph) {
+          auto none = MakeNode(Node::Kind::kNoRows, &p);
+          none->reason = absl::StrCat("the graph ", p.graph.constant.ToNTriples(), " is not in the store");
+          return Planned{std::move(none), bound};
+        }
+        inner.graph = *graph;
+      }
+      ASSIGN_OR_RETURN(Planned child, Pattern(p.children[0], bound, inner));
+      auto node = MakeNode(each ? Node::Kind::kEachGraph : Node::Kind::kGraph, &p);
+      if (p.graph.IsVariable()) node->var = p.graph.var;
+      node->graph = inner.graph.value_or(kNoTerm);
+      node->children.push_back(std::move(child.node));
+      MarkVariable(&p.graph, &child.bound);
+      return Planned{std::move(node), std::move(child.bound)};
+    }
+
+    case K::kValues: {
+      auto node = MakeNode(Node::Kind::kValues, &p);
+      node->estimated_rows = static_cast<double>(p.values.rows.size());
+      std::vector<bool> after = bound;
+      for (std::size_t i = 0; i < p.values.vars.size() && !p.values.rows.empty(); ++i) {
+        const bool always = std::all_of(p.values.rows.begin(), p.values.rows.end(),
+                                        [&](const auto& row) { return row[i].has_value(); });
+        if (always) after[static_cast<std::size_t>(p.values.vars[i])] = true;
+      }
+      return Planned{std::move(node), std::move(after)};
+    }
+
+    case K::kSubquery: {
+      ASSIGN_OR_RETURN(Planned sub, Query(*p.subquery, std::vector<bool>(width_), scope));
+      auto node = MakeNode(Node::Kind::kSubquery, &p);
+      node->query = p.subquery.get();
+      node->children.push_back(std::move(sub.node));
+      return Planned{std::move(node), Union(bound, sub.bound)};
+    }
+
+    case K::kService:
+      return Planned{MakeNode(Node::Kind::kService, &p), bound};
+  }
+  return absl::InternalError("unknown pattern");
+}
+
+absl::StatusOr<Planner::Planned> Planner::Bgp(const query::Pattern& p, const std::vector<bool>& bound,
+                                              const Scope& scope) {
+  std::vector<bool> consumed;
+  const std::vector<SearchCall> searches = FindSearches(p, &consumed);
+  std::vector<ScanStep> scans;
+  for (std::size_t i = 0; i < p.triples.size(); ++i) {
+    if (!consumed.empty() && consumed[i]) continue;
+    const query::TriplePattern& t = p.triples[i];
+    ScanStep scan;
+    scan.pattern = &t;
+    bool missing = false;
+    ASSIGN_OR_RETURN(scan.s, Resolve(t.subject, &missing));
+    ASSIGN_OR_RETURN(scan.p, Resolve(t.predicate, &missing));
+    ASSIGN_OR_RETURN(scan.o, Resolve(t.object, &missing));
+    if (missing) {
+      auto none = MakeNode(Node::Kind::kNoRows, &p);
+      none->estimated_rows = 0;
+      none->reason = "a constant is not in the store";
+      return Planned{std::move(none), bound};
+    }
+    scans.push_back(std::move(scan));
+  }
+  if (searches.empty()) return Scans(p, std::move(scans), bound, scope);
+  // Each search once per row of the one before it; the searches' order is
+  // the order of the results.
+  std::unique_ptr<Node> node;
+  std::vector<bool> after = bound;
+  for (const SearchCall& call : searches) {
+    auto search = MakeNode(Node::Kind::kSearch, &p);
+    search->search = call;
+    MarkVariable(call.entity, &after);
+    MarkVariable(call.score, &after);
+    if (node == nullptr) {
+      node = std::move(search);
+      continue;
+    }
+    auto join = MakeNode(Node::Kind::kNestedJoin, &p);
+    join->children.push_back(std::move(node));
+    join->children.push_back(std::move(search));
+    node = std::move(join);
+  }
+  if (scans.empty()) return Planned{std::move(node), std::move(after)};
+  // The rest of the pattern once per match, which keeps the matches' order.
+  Planned rest = Scans(p, std::move(scans), after, scope);
+  auto join = MakeNode(Node::Kind::kNestedJoin, &p);
+  join->children.push_back(std::move(node));
+  join->children.push_back(std::move(rest.node));
+  return Planned{std::move(join), std::move(rest.bound)};
+}
+
+Planner::Planned Planner::Scans(const query::Pattern& p, std::vector<ScanStep> scans,
+                                const std::vector<bool>& bound, const Scope& scope) {
+  if (scans.empty()) {
+    auto unit = MakeNode(Node::Kind::kUnit, &p);
+    unit->estimated_rows = 1;
+    return Planned{std::move(unit), bound};
+  }
+  const ScanOrder order = OrderScans(scans, bound, stats_);
+  auto node = MakeNode(Node::Kind::kIndexNestedLoop, &p);
+  std::vector<bool> after = bound;
+  for (std::size_t k = 0; k < order.order.size(); ++k) {
+    ScanStep& scan = node->scans.emplace_back(std::move(scans[order.order[k]]));
+    scan.estimated_rows = order.rows[k];
+    MarkBound(scan, &after);
+  }
+  ChooseAccess(order, stats_, bound, scope.kind, &node->scans);
+  ChooseFirstAccess(stats_, bound, scope.kind, kMostEdgesInMemory, &node->scans);
+  node->estimated_rows = order.rows.back();
+  return Planned{std::move(node), std::move(after)};
+}
+
+absl::StatusOr<Planner::Planned> Planner::Path(const query::Pattern& p, const std::vector<bool>& bound) {
+  auto node = MakeNode(Node::Kind::kPropertyPath, &p);
+  bool missing = false;
+  ASSIGN_OR_RETURN(node->subject, Resolve(p.subject, &missing));
+  ASSIGN_OR_RETURN(node->object, Resolve(p.object, &missing));
+  // A constant unknown to the store still reaches itself by a zero-length
+  // path: it is a start all the same.
+  const bool from = IsBound(node->subject, bound), to = IsBound(node->object, bound);
+  const bool closure = p.path.kind == PropertyPath::Kind::kZeroOrMore || p.path.kind == PropertyPath::Kind::kOneOrMore;
+  node->path_start = from && to && closure ? PathStart::kBothEnds
+                     : from                ? PathStart::kSubject
+                     : to                  ? PathStart::kObject
+                                           : PathStart::kEveryNode;
+  std::vector<bool> after = bound;
+  MarkVariable(&p.subject, &after);
+  MarkVariable(&p.object, &after);
+  return Planned{std::move(node), std::move(after)};
+}
+
+}  // namespace relata::engine::plan
