@@ -367,4 +367,39 @@ absl::StatusOr<Update> ParseUpdate(std::string_view text, const ParseOptions& op
 absl::Status CheckQuerySyntax(std::string_view text) { return ParseQuery(text).status(); }
 absl::Status CheckUpdateSyntax(std::string_view text) { return ParseUpdate(text).status(); }
 
+bool IsUpdateRequest(std::string_view text) {
+  pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), "request");
+  try {
+    return pegtl::parse<g::UpdateStart>(in);
+  } catch (const pegtl::parse_error&) {
+    return false;  // a broken prologue: the query parser tells where
+  }
+}
+
+namespace {
+
+template <typename Rule>
+struct ExplainAction : pegtl::nothing<Rule> {};
+template <>
+struct ExplainAction<g::ExplainAnalyze> {
+  template <typename Input>
+  static void apply(const Input&, ExplainPrefix& prefix) {
+    prefix.analyze = true;
+  }
+};
+
+}  // namespace
+
+std::optional<ExplainPrefix> FindExplainPrefix(std::string_view text) {
+  pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), "request");
+  ExplainPrefix prefix;
+  try {
+    if (!pegtl::parse<g::ExplainPrefix, ExplainAction>(in, prefix)) return std::nullopt;
+  } catch (const pegtl::parse_error&) {
+    return std::nullopt;
+  }
+  prefix.length = static_cast<std::size_t>(in.current() - text.data());
+  return prefix;
+}
+
 }  // namespace relata::query

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -37,6 +38,19 @@ absl::StatusOr<Query> ParseQuery(std::string_view text, const ParseOptions& opti
 // The same for a SPARQL 1.1 Update request.
 absl::StatusOr<Update> ParseUpdate(std::string_view text, const ParseOptions& options = {});
 absl::Status CheckUpdateSyntax(std::string_view text);
+
+// Whether `text` is an update request rather than a query, as the grammar
+// reads it: after the prologue an update keyword, or nothing at all (a
+// request of only a prologue and comments is an empty update).
+bool IsUpdateRequest(std::string_view text);
+
+// A leading EXPLAIN or EXPLAIN ANALYZE (any case, after blanks and
+// comments): how many bytes it takes, and whether it analyses.
+struct ExplainPrefix {
+  std::size_t length = 0;
+  bool analyze = false;
+};
+std::optional<ExplainPrefix> FindExplainPrefix(std::string_view text);
 
 }  // namespace relata::query
 

@@ -566,65 +566,7 @@ absl::StatusOr<bool> Cursor::Next() {
 }
 bool Cursor::boolean() const { return execution_ != nullptr && execution_->boolean(); }
 
-namespace {
-
-// The length of a leading "EXPLAIN" or "EXPLAIN ANALYZE" (any case), and
-// whether it asks to analyze; 0 when the text does not start so.
-std::size_t ExplainPrefix(std::string_view text, bool* analyze) {
-  const auto word = [&](std::size_t at, std::string_view keyword) {
-    while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
-    if (text.size() - at < keyword.size()) return std::string_view::npos;
-    for (std::size_t i = 0; i < keyword.size(); ++i) {
-      if (std::toupper(static_cast<unsigned char>(text[at + i])) != keyword[i]) return std::string_view::npos;
-    }
-    const std::size_t end = at + keyword.size();
-    if (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) return std::string_view::npos;
-    return end;
-  };
-  const std::size_t explain = word(0, "EXPLAIN");
-  if (explain == std::string_view::npos) return 0;
-  const std::size_t analyze_end = word(explain, "ANALYZE");
-  *analyze = analyze_end != std::string_view::npos;
-  return *analyze ? analyze_end : explain;
-}
-
-}  // namespace
-
-bool IsUpdate(std::string_view text) {
-  std::size_t at = 0;
-  const auto skip_space = [&] {
-    while (at < text.size()) {
-      if (std::isspace(static_cast<unsigned char>(text[at]))) {
-        ++at;
-      } else if (text[at] == '#') {
-        while (at < text.size() && text[at] != '\n') ++at;
-      } else {
-        break;
-      }
-    }
-  };
-  const auto word = [&] {
-    skip_space();
-    const std::size_t start = at;
-    while (at < text.size() && (std::isalpha(static_cast<unsigned char>(text[at])) || text[at] == '_')) ++at;
-    std::string w(text.substr(start, at - start));
-    for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return w;
-  };
-  while (true) {
-    const std::string keyword = word();
-    if (keyword == "PREFIX" || keyword == "BASE") {
-      // Past the IRI that ends the declaration.
-      const std::size_t close = text.find('>', at);
-      if (close == std::string_view::npos) return false;
-      at = close + 1;
-      continue;
-    }
-    static constexpr std::string_view kUpdateWords[] = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP",
-                                                         "CREATE", "ADD",    "MOVE", "COPY",  "WITH"};
-    return std::find(std::begin(kUpdateWords), std::end(kUpdateWords), keyword) != std::end(kUpdateWords);
-  }
-}
+bool IsUpdate(std::string_view text) { return query::IsUpdateRequest(text); }
 
 const std::map<std::string, std::string>& DefaultPrefixes() {
   static const auto* prefixes = [] {
@@ -697,12 +639,14 @@ absl::StatusOr<std::string> Database::Explain(std::string_view sparql, bool anal
 }
 
 absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptions& options) {
-  bool analyze = false;
-  if (const std::size_t prefix = ExplainPrefix(sparql, &analyze); prefix > 0) {
-    // Blanked, not cut, so that error positions still point into the text.
+  if (const std::optional<query::ExplainPrefix> explain = query::FindExplainPrefix(sparql)) {
+    // Blanked, not cut (line breaks kept), so that error positions still
+    // point into the text.
     std::string text(sparql);
-    std::fill(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(prefix), ' ');
-    ASSIGN_OR_RETURN(const std::string plan, Explain(text, analyze, options));
+    for (std::size_t i = 0; i < explain->length; ++i) {
+      if (text[i] != '\n') text[i] = ' ';
+    }
+    ASSIGN_OR_RETURN(const std::string plan, Explain(text, explain->analyze, options));
     std::vector<std::vector<std::optional<Term>>> rows;
     for (std::string_view rest = plan; !rest.empty();) {
       const auto newline = rest.find('\n');

@@ -54,6 +54,7 @@ RELATA_KEYWORD(KwDrop, "DROP"); RELATA_KEYWORD(KwCreate, "CREATE"); RELATA_KEYWO
 RELATA_KEYWORD(KwMove, "MOVE"); RELATA_KEYWORD(KwCopy, "COPY"); RELATA_KEYWORD(KwTo, "TO");
 RELATA_KEYWORD(KwDefault, "DEFAULT"); RELATA_KEYWORD(KwAll, "ALL"); RELATA_KEYWORD(KwInsert, "INSERT");
 RELATA_KEYWORD(KwDelete, "DELETE"); RELATA_KEYWORD(KwData, "DATA"); RELATA_KEYWORD(KwWith, "WITH");
+RELATA_KEYWORD(KwExplain, "EXPLAIN"); RELATA_KEYWORD(KwAnalyze, "ANALYZE");  // relata's, not SPARQL's
 RELATA_KEYWORD(KwUsing, "USING");
 #undef RELATA_KEYWORD
 
@@ -436,6 +437,15 @@ struct Update1 : pegtl::sor<Load, Clear, Drop, AddGraph, MoveGraph, CopyGraph, C
 struct Update : pegtl::seq<Prologue, pegtl::opt<Update1, pegtl::star<Semicolon, Prologue, Update1>,
                                                 pegtl::opt<Semicolon, Prologue>>> {};
 struct UpdateUnit : pegtl::seq<Skip, Update, pegtl::eof> {};
+
+// ---- what a request is, before parsing it ----
+// An update begins, after its prologue, with an update keyword, or is only
+// a prologue (and comments): the empty request.
+struct UpdateStart : pegtl::seq<Skip, Prologue, pegtl::sor<KwInsert, KwDelete, KwLoad, KwClear, KwDrop, KwCreate,
+                                                             KwAdd, KwMove, KwCopy, KwWith, pegtl::eof>> {};
+// relata's EXPLAIN [ANALYZE] before a query.
+struct ExplainAnalyze : KwAnalyze {};
+struct ExplainPrefix : pegtl::seq<Skip, KwExplain, pegtl::opt<ExplainAnalyze>> {};
 // clang-format on
 
 }  // namespace relata::query::grammar::sparql

@@ -130,5 +130,29 @@ TEST(SparqlTranslateTest, ScopeRulesAreErrorsWithPositions) {
             "1:17: undefined prefix 'ex:' (declare it with PREFIX)");
 }
 
+TEST(SparqlParserTest, TellsAnUpdateFromAQueryAsTheGrammarReadsThem) {
+  EXPECT_TRUE(IsUpdateRequest("PREFIX x: <http://x/> # insert\n INSERT DATA { x:a x:b x:c }"));
+  EXPECT_TRUE(IsUpdateRequest("with <http://x/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"));
+  // Only a prologue, or only comments: the empty update (syntax-update-38..40).
+  EXPECT_TRUE(IsUpdateRequest("BASE <http://x/> PREFIX p: <http://y/>"));
+  EXPECT_TRUE(IsUpdateRequest("# nothing\n"));
+  EXPECT_FALSE(IsUpdateRequest("PREFIX insert: <http://x/> SELECT * { ?s insert:p ?o }"));
+  EXPECT_FALSE(IsUpdateRequest("# DELETE\nASK {}"));
+  EXPECT_FALSE(IsUpdateRequest("PREFIX x: <http://x/"));  // broken: the query parser says where
+}
+
+TEST(SparqlParserTest, FindsALeadingExplainAfterCommentsInAnyCase) {
+  const auto plain = FindExplainPrefix("# plan\nexplain SELECT * {}");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->analyze);
+  EXPECT_EQ(plain->length, std::string_view("# plan\nexplain ").size());
+  const auto analyze = FindExplainPrefix("EXPLAIN Analyze\nASK {}");
+  ASSERT_TRUE(analyze.has_value());
+  EXPECT_TRUE(analyze->analyze);
+  EXPECT_EQ(analyze->length, std::string_view("EXPLAIN Analyze\n").size());
+  EXPECT_FALSE(FindExplainPrefix("SELECT * { ?explain ?p ?o }").has_value());
+  EXPECT_FALSE(FindExplainPrefix("EXPLAINED").has_value());
+}
+
 }  // namespace
 }  // namespace relata::query

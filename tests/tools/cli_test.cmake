@@ -108,6 +108,13 @@ execute_process(COMMAND ${RELATA} query ${WORK}/qdb "DELETE WHERE { ?s ?p ?o }" 
 if(rc EQUAL 0 OR NOT err MATCHES "run it with relata update")
   message(FATAL_ERROR "relata query refuses updates: rc=${rc} err=${err}")
 endif()
+# A request of only a prologue or comments is an empty update
+# (syntax-update-38/39/40), and EXPLAIN may follow a comment.
+file(WRITE "${WORK}/prologue.ru" "# nothing to do\nPREFIX x: <http://x/>\nBASE <http://x/>\n")
+expect_output("an update of only a prologue" "^0 quads inserted, 0 deleted" ${RELATA} update ${WORK}/qdb -f ${WORK}/prologue.ru)
+file(WRITE "${WORK}/explain.rq" "# the plan\nexplain analyze SELECT ?who WHERE { <http://x/dan> <http://x/knows> ?who }\n")
+expect_output("EXPLAIN after a comment" "IndexNestedLoop over 1 triple pattern.*2 result rows"
+  ${RELATA} query ${WORK}/qdb -f ${WORK}/explain.rq)
 # `relata help` is the usage, and a mistyped command is not taken for the
 # name of a new store.
 execute_process(COMMAND ${RELATA} help RESULT_VARIABLE rc OUTPUT_VARIABLE out WORKING_DIRECTORY ${WORK})

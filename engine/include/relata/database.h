@@ -119,7 +119,8 @@ const std::map<std::string, std::string>& DefaultPrefixes();
 
 // Whether `sparql` is an update request (its first keyword after the
 // prologue is INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY or
-// WITH) rather than a query: for tools that take either.
+// WITH, or it holds only a prologue and comments: the empty update) rather
+// than a query: for tools that take either.
 bool IsUpdate(std::string_view sparql);
 
 struct QueryOptions {
