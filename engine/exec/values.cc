@@ -155,8 +155,7 @@ Term FromNumber(const Number& n) {
   switch (n.kind) {
     case Number::kInteger: return Integer(n.integer);
     case Number::kDecimal: return Term::Literal(FormatDecimal(n.real), XsdIri("decimal"));
-    case Number::kFloat:
-      return Term::Literal(FormatDouble(static_cast<double>(static_cast<float>(n.real))), XsdIri("float"));
+    case Number::kFloat: return Term::Literal(FormatFloat(static_cast<float>(n.real)), XsdIri("float"));
     case Number::kDouble: return Term::Literal(FormatDouble(static_cast<double>(n.real)), XsdIri("double"));
   }
   return {};
@@ -435,9 +434,7 @@ std::string ZoneText(const DateTime& dt) {
 
 std::optional<Term> Cast(std::string_view local, const Term& arg) {
   if (arg.IsBlank() || arg.IsTriple()) return std::nullopt;
-  if (local == "string") {
-    return Term::Literal(arg.value);
-  }
+  if (local == "string") return Term::Literal(CanonicalString(arg));
   if (arg.IsIri()) return std::nullopt;
   const bool from_string = IsStringLiteral(arg);
   const auto number = ToNumber(arg);
@@ -528,21 +525,90 @@ std::string FormatDecimal(long double v) {
   return s;
 }
 
-std::string FormatDouble(double v) {
+namespace {
+
+// The shortest digits that read back as `v` (as a float when `single`):
+// `digits` without a point, v = 0.digits × 10^(exponent + 1).
+// REQUIRES: v is finite and not zero.
+void ShortestDigits(double v, bool single, std::string* digits, int* exponent) {
+  for (int precision = 1; precision <= 17; ++precision) {
+    const std::string s = absl::StrFormat("%.*E", precision - 1, v);
+    const bool same = single ? std::strtof(s.c_str(), nullptr) == static_cast<float>(v)
+                             : std::strtod(s.c_str(), nullptr) == v;
+    if (!same && precision < 17) continue;
+    const auto e = s.find('E');
+    digits->clear();
+    for (char c : s.substr(0, e)) {
+      if (c >= '0' && c <= '9') digits->push_back(c);
+    }
+    while (digits->size() > 1 && digits->back() == '0') digits->pop_back();
+    *exponent = std::stoi(s.substr(e + 1));
+    return;
+  }
+}
+
+// The canonical lexical form of an xsd:double or xsd:float: one digit before
+// the point, at least one after, an exponent ("1.0E7", "-7.875E0").
+std::string FormatFloating(double v, bool single) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "INF" : "-INF";
   if (v == 0) return std::signbit(v) ? "-0.0E0" : "0.0E0";
-  // The shortest digits that read back as v, as mantissa E exponent.
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::string s = absl::StrFormat("%.*E", precision - 1, v);
-    if (std::strtod(s.c_str(), nullptr) != v) continue;
-    const auto e = s.find('E');
-    std::string mantissa = s.substr(0, e);
-    const int exponent = std::stoi(s.substr(e + 1));
-    if (mantissa.find('.') == std::string::npos) mantissa += ".0";
-    return absl::StrCat(mantissa, "E", exponent);
+  std::string digits;
+  int exponent = 0;
+  ShortestDigits(v, single, &digits, &exponent);
+  const std::string fraction = digits.size() > 1 ? digits.substr(1) : "0";
+  return absl::StrCat(v < 0 ? "-" : "", digits.substr(0, 1), ".", fraction, "E", exponent);
+}
+
+// XPath's string of a double or float (what xsd:string() and STR give in
+// XPath 2.0): plain decimal digits from 1e-6 up to 1e6, the canonical
+// form outside, "0" for zero.
+std::string FloatingString(double v, bool single) {
+  if (std::isnan(v) || std::isinf(v)) return FormatFloating(v, single);
+  if (v == 0) return std::signbit(v) ? "-0" : "0";
+  const double magnitude = std::fabs(v);
+  if (magnitude < 1e-6 || magnitude >= 1e6) return FormatFloating(v, single);
+  std::string digits;
+  int exponent = 0;
+  ShortestDigits(v, single, &digits, &exponent);
+  std::string text = v < 0 ? "-" : "";
+  if (exponent < 0) {
+    absl::StrAppend(&text, "0.", std::string(static_cast<std::size_t>(-exponent - 1), '0'), digits);
+    return text;
   }
-  return absl::StrFormat("%.17E", v);
+  const auto integer_digits = static_cast<std::size_t>(exponent) + 1;
+  if (digits.size() <= integer_digits) {
+    absl::StrAppend(&text, digits, std::string(integer_digits - digits.size(), '0'));
+  } else {
+    absl::StrAppend(&text, digits.substr(0, integer_digits), ".", digits.substr(integer_digits));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string FormatDouble(double v) { return FormatFloating(v, false); }
+std::string FormatFloat(float v) { return FormatFloating(v, true); }
+
+std::string CanonicalString(const Term& t) {
+  if (!t.IsLiteral()) return t.value;
+  if (IsXsd(t, "boolean")) {
+    if (const auto b = EffectiveBooleanValue(t)) return *b ? "true" : "false";
+    return t.value;
+  }
+  const auto n = ToNumber(t);
+  if (!n) return t.value;
+  switch (n->kind) {
+    case Number::kInteger: return std::to_string(n->integer);
+    case Number::kDecimal: {
+      std::string text = FormatDecimal(n->real);
+      if (text.ends_with(".0")) text.resize(text.size() - 2);
+      return text;
+    }
+    case Number::kFloat: return FloatingString(static_cast<double>(n->real), true);
+    case Number::kDouble: return FloatingString(static_cast<double>(n->real), false);
+  }
+  return t.value;
 }
 
 std::optional<bool> EffectiveBooleanValue(const Term& t) {

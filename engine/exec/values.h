@@ -51,6 +51,11 @@ std::optional<Term> CallFunction(std::string_view iri, std::span<const Term> arg
 // The lexical form a cast or an aggregate gives a number of each type.
 std::string FormatDecimal(long double v);
 std::string FormatDouble(double v);
+std::string FormatFloat(float v);
+// A literal's value as xsd:string() casts it: booleans, integers, decimals,
+// doubles and floats in their canonical (XPath) forms ("1" for 1.0, "false"
+// for "0"^^xsd:boolean), anything else as written.
+std::string CanonicalString(const Term& t);
 
 }  // namespace relata::engine
 

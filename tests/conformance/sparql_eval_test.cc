@@ -27,7 +27,6 @@ namespace {
 // Every failure with its reason; the next engine work clears them.
 const KnownFailures& EvalKnownFailures() {
   constexpr char k10[] = "http://www.w3.org/2001/sw/DataAccess/tests/data-r2/";
-  constexpr char k11[] = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/";
   const auto in = [](const char* root, const char* rest) { return std::string(root) + rest; };
   const std::string open_world =
       "'!=' between an ill-typed literal and a string must follow the DAWG open-world decisions, and "
@@ -38,8 +37,6 @@ const KnownFailures& EvalKnownFailures() {
       {in(k10, "open-world/manifest#open-eq-10"), open_world},
       {in(k10, "open-world/manifest#open-eq-11"), open_world},
       {in(k10, "open-world/manifest#open-eq-12"), open_world},
-      {in(k11, "cast/manifest#cast-float"), "xsd:float casts: lexical forms of the results"},
-      {in(k11, "cast/manifest#cast-string"), "xsd:string casts of numbers and dates: lexical forms"},
   };
   return *failures;
 }
