@@ -21,7 +21,8 @@ class Printer {
     if (node.kind == Node::Kind::kIndexNestedLoop) {
       for (std::size_t k = 0; k < node.scans.size(); ++k) {
         const ScanStep& step = node.scans[k];
-        Line(depth + 1, absl::StrCat(k + 1, ". ", Step(step)), &step, step.estimated_rows);
+        // A step's time is its loop's: only rows and opens are its own.
+        Line(depth + 1, absl::StrCat(k + 1, ". ", Step(step)), &step, step.estimated_rows, /*timed=*/false);
       }
     }
     if (node.exprs != nullptr) {
@@ -153,16 +154,17 @@ class Printer {
     return rows >= 100 ? absl::StrFormat("%.0f rows", rows) : absl::StrFormat("%.2g rows", rows);
   }
 
-  void Line(int depth, const std::string& text, const void* key, double estimate) {
+  void Line(int depth, const std::string& text, const void* key, double estimate, bool timed = true) {
     std::string line(static_cast<std::size_t>(depth) * 2, ' ');
     line += text;
     if (estimate >= 0) absl::StrAppend(&line, "  (est ", Rows(estimate), ")");
     if (profile_ != nullptr && key != nullptr) {
       const auto it = profile_->find(key);
       const OpStats stats = it == profile_->end() ? OpStats{} : it->second;
-      absl::StrAppend(&line, "  [rows ", stats.rows, ", opened ", stats.opens, "x, ");
-      if (stats.in_memory > 0) absl::StrAppend(&line, stats.in_memory, "x from edges in memory, ");
-      absl::StrAppend(&line, absl::StrFormat("%.3f", stats.seconds * 1000), " ms]");
+      absl::StrAppend(&line, "  [rows ", stats.rows, ", opened ", stats.opens, "x");
+      if (stats.in_memory > 0) absl::StrAppend(&line, ", ", stats.in_memory, "x from edges in memory");
+      if (timed) absl::StrAppend(&line, absl::StrFormat(", %.3f ms", stats.seconds * 1000));
+      line += "]";
     }
     out_ += line + "\n";
   }
