@@ -24,7 +24,8 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: relata [DB] [-c STATEMENT]... [--bail]             the shell (no DB: the bundled news graph)\n"
+    "usage: relata [DB] [-c STATEMENT]... [--bail] [--default-graph G]\n"
+    "                                                         the shell (no DB: the bundled news graph)\n"
     "       relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--replace] [--memory SIZE]\n"
     "                                                         load RDF or extractor output (.jsonl,\n"
@@ -34,15 +35,17 @@ constexpr char kUsage[] =
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  check DB                                               verify indexes, statistics, dictionary\n"
-    "  query DB 'SPARQL' | -f FILE [--format F] [--timeout SECONDS] [--memory SIZE]\n"
+    "  query DB 'SPARQL' | -f FILE [--format F] [--timeout SECONDS] [--memory SIZE] [--default-graph G]\n"
     "                                                         run a query; F: table json xml csv tsv\n"
     "                                                         (SELECT/ASK), ntriples turtle (CONSTRUCT)\n"
-    "  update DB 'SPARQL' | -f FILE [--timeout SECONDS]       run a SPARQL 1.1 Update request,\n"
+    "  update DB 'SPARQL' | -f FILE [--timeout SECONDS] [--default-graph G]\n"
+    "                                                         run a SPARQL 1.1 Update request,\n"
     "                                                         all of it or nothing\n"
     "  resolve DB                                             possible duplicate entities, and\n"
     "                                                         every merge with its rule\n"
     "  shell DB                                               the shell, as relata DB\n"
-    "FILE may end in .gz; '-' reads stdin.\n";
+    "FILE may end in .gz; '-' reads stdin. G: union (the default graph is every graph, the\n"
+    "default) or standard (only the unnamed graph, as the SPARQL spec has it; also the shell's).\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "relata: %s\n", message.c_str());
@@ -315,6 +318,10 @@ int Query(relata::Database& db, const std::vector<std::string>& args, bool updat
       const auto size = ParseSize(args[++i]);
       if (!size) return Fail("query: --memory needs a size such as 512M or 2G");
       options.memory_bytes = *size;
+    } else if (a == "--default-graph" && has_value) {
+      const std::optional<bool> as_union = relata::tools::UnionDefaultGraph(args[++i]);
+      if (!as_union) return Fail(std::string(command) + ": --default-graph is union or standard");
+      options.union_default_graph = *as_union;
     } else if (!have_text && (a.empty() || a[0] != '-')) {
       text = a;
       have_text = true;
@@ -340,6 +347,10 @@ int Shell(const std::string& path, const std::vector<std::string>& args) {
       options.commands.push_back(args[++i]);
     } else if (args[i] == "--bail") {
       options.bail = true;
+    } else if (args[i] == "--default-graph" && i + 1 < args.size()) {
+      const std::optional<bool> as_union = relata::tools::UnionDefaultGraph(args[++i]);
+      if (!as_union) return Fail("--default-graph is union or standard");
+      options.union_default_graph = *as_union;
     } else {
       return Fail("unexpected argument '" + args[i] + "'\n" + kUsage);
     }

@@ -41,6 +41,7 @@ constexpr DotCommand kDotCommands[] = {
     {".mode", "table|csv|tsv|json|jsonl|xml|turtle", "how results are written"},
     {".maxrows", "N", "show at most N rows of a table (0: all)"},
     {".timer", "on|off", "show how long each statement took"},
+    {".default-graph", "[union|standard]", "every graph, or only the unnamed one (the spec's); alone: which"},
     {".explain", "", "the plan of the last query, with estimated rows"},
     {".prefix", "[NAME IRI]", "list the prefixes, or add one"},
     {".stats", "", "counts per predicate and graph"},
@@ -99,7 +100,7 @@ class Shell {
       : db_(std::move(db)), path_(std::move(path)), options_(options),
         interactive_(options.commands.empty() && isatty(STDIN_FILENO)),
         terminal_out_(isatty(STDOUT_FILENO)), mode_(terminal_out_ ? "table" : "tsv"),
-        prefixes_(DefaultPrefixes()) {}
+        prefixes_(DefaultPrefixes()), union_default_graph_(options.union_default_graph) {}
 
   int Run() {
     struct sigaction action {};
@@ -135,6 +136,12 @@ class Shell {
     if (Trim(line_start).empty() && !word.empty() && word[0] == '.') {
       for (const auto& c : kDotCommands) {
         if (starts(c.name)) out.push_back(c.name);
+      }
+      return out;
+    }
+    if (Trim(line_start) == ".default-graph") {
+      for (const char* choice : {"union", "standard"}) {
+        if (starts(choice)) out.push_back(choice);
       }
       return out;
     }
@@ -228,6 +235,7 @@ class Shell {
     g_interrupted.store(false);
     QueryOptions options;
     options.cancel = &g_interrupted;
+    options.union_default_graph = union_default_graph_;
     for (const auto& [prefix, iri] : prefixes_) options.prefixes[prefix] = iri;
     const auto start = std::chrono::steady_clock::now();
     bool ok = true;
@@ -338,6 +346,16 @@ class Shell {
     if (command == ".timer") {
       if (args.size() != 1 || (args[0] != "on" && args[0] != "off")) return Error(".timer on|off");
       timer_ = args[0] == "on";
+      return true;
+    }
+    if (command == ".default-graph") {
+      if (args.empty()) {
+        std::fprintf(out_, "%s\n", union_default_graph_ ? "union: every graph" : "standard: the unnamed graph only");
+        return true;
+      }
+      const std::optional<bool> as_union = args.size() == 1 ? UnionDefaultGraph(args[0]) : std::nullopt;
+      if (!as_union) return Error(".default-graph union|standard");
+      union_default_graph_ = *as_union;
       return true;
     }
     if (command == ".prefix") {
@@ -484,6 +502,7 @@ class Shell {
   bool interactive_, terminal_out_;
   std::string mode_;
   std::map<std::string, std::string> prefixes_;
+  bool union_default_graph_;
   std::size_t max_rows_ = 0;
   bool timer_ = false, quit_ = false, failed_ = false;
   std::FILE* out_ = stdout;
@@ -552,6 +571,12 @@ std::string NearestWord(const std::string& typed, const std::vector<std::string>
     if (d < best_distance) best_distance = d, best = word;
   }
   return best;
+}
+
+std::optional<bool> UnionDefaultGraph(const std::string& name) {
+  if (name == "union") return true;
+  if (name == "standard") return false;
+  return std::nullopt;
 }
 
 std::string NearestCommand(const std::string& typed) {

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct ShellOptions {
   std::vector<std::string> commands;
   // Stop at the first error (the exit status is then 1).
   bool bail = false;
+  // The default graph of statements: every graph, or only the unnamed one
+  // (.default-graph changes it).
+  bool union_default_graph = true;
   // What `relata load` and `relata stats` do, for .load and .stats.
   std::function<int(Database&, const std::vector<std::string>&)> load;
   std::function<int(Database&)> stats;
@@ -36,6 +40,10 @@ bool StatementComplete(const std::string& text, bool blank_ends);
 std::string NearestWord(const std::string& typed, const std::vector<std::string>& words);
 // The same among the dot commands.
 std::string NearestCommand(const std::string& typed);
+
+// "union" is true, "standard" false (--default-graph, .default-graph);
+// nullopt for anything else.
+std::optional<bool> UnionDefaultGraph(const std::string& name);
 
 }  // namespace relata::tools
 

@@ -115,6 +115,26 @@ expect_output("an update of only a prologue" "^0 quads inserted, 0 deleted" ${RE
 file(WRITE "${WORK}/explain.rq" "# the plan\nexplain analyze SELECT ?who WHERE { <http://x/dan> <http://x/knows> ?who }\n")
 expect_output("EXPLAIN after a comment" "IndexNestedLoop over 1 triple pattern.*2 result rows"
   ${RELATA} query ${WORK}/qdb -f ${WORK}/explain.rq)
+# --default-graph: a DELETE without GRAPH reaches every graph in the union
+# default graph, only the unnamed graph in the spec's (standard).
+file(WRITE "${WORK}/twice.trig" "<http://x/s> <http://x/p> <http://x/o> .\n<http://x/g> { <http://x/s> <http://x/p> <http://x/o> }\n")
+foreach(mode union standard)
+  execute_process(COMMAND ${RELATA} load ${WORK}/dg-${mode} ${WORK}/twice.trig OUTPUT_QUIET)
+endforeach()
+expect_output("DELETE over the union default graph" "^0 quads inserted, 2 deleted"
+  ${RELATA} update ${WORK}/dg-union "DELETE DATA { <http://x/s> <http://x/p> <http://x/o> }")
+expect_output("DELETE over the standard default graph" "^0 quads inserted, 1 deleted"
+  ${RELATA} update ${WORK}/dg-standard --default-graph standard "DELETE DATA { <http://x/s> <http://x/p> <http://x/o> }")
+expect_output("the named graph keeps its triple" "true"
+  ${RELATA} query ${WORK}/dg-standard "ASK { GRAPH <http://x/g> { <http://x/s> <http://x/p> <http://x/o> } }")
+expect_output("a standard default graph holds the unnamed graph only" "^\\?n\n\"0\""
+  ${RELATA} query ${WORK}/dg-standard --default-graph standard "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+expect_output("the shell's .default-graph" "union: every graph.*standard: the unnamed graph only"
+  ${RELATA} ${WORK}/dg-standard -c ".default-graph" -c ".default-graph standard" -c ".default-graph")
+execute_process(COMMAND ${RELATA} query ${WORK}/dg-union --default-graph all "ASK {}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "--default-graph is union or standard")
+  message(FATAL_ERROR "a bad --default-graph: rc=${rc} err=${err}")
+endif()
 # `relata help` is the usage, and a mistyped command is not taken for the
 # name of a new store.
 execute_process(COMMAND ${RELATA} help RESULT_VARIABLE rc OUTPUT_VARIABLE out WORKING_DIRECTORY ${WORK})
