@@ -332,8 +332,6 @@ absl::StatusOr<Result> Parse(std::string_view text, std::string_view what, const
   } catch (const pegtl::parse_error& e) {
     const auto& p = e.positions().front();
     return absl::InvalidArgumentError(absl::StrCat(TextPosition(text, p.byte), ": ", std::string(e.message())));
-  } catch (const TranslateError& e) {
-    return absl::InvalidArgumentError(absl::StrCat(TextPosition(text, e.offset), ": ", e.message));
   }
 }
 

@@ -55,6 +55,9 @@ class Translator {
       : text_(text), base_(options.base_iri), prefixes_(options.prefixes),
         names_(std::make_shared<std::vector<std::string>>()) {}
 
+  // The first error of the translation (QueryUnit, UpdateUnit), if any.
+  const absl::Status& error() const { return error_; }
+
   Query QueryUnit(const Node& root) {
     Query query;
     for (const auto& child : root.children) {
@@ -98,9 +101,14 @@ class Translator {
     return false;
   }
 
-  [[noreturn]] void Fail(const Node& at, std::string message) const {
-    throw TranslateError{static_cast<std::size_t>(at.m_begin.data - text_.data()), std::move(message)};
+  // Keeps the first error: from then on the recursive steps (CheckStack)
+  // stop descending, and the unit returns the error instead of its algebra.
+  void Fail(const Node& at, std::string_view message) const {
+    if (error_.ok()) {
+      error_ = absl::InvalidArgumentError(absl::StrCat(TextPosition(text_, Offset(at)), ": ", ToAbsl(message)));
+    }
   }
+  bool failed() const { return !error_.ok(); }
   std::size_t Offset(const Node& n) const { return static_cast<std::size_t>(n.m_begin.data - text_.data()); }
   // The text between the end of `a` and the start of `b`: an operator.
   static std::string_view Gap(const Node& a, const Node& b) {
@@ -133,6 +141,7 @@ class Translator {
     if (it == prefixes_.end()) {
       Fail(inner, absl::StrCat("undefined prefix '", ToAbsl(text.substr(0, colon + 1)),
                                "' (declare it with PREFIX)"));
+      return "";
     }
     std::string iri = it->second;
     const std::string_view local = text.substr(colon + 1);
@@ -187,7 +196,7 @@ class Translator {
 
   // A constant in VALUES or a DataTripleTerm; nullopt for UNDEF.
   std::optional<Term> DataValue(const Node& n) {
-    CheckStack(n);
+    if (!CheckStack(n)) return std::nullopt;
     if (n.is_type<g::KwUndef>()) return std::nullopt;
     if (n.is_type<g::Iri>()) return Term::Iri(Iri(n));
     if (n.is_type<g::A>()) return Term::Iri(Rdf("type"));
@@ -228,7 +237,7 @@ class Translator {
   // A node of a triple pattern; blank node property lists, collections and
   // reified triples emit their triples and stand for their node.
   PatternTerm GraphNode(const Node& n, Emitter& out) {
-    CheckStack(n);
+    if (!CheckStack(n)) return {};
     if (n.is_type<g::GraphNode>() || n.is_type<g::GraphNodePath>()) return GraphNode(*n.children.at(0), out);
     if (n.is_type<g::Var>()) return PatternTerm::Variable(Var(n));
     if (n.is_type<g::Iri>()) return IriTerm(Iri(n));
@@ -273,6 +282,7 @@ class Translator {
       return reifier;
     }
     Fail(n, absl::StrCat("unexpected ", ToAbsl(n.type)));
+    return {};
   }
   static PatternTerm TripleOf(const PatternTerm& s, const PatternTerm& p, const PatternTerm& o) {
     if (s.kind == PatternTerm::Kind::kConstant && p.kind == PatternTerm::Kind::kConstant &&
@@ -372,7 +382,7 @@ class Translator {
   }
 
   PropertyPath Path(const Node& n) {
-    CheckStack(n);
+    if (!CheckStack(n)) return {};
     if (n.is_type<g::Path>() || n.is_type<g::PathSequence>()) {
       if (n.children.size() == 1) return Path(*n.children[0]);
       PropertyPath p(n.is_type<g::Path>() ? PropertyPath::Kind::kAlternative
@@ -409,6 +419,7 @@ class Translator {
       return p;
     }
     Fail(n, absl::StrCat("unexpected ", ToAbsl(n.type), " in a path"));
+    return {};
   }
 
   // TriplesBlock / TriplesTemplate / ConstructTriples: the triples
@@ -435,7 +446,7 @@ class Translator {
   }
 
   Pattern Group(const Node& ggp) {
-    CheckStack(ggp);
+    if (!CheckStack(ggp)) return {};
     if (!ggp.children.empty() && ggp.children[0]->is_type<g::SubSelect>()) {
       auto sub = std::make_shared<Query>(Select(*ggp.children[0]));
       Pattern p(Pattern::Kind::kSubquery);
@@ -646,15 +657,18 @@ class Translator {
 
   // Every expression is made here: its depth is known, and bounded.
   Expr Expression(const Node& n) {
-    CheckStack(n);
+    if (!CheckStack(n)) return {};
     Expr e = ExpressionOf(n);
     for (const Expr& arg : e.args) e.depth = std::max(e.depth, arg.depth + 1);
     CheckDepth(e.depth, n);
     return e;
   }
   // The translation recurses as deep as the parse did, with larger frames.
-  void CheckStack(const Node& at) const {
-    if (stack_.Exhausted()) Fail(at, "the query nests too deeply here");
+  // False once the translation failed, or when the stack is nearly
+  // exhausted (an error then): the caller returns at once.
+  bool CheckStack(const Node& at) const {
+    if (!failed() && stack_.Exhausted()) Fail(at, "the query nests too deeply here");
+    return !failed();
   }
   void CheckDepth(int depth, const Node& at) const {
     if (depth > kMaxAlgebraDepth) {
@@ -712,6 +726,7 @@ class Translator {
     }
     if (n.is_type<g::Iri>()) return Constant(Term::Iri(Iri(n)), n);
     Fail(n, absl::StrCat("unexpected ", ToAbsl(n.type), " in an expression"));
+    return {};
   }
 
   Expr Relational(const Node& n) {
@@ -798,6 +813,7 @@ class Translator {
   Expr AggregateCall(const Node& n) {
     if (!aggregates_allowed_ || current_ == nullptr) {
       Fail(n, "aggregates are allowed only in SELECT, HAVING and ORDER BY");
+      return {};
     }
     Aggregate a;
     const std::string name = LeadingName(n.string_view());
@@ -1099,7 +1115,10 @@ class Translator {
     const std::string_view digits = Core(n.string_view());
     std::int64_t v = 0;
     for (char d : digits) {
-      if (v > (INT64_MAX - 9) / 10) Fail(n, "number too large");
+      if (v > (INT64_MAX - 9) / 10) {
+        Fail(n, "number too large");
+        return 0;
+      }
       v = v * 10 + (d - '0');
     }
     return v;
@@ -1206,18 +1225,25 @@ class Translator {
   // INSERT DATA blank node labels and the operation each was first used in.
   std::map<std::string, int> data_blank_operation_;
   int operation_count_ = 0;
+  mutable absl::Status error_;  // the first error (Fail)
 };
 
 }  // namespace
 
-Query Translate(const tao::pegtl::parse_tree::node& root, std::string_view text,
-                const ParseOptions& options) {
-  return Translator(text, options).QueryUnit(root);
+absl::StatusOr<Query> Translate(const tao::pegtl::parse_tree::node& root, std::string_view text,
+                                const ParseOptions& options) {
+  Translator translator(text, options);
+  Query query = translator.QueryUnit(root);
+  if (!translator.error().ok()) return translator.error();
+  return query;
 }
 
-Update TranslateUpdate(const tao::pegtl::parse_tree::node& root, std::string_view text,
-                       const ParseOptions& options) {
-  return Translator(text, options).UpdateUnit(root);
+absl::StatusOr<Update> TranslateUpdate(const tao::pegtl::parse_tree::node& root, std::string_view text,
+                                       const ParseOptions& options) {
+  Translator translator(text, options);
+  Update update = translator.UpdateUnit(root);
+  if (!translator.error().ok()) return translator.error();
+  return update;
 }
 
 }  // namespace relata::query

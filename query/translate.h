@@ -4,28 +4,24 @@
 #define RELATA_QUERY_TRANSLATE_H_
 
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
 #include "query/algebra.h"
 #include "query/sparql_parser.h"
 #include "tao/pegtl/contrib/parse_tree.hpp"
 
 namespace relata::query {
 
-// Thrown inside the translation only; ParseQuery turns it into a Status.
-struct TranslateError {
-  std::size_t offset;
-  std::string message;
-};
-
+// Errors are kInvalidArgument with a "line:column: " prefix: the first
+// scope rule broken, or a query nested too deeply to translate.
 // REQUIRES: `root` is the tree of grammar::sparql::QueryUnit over `text`.
-Query Translate(const tao::pegtl::parse_tree::node& root, std::string_view text,
-                const ParseOptions& options);
+absl::StatusOr<Query> Translate(const tao::pegtl::parse_tree::node& root, std::string_view text,
+                                const ParseOptions& options);
 // REQUIRES: `root` is the tree of grammar::sparql::UpdateUnit over `text`.
-Update TranslateUpdate(const tao::pegtl::parse_tree::node& root, std::string_view text,
-                       const ParseOptions& options);
+absl::StatusOr<Update> TranslateUpdate(const tao::pegtl::parse_tree::node& root, std::string_view text,
+                                       const ParseOptions& options);
 
 }  // namespace relata::query
 

@@ -6,7 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "engine/exec/evaluator.h"
-#include "engine/exec/values.h"
+#include "engine/functions/sparql_terms.h"
 
 namespace relata::engine::exec {
 namespace {

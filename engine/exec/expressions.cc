@@ -1,13 +1,15 @@
-// Expressions over a row: operators and the functions that look at more
-// than their arguments' values here, the rest through values.h; integer and
-// double comparisons and string tests on ids and cached terms where they can.
+// Expressions over a row: the operators, and each call through the function
+// the plan resolved it to (engine/functions), the special forms that read
+// the row or the query here; integer and double comparisons and string tests
+// on ids and cached terms where they can.
 #include <chrono>
 #include <ctime>
 #include <random>
 
 #include "absl/strings/str_format.h"
 #include "engine/exec/evaluator.h"
-#include "engine/exec/values.h"
+#include "engine/functions/functions.h"
+#include "engine/functions/sparql_terms.h"
 #include "query/iri.h"
 
 namespace relata::engine::exec {
@@ -142,17 +144,7 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
       ASSIGN_OR_RETURN(const bool any, s->Next(&out));
       return std::optional<Term>(Boolean(any == (e.kind == K::kExists)));
     }
-    case K::kTriple: {
-      std::vector<Term> parts;
-      for (const auto& a : e.args) {
-        ASSIGN_OR_RETURN(auto v, eval(a));
-        if (!v) return std::optional<Term>();
-        parts.push_back(std::move(*v));
-      }
-      bool known = false;
-      absl::Status unused;
-      return CallBuiltIn("TRIPLE", parts, &known, &unused);
-    }
+    case K::kTriple:
     case K::kBuiltIn:
     case K::kFunction:
       return EvalCall(e, row, env);
@@ -173,7 +165,13 @@ std::optional<bool> Evaluator::StringTest(const Expr& e, const Row& row) {
       e.args[1].kind != Expr::Kind::kConstant) {
     return std::nullopt;
   }
-  const bool starts = e.name == "STRSTARTS", ends = e.name == "STRENDS", contains = e.name == "CONTAINS";
+  static const Function* const kStarts = FindBuiltIn("STRSTARTS", 2);
+  static const Function* const kEnds = FindBuiltIn("STRENDS", 2);
+  static const Function* const kContains = FindBuiltIn("CONTAINS", 2);
+  const auto resolved = plan_.functions.find(&e);
+  if (resolved == plan_.functions.end()) return std::nullopt;
+  const Function* f = resolved->second;
+  const bool starts = f == kStarts, ends = f == kEnds, contains = f == kContains;
   if (!starts && !ends && !contains) return std::nullopt;
   const Term& needle = e.args[1].constant;
   if (!needle.IsLiteral() || needle.datatype != kXsdString) return std::nullopt;
@@ -198,29 +196,30 @@ std::optional<int> Evaluator::CompareInline(const Expr& a, const Expr& b, const 
 }
 
 absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row& row, ExprEnv& env) {
-  const std::string& name = e.name;
-  if (e.kind == Expr::Kind::kBuiltIn) {
-    // The functions that look at more than their arguments' values.
-    if (name == "BOUND") {
+  const auto resolved = plan_.functions.find(&e);
+  if (resolved == plan_.functions.end()) return absl::InternalError("a function call the plan did not resolve");
+  const Function* f = resolved->second;
+  if (f == nullptr) return std::optional<Term>();  // an IRI that names no function: an error value
+  switch (f->special) {
+    case SpecialForm::kNone:
+      break;
+    case SpecialForm::kBound:
       return std::optional<Term>(Boolean(row[static_cast<std::size_t>(e.args[0].var)] != kNoTerm));
-    }
-    if (name == "IF") {
+    case SpecialForm::kIf: {
       ASSIGN_OR_RETURN(const auto c, EvalBool(e.args[0], row, env));
       if (!c) return std::optional<Term>();
       return Eval(e.args[*c ? 1 : 2], row, env);
     }
-    if (name == "COALESCE") {
+    case SpecialForm::kCoalesce:
       for (const auto& a : e.args) {
         ASSIGN_OR_RETURN(auto v, Eval(a, row, env));
         if (v) return v;
       }
       return std::optional<Term>();
-    }
-    if (name == "RAND") {
+    case SpecialForm::kRand:
       return std::optional<Term>(Term::Literal(
           FormatDouble(std::uniform_real_distribution<double>(0, 1)(ctx_.random())), XsdIri("double")));
-    }
-    if (name == "NOW") {
+    case SpecialForm::kNow: {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.now().time_since_epoch()).count();
       const std::time_t secs = static_cast<std::time_t>(ms / 1000);
       std::tm tm{};
@@ -230,7 +229,8 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row
                           tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000)),
           XsdIri("dateTime")));
     }
-    if (name == "UUID" || name == "STRUUID") {
+    case SpecialForm::kUuid:
+    case SpecialForm::kStrUuid: {
       std::uniform_int_distribution<std::uint64_t> d;
       std::uint64_t hi = d(ctx_.random()), lo = d(ctx_.random());
       hi = (hi & ~0xF000ULL) | 0x4000ULL;                           // version 4
@@ -238,9 +238,10 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row
       const std::string uuid =
           absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
                           lo & 0xFFFFFFFFFFFFULL);
-      return std::optional<Term>(name == "UUID" ? Term::Iri("urn:uuid:" + uuid) : Term::Literal(uuid));
+      return std::optional<Term>(f->special == SpecialForm::kUuid ? Term::Iri("urn:uuid:" + uuid)
+                                                                  : Term::Literal(uuid));
     }
-    if (name == "BNODE") {
+    case SpecialForm::kBNode: {
       if (e.args.empty()) return std::optional<Term>(Term::Blank(ctx_.fresh_blank()));
       ASSIGN_OR_RETURN(const auto v, Eval(e.args[0], row, env));
       if (!v || !v->IsLiteral() || v->datatype != kXsdString || !v->language.empty()) return std::optional<Term>();
@@ -249,7 +250,7 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row
       if (inserted) it->second = ctx_.fresh_blank();
       return std::optional<Term>(Term::Blank(it->second));
     }
-    if (name == "IRI" || name == "URI") {
+    case SpecialForm::kIri: {
       ASSIGN_OR_RETURN(const auto v, Eval(e.args[0], row, env));
       if (!v) return std::optional<Term>();
       if (v->IsIri()) return v;
@@ -258,20 +259,15 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row
     }
   }
   std::vector<Term> args;
+  args.reserve(e.args.size());
   for (const auto& a : e.args) {
     ASSIGN_OR_RETURN(auto v, Eval(a, row, env));
     if (!v) return std::optional<Term>();
     args.push_back(std::move(*v));
   }
-  bool known = false;
   absl::Status failure;
-  auto result = e.kind == Expr::Kind::kBuiltIn ? CallBuiltIn(name, args, &known, &failure)
-                                               : CallFunction(name, args, &known);
+  std::optional<Term> result = f->body(args, &failure);
   RETURN_IF_ERROR(failure);
-  if (!known) {
-    if (e.kind == Expr::Kind::kFunction) return std::optional<Term>();  // unknown functions are errors
-    return absl::UnimplementedError(absl::StrCat("function ", name, " is not supported"));
-  }
   return result;
 }
 

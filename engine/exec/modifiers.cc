@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "engine/exec/evaluator.h"
-#include "engine/exec/values.h"
+#include "engine/functions/sparql_terms.h"
 
 namespace relata::engine::exec {
 namespace {

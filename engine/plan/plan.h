@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/functions/functions.h"
 #include "query/algebra.h"
 #include "storage/term_codec.h"
 
@@ -22,6 +23,7 @@ namespace relata::engine::plan {
 using query::VarId;
 using storage::TermId;
 using storage::kNoTerm;
+using engine::Function;
 
 // Most edges a database keeps in memory, and so the most of one predicate
 // a plan reads into memory to follow or count them.
@@ -154,6 +156,9 @@ struct Plan {
   std::unique_ptr<Node> root;
   absl::flat_hash_map<const query::Pattern*, std::unique_ptr<Node>> exists;
   std::vector<std::unique_ptr<std::vector<query::Expr>>> rewritten;
+  // The function each call of the query's expressions names, resolved
+  // once; nullptr for an IRI that names no function (an error value).
+  absl::flat_hash_map<const query::Expr*, const Function*> functions;
 };
 
 // What a node (or a scan step) did, for EXPLAIN ANALYZE.

@@ -220,9 +220,9 @@ absl::StatusOr<Planner::Planned> Planner::Query(const query::Query& q, std::vect
     if (q.grouped) {
       auto group = std::make_unique<Node>(CountsOnly(q) ? Node::Kind::kGroupCounts : Node::Kind::kGroup);
       group->query = &q;
-      for (const auto& [expr, var] : q.group_by) RETURN_IF_ERROR(Exists(expr, after, scope));
+      for (const auto& [expr, var] : q.group_by) RETURN_IF_ERROR(Expressions(expr, after, scope));
       for (const auto& a : q.aggregates) {
-        if (a.arg) RETURN_IF_ERROR(Exists(*a.arg, after, scope));
+        if (a.arg) RETURN_IF_ERROR(Expressions(*a.arg, after, scope));
       }
       group->children.push_back(std::move(node));
       node = std::move(group);
@@ -238,12 +238,12 @@ absl::StatusOr<Planner::Planned> Planner::Query(const query::Query& q, std::vect
     return node.get();
   };
   if (!having.empty()) {
-    RETURN_IF_ERROR(Exists(having, after, scope));
+    RETURN_IF_ERROR(Expressions(having, after, scope));
     wrap(Node::Kind::kHaving)->exprs = &having;
   }
   // SELECT expressions, in order: each may use the ones before it.
   if (!select.empty()) {
-    RETURN_IF_ERROR(Exists(select, after, scope));
+    RETURN_IF_ERROR(Expressions(select, after, scope));
     Node* extend = wrap(Node::Kind::kExtend);
     for (std::size_t i = 0; i < q.select_expressions.size(); ++i) {
       extend->bindings.emplace_back(q.select_expressions[i].first, &select[i]);
@@ -251,7 +251,7 @@ absl::StatusOr<Planner::Planned> Planner::Query(const query::Query& q, std::vect
   }
   if (q.values) wrap(Node::Kind::kValuesJoin);
   if (!order.empty()) {
-    RETURN_IF_ERROR(Exists(order, after, scope));
+    RETURN_IF_ERROR(Expressions(order, after, scope));
     Node* sort = wrap(Node::Kind::kSort);
     for (std::size_t i = 0; i < order.size(); ++i) sort->order.emplace_back(&order[i], q.order_by[i].descending);
   }
@@ -338,18 +338,37 @@ absl::StatusOr<std::unique_ptr<Node>> Planner::CountEdges(const query::Query& q,
   return node;
 }
 
-absl::Status Planner::Exists(const Expr& e, const std::vector<bool>& bound, const Scope& scope) {
-  if ((e.kind == Expr::Kind::kExists || e.kind == Expr::Kind::kNotExists) && e.pattern != nullptr &&
-      !plan_->exists.contains(e.pattern.get())) {
-    ASSIGN_OR_RETURN(Planned planned, Pattern(*e.pattern, bound, scope));
-    plan_->exists.emplace(e.pattern.get(), std::move(planned.node));
+absl::Status Planner::Expressions(const Expr& e, const std::vector<bool>& bound, const Scope& scope) {
+  switch (e.kind) {
+    case Expr::Kind::kExists:
+    case Expr::Kind::kNotExists:
+      if (e.pattern != nullptr && !plan_->exists.contains(e.pattern.get())) {
+        ASSIGN_OR_RETURN(Planned planned, Pattern(*e.pattern, bound, scope));
+        plan_->exists.emplace(e.pattern.get(), std::move(planned.node));
+      }
+      break;
+    case Expr::Kind::kBuiltIn: {
+      const Function* f = FindBuiltIn(e.name, e.args.size());
+      if (f == nullptr) return absl::UnimplementedError(absl::StrCat("function ", e.name, " is not supported"));
+      plan_->functions.emplace(&e, f);
+      break;
+    }
+    case Expr::Kind::kFunction:  // an IRI: a cast, or nothing relata knows (an error value)
+      plan_->functions.emplace(&e, FindCast(e.name, e.args.size()));
+      break;
+    case Expr::Kind::kTriple:
+      plan_->functions.emplace(&e, FindBuiltIn("TRIPLE", 3));
+      break;
+    default:
+      break;
   }
-  for (const Expr& a : e.args) RETURN_IF_ERROR(Exists(a, bound, scope));
+  for (const Expr& a : e.args) RETURN_IF_ERROR(Expressions(a, bound, scope));
   return absl::OkStatus();
 }
 
-absl::Status Planner::Exists(const std::vector<Expr>& exprs, const std::vector<bool>& bound, const Scope& scope) {
-  for (const Expr& e : exprs) RETURN_IF_ERROR(Exists(e, bound, scope));
+absl::Status Planner::Expressions(const std::vector<Expr>& exprs, const std::vector<bool>& bound,
+                                  const Scope& scope) {
+  for (const Expr& e : exprs) RETURN_IF_ERROR(Expressions(e, bound, scope));
   return absl::OkStatus();
 }
 
@@ -375,7 +394,7 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
       std::vector<bool> merged = Union(left.bound, right.bound);
       if (!join) {
         node->exprs = &p.exprs;
-        RETURN_IF_ERROR(Exists(p.exprs, merged, scope));
+        RETURN_IF_ERROR(Expressions(p.exprs, merged, scope));
       }
       node->children.push_back(std::move(left.node));
       node->children.push_back(std::move(right.node));
@@ -405,7 +424,7 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
     case K::kFilter:
     case K::kExtend: {
       ASSIGN_OR_RETURN(Planned child, Pattern(p.children[0], bound, scope));
-      RETURN_IF_ERROR(Exists(p.exprs, child.bound, scope));
+      RETURN_IF_ERROR(Expressions(p.exprs, child.bound, scope));
       auto node = MakeNode(p.kind == K::kFilter ? Node::Kind::kFilter : Node::Kind::kExtend, &p);
       if (p.kind == K::kFilter) {
         node->exprs = &p.exprs;

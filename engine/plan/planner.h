@@ -48,9 +48,11 @@ class Planner {
   Planned Scans(const query::Pattern& p, std::vector<ScanStep> scans, const std::vector<bool>& bound,
                 const Scope& scope);
   absl::StatusOr<Planned> Path(const query::Pattern& p, const std::vector<bool>& bound);
-  // Plans the EXISTS patterns in `e` for rows that bind `bound`.
-  absl::Status Exists(const query::Expr& e, const std::vector<bool>& bound, const Scope& scope);
-  absl::Status Exists(const std::vector<query::Expr>& exprs, const std::vector<bool>& bound, const Scope& scope);
+  // Resolves the function calls in `e` and plans its EXISTS patterns for
+  // rows that bind `bound`.
+  absl::Status Expressions(const query::Expr& e, const std::vector<bool>& bound, const Scope& scope);
+  absl::Status Expressions(const std::vector<query::Expr>& exprs, const std::vector<bool>& bound,
+                           const Scope& scope);
   // The shortcuts, or nullptr when the query is not of their shape.
   absl::StatusOr<std::unique_ptr<Node>> ReadInOrder(const query::Query& q, const std::vector<bool>& bound,
                                                     const Scope& scope);

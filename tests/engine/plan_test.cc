@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -295,6 +296,16 @@ TEST_F(PlannerTest, ExistsPatternsArePlannedWithTheFilteredRowsBindings) {
             "Project(Filter(IndexNestedLoop[seek-then-edges ?e c]))");
   ASSERT_EQ(plan_.exists.size(), 1u);
   EXPECT_EQ(Shapes(*query_).Of(*plan_.exists.begin()->second), "IndexNestedLoop[seek-then-edges ?e ?a]");
+}
+
+TEST_F(PlannerTest, EveryFunctionCallIsResolvedOnceWhenPlanned) {
+  Shape("SELECT ?e (UCASE(?l) AS ?u) { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(STRLEN(?l) > 3 && <http://www.w3.org/2001/XMLSchema#integer>(\"1\") = 1 && <http://x/nofunction>(?l)) "
+        "} ORDER BY LCASE(?l)");
+  std::vector<std::string> names;
+  for (const auto& [expr, function] : plan_.functions) names.push_back(function == nullptr ? "none" : std::string(function->name));
+  std::sort(names.begin(), names.end());
+  EXPECT_THAT(names, ElementsAre("LCASE", "STRLEN", "UCASE", "http://www.w3.org/2001/XMLSchema#integer", "none"));
 }
 
 TEST_F(PlannerTest, TheTopScopeDecidesWhatMayBeReadIntoMemory) {
