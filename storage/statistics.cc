@@ -1,0 +1,83 @@
+// The statistics family read back: totals, per predicate and per graph,
+// cached until the next write.
+#include "storage/quad_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "engine/base/status_macros.h"
+#include "engine/base/strings.h"
+#include "storage/store_internal.h"
+
+namespace relata::storage {
+
+absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const {
+  std::uint64_t writes_before = 0;
+  {
+    std::lock_guard<std::mutex> lock(stats_mutex_);
+    if (stats_cache_ != nullptr) return stats_cache_;
+    writes_before = writes_;
+  }
+  ASSIGN_OR_RETURN(StoreStats stats, Stats());
+  auto shared = std::make_shared<const StoreStats>(std::move(stats));
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  // A write that finished meanwhile may not be in these counts: they serve
+  // this caller, but later ones must count again.
+  if (writes_ == writes_before) stats_cache_ = shared;
+  return shared;
+}
+
+absl::StatusOr<StoreStats> QuadStore::Stats() const {
+  StoreStats stats;
+  // The committed term counters, not next_sequence_, which a writer moves
+  // while it encodes; read in the same snapshot as the counts.
+  const std::shared_ptr<const Snapshot> view = GetSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = view->snapshot_;
+  std::uint64_t counters[5] = {};
+  for (int tag = 1; tag <= 4; ++tag) {
+    std::string value;
+    const rocksdb::Status s = db_->Get(options, families_[kMeta], "next/" + std::to_string(tag), &value);
+    if (s.ok()) {
+      counters[tag] = DecodeU64(value);
+    } else if (!s.IsNotFound()) {
+      return ToStatus(s, "statistics");
+    }
+  }
+  stats.iris = counters[CounterSlot(TermTag::kIri)];
+  stats.literals = counters[CounterSlot(TermTag::kLiteral)];
+  stats.triple_terms = counters[CounterSlot(TermTag::kTriple)];
+  stats.blank_nodes = counters[CounterSlot(TermTag::kBlank)];
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, families_[kStats]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    if (key == "T") {
+      stats.quads = DecodeU64(value);
+    } else if (key[0] == 'P') {
+      stats.predicates[DecodeU64(key, 1)] = {DecodeU64(value, 0), DecodeU64(value, 8),
+                                             DecodeU64(value, 16)};
+    } else if (key[0] == 'G') {
+      stats.graphs[DecodeU64(key, 1)] = DecodeU64(value);
+    }
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "statistics"));
+  return stats;
+}
+
+}  // namespace relata::storage
