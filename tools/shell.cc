@@ -176,6 +176,13 @@ class Shell {
     std::string pending;
     while (!quit_) {
       char* raw = readline(pending.empty() ? "relata> " : "   ...> ");
+      // libedit's readline gives up its line as at the end of input when
+      // SIGINT interrupts its read; the flag tells Ctrl-C from Ctrl-D.
+      if (raw == nullptr && g_interrupted.exchange(false)) {
+        std::printf("\n");
+        pending.clear();
+        continue;
+      }
       if (raw == nullptr) {  // Ctrl-D
         std::printf("\n");
         break;

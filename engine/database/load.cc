@@ -14,24 +14,13 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "engine/base/status_macros.h"
+#include "engine/database/database_impl.h"
 #include "engine/base/names.h"
 #include "engine/base/strings.h"
-#include "engine/exec/adjacency.h"
-#include "engine/exec/execution.h"
-#include "engine/exec/name_search.h"
-#include "engine/exec/term_cache.h"
-#include "engine/exec/update.h"
 #include "engine/kg/kg_mapping.h"
 #include "engine/kg/kg_reader.h"
 #include "engine/kg/table_reader.h"
-#include "engine/database/parse_cache.h"
 #include "engine/database/quad_pipe.h"
-#include "query/rdf_reader.h"
-#include "query/rdf_writer.h"
-#include "query/sparql_parser.h"
-#include "storage/name_index.h"
-#include "storage/quad_store.h"
-#include "engine/database/database_impl.h"
 
 namespace relata {
 

@@ -52,7 +52,7 @@ class ShellTest : public ::testing::Test {
   static std::string Db() { return *dir_ + "/db"; }
 
   // Starts the shell on a pseudo-terminal 100 columns wide.
-  void Start() {
+  void Start(const char* term = "dumb") {
     struct winsize size {};
     size.ws_row = 40;
     size.ws_col = 100;
@@ -60,7 +60,7 @@ class ShellTest : public ::testing::Test {
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {
       setenv("HOME", dir_->c_str(), 1);  // history goes to the test's directory
-      setenv("TERM", "dumb", 1);
+      setenv("TERM", term, 1);
       unsetenv("COLUMNS");
       execl(RELATA_BINARY, RELATA_BINARY, Db().c_str(), static_cast<char*>(nullptr));
       _exit(127);
@@ -176,6 +176,39 @@ TEST_F(ShellTest, CtrlCCancelsARunningQueryAndKeepsTheShell) {
   EXPECT_THAT(Prompt(), HasSubstr("true"));
   Type(".quit\r");
   EXPECT_EQ(ExitStatus(), 0);
+}
+
+// sqlite3's and psql's contract: Ctrl-C at the prompt drops the line being
+// typed (at the continuation prompt, the whole pending statement) and gives
+// a fresh prompt; only Ctrl-D on an empty line or .quit leaves.
+TEST_F(ShellTest, CtrlCAtThePromptDropsTheLineAndKeepsTheShell) {
+  for (const char* term : {"dumb", "xterm", "tmux-256color"}) {
+    SCOPED_TRACE(term);
+    screen_.clear();
+    Start(term);
+    Prompt();
+    Type("SELECT * WHERE { ?s ?p");
+    usleep(100 * 1000);
+    Type("\x03");
+    Prompt();
+    Type("ASK { e:russia kg:member_of e:brics };\r");
+    EXPECT_THAT(Prompt(), HasSubstr("true"));
+    // At the continuation prompt the pending statement goes too: the ASK
+    // after it runs alone.
+    Type("SELECT * WHERE {\r");
+    ReadUntil("...> ");
+    usleep(100 * 1000);
+    Type("\x03");
+    Prompt();
+    Type("ASK { e:russia kg:member_of e:brics };\r");
+    const std::string answer = Prompt();
+    EXPECT_THAT(answer, HasSubstr("true"));
+    EXPECT_THAT(answer, Not(HasSubstr("expected")));
+    Type("\x03");  // at an empty prompt
+    Prompt();
+    Type("\x04");  // Ctrl-D on an empty line leaves
+    EXPECT_EQ(ExitStatus(), 0);
+  }
 }
 
 TEST_F(ShellTest, UnknownCommandsSuggestTheNearest) {
