@@ -87,8 +87,12 @@ std::optional<Term> Translator::DataValue(const Node& n) {
   if (n.is_type<g::Iri>()) return Term::Iri(Iri(n));
   if (n.is_type<g::A>()) return Term::Iri(Rdf("type"));
   if (n.is_type<g::DataTripleTerm>()) {
-    return Term::Triple(*DataValue(*n.children.at(0)), *DataValue(*n.children.at(1)),
-                        *DataValue(*n.children.at(2)));
+    std::optional<Term> parts[3];
+    for (int i = 0; i < 3; ++i) {
+      parts[i] = DataValue(*n.children.at(static_cast<std::size_t>(i)));
+      if (!parts[i]) return std::nullopt;  // the translation failed inside (an error is kept)
+    }
+    return Term::Triple(*parts[0], *parts[1], *parts[2]);
   }
   return Literal(n);
 }

@@ -24,7 +24,7 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: relata [DB] [-c STATEMENT]... [--bail] [--default-graph G]\n"
+    "usage: relata [DB] [-c STATEMENT]... [--bail] [--default-graph G] | --version | --help\n"
     "                                                         the shell (no DB: the bundled news graph)\n"
     "       relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--replace] [--memory SIZE]\n"
@@ -303,9 +303,13 @@ int Query(relata::Database& db, const std::vector<std::string>& args, bool updat
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();
     if (a == "-f" && has_value) {
-      std::ifstream in(args[++i], std::ios::binary);
-      if (!in) return Fail(std::string(command) + ": cannot read " + args[i]);
-      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (args[++i] == "-") {  // the statement on standard input
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      } else {
+        std::ifstream in(args[i], std::ios::binary);
+        if (!in) return Fail(std::string(command) + ": cannot read " + args[i]);
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
       have_text = true;
     } else if (a == "--format" && has_value && !update) {
       format = args[++i];
@@ -366,6 +370,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.size() == 1 && (all[0] == "--help" || all[0] == "-h" || all[0] == "help")) {
     std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (all.size() == 1 && all[0] == "--version") {
+    std::printf("relata %s\n", RELATA_VERSION);
     return 0;
   }
   static const std::set<std::string> kCommands = {"load", "dump", "stats", "check", "shell",

@@ -38,7 +38,7 @@ constexpr DotCommand kDotCommands[] = {
     {".open", "DB", "close this store and open another"},
     {".load", "FILE...", "load RDF or extractor output (KG-JSONL, CSV, TSV), all or nothing"},
     {".read", "FILE", "run the statements in a file"},
-    {".mode", "table|csv|tsv|json|jsonl|xml|turtle", "how results are written"},
+    {".mode", "[table|csv|tsv|json|jsonl|xml|turtle]", "how results are written; alone: which"},
     {".maxrows", "N", "show at most N rows of a table (0: all)"},
     {".timer", "on|off", "show how long each statement took"},
     {".default-graph", "[union|standard]", "every graph, or only the unnamed one (the spec's); alone: which"},
@@ -184,7 +184,7 @@ class Shell {
         continue;
       }
       if (raw == nullptr) {  // Ctrl-D
-        std::printf("\n");
+        std::printf(pending.empty() ? "\n" : "\n(the unfinished statement was dropped)\n");
         break;
       }
       const std::string line = raw;
@@ -216,12 +216,11 @@ class Shell {
       return ok || !options_.bail;
     }
     pending += line + "\n";
-    if (!StatementComplete(pending, /*blank_ends=*/true)) return true;
-    const std::string statement = pending;
-    pending.clear();
-    last_statement_ = Trim(statement);
-    if (Trim(statement).empty() || Trim(statement) == ";") return true;
-    return Execute(statement) || !options_.bail;
+    for (const std::string& statement : TakeStatements(&pending, /*blank_ends=*/true)) {
+      last_statement_ = Trim(statement);
+      if (!Execute(statement) && options_.bail) return false;
+    }
+    return true;
   }
 
   // Runs the statements and dot commands of `in` (piped input, -c, .read);
@@ -339,6 +338,10 @@ class Shell {
     }
     if (command == ".mode") {
       static const std::set<std::string> kModes = {"table", "csv", "tsv", "json", "jsonl", "xml", "turtle"};
+      if (args.empty()) {
+        std::fprintf(out_, "%s\n", mode_.c_str());
+        return true;
+      }
       if (args.size() != 1 || !kModes.count(args[0])) return Error(".mode table|csv|tsv|json|jsonl|xml|turtle");
       mode_ = args[0];
       return true;
@@ -533,41 +536,66 @@ char** Complete(const char* text, int start, int) {
 
 }  // namespace
 
-bool StatementComplete(const std::string& text, bool blank_ends) {
+std::vector<std::string> TakeStatements(std::string* pending, bool blank_ends) {
+  const std::string& text = *pending;
+  std::vector<std::string> statements;
+  std::size_t start = 0;
   int depth = 0;
-  char quote = 0;
-  bool long_quote = false;
+  bool only_comments = true;  // since `start`: nothing but blanks and comments
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (quote != 0) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == quote && (!long_quote || text.compare(i, 3, std::string(3, quote)) == 0)) {
-        if (long_quote) i += 2;
-        quote = 0;
+    if (c == '"' || c == '\'') {  // a string, long or short, to its closing quote
+      only_comments = false;
+      const bool long_quote = text.compare(i, 3, std::string(3, c)) == 0;
+      i += long_quote ? 3 : 1;
+      while (i < text.size()) {
+        if (text[i] == '\\') {
+          i += 2;
+        } else if (text[i] == c && (!long_quote || text.compare(i, 3, std::string(3, c)) == 0)) {
+          if (long_quote) i += 2;
+          break;
+        } else {
+          ++i;
+        }
       }
+      if (i >= text.size()) return statements;  // the string goes on: incomplete
+      continue;
+    }
+    if (c == '<') {  // an IRI (a '#' in it is no comment), or the operator
+      std::size_t end = i + 1;
+      while (end < text.size() && std::string_view("<>\"{}|^`\\").find(text[end]) == std::string_view::npos &&
+             static_cast<unsigned char>(text[end]) > 0x20) {
+        ++end;
+      }
+      only_comments = false;
+      if (end < text.size() && text[end] == '>') i = end;
       continue;
     }
     if (c == '#') {
       while (i < text.size() && text[i] != '\n') ++i;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-      long_quote = text.compare(i, 3, std::string(3, c)) == 0;
-      if (long_quote) i += 2;
-    } else if (c == '{' || c == '(' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ')' || c == ']') {
-      --depth;
+      continue;
     }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (c == '{' || c == '(' || c == '[') ++depth;
+    if (c == '}' || c == ')' || c == ']') --depth;
+    if (c == ';' && depth <= 0) {
+      if (!only_comments) statements.push_back(text.substr(start, i - start));
+      start = i + 1;
+      depth = 0;
+      only_comments = true;
+      continue;
+    }
+    only_comments = false;
   }
-  if (quote != 0 || depth > 0) return false;
-  // The last line, without its comment.
-  std::string body = text;
-  while (!body.empty() && body.back() == '\n') body.pop_back();
-  const std::string last = Trim(body.substr(body.rfind('\n') == std::string::npos ? 0 : body.rfind('\n') + 1));
-  if (blank_ends && !text.empty() && text.size() >= 2 && text.ends_with("\n\n")) return true;
-  if (blank_ends && Trim(text).empty()) return true;
-  return !last.empty() && last.back() == ';';
+  if (only_comments) {
+    pending->clear();  // blanks and comments alone are no statement
+  } else if (blank_ends && depth <= 0 && text.ends_with("\n\n")) {
+    statements.push_back(text.substr(start));
+    pending->clear();
+  } else {
+    pending->erase(0, start);
+  }
+  return statements;
 }
 
 std::string NearestWord(const std::string& typed, const std::vector<std::string>& words) {

@@ -31,9 +31,11 @@ struct ShellOptions {
 // --bail is set or the input was not a terminal.
 int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions& options);
 
-// Whether `text` is a whole statement: brackets and quotes balance and it
-// ends with ';' (also true for a blank last line when `blank_ends`).
-bool StatementComplete(const std::string& text, bool blank_ends);
+// Takes the whole statements off the front of `*pending` (what was typed so
+// far) and leaves the unfinished rest: a statement ends at a ';' outside
+// brackets, strings, IRIs and comments (several may share a line), or, with
+// `blank_ends`, at a blank line. Returns them without their ';'.
+std::vector<std::string> TakeStatements(std::string* pending, bool blank_ends);
 
 // The word of `words` closest to `typed` (by edit distance), or "" when
 // none is within two edits.

@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenInMemory() {
 
 
 absl::StatusOr<std::uint64_t> Database::Insert(std::span<const Quad> quads) {
+  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Insert"));
   return impl_->store->Insert(quads);
 }
 

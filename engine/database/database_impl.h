@@ -9,7 +9,11 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "engine/base/strings.h"
 #include "engine/database/parse_cache.h"
 #include "engine/exec/adjacency.h"
 #include "engine/exec/execution.h"
@@ -37,6 +41,18 @@ class Database::Impl {
   std::atomic<std::uint64_t> interrupts{0};  // Interrupt() calls so far
   ParseCache parse_cache;
   mutable engine::AdjacencyCache adjacencies;
+  // The thread that began this database's open transaction, if one is
+  // open: a write that thread starts itself would wait for it forever.
+  std::atomic<std::thread::id> transaction_thread{};
+
+  // An error for `what` (a write) when the calling thread holds the open
+  // transaction, instead of waiting for it without end.
+  absl::Status NotHoldingATransaction(std::string_view what) const {
+    if (transaction_thread.load() != std::this_thread::get_id()) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        ToAbsl(what), ": this thread holds an open transaction of the store; commit it or roll it back first "
+              "(the store takes one writer at a time, so this would wait for it forever)"));
+  }
 
   engine::ExecutionOptions Limits(const QueryOptions& options) const;
 

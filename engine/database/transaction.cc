@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "engine/base/status_macros.h"
@@ -59,8 +60,21 @@ absl::StatusOr<std::vector<Quad>> ReadForLoad(const std::string& iri, const std:
 class Transaction::Impl {
  public:
   Impl(storage::QuadStore& s, std::unique_ptr<storage::QuadStore::Transaction> t,
-       const std::atomic<std::uint64_t>& interrupt_count)
-      : store(s), txn(std::move(t)), started(std::chrono::steady_clock::now()), interrupts(interrupt_count) {}
+       const std::atomic<std::uint64_t>& interrupt_count, std::atomic<std::thread::id>& holder_thread)
+      : store(s), txn(std::move(t)), started(std::chrono::steady_clock::now()), interrupts(interrupt_count),
+        holder(holder_thread) {
+    holder.store(std::this_thread::get_id());
+  }
+  ~Impl() { Release(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  // The transaction ended (committed, rolled back or dropped): its thread
+  // may write again.
+  void Release() {
+    std::thread::id mine = std::this_thread::get_id();
+    holder.compare_exchange_strong(mine, std::thread::id());
+  }
 
   engine::ExecutionOptions Limits(const QueryOptions& options) const {
     return ExecutionOptionsOf(options, interrupts);
@@ -89,6 +103,7 @@ class Transaction::Impl {
   std::unique_ptr<storage::QuadStore::Transaction> txn;
   std::chrono::steady_clock::time_point started;
   const std::atomic<std::uint64_t>& interrupts;  // the Database's Interrupt() count
+  std::atomic<std::thread::id>& holder;          // the Database's transaction_thread
   absl::Status failure;
 };
 
@@ -96,9 +111,10 @@ Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Transaction::~Transaction() = default;
 
 absl::StatusOr<std::unique_ptr<Transaction>> Database::Begin() {
+  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Begin"));
   return std::unique_ptr<Transaction>(
       new Transaction(std::make_unique<Transaction::Impl>(*impl_->store, impl_->store->BeginTransaction(),
-                                                          impl_->interrupts)));
+                                                          impl_->interrupts, impl_->transaction_thread)));
 }
 
 absl::StatusOr<bool> Transaction::Add(const Quad& quad) {
@@ -164,13 +180,18 @@ absl::StatusOr<Cursor> Transaction::Query(std::string_view sparql, const QueryOp
 absl::StatusOr<UpdateReport> Transaction::Commit() {
   RETURN_IF_ERROR(impl_->Usable());
   const auto txn = std::move(impl_->txn);
+  impl_->Release();
   ASSIGN_OR_RETURN(const auto changes, txn->Commit());
   return UpdateReport{changes.inserted, changes.deleted, SecondsSince(impl_->started)};
 }
 
-void Transaction::Rollback() { impl_->txn.reset(); }
+void Transaction::Rollback() {
+  impl_->txn.reset();
+  impl_->Release();
+}
 
 absl::StatusOr<UpdateReport> Database::Update(std::string_view sparql, const QueryOptions& options) {
+  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Update"));
   const auto start = std::chrono::steady_clock::now();
   // Parsed first: a request that does not parse waits for no writer.
   ASSIGN_OR_RETURN(const query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));

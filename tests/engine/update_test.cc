@@ -42,6 +42,39 @@ class UpdateTest : public DatabaseTest {
   }
 };
 
+// The store takes one writer at a time: a thread holding a transaction
+// that starts another write itself would wait for it forever. It gets an
+// error that says so, and may write again once the transaction ended.
+TEST_F(UpdateTest, AWriteFromTheThreadThatHoldsATransactionIsAnErrorNotAHang) {
+  const std::string file = WriteFile("more.nt", "<http://x/a> <http://x/p> <http://x/b> .\n");
+  auto transaction = db_->Begin();
+  ASSERT_TRUE(transaction.ok()) << transaction.status();
+  ASSERT_TRUE((*transaction)->Add(Quad{Term::Iri("http://x/t"), Term::Iri("http://x/p"), Term::Iri("http://x/u"), {}}).ok());
+  const auto refused = [](const absl::Status& status, const std::string& what) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << what << ": " << status;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(what + ": this thread holds an open transaction"));
+  };
+  refused(db_->Load(file).status(), "Load");
+  refused(db_->Update("INSERT DATA { <http://x/c> <http://x/p> <http://x/d> }").status(), "Update");
+  const Quad quad{Term::Iri("http://x/e"), Term::Iri("http://x/p"), Term::Iri("http://x/f"), {}};
+  refused(db_->Insert({&quad, 1}).status(), "Insert");
+  refused(db_->Begin().status(), "Begin");
+  // Another thread waits for the transaction, as writers do.
+  std::thread other([&] { EXPECT_TRUE(db_->Load(file).ok()); });
+  ASSERT_TRUE((*transaction)->Commit().ok());
+  other.join();
+  EXPECT_TRUE(db_->Update("INSERT DATA { <http://x/c> <http://x/p> <http://x/d> }").ok());
+  // A transaction rolled back, or dropped, frees its thread too.
+  auto second = db_->Begin();
+  ASSERT_TRUE(second.ok());
+  (*second)->Rollback();
+  EXPECT_TRUE(db_->Insert({&quad, 1}).ok());
+  { auto dropped = db_->Begin(); ASSERT_TRUE(dropped.ok()); }
+  EXPECT_TRUE(db_->Load(file).ok());
+  EXPECT_THAT(Rows("SELECT ?s { ?s <http://x/p> ?o } ORDER BY ?s"),
+              ElementsAre("<http://x/a>", "<http://x/c>", "<http://x/e>", "<http://x/t>"));
+}
+
 TEST_F(UpdateTest, InsertAndDeleteDataChangeWhatQueriesSee) {
   const UpdateReport report = Update(
       "INSERT DATA { e:kazakhstan kg:member_of e:sco . GRAPH doc:a1 { e:india kg:member_of e:brics } } ;"

@@ -130,6 +130,18 @@ TEST(SparqlTranslateTest, ScopeRulesAreErrorsWithPositions) {
             "1:17: undefined prefix 'ex:' (declare it with PREFIX)");
 }
 
+// The translation keeps its first error and goes no deeper: a part that
+// failed inside a triple term of VALUES is never read (the fuzzer found it
+// read as if it had a value).
+TEST(SparqlTranslateTest, AnErrorInsideAValuesTripleTermIsReportedWhereItIs) {
+  EXPECT_EQ(ParseQuery("SELECT * { VALUES ?o { <<( <http://x/s> nope:p 1 )>> } }").status().message(),
+            "1:41: undefined prefix 'nope:' (declare it with PREFIX)");
+  EXPECT_EQ(ParseQuery("SELECT * { VALUES ?o { <<( <http://x/s> <http://x/p> <<( <http://x/a> x:b 2 )>> )>> } }")
+                .status()
+                .message(),
+            "1:71: undefined prefix 'x:' (declare it with PREFIX)");
+}
+
 TEST(SparqlParserTest, TellsAnUpdateFromAQueryAsTheGrammarReadsThem) {
   EXPECT_TRUE(IsUpdateRequest("PREFIX x: <http://x/> # insert\n INSERT DATA { x:a x:b x:c }"));
   EXPECT_TRUE(IsUpdateRequest("with <http://x/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"));

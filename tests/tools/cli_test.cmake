@@ -108,6 +108,19 @@ execute_process(COMMAND ${RELATA} query ${WORK}/qdb "DELETE WHERE { ?s ?p ?o }" 
 if(rc EQUAL 0 OR NOT err MATCHES "run it with relata update")
   message(FATAL_ERROR "relata query refuses updates: rc=${rc} err=${err}")
 endif()
+expect_output("relata --version" "^relata [0-9]+\\.[0-9]+\\.[0-9]+\n$" ${RELATA} --version)
+expect_output("the shell's .mode alone says the mode" "^tsv\njson\n$" ${RELATA} ${WORK}/qdb -c ".mode" -c ".mode json" -c ".mode")
+# -f - reads the statement from standard input.
+file(WRITE "${WORK}/stdin.rq" "SELECT ?who WHERE { <http://x/dan> <http://x/knows> ?who } ORDER BY ?who\n")
+execute_process(COMMAND ${RELATA} query ${WORK}/qdb -f - INPUT_FILE ${WORK}/stdin.rq RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "^\\?who\n<http://x/ann>\n<http://x/bob>\n$")
+  message(FATAL_ERROR "query -f -: rc=${rc} out=${out} err=${err}")
+endif()
+file(WRITE "${WORK}/stdin.ru" "INSERT DATA { <http://x/fay> <http://x/knows> <http://x/dan> }\n")
+execute_process(COMMAND ${RELATA} update ${WORK}/qdb -f - INPUT_FILE ${WORK}/stdin.ru RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "^1 quads inserted, 0 deleted")
+  message(FATAL_ERROR "update -f -: rc=${rc} out=${out}")
+endif()
 # A request of only a prologue or comments is an empty update
 # (syntax-update-38/39/40), and EXPLAIN may follow a comment.
 file(WRITE "${WORK}/prologue.ru" "# nothing to do\nPREFIX x: <http://x/>\nBASE <http://x/>\n")

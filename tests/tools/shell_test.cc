@@ -209,6 +209,16 @@ TEST_F(ShellTest, CtrlCAtThePromptDropsTheLineAndKeepsTheShell) {
     Type("\x04");  // Ctrl-D on an empty line leaves
     EXPECT_EQ(ExitStatus(), 0);
   }
+  // Ctrl-D at "...>" leaves too, and says what it dropped.
+  screen_.clear();
+  Start();
+  Prompt();
+  Type("SELECT * WHERE {\r");
+  ReadUntil("...> ");
+  usleep(100 * 1000);
+  Type("\x04");
+  EXPECT_THAT(ReadUntil("dropped)"), HasSubstr("(the unfinished statement was dropped)"));
+  EXPECT_EQ(ExitStatus(), 0);
 }
 
 TEST_F(ShellTest, UnknownCommandsSuggestTheNearest) {
@@ -242,6 +252,25 @@ TEST_F(ShellTest, PipedStatementsGiveMachineFormatsAndBailStops) {
   out = RunCommand("printf 'SELECT nonsense;\\nASK { ?s ?p ?o };\\n' | " + relata + " " + Db() + " 2>/dev/null", &status);
   EXPECT_EQ(status, 1) << "an error makes the exit status non-zero";
   EXPECT_EQ(out, "true\n") << "without --bail the script goes on";
+}
+
+// Statements end at a ';' the SPARQL lexer would see: not one in a comment,
+// a string or an IRI; several on a line run in turn.
+TEST_F(ShellTest, StatementsEndWhereTheLexerSaysAndSeveralShareALine) {
+  const std::string relata = RELATA_BINARY;
+  const std::string script = *dir_ + "/split.rq";
+  std::ofstream(script)
+      << "ASK { e:russia kg:member_of e:brics }; ASK { e:russia kg:member_of e:atlantis };\n"
+      << "SELECT ?s WHERE { ?s kg:member_of e:brics } # the first; only\n"
+      << "ORDER BY ?s LIMIT 1;\n"
+      << "SELECT (\"a;b # c\" AS ?x) WHERE {}; SELECT ?t WHERE { e:russia "
+         "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?t } LIMIT 1;\n"
+      << "# only a comment;\n"
+      << "ASK {}   # done\n";
+  int status = 0;
+  const std::string out = RunCommand(relata + " " + Db() + " < " + script + " 2>&1", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_EQ(out, "true\nfalse\n?s\n<https://relata.dev/e/china>\n?x\n\"a;b # c\"\n?t\n<https://relata.dev/kg/State>\ntrue\n");
 }
 
 TEST_F(ShellTest, UpdatesAndDotCommandsThroughAPipe) {

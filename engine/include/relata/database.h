@@ -222,7 +222,9 @@ class Database {
 
   // Starts a transaction: writes from C++ and SPARQL that commit together.
   // One writer at a time: it waits for a running load, update or other
-  // transaction to end, so a thread must not hold two. Must not outlive the
+  // transaction to end. The thread that began a transaction gets
+  // kFailedPrecondition from Begin, Load, Insert and Update until it commits
+  // or rolls it back (they would wait for it forever). Must not outlive the
   // Database.
   absl::StatusOr<std::unique_ptr<Transaction>> Begin();
 
