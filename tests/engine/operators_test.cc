@@ -11,11 +11,8 @@
 
 #include "engine/exec/context.h"
 #include "engine/exec/evaluator.h"
-#include "engine/plan/planner.h"
 #include "engine/plan/scan_order.h"
-#include "query/sparql_parser.h"
-#include "storage/quad_store.h"
-#include "tests/storage/store_test_util.h"
+#include "tests/engine/plan_testing.h"
 
 namespace relata::engine::exec {
 namespace {
@@ -27,9 +24,6 @@ using plan::PathStart;
 class OperatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = storage::QuadStore::Open(storage::NewDbPath());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
     // 60 people in 6 organisations in 3 countries, each knowing the next
     // two; the same facts in two graphs, some only in one.
     std::string text;
@@ -45,20 +39,16 @@ class OperatorTest : public ::testing::Test {
       text += "<http://x/o" + std::to_string(o) + "> <http://x/in> <http://x/c" + std::to_string(o % 3) +
               "> <http://x/g1> .\n";
     }
-    ASSERT_TRUE(store_->Insert(storage::Quads(text)).ok());
+    store_ = plan::StoreWith(text);
+    ASSERT_NE(store_, nullptr);
   }
 
   // Plans `sparql` in the union default graph.
   void Plan(const std::string& sparql) {
-    auto parsed = query::ParseQuery(sparql);
-    ASSERT_TRUE(parsed.ok()) << parsed.status();
-    query_ = std::make_shared<const query::Query>(std::move(*parsed));
-    auto stats = store_->CachedStats();
-    ASSERT_TRUE(stats.ok());
-    plan::Planner planner(*store_, store_->GetSnapshot(), **stats);
-    auto planned = planner.PlanQuery(*query_, std::vector<bool>(query_->variable_names->size()), {});
+    auto planned = plan::PlanOver(*store_, sparql);
     ASSERT_TRUE(planned.ok()) << planned.status();
-    plan_ = std::move(*planned);
+    query_ = planned->query;
+    plan_ = std::move(planned->plan);
   }
 
   // The rows the plan gives, as sorted text.

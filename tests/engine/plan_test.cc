@@ -13,9 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/plan/planner.h"
 #include "engine/plan/scan_order.h"
-#include "query/sparql_parser.h"
-#include "storage/quad_store.h"
-#include "tests/storage/store_test_util.h"
+#include "tests/engine/plan_testing.h"
 
 namespace relata::engine::plan {
 namespace {
@@ -172,9 +170,6 @@ TEST(ScanOrderTest, AFirstStepFromABoundEndMaySwitchToEdgesAtRunTime) {
 class PlannerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = storage::QuadStore::Open(storage::NewDbPath());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
     std::string text;
     for (int i = 0; i < 300; ++i) {
       const std::string e = "<http://x/e" + std::to_string(i) + ">";
@@ -186,28 +181,23 @@ class PlannerTest : public ::testing::Test {
     }
     text += "<http://x/e1> <http://x/mixed> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
             "<http://x/e2> <http://x/mixed> \"two\" .\n";
-    ASSERT_TRUE(store_->Insert(storage::Quads(text)).ok());
+    store_ = StoreWith(text);
+    ASSERT_NE(store_, nullptr);
   }
 
   // The plan of `sparql` with nothing bound before it, in the union default
   // graph unless `scope` says otherwise.
   std::string Shape(const std::string& sparql, TopScope scope = {}) {
-    auto parsed = query::ParseQuery(sparql);
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    if (!parsed.ok()) return "";
-    query_ = std::make_shared<query::Query>(std::move(*parsed));
-    auto stats = store_->CachedStats();
-    EXPECT_TRUE(stats.ok());
-    Planner planner(*store_, store_->GetSnapshot(), **stats);
-    auto plan = planner.PlanQuery(*query_, std::vector<bool>(query_->variable_names->size()), scope);
-    EXPECT_TRUE(plan.ok()) << plan.status();
-    if (!plan.ok()) return "";
-    plan_ = std::move(*plan);
+    auto planned = PlanOver(*store_, sparql, scope);
+    EXPECT_TRUE(planned.ok()) << planned.status();
+    if (!planned.ok()) return "";
+    query_ = planned->query;
+    plan_ = std::move(planned->plan);
     return Shapes(*query_).Of(*plan_.root);
   }
 
   std::unique_ptr<storage::QuadStore> store_;
-  std::shared_ptr<query::Query> query_;
+  std::shared_ptr<const query::Query> query_;
   Plan plan_;
 };
 
