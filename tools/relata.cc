@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -128,8 +129,9 @@ class ProgressBar {
   bool shown_ = false;
 };
 
-int Load(relata::Database& db, const std::vector<std::string>& args) {
+int Load(relata::Database& db, const std::vector<std::string>& args, const std::atomic<bool>* cancel) {
   relata::LoadOptions options;
+  options.cancel = cancel;
   std::vector<std::string> files;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if ((args[i] == "--format" || args[i] == "--graph") && i + 1 < args.size()) {
@@ -408,7 +410,7 @@ int main(int argc, char** argv) {
   options.create_if_missing = command == "load" || command == "update";
   auto db = relata::Database::Open(path, options);
   if (!db.ok()) return Fail(Str(db.status()));
-  if (command == "load") return Load(**db, args);
+  if (command == "load") return Load(**db, args, nullptr);  // Ctrl-C ends the process: nothing is loaded
   if (command == "dump") return Dump(**db, args);
   if (command == "stats") return Stats(**db);
   if (command == "check") return Check(**db);

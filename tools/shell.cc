@@ -48,7 +48,7 @@ constexpr DotCommand kDotCommands[] = {
     {".schema", "", "types and predicates with their counts"},
     {".graphs", "", "the named graphs with their sizes"},
     {".find", "TEXT", "entities whose name or alias matches TEXT"},
-    {".entity", "NAME", "an entity's card: types, names, every relation and its document"},
+    {".entity", "NAME|IRI", "an entity's card: types, names, every relation and its document"},
     {".output", "[FILE]", "write results to FILE (no FILE: back to the terminal)"},
     {".quit", "", "leave (also .exit and Ctrl-D)"},
 };
@@ -175,6 +175,7 @@ class Shell {
     if (!history.empty()) read_history(history.c_str());
     std::string pending;
     while (!quit_) {
+      g_interrupted.store(false);  // only a Ctrl-C at this prompt counts below
       char* raw = readline(pending.empty() ? "relata> " : "   ...> ");
       // libedit's readline gives up its line as at the end of input when
       // SIGINT interrupts its read; the flag tells Ctrl-C from Ctrl-D.
@@ -307,7 +308,24 @@ class Shell {
   }
 
   // The first entity whose name matches `text`, best first.
+  // The entity `text` names: an IRI (<...>) or a prefixed name (e:china)
+  // is the entity itself, when the store knows it; anything else is a name
+  // to search for, best match first.
   std::optional<Term> FindEntity(const std::string& text) {
+    std::optional<Term> iri;
+    if (text.size() > 2 && text.front() == '<' && text.back() == '>') {
+      iri = Term::Iri(text.substr(1, text.size() - 2));
+    } else if (const auto colon = text.find(':');
+               colon != std::string::npos && text.find_first_of(" \t") == std::string::npos) {
+      if (const auto it = prefixes_.find(text.substr(0, colon)); it != prefixes_.end()) {
+        iri = Term::Iri(it->second + text.substr(colon + 1));
+      }
+    }
+    if (iri) {
+      auto known = db_->Query("ASK { { " + iri->ToNTriples() + " ?p ?o } UNION { ?s ?p " + iri->ToNTriples() + " } }");
+      if (known.ok() && known->boolean()) return iri;
+      return std::nullopt;
+    }
     auto cursor = db_->Query("SELECT ?e WHERE { (?e ?score) relata:search " + Quoted(text) + " } LIMIT 1");
     if (!cursor.ok()) return std::nullopt;
     auto more = cursor->Next();
@@ -390,9 +408,12 @@ class Shell {
     if (command == ".stats") return !options_.stats || options_.stats(*db_) == 0 || Error(".stats failed");
     if (command == ".load") {
       if (args.empty()) return Error(".load FILE...");
-      const bool ok = options_.load && options_.load(*db_, args) == 0;
+      g_interrupted.store(false);
+      const bool ok = options_.load && options_.load(*db_, args, &g_interrupted) == 0;
+      g_interrupted.store(false);  // a Ctrl-C that stopped the load is spent
       ForgetCompletions();
-      return ok || Error(".load: nothing was loaded");
+      if (!ok) failed_ = true;  // the load said what failed, and that nothing was loaded
+      return ok;
     }
     if (command == ".schema") {
       return Show("SELECT ?type (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?type } GROUP BY ?type "
@@ -412,7 +433,7 @@ class Shell {
     if (command == ".entity") {
       if (rest().empty()) return Error(".entity NAME");
       const auto entity = FindEntity(rest());
-      if (!entity) return Error(".entity: nothing is called \"" + rest() + "\" (try .find)");
+      if (!entity) return Error(".entity: nothing in the store is called \"" + rest() + "\" (try .find)");
       const std::string e = entity->ToNTriples();
       std::fprintf(out_, "%s\n", e.c_str());
       QueryOptions named_apart;

@@ -3,6 +3,7 @@
 #ifndef RELATA_TOOLS_SHELL_H_
 #define RELATA_TOOLS_SHELL_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,8 +22,9 @@ struct ShellOptions {
   // The default graph of statements: every graph, or only the unnamed one
   // (.default-graph changes it).
   bool union_default_graph = true;
-  // What `relata load` and `relata stats` do, for .load and .stats.
-  std::function<int(Database&, const std::vector<std::string>&)> load;
+  // What `relata load` and `relata stats` do, for .load and .stats; .load's
+  // stops when `cancel` is set (Ctrl-C), loading nothing.
+  std::function<int(Database&, const std::vector<std::string>&, const std::atomic<bool>* cancel)> load;
   std::function<int(Database&)> stats;
 };
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -131,6 +132,38 @@ class StoredEntities : public engine::kg::KnownEntities {
 
 using KgInputs = std::vector<std::pair<KgInput, std::unique_ptr<query::InputSource>>>;
 
+// An input that ends as soon as the load is cancelled: the readers stop at
+// once (what they read is thrown away), not at the end of a large file.
+class CancellableSource : public query::InputSource {
+ public:
+  CancellableSource(std::unique_ptr<query::InputSource> source, const std::atomic<bool>& cancel)
+      : InputSource(source->name()), source_(std::move(source)), cancel_(cancel) {}
+  std::size_t Read(char* buffer, std::size_t length) override {
+    if (cancel_.load(std::memory_order_relaxed)) return 0;
+    const std::size_t n = source_->Read(buffer, length);
+    error_ = source_->error();
+    return n;
+  }
+  std::uint64_t RawBytesRead() const override { return source_->RawBytesRead(); }
+  std::uint64_t RawSize() const override { return source_->RawSize(); }
+
+ private:
+  std::unique_ptr<query::InputSource> source_;
+  const std::atomic<bool>& cancel_;
+};
+
+bool Cancelled(const LoadOptions& options) {
+  return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+}
+absl::Status CancelledError() { return absl::CancelledError("the load was cancelled"); }
+
+// `path` opened, cancellable when the load is.
+absl::StatusOr<std::unique_ptr<query::InputSource>> OpenInput(const std::string& path, const LoadOptions& options) {
+  ASSIGN_OR_RETURN(auto source, query::InputSource::Open(path));
+  if (options.cancel == nullptr) return source;
+  return std::unique_ptr<query::InputSource>(std::make_unique<CancellableSource>(std::move(source), *options.cancel));
+}
+
 // Reads the extractor-output inputs into one set of records.
 absl::StatusOr<engine::kg::Records> ReadKg(const KgInputs& inputs, const LoadOptions& options,
                                            LoadReport* report) {
@@ -176,10 +209,11 @@ absl::Status MapKg(const engine::kg::Records& records, const LoadOptions& option
 // take about the same time: the mapping runs on its own thread, handing
 // quads over as the RDF reader does.
 absl::Status LoadKg(const KgInputs& inputs, const LoadOptions& options, const storage::QuadStore& store,
-                    storage::QuadStore::BulkLoad& load, LoadReport* report) {
+                    storage::QuadStore::BulkLoad& load, LoadReport* report, std::function<void()> progress) {
   ASSIGN_OR_RETURN(const engine::kg::Records records, ReadKg(inputs, options, report));
+  if (Cancelled(options)) return CancelledError();
   load.NewBlankNodeScope();
-  QuadPipe pipe(std::nullopt, *report, {});
+  QuadPipe pipe(std::nullopt, *report, std::move(progress));
   absl::Status map_status;
   std::thread mapper([&] {
     StoredEntities known(store);
@@ -191,10 +225,13 @@ absl::Status LoadKg(const KgInputs& inputs, const LoadOptions& options, const st
   });
   absl::Status encode_status;
   while (auto batch = pipe.Pop()) {
-    if (encode_status.ok()) encode_status = load.Add(std::span<const Quad>(batch->quads.data(), batch->size));
+    if (encode_status.ok() && !Cancelled(options)) {
+      encode_status = load.Add(std::span<const Quad>(batch->quads.data(), batch->size));
+    }
     pipe.Recycle(std::move(batch));
   }
   mapper.join();
+  if (Cancelled(options)) return CancelledError();
   RETURN_IF_ERROR(map_status);
   return encode_status;
 }
@@ -245,6 +282,7 @@ absl::Status ReplaceKg(const KgInputs& inputs, const LoadOptions& options, stora
     if (added && replaced.contains({ids.s, ids.p, ids.o, ids.g})) ++restated;
     return absl::OkStatus();
   }, report));
+  if (Cancelled(options)) return CancelledError();  // the transaction rolls back
   ASSIGN_OR_RETURN(const auto changes, transaction->Commit());
   report->added = changes.inserted - restated;
   report->removed = changes.deleted - restated;
@@ -274,7 +312,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   for (const std::string& path : paths) {
     Input input;
     if (const auto kind = options.format.empty() ? KgInputOfPath(path) : KgInputOfFormat(options.format)) {
-      ASSIGN_OR_RETURN(auto source, query::InputSource::Open(path));
+      ASSIGN_OR_RETURN(auto source, OpenInput(path, options));
       kg_inputs.emplace_back(*kind, std::move(source));
       continue;
     }
@@ -293,7 +331,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     } else if (path != "-") {
       input.read.base_iri = "file://" + std::filesystem::absolute(path).lexically_normal().string();
     }
-    ASSIGN_OR_RETURN(input.source, query::InputSource::Open(path));
+    ASSIGN_OR_RETURN(input.source, OpenInput(path, options));
     bytes_total += input.source->RawSize();
     sizes_known = sizes_known && input.source->RawSize() > 0;
     inputs.push_back(std::move(input));
@@ -344,15 +382,20 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   absl::Status encode_status;
   while (auto batch = pipe.Pop()) {
     if (batch->new_file) load->NewBlankNodeScope();
-    if (encode_status.ok()) {
+    if (encode_status.ok() && !Cancelled(options)) {
       encode_status = load->Add(std::span<const Quad>(batch->quads.data(), batch->size));
     }
     pipe.Recycle(std::move(batch));
   }
   reader.join();
+  // A cancelled reader saw its input end early: its error, if any, is that.
+  if (Cancelled(options)) return CancelledError();
   RETURN_IF_ERROR(read_status);
   RETURN_IF_ERROR(encode_status);
-  if (!kg_inputs.empty()) RETURN_IF_ERROR(LoadKg(kg_inputs, options, *impl_->store, *load, &report));
+  if (!kg_inputs.empty()) {
+    RETURN_IF_ERROR(LoadKg(kg_inputs, options, *impl_->store, *load, &report, [&] { progress(false); }));
+  }
+  if (Cancelled(options)) return CancelledError();
   progress(true);
   ASSIGN_OR_RETURN(report.added, load->Finish());
   report.spilled_runs = load->spilled_runs();

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -57,6 +59,46 @@ TEST(DatabaseTest, FailedLoadLeavesTheStoreExactlyAsBefore) {
   ASSERT_FALSE(report.ok());
   EXPECT_THAT(std::string(report.status().message()), HasSubstr("bad.nt:2:39: expected '.'"));
   EXPECT_EQ(DumpOf(**db), before);
+}
+
+// A load cancelled while it reads (as the shell's Ctrl-C does, from another
+// thread) stops and leaves the store as it was, RDF and extractor output
+// alike; a cancel set before it starts loads nothing either.
+TEST(DatabaseTest, ACancelledLoadStopsAndLeavesTheStoreAsBefore) {
+  auto db = Database::Open(TempPath("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Load(WriteFile("news.trig", kNews)).ok());
+  const std::string before = DumpOf(**db);
+  std::string triples, relations;
+  for (int i = 0; i < 300000; ++i) {
+    triples += "<http://x/s" + std::to_string(i) + "> <http://x/p> \"" + std::to_string(i) + "\" .\n";
+  }
+  for (int i = 0; i < 70000; ++i) {
+    relations += "{\"kind\":\"relation\",\"subject\":{\"name\":\"A" + std::to_string(i) + "\",\"type\":\"Person\"},"
+                 "\"predicate\":\"knows\",\"object\":{\"name\":\"B" + std::to_string(i) +
+                 "\",\"type\":\"Person\"}}\n";
+  }
+  const std::string rdf = WriteFile("many.nt", triples), kg = WriteFile("many.jsonl", relations);
+  for (const std::string& file : {rdf, kg}) {
+    SCOPED_TRACE(file);
+    std::atomic<bool> cancel{false};
+    LoadOptions options;
+    options.cancel = &cancel;
+    std::uint64_t statements_seen = 0;
+    options.progress = [&](const LoadProgress& p) {
+      statements_seen = p.statements;
+      cancel.store(true);  // after the first 65,536 statements
+    };
+    const auto report = (*db)->Load(file, options);
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled) << report.status();
+    EXPECT_TRUE(DumpOf(**db) == before) << "the cancelled load changed the store";
+    if (file == rdf) {
+      EXPECT_LT(statements_seen, 300000u) << "the reader stopped at the cancel, not at the end";
+    }
+    const auto again = (*db)->Load(file, options);  // still set: nothing at all
+    EXPECT_EQ(again.status().code(), absl::StatusCode::kCancelled);
+    EXPECT_TRUE(DumpOf(**db) == before) << "a load cancelled before it began changed the store";
+  }
 }
 
 TEST(DatabaseTest, FileLargerThanTheMemoryLimitLoadsTheSame) {

@@ -273,6 +273,46 @@ TEST_F(ShellTest, StatementsEndWhereTheLexerSaysAndSeveralShareALine) {
   EXPECT_EQ(out, "true\nfalse\n?s\n<https://relata.dev/e/china>\n?x\n\"a;b # c\"\n?t\n<https://relata.dev/kg/State>\ntrue\n");
 }
 
+// Ctrl-C during .load stops it, all or nothing as `relata load` is, and the
+// shell answers the next statement at once.
+TEST_F(ShellTest, CtrlCDuringLoadCancelsItAndKeepsTheShellClean) {
+  const std::string file = *dir_ + "/big.nt";
+  {
+    std::ofstream out(file);
+    for (int i = 0; i < 1500000; ++i) out << "<http://x/s" << i << "> <http://x/p> \"" << i << "\" .\n";
+  }
+  Start();
+  Prompt();
+  Type(".load " + file + "\r");
+  ReadUntil("triples/s");  // the progress bar: the load is under way
+  Type("\x03");
+  const std::string seen = Prompt();
+  EXPECT_THAT(seen, HasSubstr("the load was cancelled"));
+  const auto first = seen.find("nothing was loaded");
+  EXPECT_NE(first, std::string::npos);
+  EXPECT_EQ(seen.find("nothing was loaded", first + 1), std::string::npos) << "said once:\n" << seen;
+  Type("ASK { <http://x/s1> ?p ?o };\r");
+  EXPECT_THAT(Prompt(), HasSubstr("false"));
+  Type(".quit\r");
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
+// Completion offers e: names, so users type them: an IRI or a prefixed name
+// is the entity itself, not a text to search for.
+TEST_F(ShellTest, EntityTakesAnIriOrAPrefixedNameAsTheEntity) {
+  const std::string relata = RELATA_BINARY;
+  int status = 0;
+  for (const std::string name : {"e:china", "<https://relata.dev/e/china>", "China"}) {
+    const std::string out = RunCommand(relata + " " + Db() + " -c '.entity " + name + "' 2>&1", &status);
+    EXPECT_EQ(status, 0) << name << ": " << out;
+    EXPECT_THAT(out, ::testing::StartsWith("<https://relata.dev/e/china>\n")) << name;
+    EXPECT_THAT(out, HasSubstr("<https://relata.dev/kg/State>")) << name;
+  }
+  const std::string out = RunCommand(relata + " " + Db() + " -c '.entity e:atlantis' 2>&1", &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_THAT(out, HasSubstr("nothing in the store is called \"e:atlantis\""));
+}
+
 TEST_F(ShellTest, UpdatesAndDotCommandsThroughAPipe) {
   const std::string copy = *dir_ + "/copy";
   std::filesystem::copy(Db(), copy, std::filesystem::copy_options::recursive);

@@ -65,6 +65,9 @@ struct LoadOptions {
   // Called every 65,536 statements from the thread that reads the input, and
   // once from the calling thread when indexing starts (after the reader ended).
   std::function<void(const LoadProgress&)> progress;
+  // Set from any thread (a Ctrl-C handler) to stop the load: it then returns
+  // kCancelled and the store is as before, whatever was read.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct LoadReport {
