@@ -74,6 +74,7 @@ class LineReader {
       : file_(file), file_index_(file_index), line_(line), line_start_(line_start), out_(out) {}
 
   absl::Status Read(od::document& doc) {
+    doc_ = &doc;
     od::object object;
     if (const auto error = doc.get_object().get(object)) {
       return Fail(Where(doc), "", error == simdjson::INCORRECT_TYPE ? "expected a JSON object"
@@ -133,7 +134,13 @@ class LineReader {
     if (value.current_location().get(at)) return nullptr;
     return at;
   }
+  // `at`, or where the parser stopped when the error has no value to point
+  // at (a missing comma is found between two values).
   SourcePosition Position(const char* at) const {
+    if (at == nullptr && doc_ != nullptr) {
+      const char* stopped = nullptr;
+      if (!doc_->current_location().get(stopped)) at = stopped;
+    }
     return {file_index_, line_, at == nullptr ? 1 : static_cast<int>(at - line_start_) + 1};
   }
   // OK when `iri` is one RDF takes as it is, else an error at `at`.
@@ -558,6 +565,7 @@ class LineReader {
   int file_index_, line_;
   const char* line_start_;
   Records* out_;
+  od::document* doc_ = nullptr;  // the line being read (Read)
   std::string last_document_;
 };
 

@@ -227,6 +227,20 @@ TEST_F(KgLoadTest, LiteralObjectsKeepTheirDatatype) {
               ElementsAre("\"240000000000\"^^<http://www.w3.org/2001/XMLSchema#decimal>"));
 }
 
+// A syntax error inside the line points where the parser stopped, not at
+// its first column: a missing comma at the key that follows it.
+TEST_F(KgLoadTest, AMissingCommaIsReportedAtItsColumn) {
+  const std::string line =
+      R"({"kind":"relation","subject":{"name":"Gazprom","type":"Organization"},"predicate":"supplies",)"
+      R"("object":{"name":"China National Petroleum Corporation","type":"Organization"},"confidence":0.9 )"
+      R"("evidence":{"text":"Gazprom supplies CNPC"}})";
+  const std::size_t key = line.find(R"("evidence")");
+  const auto status = Load({line}).status();
+  EXPECT_THAT(std::string(status.message()), HasSubstr("input.jsonl:1:" + std::to_string(key + 1) + ": "));
+  EXPECT_GT(key, 160u);
+  EXPECT_THAT(Dump(), IsEmpty());
+}
+
 TEST_F(KgLoadTest, ADatatypeMustBeAnIriAndALanguageATag) {
   EXPECT_THAT(Load({R"({"kind":"relation","subject":{"name":"Power of Siberia"},"predicate":"scheduled_start",)"
                     R"("object":{"value":"2027","datatype":"xsd:gY ear"}})"})
