@@ -167,13 +167,18 @@ int Load(relata::Database& db, const std::vector<std::string>& args, const std::
   const std::string what = files.size() == 1 ? files[0] : std::to_string(files.size()) + " files";
   const std::string removed =
       options.replace ? ", " + std::to_string(report->removed) + " quads no longer stated removed" : "";
-  std::printf("%s: %llu statements read, %llu duplicates, %llu quads added%s, %llu skipped, "
-              "%.2f s, %.0f triples/s\n",
-              what.c_str(), static_cast<unsigned long long>(report->statements),
-              static_cast<unsigned long long>(report->duplicates),
+  // What was read (statements, extractor records), what it made, and of
+  // that what was added and what the store had: the same words every time.
+  std::string read;
+  if (report->records == 0 || report->statements > 0) read = std::to_string(report->statements) + " statements";
+  if (report->records > 0) read += (read.empty() ? "" : " and ") + std::to_string(report->records) + " records";
+  const std::string made =
+      report->records > 0 ? ", " + std::to_string(report->quads) + " quads from them" : std::string();
+  std::printf("%s: %s read%s, %llu duplicates, %llu quads added%s, %llu skipped, %.2f s, %.0f quads/s\n",
+              what.c_str(), read.c_str(), made.c_str(), static_cast<unsigned long long>(report->duplicates),
               static_cast<unsigned long long>(report->added), removed.c_str(),
               static_cast<unsigned long long>(report->skipped), report->seconds,
-              report->seconds > 0 ? static_cast<double>(report->statements) / report->seconds : 0.0);
+              report->seconds > 0 ? static_cast<double>(report->quads) / report->seconds : 0.0);
   if (report->relations > 0 || report->entities > 0) {
     std::printf("extractor output: %llu relations (%.0f/s), %llu new entities, %llu merges, "
                 "%llu possible duplicates (see relata resolve)\n",

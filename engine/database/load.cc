@@ -187,6 +187,8 @@ absl::StatusOr<engine::kg::Records> ReadKg(const KgInputs& inputs, const LoadOpt
     RETURN_IF_ERROR(engine::kg::ReadNeo4jCsv(csv_files, options.lenient, &records, &report->errors));
   }
   report->skipped += report->errors.size() - errors_before;
+  report->records += records.documents.size() + records.entities.size() + records.relations.size() +
+                     records.mentions.size() + records.same_as.size();
   return records;
 }
 
@@ -276,7 +278,7 @@ absl::Status ReplaceKg(const KgInputs& inputs, const LoadOptions& options, stora
   std::uint64_t restated = 0;
   StoredEntities known(store, view);
   RETURN_IF_ERROR(MapKg(records, options, known, [&](Quad& quad) -> absl::Status {
-    ++report->statements;
+    ++report->quads;
     ASSIGN_OR_RETURN(const storage::QuadIds ids, transaction->Encode(quad));
     ASSIGN_OR_RETURN(const bool added, transaction->Insert(ids));
     if (added && replaced.contains({ids.s, ids.p, ids.o, ids.g})) ++restated;
@@ -344,7 +346,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
           ": --replace replaces the graphs of extractor-output documents; load RDF files without it"));
     }
     RETURN_IF_ERROR(ReplaceKg(kg_inputs, options, *impl_->store, &report));
-    report.duplicates = report.statements - report.added;
+    report.duplicates = report.quads - report.added;
     report.seconds = SecondsSince(start);
     return report;
   }
@@ -361,7 +363,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
     if (!options.progress) return;
     const std::uint64_t read = bytes_done + (reading != nullptr ? reading->RawBytesRead() : 0);
     options.progress({.bytes_read = read, .bytes_total = sizes_known ? bytes_total : 0,
-                      .statements = report.statements, .seconds = SecondsSince(start), .indexing = indexing});
+                      .statements = report.quads, .seconds = SecondsSince(start), .indexing = indexing});
   };
   // The reader parses on its own thread while this one encodes; nothing is
   // visible in the store before Finish, so a failure on either side leaves
@@ -391,6 +393,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   // A cancelled reader saw its input end early: its error, if any, is that.
   if (Cancelled(options)) return CancelledError();
   RETURN_IF_ERROR(read_status);
+  report.statements = report.quads;  // one quad per RDF statement (extractor output comes next)
   RETURN_IF_ERROR(encode_status);
   if (!kg_inputs.empty()) {
     RETURN_IF_ERROR(LoadKg(kg_inputs, options, *impl_->store, *load, &report, [&] { progress(false); }));
@@ -399,7 +402,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   progress(true);
   ASSIGN_OR_RETURN(report.added, load->Finish());
   report.spilled_runs = load->spilled_runs();
-  report.duplicates = report.statements - report.added;
+  report.duplicates = report.quads - report.added;
   report.seconds = SecondsSince(start);
   return report;
 }

@@ -28,14 +28,14 @@ class QuadPipe : public query::RdfSink {
   };
 
   // Quads in the default graph go to `default_graph` when it is set. The
-  // reader thread counts statements and skipped ones into `report` and calls
-  // `progress` every 65,536 statements.
+  // reader thread counts quads and skipped statements into `report` and
+  // calls `progress` every 65,536 quads.
   QuadPipe(std::optional<Term> default_graph, LoadReport& report, std::function<void()> progress)
       : default_graph_(std::move(default_graph)), report_(report), progress_(std::move(progress)) {}
 
   // Reader side.
   void OnQuad(Quad& quad) override {
-    if ((++report_.statements & 0xFFFF) == 0 && progress_) progress_();
+    if ((++report_.quads & 0xFFFF) == 0 && progress_) progress_();
     if (current_ == nullptr) {
       current_ = TakeFree();
       current_->new_file = next_is_new_file_;

@@ -91,13 +91,22 @@ TEST_F(KgLoadTest, LoadingTwiceChangesNothing) {
       R"({"kind":"entity","type":"Person","name":"Vladimir Putin","aliases":["Путин"],"document":"a1"})",
       R"({"kind":"relation","subject":{"name":"Putin","type":"Person"},"predicate":"met","object":{"name":"Xi","type":"Person"},"document":"a1","confidence":0.8})",
       R"({"kind":"mention","entity":{"name":"Putin","type":"Person"},"document":"a1","text":"Putin","start":0,"end":5})"};
-  ASSERT_TRUE(Load(lines).ok());
+  const auto once = Load(lines);
+  ASSERT_TRUE(once.ok()) << once.status();
   const std::string first = Dump();
   auto stats = db_->Stats();
   ASSERT_TRUE(stats.ok());
   auto again = Load(lines);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->added, 0u);
+  // The report reads the same each time: the records read, and of the quads
+  // they make, what was added and what the store had already.
+  EXPECT_EQ(once->records, 4u);
+  EXPECT_EQ(again->records, 4u);
+  EXPECT_EQ(once->statements, 0u);
+  EXPECT_EQ(once->duplicates, once->quads - once->added);
+  EXPECT_EQ(again->duplicates, again->quads);
+  EXPECT_EQ(again->merges, once->merges);
   EXPECT_EQ(Dump(), first);
   auto stats_again = db_->Stats();
   ASSERT_TRUE(stats_again.ok());

@@ -71,8 +71,10 @@ struct LoadOptions {
 };
 
 struct LoadReport {
-  std::uint64_t statements = 0;  // read from the input
-  std::uint64_t duplicates = 0;  // already in the store or repeated in the input
+  std::uint64_t statements = 0;  // RDF statements read from the input
+  std::uint64_t records = 0;     // extractor-output records read (documents, entities, relations, ...)
+  std::uint64_t quads = 0;       // what the input makes: a quad per statement, the records' mapping
+  std::uint64_t duplicates = 0;  // of those, already in the store or repeated in the input
   std::uint64_t added = 0;
   std::uint64_t removed = 0;     // replace: quads the new version of a document no longer states
   std::uint64_t skipped = 0;     // lenient mode: bad statements
