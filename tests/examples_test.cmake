@@ -15,6 +15,9 @@ function(expect_in text)
 endfunction()
 
 run(${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/prefix)
+# The tool is installed beside the library.
+run(${WORK}/prefix/bin/relata --version)
+expect_in("${out}" "relata ")
 run(${CMAKE_COMMAND} -S ${SOURCE}/examples/embed -B ${WORK}/build
     -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build ${WORK}/build)
