@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <chrono>
 #include <clocale>
@@ -137,6 +138,19 @@ class Shell {
       for (const auto& c : kDotCommands) {
         if (starts(c.name)) out.push_back(c.name);
       }
+      return out;
+    }
+    // The commands that take files complete file names.
+    for (const char* takes_files : {".read", ".load", ".open", ".output"}) {
+      if (Trim(line_start) != takes_files && !line_start.starts_with(std::string(takes_files) + " ")) continue;
+      const auto slash = word.rfind('/');
+      const std::string folder = slash == std::string::npos ? "" : word.substr(0, slash + 1);
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? "." : folder, ec)) {
+        const std::string name = folder + entry.path().filename().string();
+        if (name.starts_with(word)) out.push_back(name + (entry.is_directory(ec) ? "/" : ""));
+      }
+      std::sort(out.begin(), out.end());
       return out;
     }
     if (Trim(line_start) == ".default-graph") {
@@ -468,11 +482,19 @@ class Shell {
     }
     if (command == ".open") {
       if (args.size() != 1) return Error(".open DB");
+      const bool existed = std::filesystem::exists(args[0]);
       auto db = Database::Open(args[0]);
       if (!db.ok()) return Error(std::string(db.status().message()));
       db_ = std::move(*db);
       path_ = args[0];
       ForgetCompletions();
+      const auto stats = db_->Stats();
+      if (!existed) {
+        std::fprintf(out_, "created %s, a new empty store\n", path_.c_str());
+      } else {
+        std::fprintf(out_, "opened %s: %llu quads\n", path_.c_str(),
+                     stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
+      }
       return true;
     }
     const std::string nearest = NearestCommand(command);

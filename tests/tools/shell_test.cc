@@ -297,6 +297,24 @@ TEST_F(ShellTest, CtrlCDuringLoadCancelsItAndKeepsTheShellClean) {
   EXPECT_EQ(ExitStatus(), 0);
 }
 
+// The commands that take files complete their names, and .open says what
+// it opened.
+TEST_F(ShellTest, FileCommandsCompleteFileNamesAndOpenConfirms) {
+  std::ofstream(*dir_ + "/a-script-to-read.rq") << "ASK { e:russia kg:member_of e:brics };\n";
+  Start();
+  Prompt();
+  Type(".read " + *dir_ + "/a-script-to\t");
+  EXPECT_THAT(ReadUntil("a-script-to-read.rq"), HasSubstr("a-script-to-read.rq"));
+  Type("\r");
+  EXPECT_THAT(Prompt(), HasSubstr("true"));
+  Type(".open " + *dir_ + "/fresh.db\r");
+  EXPECT_THAT(Prompt(), HasSubstr("created " + *dir_ + "/fresh.db, a new empty store"));
+  Type(".open " + Db() + "\r");
+  EXPECT_THAT(Prompt(), ::testing::ContainsRegex("opened .*/db: [1-9][0-9]* quads"));
+  Type(".quit\r");
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
 // Completion offers e: names, so users type them: an IRI or a prefixed name
 // is the entity itself, not a text to search for.
 TEST_F(ShellTest, EntityTakesAnIriOrAPrefixedNameAsTheEntity) {
