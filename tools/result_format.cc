@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <ostream>
+#include <streambuf>
 #include <vector>
 
 namespace relata::tools {
@@ -220,28 +223,23 @@ absl::Status WriteTable(Cursor& cursor, std::FILE* out, const TableOptions& opti
   return absl::OkStatus();
 }
 
-absl::Status WriteTriples(Cursor& cursor, bool turtle, std::FILE* out) {
-  std::optional<Term> subject;
-  while (true) {
-    auto more = cursor.Next();
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    const auto& r = cursor.row();
-    if (turtle && subject && *subject == *r[0]) {
-      Put(out, " ;\n    " + r[1]->ToNTriples() + " " + r[2]->ToNTriples());
-      continue;
-    }
-    if (turtle && subject) Put(out, " .\n");
-    if (turtle) {
-      subject = *r[0];
-      Put(out, r[0]->ToNTriples() + " " + r[1]->ToNTriples() + " " + r[2]->ToNTriples());
-    } else {
-      Put(out, r[0]->ToNTriples() + " " + r[1]->ToNTriples() + " " + r[2]->ToNTriples() + " .\n");
-    }
+// A std::ostream onto a FILE*, for the library's writers.
+class FileBuffer : public std::streambuf {
+ public:
+  explicit FileBuffer(std::FILE* out) : out_(out) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    return std::fputc(c, out_) == EOF ? traits_type::eof() : c;
   }
-  if (turtle && subject) Put(out, " .\n");
-  return absl::OkStatus();
-}
+  std::streamsize xsputn(const char* text, std::streamsize n) override {
+    return static_cast<std::streamsize>(std::fwrite(text, 1, static_cast<std::size_t>(n), out_));
+  }
+
+ private:
+  std::FILE* out_;
+};
 
 }  // namespace
 
@@ -253,7 +251,11 @@ bool IsResultFormat(std::string_view f) {
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out, const TableOptions& table) {
   if (format == "table") return WriteTable(cursor, out, table);
   if (cursor.kind() == Cursor::Kind::kTriples && format != "json" && format != "xml") {
-    return WriteTriples(cursor, format == "turtle", out);
+    FileBuffer buffer(out);
+    std::ostream stream(&buffer);
+    std::map<std::string, std::string> prefixes = DefaultPrefixes();
+    for (const auto& [name, iri] : table.prefixes) prefixes[name] = iri;
+    return WriteTriples(cursor, format == "turtle" ? "turtle" : "ntriples", stream, prefixes);
   }
   if (format == "ntriples" || format == "turtle") {
     return absl::InvalidArgumentError("--format " + std::string(format) +

@@ -13,7 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
+#include "engine/base/strings.h"
 #include "engine/database/database_impl.h"
 #include "engine/exec/name_search.h"
 #include "query/rdf_writer.h"
@@ -102,7 +104,10 @@ absl::Status Database::Match(const std::optional<Term>& subject,
 absl::Status Database::Dump(std::ostream& out, const std::string& format_name) {
   ASSIGN_OR_RETURN(const auto format, query::ParseFormatName(format_name));
   ASSIGN_OR_RETURN(const auto stats, impl_->store->Stats());
-  auto writer = query::RdfWriter::Create(format, out);
+  // Turtle and TriG are for people: the predeclared prefixes shorten them.
+  const bool pretty = format == query::RdfFormat::kTurtle || format == query::RdfFormat::kTrig;
+  auto writer = query::RdfWriter::Create(
+      format, out, pretty ? query::PrefixList(DefaultPrefixes().begin(), DefaultPrefixes().end()) : query::PrefixList());
   absl::Status failure;
   TermCache cache;
   // Graph by graph, so that TriG writes one block per graph.
@@ -125,6 +130,26 @@ absl::Status Database::Dump(std::ostream& out, const std::string& format_name) {
   }
   writer->Finish();
   if (!out) return absl::UnavailableError("dump: write failed");
+  return absl::OkStatus();
+}
+
+absl::Status WriteTriples(Cursor& cursor, std::string_view format, std::ostream& out,
+                          const std::map<std::string, std::string>& prefixes) {
+  const bool turtle = format == "turtle";
+  if (!turtle && format != "ntriples") {
+    return absl::InvalidArgumentError(absl::StrCat("triples are written as turtle or ntriples, not ", ToAbsl(format)));
+  }
+  auto writer = turtle ? query::RdfWriter::Create(query::RdfFormat::kTurtle, out,
+                                                  query::PrefixList(prefixes.begin(), prefixes.end()))
+                       : query::RdfWriter::Create(query::RdfFormat::kNTriples, out);
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, cursor.Next());
+    if (!more) break;
+    const auto& row = cursor.row();
+    writer->Write(Quad{*row[0], *row[1], *row[2], {}});
+  }
+  writer->Finish();
+  if (!out) return absl::UnavailableError("writing the triples failed");
   return absl::OkStatus();
 }
 

@@ -148,6 +148,23 @@ execute_process(COMMAND ${RELATA} query ${WORK}/dg-union --default-graph all "AS
 if(rc EQUAL 0 OR NOT err MATCHES "--default-graph is union or standard")
   message(FATAL_ERROR "a bad --default-graph: rc=${rc} err=${err}")
 endif()
+# Turtle is written for people and reads back: PREFIX lines, prefixed names,
+# ';' and ',' grouping, in dumps and in CONSTRUCT results.
+file(WRITE "${WORK}/kg.ttl" "@prefix kg: <https://relata.dev/kg/> . @prefix e: <https://relata.dev/e/> .\ne:russia kg:member_of e:brics , e:sco ; kg:label \"Russia\" .\n")
+execute_process(COMMAND ${RELATA} load ${WORK}/ttldb ${WORK}/kg.ttl OUTPUT_QUIET)
+expect_output("dump --format turtle uses the prefixes and groups"
+  "PREFIX e: <https://relata.dev/e/>.*e:russia kg:member_of e:brics ,\n +e:sco ;\n +kg:label \"Russia\" \\."
+  ${RELATA} dump ${WORK}/ttldb --format turtle)
+execute_process(COMMAND ${RELATA} dump ${WORK}/ttldb --format turtle OUTPUT_FILE ${WORK}/again.ttl)
+execute_process(COMMAND ${RELATA} load ${WORK}/ttldb2 ${WORK}/again.ttl OUTPUT_QUIET)
+execute_process(COMMAND ${RELATA} dump ${WORK}/ttldb --format ntriples OUTPUT_VARIABLE first)
+execute_process(COMMAND ${RELATA} dump ${WORK}/ttldb2 --format ntriples OUTPUT_VARIABLE second)
+if(NOT first STREQUAL second)
+  message(FATAL_ERROR "a Turtle dump does not read back:\n${first}\n---\n${second}")
+endif()
+expect_output("CONSTRUCT --format turtle uses the prefixes"
+  "PREFIX kg: <https://relata.dev/kg/>.*e:brics kg:has_member e:russia \\."
+  ${RELATA} query ${WORK}/ttldb "CONSTRUCT { ?b kg:has_member ?a } WHERE { ?a kg:member_of ?b }" --format turtle)
 # `relata help` is the usage, and a mistyped command is not taken for the
 # name of a new store.
 execute_process(COMMAND ${RELATA} help RESULT_VARIABLE rc OUTPUT_VARIABLE out WORKING_DIRECTORY ${WORK})

@@ -22,7 +22,7 @@ execute_process(COMMAND bash ${WORK}/examples.sh WORKING_DIRECTORY ${WORK}
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the README's query examples fail (rc=${rc}):\n${block}\n${out}\n${err}")
 endif()
-foreach(expected "<https://relata.dev/e/brics>" "\"bindings\"" "<https://relata.dev/kg/has_member>" "result rows in")
+foreach(expected "<https://relata.dev/e/brics>" "\"bindings\"" "e:brics kg:has_member" "result rows in")
   string(FIND "${out}" "${expected}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "the README's query examples do not show ${expected}:\n${out}")

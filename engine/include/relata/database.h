@@ -113,6 +113,7 @@ class Execution;
 namespace query {
 struct Query;
 }  // namespace query
+class Cursor;
 class Transaction;
 class PreparedQuery;
 
@@ -121,6 +122,13 @@ class PreparedQuery;
 // relata (relata:search) and those of the extractor loader's default base:
 // kg, e, doc, r. A query's own PREFIX overrides them.
 const std::map<std::string, std::string>& DefaultPrefixes();
+
+// Writes a CONSTRUCT or DESCRIBE cursor's triples to `out`, reading it to
+// its end: "turtle" with a PREFIX line for each of `prefixes`, IRIs
+// shortened by them and consecutive triples of one subject grouped with ';'
+// and ','; or "ntriples".
+absl::Status WriteTriples(Cursor& cursor, std::string_view format, std::ostream& out,
+                          const std::map<std::string, std::string>& prefixes = DefaultPrefixes());
 
 // Whether `sparql` is an update request (its first keyword after the
 // prologue is INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY or
