@@ -26,7 +26,6 @@ using internal::CursorKindOf;
 using internal::ExecutionOptionsOf;
 using internal::Parse;
 using internal::ParseOptionsOf;
-using internal::SecondsSince;
 
 namespace {
 

@@ -75,7 +75,10 @@ class Evaluator {
   // Every subject and object in the scope.
   absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
 
-  absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Row& row, ExprEnv& env);
+  // The function the plan resolved call `e` to (nullptr: an IRI naming none).
+  absl::StatusOr<const Function*> Resolved(const Expr& e) const;
+  // Call `e` of function `f`.
+  absl::StatusOr<std::optional<Term>> EvalCall(const Expr& e, const Function* f, const Row& row, ExprEnv& env);
   // The order of two operands that are inline numbers of one order-preserving
   // kind (a variable's id, or a constant's), else nullopt.
   std::optional<int> CompareInline(const Expr& a, const Expr& b, const Row& row);
@@ -83,7 +86,7 @@ class Evaluator {
   // STRSTARTS, STRENDS or CONTAINS of a variable's string (already decoded)
   // and a constant simple literal, without copying either; nullopt when the
   // call is not of that shape or the term is not at hand.
-  std::optional<bool> StringTest(const Expr& e, const Row& row);
+  std::optional<bool> StringTest(const Expr& e, const Function* f, const Row& row);
 
   Context& ctx_;
   const plan::Plan& plan_;

@@ -26,10 +26,23 @@ absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row
       }
     }
   }
-  if (const auto b = StringTest(e, row)) return std::optional<bool>(*b);
-  ASSIGN_OR_RETURN(const auto v, Eval(e, row, env));
+  std::optional<Term> v;
+  if (e.kind == Expr::Kind::kBuiltIn || e.kind == Expr::Kind::kFunction || e.kind == Expr::Kind::kTriple) {
+    // The call's function, looked up once for the string test and the call.
+    ASSIGN_OR_RETURN(const Function* f, Resolved(e));
+    if (const auto b = StringTest(e, f, row)) return std::optional<bool>(*b);
+    ASSIGN_OR_RETURN(v, EvalCall(e, f, row, env));
+  } else {
+    ASSIGN_OR_RETURN(v, Eval(e, row, env));
+  }
   if (!v) return std::optional<bool>();
   return EffectiveBooleanValue(*v);
+}
+
+absl::StatusOr<const Function*> Evaluator::Resolved(const Expr& e) const {
+  const auto resolved = plan_.functions.find(&e);
+  if (resolved == plan_.functions.end()) return absl::InternalError("a function call the plan did not resolve");
+  return resolved->second;
 }
 
 absl::StatusOr<bool> Evaluator::Holds(const std::vector<Expr>& exprs, const Row& row, const GraphScope& scope) {
@@ -146,8 +159,10 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
     }
     case K::kTriple:
     case K::kBuiltIn:
-    case K::kFunction:
-      return EvalCall(e, row, env);
+    case K::kFunction: {
+      ASSIGN_OR_RETURN(const Function* f, Resolved(e));
+      return EvalCall(e, f, row, env);
+    }
   }
   return std::optional<Term>();
 }
@@ -160,7 +175,7 @@ TermId Evaluator::InlineOf(const Expr& e, const Row& row) {
   return it->second;
 }
 
-std::optional<bool> Evaluator::StringTest(const Expr& e, const Row& row) {
+std::optional<bool> Evaluator::StringTest(const Expr& e, const Function* f, const Row& row) {
   if (e.kind != Expr::Kind::kBuiltIn || e.args.size() != 2 || e.args[0].kind != Expr::Kind::kVariable ||
       e.args[1].kind != Expr::Kind::kConstant) {
     return std::nullopt;
@@ -168,9 +183,6 @@ std::optional<bool> Evaluator::StringTest(const Expr& e, const Row& row) {
   static const Function* const kStarts = FindBuiltIn("STRSTARTS", 2);
   static const Function* const kEnds = FindBuiltIn("STRENDS", 2);
   static const Function* const kContains = FindBuiltIn("CONTAINS", 2);
-  const auto resolved = plan_.functions.find(&e);
-  if (resolved == plan_.functions.end()) return std::nullopt;
-  const Function* f = resolved->second;
   const bool starts = f == kStarts, ends = f == kEnds, contains = f == kContains;
   if (!starts && !ends && !contains) return std::nullopt;
   const Term& needle = e.args[1].constant;
@@ -195,10 +207,8 @@ std::optional<int> Evaluator::CompareInline(const Expr& a, const Expr& b, const 
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Row& row, ExprEnv& env) {
-  const auto resolved = plan_.functions.find(&e);
-  if (resolved == plan_.functions.end()) return absl::InternalError("a function call the plan did not resolve");
-  const Function* f = resolved->second;
+absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Function* f, const Row& row,
+                                                        ExprEnv& env) {
   if (f == nullptr) return std::optional<Term>();  // an IRI that names no function: an error value
   switch (f->special) {
     case SpecialForm::kNone:
