@@ -233,7 +233,6 @@ absl::Status LoadKg(const KgInputs& inputs, const LoadOptions& options, const st
     pipe.Recycle(std::move(batch));
   }
   mapper.join();
-  if (Cancelled(options)) return CancelledError();
   RETURN_IF_ERROR(map_status);
   return encode_status;
 }
@@ -345,7 +344,10 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
           inputs.front().source->name(),
           ": --replace replaces the graphs of extractor-output documents; load RDF files without it"));
     }
-    RETURN_IF_ERROR(ReplaceKg(kg_inputs, options, *impl_->store, &report));
+    const absl::Status replaced = ReplaceKg(kg_inputs, options, *impl_->store, &report);
+    // A cancelled input ends early: the error it may give is the cancel.
+    if (Cancelled(options)) return CancelledError();
+    RETURN_IF_ERROR(replaced);
     report.duplicates = report.quads - report.added;
     report.seconds = SecondsSince(start);
     return report;
@@ -396,7 +398,9 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   report.statements = report.quads;  // one quad per RDF statement (extractor output comes next)
   RETURN_IF_ERROR(encode_status);
   if (!kg_inputs.empty()) {
-    RETURN_IF_ERROR(LoadKg(kg_inputs, options, *impl_->store, *load, &report, [&] { progress(false); }));
+    const absl::Status loaded = LoadKg(kg_inputs, options, *impl_->store, *load, &report, [&] { progress(false); });
+    if (Cancelled(options)) return CancelledError();  // as for the RDF reader above
+    RETURN_IF_ERROR(loaded);
   }
   if (Cancelled(options)) return CancelledError();
   progress(true);
