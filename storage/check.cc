@@ -107,6 +107,10 @@ absl::Status QuadStore::CheckNames(const StoreStats& counted, CheckReport* repor
 absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
   CheckReport report;
   const auto problem = [&](std::string text) { report.problems.push_back(std::move(text)); };
+  // Held to the end: a read-only store does not catch up with its writer
+  // while the check reads.
+  const std::shared_ptr<const Snapshot> view = GetSnapshot();
+  ASSIGN_OR_RETURN(const auto counters, CommittedCounters(*view));
   // Reads every block of every file: a damaged block may hold nothing the
   // scans below would miss, or be one they skip (an old version of a key).
   if (const rocksdb::Status verified = db_->VerifyChecksum(); !verified.ok()) {
@@ -220,7 +224,7 @@ absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
     const TermId id = DecodeU64(std::string_view(it->key().data(), it->key().size()));
     ++backward_count;
     backward_sum += pair_hash(std::string_view(it->value().data(), it->value().size()), id);
-    if ((id & kPayloadMask) > next_sequence_[static_cast<std::size_t>(TagOf(id))]) ++beyond_counter;
+    if ((id & kPayloadMask) > counters[static_cast<std::size_t>(TagOf(id))]) ++beyond_counter;
     for (; next_used != used.end() && *next_used < id; ++next_used) {
       if (TagOf(*next_used) != TermTag::kBlank) ++unresolved;
     }
@@ -240,9 +244,9 @@ absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
   if (beyond_counter > 0) {
     problem("dictionary: " + std::to_string(beyond_counter) + " ids are beyond their kind's counter");
   }
-  const auto blank_beyond = std::find_if(used.begin(), used.end(), [this](TermId id) {
+  const auto blank_beyond = std::find_if(used.begin(), used.end(), [&counters](TermId id) {
     return TagOf(id) == TermTag::kBlank &&
-           (id & kPayloadMask) > next_sequence_[static_cast<std::size_t>(TermTag::kBlank)];
+           (id & kPayloadMask) > counters[static_cast<std::size_t>(TermTag::kBlank)];
   });
   if (blank_beyond != used.end()) problem("dictionary: blank node ids beyond the blank node counter");
   if (unresolved > 0) {

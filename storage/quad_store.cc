@@ -21,6 +21,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
@@ -93,6 +97,11 @@ QuadStore::~QuadStore() {
   ForgetReadCaches();  // their snapshot and iterators must go before the database
   for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
   families_.clear();
+  db_.reset();
+  if (!reader_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(reader_dir_, ignored);
+  }
 }
 
 // RocksDB before 8.3 starts a write-ahead log at every open and keeps the
@@ -115,20 +124,48 @@ absl::Status QuadStore::DeleteEmptyOldWals() {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The process holding the RocksDB lock of the store at `path` (RocksDB takes
+// it with fcntl, which tells who holds it); 0 when unknown or this process.
+pid_t LockHolder(const std::string& path) {
+  const int fd = ::open((std::filesystem::path(path) / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct flock lock = {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool asked = ::fcntl(fd, F_GETLK, &lock) == 0;
+  ::close(fd);
+  return asked && lock.l_type != F_UNLCK ? lock.l_pid : 0;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& path, bool create) {
+  return OpenWith(path, create ? Access::kCreate : Access::kReadWrite);
+}
+
+absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenReadOnly(const std::string& path) {
+  return OpenWith(path, Access::kReadOnly);
+}
+
+absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenWith(const std::string& path, Access access) {
   namespace fs = std::filesystem;
+  const bool read_only = access == Access::kReadOnly;
   std::error_code ec;
   const bool exists = fs::exists(path, ec);
-  if (!exists && !create) return absl::NotFoundError(path + ": no such store");
+  if (!exists && access != Access::kCreate) return absl::NotFoundError(path + ": no such store");
   if (exists) {
     if (!fs::is_directory(path, ec)) return absl::FailedPreconditionError(path + ": not a directory");
     const bool empty = fs::is_empty(path, ec);
     if (!empty && !fs::exists(fs::path(path) / "CURRENT", ec)) {
       return absl::FailedPreconditionError(path + ": not a relata store (no RocksDB files)");
     }
+    if (empty && read_only) return absl::FailedPreconditionError(path + ": not a relata store (empty directory)");
   }
-  if (exists) {
+  if (exists && !read_only) {
     // A load killed before its ingestion leaves only its temporary files.
+    // (Not when reading beside a writer: they may be its load's.)
     for (const auto& entry : fs::directory_iterator(path, ec)) {
       if (entry.path().filename().string().rfind("bulk-load-", 0) == 0) fs::remove_all(entry.path(), ec);
     }
@@ -157,6 +194,9 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
   // Every open starts an info log and moves the last one aside: a shell
   // opened a thousand times would keep a thousand of them.
   options.keep_log_file_num = 4;
+  // A reader beside a writer must keep every table file open from the
+  // start: the writer deletes the files its compactions replace.
+  options.max_open_files = -1;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   // One cache for all column families: a cache, not a reservation, so it
   // only grows with what queries read.
@@ -165,10 +205,30 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::Open(const std::string& pa
   auto store = std::unique_ptr<QuadStore>(new QuadStore());
   store->path_ = path;
   rocksdb::DB* raw = nullptr;
-  const rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &store->families_, &raw);
+  rocksdb::Status s;
+  if (read_only) {
+    // A secondary instance: it takes no lock, so it opens while another
+    // process writes, and catches up with that writer's commits on demand
+    // (GetSnapshot). It keeps its own info log, in a private directory.
+    std::string reader_dir = (fs::temp_directory_path(ec) / "relata-reader-XXXXXX").string();
+    if (::mkdtemp(reader_dir.data()) == nullptr) {
+      return absl::UnavailableError(path + ": cannot make a directory for a reader in " +
+                                    fs::temp_directory_path(ec).string());
+    }
+    store->reader_dir_ = reader_dir;
+    s = rocksdb::DB::OpenAsSecondary(options, path, reader_dir, descriptors, &store->families_, &raw);
+  } else {
+    s = rocksdb::DB::Open(options, path, descriptors, &store->families_, &raw);
+  }
   store->db_.reset(raw);
+  if (s.IsIOError() && !read_only && s.ToString().find("lock") != std::string::npos) {
+    const pid_t holder = LockHolder(path);
+    return absl::UnavailableError(holder != 0 ? path + " is in use by another relata process (pid " +
+                                                    std::to_string(holder) + ")"
+                                              : path + " is already open in this process");
+  }
   RETURN_IF_ERROR(ToStatus(s, path + ": cannot open the store"));
-  RETURN_IF_ERROR(store->DeleteEmptyOldWals());
+  if (!read_only) RETURN_IF_ERROR(store->DeleteEmptyOldWals());
 
   std::string version;
   const rocksdb::Status v = store->db_->Get(rocksdb::ReadOptions(), kFormatKey, &version);
@@ -281,14 +341,41 @@ absl::Status QuadStore::ScanNames(std::string_view token_prefix,
   return ToStatus(it->status(), "name index");
 }
 
-QuadStore::Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }
+QuadStore::Snapshot::~Snapshot() {
+  if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
 
 std::shared_ptr<const QuadStore::Snapshot> QuadStore::GetSnapshot() const {
+  if (read_only()) CatchUpWithWriter();
   std::lock_guard<std::mutex> lock(read_cache_mutex_);
   if (shared_snapshot_ == nullptr) {
-    shared_snapshot_ = std::shared_ptr<const Snapshot>(new Snapshot(db_.get(), db_->GetSnapshot()));
+    // A secondary instance has no snapshots: what it reads changes only
+    // when it catches up, which waits for the readers of the last state.
+    shared_snapshot_ = std::shared_ptr<const Snapshot>(
+        new Snapshot(db_.get(), read_only() ? nullptr : db_->GetSnapshot()));
   }
   return shared_snapshot_;
+}
+
+void QuadStore::CatchUpWithWriter() const {
+  std::shared_ptr<const Snapshot> old_snapshot;
+  std::vector<std::unique_ptr<Cursor>> old_cursors;
+  {
+    std::lock_guard<std::mutex> lock(read_cache_mutex_);
+    // Held by someone besides this store and its idle cursors: a query is
+    // reading it, and must see one state to its end; the next one catches up.
+    const auto holders = static_cast<long>(1 + idle_cursors_.size());
+    if (shared_snapshot_ != nullptr && shared_snapshot_.use_count() > holders) return;
+    const rocksdb::SequenceNumber before = db_->GetLatestSequenceNumber();
+    // A failed catch-up leaves the last state readable: reads go on there.
+    if (!db_->TryCatchUpWithPrimary().ok() || db_->GetLatestSequenceNumber() == before) return;
+    old_snapshot = std::move(shared_snapshot_);
+    old_cursors = std::move(idle_cursors_);
+    idle_cursors_.clear();
+  }
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_cache_.reset();
+  ++writes_;
 }
 
 void QuadStore::ForgetReadCaches() {

@@ -3,6 +3,7 @@
 #ifndef RELATA_STORAGE_QUAD_STORE_H_
 #define RELATA_STORAGE_QUAD_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -57,8 +58,16 @@ class QuadStore {
   // Opens the store at `path`, creating it when missing and `create` is set.
   // A directory that is not a store, a damaged store or another format
   // version is an error naming the path.
+  // A store another process holds is an error (kUnavailable) naming that
+  // process.
   static absl::StatusOr<std::unique_ptr<QuadStore>> Open(const std::string& path,
                                                          bool create = true);
+  // Opens an existing store for reading only, beside the one process that
+  // may be writing it: each snapshot taken while no read is in progress
+  // first catches up with what that writer has committed. Takes no lock;
+  // every write fails.
+  static absl::StatusOr<std::unique_ptr<QuadStore>> OpenReadOnly(const std::string& path);
+  bool read_only() const { return !reader_dir_.empty(); }
   ~QuadStore();
 
   // Adds `quads` in one atomic write. Terms new to the store get ids; blank
@@ -269,6 +278,14 @@ class QuadStore {
 
  private:
   QuadStore();
+  enum class Access { kCreate, kReadWrite, kReadOnly };
+  static absl::StatusOr<std::unique_ptr<QuadStore>> OpenWith(const std::string& path, Access access);
+  // Read-only: brings the view up to the writer's commits, unless a read of
+  // the current view is in progress.
+  void CatchUpWithWriter() const;
+  // The dictionary's id counters per tag as of `view` (next_sequence_ is
+  // a writer's, moved while it encodes, and a reader's is as of its open).
+  absl::StatusOr<std::array<std::uint64_t, 5>> CommittedCounters(const Snapshot& view) const;
   absl::Status CheckNames(const StoreStats& counted, CheckReport* report) const;
   absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const;
   // A point read of `family`, through `view`'s snapshot and pending writes
@@ -283,6 +300,8 @@ class QuadStore {
   class DictionaryCache;
   std::unique_ptr<DictionaryCache> dictionary_cache_;
   std::string path_;
+  // Read-only: the secondary instance's own directory (its info log).
+  std::string reader_dir_;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
@@ -292,7 +311,7 @@ class QuadStore {
   void ForgetReadCaches();
   mutable std::mutex stats_mutex_;
   mutable std::shared_ptr<const StoreStats> stats_cache_;
-  std::uint64_t writes_ = 0;  // ForgetReadCaches calls, under stats_mutex_
+  mutable std::uint64_t writes_ = 0;  // ForgetReadCaches and catch-up calls, under stats_mutex_
   mutable std::mutex read_cache_mutex_;
   mutable std::shared_ptr<const Snapshot> shared_snapshot_;
   mutable std::vector<std::unique_ptr<Cursor>> idle_cursors_;

@@ -42,6 +42,22 @@ absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const
   return shared;
 }
 
+absl::StatusOr<std::array<std::uint64_t, 5>> QuadStore::CommittedCounters(const Snapshot& view) const {
+  rocksdb::ReadOptions options;
+  options.snapshot = view.snapshot_;
+  std::array<std::uint64_t, 5> counters = {};
+  for (int tag = 1; tag <= 4; ++tag) {
+    std::string value;
+    const rocksdb::Status s = db_->Get(options, families_[kMeta], "next/" + std::to_string(tag), &value);
+    if (s.ok()) {
+      counters[static_cast<std::size_t>(tag)] = DecodeU64(value);
+    } else if (!s.IsNotFound()) {
+      return ToStatus(s, "statistics");
+    }
+  }
+  return counters;
+}
+
 absl::StatusOr<StoreStats> QuadStore::Stats() const {
   StoreStats stats;
   // The committed term counters, not next_sequence_, which a writer moves
@@ -49,16 +65,7 @@ absl::StatusOr<StoreStats> QuadStore::Stats() const {
   const std::shared_ptr<const Snapshot> view = GetSnapshot();
   rocksdb::ReadOptions options;
   options.snapshot = view->snapshot_;
-  std::uint64_t counters[5] = {};
-  for (int tag = 1; tag <= 4; ++tag) {
-    std::string value;
-    const rocksdb::Status s = db_->Get(options, families_[kMeta], "next/" + std::to_string(tag), &value);
-    if (s.ok()) {
-      counters[tag] = DecodeU64(value);
-    } else if (!s.IsNotFound()) {
-      return ToStatus(s, "statistics");
-    }
-  }
+  ASSIGN_OR_RETURN(const auto counters, CommittedCounters(*view));
   stats.iris = counters[CounterSlot(TermTag::kIri)];
   stats.literals = counters[CounterSlot(TermTag::kLiteral)];
   stats.triple_terms = counters[CounterSlot(TermTag::kTriple)];

@@ -25,8 +25,10 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: relata [DB] [-c STATEMENT]... [--bail] [--default-graph G] | --version | --help\n"
-    "                                                         the shell (no DB: the bundled news graph)\n"
+    "usage: relata [DB] [--create] [-c STATEMENT]... [--bail] [--default-graph G] | --version | --help\n"
+    "                                                         the shell (no DB: the bundled news graph;\n"
+    "                                                         a new DB needs --create, or a yes at the\n"
+    "                                                         terminal)\n"
     "       relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--replace] [--memory SIZE]\n"
     "                                                         load RDF or extractor output (.jsonl,\n"
@@ -46,7 +48,9 @@ constexpr char kUsage[] =
     "                                                         every merge with its rule\n"
     "  shell DB                                               the shell, as relata DB\n"
     "FILE may end in .gz; '-' reads stdin. G: union (the default graph is every graph, the\n"
-    "default) or standard (only the unnamed graph, as the SPARQL spec has it; also the shell's).\n";
+    "default) or standard (only the unnamed graph, as the SPARQL spec has it; also the shell's).\n"
+    "dump, stats, check, query and resolve only read: they run beside a shell or load that has\n"
+    "DB open, and see what it has committed. Only one process at a time writes a store.\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "relata: %s\n", message.c_str());
@@ -350,14 +354,27 @@ int Query(relata::Database& db, const std::vector<std::string>& args, bool updat
 
 }  // namespace
 
-// `relata [DB] [-c STATEMENT]... [--bail]` and `relata shell DB ...`.
+// Whether to make a new store at `path`, which does not exist: asked at a
+// terminal, no otherwise (--create says yes beforehand).
+bool AgreeToCreate(const std::string& path) {
+  if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO)) return false;
+  std::fprintf(stderr, "%s does not exist. Create a new, empty store there? [y/N] ", path.c_str());
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+// `relata [DB] [--create] [-c STATEMENT]... [--bail]` and `relata shell DB ...`.
 int Shell(const std::string& path, const std::vector<std::string>& args) {
   relata::tools::ShellOptions options;
+  bool create = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "-c" && i + 1 < args.size()) {
       options.commands.push_back(args[++i]);
     } else if (args[i] == "--bail") {
       options.bail = true;
+    } else if (args[i] == "--create") {
+      create = true;
     } else if (args[i] == "--default-graph" && i + 1 < args.size()) {
       const std::optional<bool> as_union = relata::tools::UnionDefaultGraph(args[++i]);
       if (!as_union) return Fail("--default-graph is union or standard");
@@ -368,8 +385,18 @@ int Shell(const std::string& path, const std::vector<std::string>& args) {
   }
   options.load = Load;
   options.stats = Stats;
-  auto db = relata::Database::Open(path);
+  // A mistyped name would otherwise leave an empty store behind, and the
+  // user would query it wondering where the data went.
+  if (!create && !std::filesystem::exists(path)) {
+    if (!AgreeToCreate(path)) {
+      return Fail(path + " does not exist; to make a new store there: relata " + path + " --create");
+    }
+    create = true;
+  }
+  std::string notice;
+  auto db = relata::tools::OpenStore(path, create, &notice);
   if (!db.ok()) return Fail(Str(db.status()));
+  if (!notice.empty()) std::fprintf(stderr, "relata: %s\n", notice.c_str());
   return relata::tools::RunShell(std::move(*db), path, options);
 }
 
@@ -411,8 +438,10 @@ int main(int argc, char** argv) {
   const std::string& path = all[1];
   const std::vector<std::string> args(all.begin() + 2, all.end());
   if (command == "shell") return Shell(path, args);
+  const bool writes = command == "load" || command == "update";
   relata::Options options;
-  options.create_if_missing = command == "load" || command == "update";
+  options.create_if_missing = writes;
+  options.read_only = !writes;
   auto db = relata::Database::Open(path, options);
   if (!db.ok()) return Fail(Str(db.status()));
   if (command == "load") return Load(**db, args, nullptr);  // Ctrl-C ends the process: nothing is loaded

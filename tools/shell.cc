@@ -182,8 +182,9 @@ class Shell {
  private:
   int Interactive() {
     const auto stats = db_->Stats();
-    std::printf("relata: %s, %llu quads. End a statement with ';' or a blank line; .help for commands.\n",
-                path_.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
+    std::printf("relata: %s, %llu quads%s. End a statement with ';' or a blank line; .help for commands.\n",
+                path_.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL,
+                db_->read_only() ? " (read-only)" : "");
     const char* home = std::getenv("HOME");
     const std::string history = home != nullptr ? std::string(home) + "/.relata_history" : "";
     if (!history.empty()) read_history(history.c_str());
@@ -483,7 +484,8 @@ class Shell {
     if (command == ".open") {
       if (args.size() != 1) return Error(".open DB");
       const bool existed = std::filesystem::exists(args[0]);
-      auto db = Database::Open(args[0]);
+      std::string notice;
+      auto db = OpenStore(args[0], /*create=*/true, &notice);
       if (!db.ok()) return Error(std::string(db.status().message()));
       db_ = std::move(*db);
       path_ = args[0];
@@ -492,9 +494,11 @@ class Shell {
       if (!existed) {
         std::fprintf(out_, "created %s, a new empty store\n", path_.c_str());
       } else {
-        std::fprintf(out_, "opened %s: %llu quads\n", path_.c_str(),
-                     stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL);
+        std::fprintf(out_, "opened %s: %llu quads%s\n", path_.c_str(),
+                     stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL,
+                     db_->read_only() ? ", read-only" : "");
       }
+      if (!notice.empty()) std::fprintf(out_, "%s\n", notice.c_str());
       return true;
     }
     const std::string nearest = NearestCommand(command);
@@ -661,6 +665,20 @@ std::string NearestCommand(const std::string& typed) {
   std::vector<std::string> names;
   for (const auto& c : kDotCommands) names.emplace_back(c.name);
   return NearestWord(typed, names);
+}
+
+absl::StatusOr<std::unique_ptr<Database>> OpenStore(const std::string& path, bool create, std::string* notice) {
+  Options options;
+  options.create_if_missing = create;
+  auto db = Database::Open(path, options);
+  if (db.ok() || !absl::IsUnavailable(db.status())) return db;
+  Options beside;
+  beside.read_only = true;
+  auto reader = Database::Open(path, beside);
+  if (!reader.ok()) return db.status();  // not only held by a writer: say why it failed first
+  *notice = std::string(db.status().message()) + "\nopened read-only: each statement sees what that process has "
+            "committed; writes fail until it closes the store and this shell opens it again";
+  return reader;
 }
 
 int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions& options) {

@@ -28,6 +28,11 @@ struct ShellOptions {
   std::function<int(Database&)> stats;
 };
 
+// Opens the store at `path` for the shell: for writing, or, when another
+// process has it open for writing, read-only beside it (`*notice` then says
+// so). A path that does not exist becomes a new store only with `create`.
+absl::StatusOr<std::unique_ptr<Database>> OpenStore(const std::string& path, bool create, std::string* notice);
+
 // Runs the shell on `db` (opened from `path`) until the input ends or
 // .quit; returns the exit status: 1 when a statement failed and either
 // --bail is set or the input was not a terminal.

@@ -43,9 +43,12 @@ std::uint64_t DirectorySize(const std::string& path) {
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
+bool Database::read_only() const { return impl_->store->read_only(); }
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          const Options& options) {
-  ASSIGN_OR_RETURN(auto store, storage::QuadStore::Open(path, options.create_if_missing));
+  ASSIGN_OR_RETURN(auto store, options.read_only ? storage::QuadStore::OpenReadOnly(path)
+                                                 : storage::QuadStore::Open(path, options.create_if_missing));
   return std::unique_ptr<Database>(
       new Database(std::make_unique<Impl>(std::move(store), path)));
 }
@@ -70,7 +73,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenInMemory() {
 
 
 absl::StatusOr<std::uint64_t> Database::Insert(std::span<const Quad> quads) {
-  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Insert"));
+  RETURN_IF_ERROR(impl_->MayWrite("Insert"));
   return impl_->store->Insert(quads);
 }
 

@@ -45,9 +45,15 @@ class Database::Impl {
   // open: a write that thread starts itself would wait for it forever.
   std::atomic<std::thread::id> transaction_thread{};
 
-  // An error for `what` (a write) when the calling thread holds the open
-  // transaction, instead of waiting for it without end.
-  absl::Status NotHoldingATransaction(std::string_view what) const {
+  // Why `what` (a write) cannot run now, if it cannot: the store is open
+  // read-only, or the calling thread holds the open transaction (the write
+  // would wait for it forever).
+  absl::Status MayWrite(std::string_view what) const {
+    if (store->read_only()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          ToAbsl(what), ": ", path, " is open read-only (beside the process that writes it); ",
+          "close that process and open the store again to write"));
+    }
     if (transaction_thread.load() != std::this_thread::get_id()) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
         ToAbsl(what), ": this thread holds an open transaction of the store; commit it or roll it back first "

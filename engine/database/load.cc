@@ -298,7 +298,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::string& path, const LoadOpt
 
 absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
                                           const LoadOptions& options) {
-  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Load"));
+  RETURN_IF_ERROR(impl_->MayWrite("Load"));
   const auto start = std::chrono::steady_clock::now();
   // Every file's format and every file itself before anything is read, so
   // that a misnamed or missing file costs nothing.

@@ -111,7 +111,7 @@ Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Transaction::~Transaction() = default;
 
 absl::StatusOr<std::unique_ptr<Transaction>> Database::Begin() {
-  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Begin"));
+  RETURN_IF_ERROR(impl_->MayWrite("Begin"));
   return std::unique_ptr<Transaction>(
       new Transaction(std::make_unique<Transaction::Impl>(*impl_->store, impl_->store->BeginTransaction(),
                                                           impl_->interrupts, impl_->transaction_thread)));
@@ -191,7 +191,7 @@ void Transaction::Rollback() {
 }
 
 absl::StatusOr<UpdateReport> Database::Update(std::string_view sparql, const QueryOptions& options) {
-  RETURN_IF_ERROR(impl_->NotHoldingATransaction("Update"));
+  RETURN_IF_ERROR(impl_->MayWrite("Update"));
   const auto start = std::chrono::steady_clock::now();
   // Parsed first: a request that does not parse waits for no writer.
   ASSIGN_OR_RETURN(const query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));

@@ -1,6 +1,8 @@
 // Readers running queries while a writer commits: every reader sees one
-// committed state, never part of a write. Also run under ThreadSanitizer
-// (make tsan).
+// committed state, never part of a write, whether it reads through the
+// writer's Database or through a read-only one opened beside it (which
+// catches up with the writer's commits between its reads). Also run under
+// ThreadSanitizer (make tsan).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -58,18 +60,34 @@ std::string CheckRows(const testing::RowList& rows) {
   return "";
 }
 
-TEST(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
-  const std::string path = ::testing::TempDir() + "/relata_concurrency_" + std::to_string(getpid());
+class ConcurrencyTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
+  const bool beside = GetParam();
+  const std::string path = ::testing::TempDir() + "/relata_concurrency_" + std::to_string(getpid()) +
+                           (beside ? "_beside" : "");
   std::filesystem::remove_all(path);
   auto opened = Database::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status();
   Database& db = **opened;
   ASSERT_TRUE(db.Update(std::string(kPrefix) + "INSERT DATA { ex:counter ex:value 0 }").ok());
   ASSERT_TRUE(db.Update(StepUpdate(1)).ok());
+  std::unique_ptr<Database> reader_db;
+  if (beside) {
+    Options read_only;
+    read_only.read_only = true;
+    auto reader_opened = Database::Open(path, read_only);
+    ASSERT_TRUE(reader_opened.ok()) << reader_opened.status();
+    reader_db = std::move(*reader_opened);
+    EXPECT_TRUE(reader_db->read_only());
+    EXPECT_EQ(reader_db->Update(std::string(kPrefix) + "INSERT DATA { ex:a ex:b ex:c }").status().code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  Database& readers_db = beside ? *reader_db : db;
   const std::string query = std::string(kPrefix) +
                             "SELECT ?c ?b (COUNT(?e) AS ?n) WHERE { ex:counter ex:value ?c . ?e ex:batch ?b } "
                             "GROUP BY ?c ?b";
-  auto prepared = db.Prepare(query);
+  auto prepared = readers_db.Prepare(query);
   ASSERT_TRUE(prepared.ok()) << prepared.status();
 
   std::atomic<bool> writing{true};
@@ -80,7 +98,7 @@ TEST(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
     readers.emplace_back([&, r] {
       while (writing.load() && failures[r].empty()) {
         // Reader 0 runs the prepared query, the others parse each time.
-        const auto rows = testing::ReadAll(r == 0 ? prepared->Execute() : db.Query(query));
+        const auto rows = testing::ReadAll(r == 0 ? prepared->Execute() : readers_db.Query(query));
         if (!rows.ok()) {
           failures[r] = std::string(rows.status().message());
           break;
@@ -88,7 +106,7 @@ TEST(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
         failures[r] = CheckRows(*rows);
         // The statistics are written with the quads: their total is one
         // of a committed state's.
-        if (const auto stats = db.Stats(); stats.ok() && stats->quads != 1 + kItems && stats->quads != 1 + 2 * kItems) {
+        if (const auto stats = readers_db.Stats(); stats.ok() && stats->quads != 1 + kItems && stats->quads != 1 + 2 * kItems) {
           failures[r] = absl::StrFormat("statistics count %d quads", static_cast<int>(stats->quads));
         }
         reads.fetch_add(1);
@@ -118,12 +136,23 @@ TEST(ConcurrencyTest, ReadersSeeWholeCommitsWhileAWriterCommits) {
   for (int r = 0; r <= kReaders; ++r) EXPECT_EQ(failures[r], "") << (r == kReaders ? "writer" : "reader " + std::to_string(r));
   EXPECT_GT(reads.load(), kReaders) << "the readers hardly ran";
   std::printf("%d writes, %d consistent reads\n", kSteps - 1, reads.load());
-  const auto check = db.Check();
+  if (beside) {
+    // The last commit is seen once the readers are done.
+    const auto last = testing::ReadAll(readers_db.Query(std::string(kPrefix) + "SELECT ?c { ex:counter ex:value ?c }"));
+    ASSERT_TRUE(last.ok()) << last.status();
+    ASSERT_EQ(last->size(), 1u);
+    EXPECT_EQ((*last)[0][0]->value, std::to_string(kSteps));
+  }
+  const auto check = readers_db.Check();
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check->problems.empty()) << check->problems.front();
+  reader_db.reset();
   opened->reset();
   std::filesystem::remove_all(path);
 }
+
+INSTANTIATE_TEST_SUITE_P(ThroughTheWriterOrBesideIt, ConcurrencyTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) { return param.param ? "ReadOnlyBeside" : "SameDatabase"; });
 
 }  // namespace
 }  // namespace relata

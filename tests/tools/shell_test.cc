@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace {
@@ -52,7 +53,7 @@ class ShellTest : public ::testing::Test {
   static std::string Db() { return *dir_ + "/db"; }
 
   // Starts the shell on a pseudo-terminal 100 columns wide.
-  void Start(const char* term = "dumb") {
+  void Start(const char* term = "dumb", const std::string& store = Db()) {
     struct winsize size {};
     size.ws_row = 40;
     size.ws_col = 100;
@@ -62,7 +63,7 @@ class ShellTest : public ::testing::Test {
       setenv("HOME", dir_->c_str(), 1);  // history goes to the test's directory
       setenv("TERM", term, 1);
       unsetenv("COLUMNS");
-      execl(RELATA_BINARY, RELATA_BINARY, Db().c_str(), static_cast<char*>(nullptr));
+      execl(RELATA_BINARY, RELATA_BINARY, store.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
   }
@@ -345,6 +346,65 @@ TEST_F(ShellTest, UpdatesAndDotCommandsThroughAPipe) {
   EXPECT_THAT(out, HasSubstr("https://relata.dev/doc/"));
   EXPECT_THAT(out, HasSubstr("unknown command .nonsense"));
   EXPECT_EQ(status, 1);
+}
+
+// One process writes a store, others read it meanwhile: the shell that has
+// it open for writing, a reader shell that stays open beside it and sees
+// each commit at its next statement, one-shot queries, and a second writer
+// that is told which process holds the store.
+TEST_F(ShellTest, OtherProcessesReadAStoreTheShellHasOpenAndASecondWriterIsToldWhoHasIt) {
+  const std::string store = *dir_ + "/shared";
+  std::filesystem::copy(Db(), store, std::filesystem::copy_options::recursive);
+  const std::string relata = RELATA_BINARY;
+  Start("dumb", store);
+  Prompt();
+  const std::string writer_pid = std::to_string(pid_);
+
+  const std::string reader_out = *dir_ + "/reader.out";
+  FILE* reader = popen((relata + " " + store + " > " + reader_out + " 2>&1").c_str(), "w");
+  ASSERT_NE(reader, nullptr);
+  const auto reader_says = [&](const std::string& statement, const std::string& want) {
+    std::fputs(statement.c_str(), reader);
+    std::fflush(reader);
+    std::string seen;
+    for (int waited = 0; waited < 200 && seen.find(want) == std::string::npos; ++waited) {
+      usleep(100 * 1000);
+      std::ifstream in(reader_out);
+      seen.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return seen;
+  };
+  std::string seen = reader_says(".mode csv\nSELECT (COUNT(*) AS ?n) { e:atlantis ?p ?o };\n", "\n0\r\n");
+  EXPECT_THAT(seen, HasSubstr("is in use by another relata process (pid " + writer_pid + ")")) << seen;
+  EXPECT_THAT(seen, HasSubstr("opened read-only")) << seen;
+  EXPECT_THAT(seen, HasSubstr("\n0\r\n")) << seen;
+
+  Type("INSERT DATA { e:atlantis kg:member_of e:brics };\r");
+  EXPECT_THAT(Prompt(), HasSubstr("1 quads inserted"));
+  seen = reader_says("SELECT (COUNT(*) AS ?n) { e:atlantis ?p ?o };\n", "\n1\r\n");
+  EXPECT_THAT(seen, HasSubstr("\n1\r\n")) << "the reader did not see the commit: " << seen;
+  seen = reader_says("INSERT DATA { e:atlantis kg:member_of e:sco };\n", "nothing was changed");
+  EXPECT_THAT(seen, HasSubstr("is open read-only")) << seen;
+  pclose(reader);
+
+  int status = 0;
+  const std::string count = RunCommand(relata + " query " + store +
+                                           " 'SELECT (COUNT(*) AS ?n) { ?s kg:member_of e:brics }' --format csv", &status);
+  EXPECT_EQ(status, 0) << count;
+  const std::string before = RunCommand(relata + " query " + Db() +
+                                            " 'SELECT (COUNT(*) AS ?n) { ?s kg:member_of e:brics }' --format csv");
+  EXPECT_NE(count, before) << "a one-shot query does not see the shell's commit";
+
+  std::ofstream(*dir_ + "/one.nt") << "<http://x/a> <http://x/p> <http://x/b> .\n";
+  const std::string load = RunCommand(relata + " load " + store + " " + *dir_ + "/one.nt 2>&1", &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_THAT(load, HasSubstr(store + " is in use by another relata process (pid " + writer_pid + ")"));
+
+  Type(".quit\r");
+  EXPECT_EQ(ExitStatus(), 0);
+  // The writer gone, the store takes a writer again.
+  RunCommand(relata + " load " + store + " " + *dir_ + "/one.nt", &status);
+  EXPECT_EQ(status, 0);
 }
 
 }  // namespace

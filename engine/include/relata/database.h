@@ -23,6 +23,11 @@ namespace relata {
 
 struct Options {
   bool create_if_missing = true;
+  // Reading only, beside the process that may be writing the store (which
+  // holds its lock): each query sees what that process had committed when
+  // the query started. Takes no lock and creates nothing; Load, Insert,
+  // Update and Begin fail with kFailedPrecondition.
+  bool read_only = false;
 };
 
 struct LoadProgress {
@@ -202,7 +207,9 @@ struct UpdateReport {
 class Database {
  public:
   // Opens the store at `path`. Errors name the path: not a store, damaged,
-  // or written by an unknown format version.
+  // or written by an unknown format version; kUnavailable "PATH is in use
+  // by another relata process (pid N)" when one has it open for writing (it
+  // can still be opened with Options::read_only).
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const Options& options = {});
   // A scratch store that lives as long as the Database: in a private
@@ -210,6 +217,9 @@ class Database {
   // where there is none), removed when the Database is destroyed.
   static absl::StatusOr<std::unique_ptr<Database>> OpenInMemory();
   ~Database();
+
+  // Opened with Options::read_only.
+  bool read_only() const;
 
   // Loads `path` ("-" is stdin, ".gz" is inflated) all or nothing: on any
   // error the store is exactly as before and the error reads
