@@ -358,31 +358,23 @@ std::shared_ptr<const QuadStore::Snapshot> QuadStore::GetSnapshot() const {
 }
 
 void QuadStore::CatchUpWithWriter() const {
-  std::shared_ptr<const Snapshot> old_snapshot;
-  std::vector<std::unique_ptr<Cursor>> old_cursors;
-  {
-    std::lock_guard<std::mutex> lock(read_cache_mutex_);
+  ForgetReadCaches([this] {
     // Held by someone besides this store and its idle cursors: a query is
     // reading it, and must see one state to its end; the next one catches up.
     const auto holders = static_cast<long>(1 + idle_cursors_.size());
-    if (shared_snapshot_ != nullptr && shared_snapshot_.use_count() > holders) return;
+    if (shared_snapshot_ != nullptr && shared_snapshot_.use_count() > holders) return false;
     const rocksdb::SequenceNumber before = db_->GetLatestSequenceNumber();
     // A failed catch-up leaves the last state readable: reads go on there.
-    if (!db_->TryCatchUpWithPrimary().ok() || db_->GetLatestSequenceNumber() == before) return;
-    old_snapshot = std::move(shared_snapshot_);
-    old_cursors = std::move(idle_cursors_);
-    idle_cursors_.clear();
-  }
-  std::lock_guard<std::mutex> lock(stats_mutex_);
-  stats_cache_.reset();
-  ++writes_;
+    return db_->TryCatchUpWithPrimary().ok() && db_->GetLatestSequenceNumber() != before;
+  });
 }
 
-void QuadStore::ForgetReadCaches() {
+void QuadStore::ForgetReadCaches(const std::function<bool()>& only_if) const {
   std::shared_ptr<const Snapshot> snapshot;
   std::vector<std::unique_ptr<Cursor>> cursors;
   {
     std::lock_guard<std::mutex> lock(read_cache_mutex_);
+    if (only_if != nullptr && !only_if()) return;
     snapshot = std::move(shared_snapshot_);
     cursors = std::move(idle_cursors_);
     idle_cursors_.clear();

@@ -306,9 +306,11 @@ class QuadStore {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::mutex write_mutex_;
-  // Called after every write, committed or not: later reads must not see
-  // the statistics, snapshot or iterators of before it.
-  void ForgetReadCaches();
+  // Called after every write, committed or not, and when a read-only store
+  // caught up: later reads must not see the statistics, snapshot or
+  // iterators of before. `only_if`, when given, runs first under the same
+  // lock (no snapshot is handed out meanwhile); false forgets nothing.
+  void ForgetReadCaches(const std::function<bool()>& only_if = nullptr) const;
   mutable std::mutex stats_mutex_;
   mutable std::shared_ptr<const StoreStats> stats_cache_;
   mutable std::uint64_t writes_ = 0;  // ForgetReadCaches and catch-up calls, under stats_mutex_

@@ -29,6 +29,9 @@ using internal::SecondsSince;
 
 namespace {
 
+constexpr std::string_view kRdfType = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+constexpr std::string_view kRdfsLabel = "http://www.w3.org/2000/01/rdf-schema#label";
+
 // The inputs that go through entity resolution and the KG mapping rather
 // than straight into the store.
 enum class KgInput { kJsonl, kNeo4jCsv, kOpenIeTsv };
@@ -70,8 +73,7 @@ class StoredEntities : public engine::kg::KnownEntities {
       }
       return true;
     }));
-    ASSIGN_OR_RETURN(const auto type, store_.Lookup(Term::Iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                                    view_.get()));
+    ASSIGN_OR_RETURN(const auto type, store_.Lookup(Term::Iri(kRdfType), view_.get()));
     for (const auto& [subject, label] : subjects) {
       // The name index is brought up to date at commit: through a view,
       // the name must still be stated.
@@ -100,6 +102,40 @@ class StoredEntities : public engine::kg::KnownEntities {
     const auto cursor = store_.OpenCursor({.ids = {.s = *id}, .graph_bound = false}, false, view_);
     RETURN_IF_ERROR(cursor->status());
     return cursor->Valid();
+  }
+
+  absl::StatusOr<Described> Describe(std::string_view iri) override {
+    Described described;
+    ASSIGN_OR_RETURN(const auto id, store_.Lookup(Term::Iri(iri), view_.get()));
+    if (!id.has_value()) return described;
+    ASSIGN_OR_RETURN(const auto type, store_.Lookup(Term::Iri(kRdfType), view_.get()));
+    ASSIGN_OR_RETURN(const auto label, store_.Lookup(Term::Iri(kRdfsLabel), view_.get()));
+    if (type.has_value()) {
+      RETURN_IF_ERROR(ForEach({*id, *type, storage::kNoTerm, storage::kNoTerm}, [&](const storage::QuadIds& ids) -> absl::Status {
+        ASSIGN_OR_RETURN(Term t, store_.Resolve(ids.o, view_.get()));
+        described.types.push_back(std::move(t.value));
+        return absl::OkStatus();
+      }));
+    }
+    if (label.has_value()) {
+      RETURN_IF_ERROR(ForEach({*id, *label, storage::kNoTerm, storage::kNoTerm}, [&](const storage::QuadIds& ids) -> absl::Status {
+        if (described.label.has_value()) return absl::OkStatus();
+        ASSIGN_OR_RETURN(Term name, store_.Resolve(ids.o, view_.get()));
+        if (name.IsLiteral()) described.label = std::move(name.value);
+        return absl::OkStatus();
+      }));
+    }
+    described.named = described.label.has_value();
+    if (!described.named) {
+      // Unlabelled: any other name (an alias) still says what it is.
+      RETURN_IF_ERROR(ForEach({.s = *id}, [&](const storage::QuadIds& ids) -> absl::Status {
+        if (described.named) return absl::OkStatus();
+        ASSIGN_OR_RETURN(const Term predicate, store_.Resolve(ids.p, view_.get()));
+        described.named = storage::NamePredicateKind(predicate.value).has_value();
+        return absl::OkStatus();
+      }));
+    }
+    return described;
   }
 
  private:

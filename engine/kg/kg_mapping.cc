@@ -39,6 +39,15 @@ bool IsNameChar(char c) {
 
 // A predicate, type or property name as a local name: other characters
 // become '_' ("member of" -> member_of).
+// The loader's own classes, for what the input is rather than what it is
+// about. The documents' class is not "Document": extractors give that type
+// to entities (a charter, a resolution), and `?d a kg:Document` would mix
+// them with the articles.
+constexpr std::string_view kSourceDocument = "SourceDocument";
+constexpr std::string_view kExtractor = "Extractor";
+constexpr std::string_view kMention = "Mention";
+constexpr std::string_view kMerge = "Merge";
+
 std::string VocabularyLocal(std::string_view name) {
   std::string out;
   for (const char c : name) out.push_back(IsNameChar(c) ? c : '_');
@@ -169,6 +178,8 @@ class Mapper {
     std::string name, normalized;
     std::set<std::string> documents;
     bool stored = false;  // the store had it before this load
+    // Its one rdfs:label (PreferredLabel), once settled.
+    std::optional<std::string> label;
   };
   struct Merge {
     std::string form;
@@ -259,18 +270,62 @@ class Mapper {
     return std::optional<std::pair<std::string, std::string>>();
   }
 
-  absl::StatusOr<std::string> FreshIri(const std::string& normalized, const std::vector<std::string>& types) {
-    // The name, then the name and type, then numbered: e:georgia,
-    // e:georgia-person, e:georgia-person-2, ...
+  // The IRI for a new entity: the name, then the name and type, then
+  // numbered (e:georgia, e:georgia-person, e:georgia-person-2, ...), the
+  // first no other entity has. An IRI the store already has, unnamed and of
+  // no other type (a triple file mentioned it), is this entity: taken over
+  // (`adopted`), so that the outcome does not depend on which came first.
+  // One the store has as something else is passed over with a warning.
+  struct NewIri {
+    std::string iri;
+    bool adopted = false;
+  };
+  absl::StatusOr<NewIri> FreshIri(const std::string& normalized, const std::vector<std::string>& types,
+                                  const std::string& name, const SourcePosition& at) {
     const std::string base = v_.e + (normalized.empty() ? "entity" : SlugOf(normalized));
     const std::string typed = types.empty() ? base : base + "-" + SlugOf(TypeKey(types[0]));
+    std::string passed_over;
     for (int n = 0; n < 1000; ++n) {
       const std::string iri = n == 0 ? base : n == 1 ? typed : Cat(typed, "-", n);
       if (iri_owner_.count(iri)) continue;
       ASSIGN_OR_RETURN(const bool taken, known_.IsSubject(iri));
-      if (!taken) return iri;
+      if (!taken) {
+        if (!passed_over.empty()) {
+          report_->warnings.push_back(Cat(Position(at), ": \"", name, "\": ", passed_over,
+                                          "; the entity was named ", iri));
+        }
+        return NewIri{iri, false};
+      }
+      if (n > 0 || !passed_over.empty()) continue;
+      ASSIGN_OR_RETURN(const KnownEntities::Described stored, known_.Describe(iri));
+      bool typed_alike = stored.types.empty();
+      for (const std::string& type : types) {
+        typed_alike = typed_alike || std::find(stored.types.begin(), stored.types.end(),
+                                               v_.kg + VocabularyLocal(type)) != stored.types.end();
+      }
+      if (typed_alike && !stored.named) return NewIri{iri, true};
+      std::string what;
+      for (const std::string& type : stored.types) {
+        what += Cat(what.empty() ? "" : ", ", type.starts_with(v_.kg) ? "kg:" + type.substr(v_.kg.size()) : type);
+      }
+      if (what.empty() && stored.label.has_value()) what = Cat("named \"", *stored.label, "\"");
+      passed_over = Cat(iri, " is already another entity in the store", what.empty() ? "" : Cat(" (", what, ")"));
     }
     return absl::ResourceExhaustedError("no free IRI for " + base);
+  }
+
+  // The one rdfs:label of entity `index`: the store's when it had one, else
+  // the first name this load gave it. Its other names are kg:alias.
+  absl::StatusOr<std::string> PreferredLabel(int index) {
+    EntityState& state = At(index);
+    if (!state.label.has_value()) {
+      if (state.stored) {
+        ASSIGN_OR_RETURN(KnownEntities::Described stored, known_.Describe(state.iri));
+        state.label = std::move(stored.label);
+      }
+      if (!state.label.has_value()) state.label = state.name;
+    }
+    return *state.label;
   }
 
   int AddEntity(std::string iri, const std::string& name, const std::vector<std::string>& types,
@@ -322,6 +377,18 @@ class Mapper {
       }
     }
     return {found.begin(), found.end()};
+  }
+
+  // An entity type that is also one of the loader's classes mixes with it
+  // in `?x a kg:…`: said once per type.
+  void NoteTypes(const std::vector<std::string>& types, const SourcePosition& at) {
+    for (const std::string& type : types) {
+      const std::string local = VocabularyLocal(type);
+      if (local != kSourceDocument && local != kExtractor && local != kMention && local != kMerge) continue;
+      if (!noted_types_.insert(local).second) continue;
+      report_->warnings.push_back(Cat(Position(at), ": entity type \"", type, "\" is also the loader's class kg:",
+                                      local, "; `?x a kg:", local, "` finds both (rename the type to keep them apart)"));
+    }
   }
 
   void RecordMerge(const std::string& form, int entity, const std::string& rule, const std::string& document) {
@@ -397,8 +464,9 @@ class Mapper {
         return index;
       }
     }
-    ASSIGN_OR_RETURN(std::string iri, FreshIri(normalized, types));
-    const int index = AddEntity(std::move(iri), name, types, false);
+    ASSIGN_OR_RETURN(NewIri fresh, FreshIri(normalized, types, name, at));
+    const int index = AddEntity(std::move(fresh.iri), name, types, fresh.adopted);
+    if (fresh.adopted) RecordMerge(name, index, "stored-iri", document);
     if (!ambiguous.empty()) {
       Ambiguous(at, name, ambiguous);
       for (const int other : ambiguous) candidates_.push_back({index, other, 0.5, "ambiguous"});
@@ -430,6 +498,7 @@ class Mapper {
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
     for (const std::size_t i : order) {
       const Entity& e = records_.entities[i];
+      NoteTypes(e.types, e.at);
       int index = -1;
       if (!e.id.empty()) {
         if (const auto it = by_id_.find(e.id); it != by_id_.end()) {
@@ -474,6 +543,7 @@ class Mapper {
   }
 
   absl::StatusOr<int> ResolveRef(const EntityRef& ref, const std::string& document) {
+    NoteTypes(ref.types, ref.at);
     if (!ref.id.empty()) {
       if (const auto it = by_id_.find(ref.id); it != by_id_.end()) return it->second;
       const std::string iri = v_.e + IdLocal(ref.id);
@@ -606,9 +676,13 @@ class Mapper {
   }
   static Term Integer(std::int64_t n) { return Term::Literal(std::to_string(n), Cat(kXsd, "integer")); }
 
-  absl::Status EmitEntityFacts(const Term& e, const Entity& record, const Term& g) {
+  absl::Status EmitEntityFacts(int index, const Entity& record, const Term& g) {
+    const Term e = Term::Iri(At(index).iri);
     for (const std::string& type : record.types) RETURN_IF_ERROR(Put(e, kRdfType, Kg(type), g));
-    if (!record.name.empty()) RETURN_IF_ERROR(Put(e, kRdfsLabel, Term::Literal(record.name), g));
+    if (!record.name.empty()) {
+      ASSIGN_OR_RETURN(const std::string label, PreferredLabel(index));
+      RETURN_IF_ERROR(Put(e, record.name == label ? kRdfsLabel : KgIri("alias"), Term::Literal(record.name), g));
+    }
     for (const std::string& alias : record.aliases) RETURN_IF_ERROR(Put(e, KgIri("alias"), Term::Literal(alias), g));
     if (!record.description.empty()) {
       RETURN_IF_ERROR(Put(e, KgIri("description"), Term::Literal(record.description), g));
@@ -621,7 +695,7 @@ class Mapper {
   absl::Status Emit() {
     for (const Document& d : records_.documents) {
       const Term doc = Term::Iri(DocumentIri(d.id));
-      RETURN_IF_ERROR(Put(doc, kRdfType, Kg("Document"), doc));
+      RETURN_IF_ERROR(Put(doc, kRdfType, Kg(kSourceDocument), doc));
       if (!d.title.empty()) RETURN_IF_ERROR(Put(doc, KgIri("title"), Term::Literal(d.title), doc));
       if (!d.url.empty()) {
         const bool iri = d.url.find("://") != std::string::npos && query::IsAbsoluteIri(d.url);
@@ -636,7 +710,7 @@ class Mapper {
         const Extractor& x = *d.extractor;
         const Term node = Term::Iri(v_.r + ContentHash().Add("extractor").Add(x.name).Add(x.version).Add(x.model).Add(x.run_at).Hex());
         RETURN_IF_ERROR(Put(doc, KgIri("extractor"), node, doc));
-        RETURN_IF_ERROR(Put(node, kRdfType, Kg("Extractor"), doc));
+        RETURN_IF_ERROR(Put(node, kRdfType, Kg(kExtractor), doc));
         for (const auto& [field, value] : {std::pair{"name", &x.name}, std::pair{"version", &x.version},
                                            std::pair{"model", &x.model}, std::pair{"run_at", &x.run_at}}) {
           if (!value->empty()) RETURN_IF_ERROR(Put(node, KgIri(field), LiteralOf(*value), doc));
@@ -645,8 +719,7 @@ class Mapper {
     }
     for (std::size_t i = 0; i < records_.entities.size(); ++i) {
       const Entity& record = records_.entities[i];
-      const Term e = Term::Iri(At(record_entity_[i]).iri);
-      RETURN_IF_ERROR(EmitEntityFacts(e, record, GraphOf(record.document)));
+      RETURN_IF_ERROR(EmitEntityFacts(record_entity_[i], record, GraphOf(record.document)));
     }
     // Entities known only from references: their name and type, in the
     // document that names them.
@@ -657,7 +730,8 @@ class Mapper {
       const Term e = Term::Iri(state.iri);
       const Term& g = GraphOf(document);
       if (NormalizeName(ref->name) == state.normalized) {
-        RETURN_IF_ERROR(Put(e, kRdfsLabel, Term::Literal(state.name), g));
+        ASSIGN_OR_RETURN(const std::string label, PreferredLabel(index));
+        RETURN_IF_ERROR(Put(e, kRdfsLabel, Term::Literal(label), g));
       }
       for (const std::string& type : ref->types) RETURN_IF_ERROR(Put(e, kRdfType, Kg(type), g));
     }
@@ -699,7 +773,7 @@ class Mapper {
       hash.Add("mention").Add(g.value).Add(e.value).Add(m.text)
           .Add(m.start ? std::to_string(*m.start) : "").Add(m.end ? std::to_string(*m.end) : "");
       const Term node = Term::Iri(v_.r + hash.Hex());
-      RETURN_IF_ERROR(Put(node, kRdfType, Kg("Mention"), g));
+      RETURN_IF_ERROR(Put(node, kRdfType, Kg(kMention), g));
       RETURN_IF_ERROR(Put(node, KgIri("entity"), e, g));
       if (!m.text.empty()) RETURN_IF_ERROR(Put(node, KgIri("text"), Term::Literal(m.text), g));
       if (m.start) RETURN_IF_ERROR(Put(node, KgIri("start"), Integer(*m.start), g));
@@ -710,7 +784,7 @@ class Mapper {
       const Term e = Term::Iri(At(merge.entity).iri);
       const Term node = Term::Iri(v_.r + ContentHash().Add("merge").Add(merge.form).Add(e.value)
                                              .Add(merge.rule).Add(merge.document).Hex());
-      RETURN_IF_ERROR(Put(node, kRdfType, Kg("Merge"), resolution));
+      RETURN_IF_ERROR(Put(node, kRdfType, Kg(kMerge), resolution));
       RETURN_IF_ERROR(Put(node, KgIri("form"), Term::Literal(merge.form), resolution));
       RETURN_IF_ERROR(Put(node, KgIri("entity"), e, resolution));
       RETURN_IF_ERROR(Put(node, KgIri("rule"), Term::Literal(merge.rule), resolution));
@@ -755,6 +829,7 @@ class Mapper {
   };
   std::map<std::string, std::vector<DocumentName>> document_names_;
   absl::flat_hash_map<std::string, std::vector<KnownEntities::Known>> stored_names_;
+  std::set<std::string> noted_types_;
   std::vector<int> record_entity_, mention_entity_;
   std::vector<std::pair<int, int>> relation_ends_;
   std::vector<std::tuple<int, const EntityRef*, std::string>> implicit_;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,13 @@ class KnownEntities {
   virtual absl::StatusOr<std::vector<Known>> WithName(std::string_view normalized) = 0;
   // Whether any quad has `iri` as its subject.
   virtual absl::StatusOr<bool> IsSubject(std::string_view iri) = 0;
+  // What the store says `iri` is and is called.
+  struct Described {
+    std::vector<std::string> types;    // type IRIs
+    std::optional<std::string> label;  // an rdfs:label, if it has one
+    bool named = false;                // it has an rdfs:label or a kg:alias
+  };
+  virtual absl::StatusOr<Described> Describe(std::string_view iri) = 0;
 };
 
 struct MappingReport {

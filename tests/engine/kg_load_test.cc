@@ -63,8 +63,21 @@ TEST_F(KgLoadTest, RelationIsAssertedInItsDocumentGraphWithAReifier) {
 
 TEST_F(KgLoadTest, DocumentMetadataIsTyped) {
   ASSERT_TRUE(Load({kDocument}).ok());
-  EXPECT_THAT(Rows("SELECT ?title ?date WHERE { doc:a1 a kg:Document ; kg:title ?title ; kg:published ?date }"),
+  EXPECT_THAT(Rows("SELECT ?title ?date WHERE { doc:a1 a kg:SourceDocument ; kg:title ?title ; kg:published ?date }"),
               ElementsAre("\"Putin meets Xi\" \"2025-06-21\"^^<http://www.w3.org/2001/XMLSchema#date>"));
+}
+
+// The input's documents have a class of their own: an extractor's
+// "Document" entities (a charter) are not among them.
+TEST_F(KgLoadTest, SourceDocumentsAreApartFromEntitiesTypedDocument) {
+  const auto report = Load({kDocument, R"({"kind":"entity","type":"Document","name":"UN Charter","document":"a1"})",
+                            R"({"kind":"entity","type":"Mention","name":"A mention of the charter"})"});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(Rows("SELECT ?d WHERE { ?d a kg:SourceDocument }"), ElementsAre("<https://relata.dev/doc/a1>"));
+  EXPECT_THAT(Rows("SELECT ?d WHERE { ?d a kg:Document }"), ElementsAre("<https://relata.dev/e/un-charter>"));
+  // A type that is one of the loader's classes is allowed, and noted.
+  EXPECT_THAT(report->warnings, ElementsAre(::testing::HasSubstr(
+                                    "entity type \"Mention\" is also the loader's class kg:Mention")));
 }
 
 TEST_F(KgLoadTest, EntityFieldsBecomeLabelAliasTypeAndProperties) {
@@ -118,8 +131,9 @@ TEST_F(KgLoadTest, ExplicitIdWins) {
                     R"({"kind":"entity","id":"Q159","type":"State","name":"Russian Federation"})",
                     R"({"kind":"relation","subject":"Q159","predicate":"borders","object":{"name":"China","type":"State"}})"})
                   .ok());
-  EXPECT_THAT(Rows("SELECT ?name WHERE { e:Q159 rdfs:label ?name }"),
-              UnorderedElementsAre("\"Russia\"", "\"Russian Federation\""));
+  // One label, the first name; the other is an alias.
+  EXPECT_THAT(Rows("SELECT ?name WHERE { e:Q159 rdfs:label ?name }"), ElementsAre("\"Russia\""));
+  EXPECT_THAT(Rows("SELECT ?name WHERE { e:Q159 kg:alias ?name }"), ElementsAre("\"Russian Federation\""));
   EXPECT_THAT(Rows("SELECT ?o WHERE { e:Q159 kg:borders ?o }"), ElementsAre("<https://relata.dev/e/china>"));
 }
 
@@ -127,8 +141,55 @@ TEST_F(KgLoadTest, SameAsIriMerges) {
   ASSERT_TRUE(Load({R"({"kind":"entity","type":"Organization","name":"SCO","same_as":"http://www.wikidata.org/entity/Q485207"})",
                     R"({"kind":"entity","type":"Organization","name":"Shanghai Cooperation Organisation","same_as":["http://www.wikidata.org/entity/Q485207"]})"})
                   .ok());
-  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e rdfs:label \"Shanghai Cooperation Organisation\" }"),
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e kg:alias \"Shanghai Cooperation Organisation\" }"),
               ElementsAre("<https://relata.dev/e/sco>"));
+  EXPECT_THAT(Rows("SELECT ?name WHERE { e:sco rdfs:label ?name }"), ElementsAre("\"SCO\""));
+}
+
+// Every join on rdfs:label must give an entity once: a name merged into an
+// entity, in the same load or a later one, or through any input format, is
+// an alias of it, and the entity keeps the label it had.
+TEST_F(KgLoadTest, ANameMergedIntoAnEntityIsAnAliasNotASecondLabel) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Organization","name":"Shanghai Cooperation Organization","aliases":["Shanghai Cooperation Organisation"]})",
+                    R"({"kind":"entity","type":"Organization","name":"Shanghai Cooperation Organisation"})"})
+                  .ok());
+  const std::string labels = "SELECT ?name WHERE { e:shanghai-cooperation-organization rdfs:label ?name }";
+  EXPECT_THAT(Rows(labels), ElementsAre("\"Shanghai Cooperation Organization\""));
+  // A later load, and a neo4j CSV: the store's label stays the one.
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Organization","name":"shanghai cooperation organization"})"}).ok());
+  const std::string csv = ::testing::TempDir() + "/relata_alias_nodes.csv";
+  std::ofstream(csv) << ":ID,name,:LABEL\nn1,Shanghai Cooperation Organisation,Organization\n";
+  ASSERT_TRUE(db_->Load(csv).ok());
+  EXPECT_THAT(Rows(labels), ElementsAre("\"Shanghai Cooperation Organization\""));
+  EXPECT_THAT(Rows("SELECT ?name WHERE { e:shanghai-cooperation-organization kg:alias ?name }"),
+              UnorderedElementsAre("\"Shanghai Cooperation Organisation\"", "\"shanghai cooperation organization\""));
+  EXPECT_THAT(Rows("SELECT (COUNT(*) AS ?n) WHERE { ?e a kg:Organization ; rdfs:label ?name }"),
+              ElementsAre("\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+}
+
+// An entity's IRI does not depend on load order: a triple file that
+// mentions e:russia, untyped and unnamed, loaded before the extractor
+// output, gives the same e:russia as loading it after.
+TEST_F(KgLoadTest, AnUnnamedStoredIriIsTakenOverWhateverTheLoadOrder) {
+  const std::string ttl = ::testing::TempDir() + "/relata_order.ttl";
+  std::ofstream(ttl) << "<https://relata.dev/e/russia> <http://example.org/gdpRank> 11 .\n";
+  ASSERT_TRUE(db_->Load(ttl).ok());
+  const auto report = Load({R"({"kind":"entity","type":"State","name":"Russia"})"});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->warnings, ::testing::IsEmpty());
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e rdfs:label \"Russia\" }"), ElementsAre("<https://relata.dev/e/russia>"));
+  EXPECT_THAT(Rows("SELECT ?t WHERE { e:russia a ?t }"), ElementsAre("<https://relata.dev/kg/State>"));
+}
+
+// An IRI the store has as another thing is passed over, and the load says so.
+TEST_F(KgLoadTest, AStoredIriOfAnotherTypeIsPassedOverWithAWarning) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Person","name":"Georgia"})"}).ok());
+  const auto report = Load({R"({"kind":"entity","type":"State","name":"Georgia"})"});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->warnings,
+              ElementsAre(::testing::HasSubstr("\"Georgia\": https://relata.dev/e/georgia is already another entity in the "
+                                               "store (kg:Person); the entity was named "
+                                               "https://relata.dev/e/georgia-state")));
 }
 
 TEST_F(KgLoadTest, NameAndTypeAreTheKey) {

@@ -27,6 +27,7 @@ class NothingKnown : public KnownEntities {
  public:
   absl::StatusOr<std::vector<Known>> WithName(std::string_view) override { return std::vector<Known>(); }
   absl::StatusOr<bool> IsSubject(std::string_view) override { return false; }
+  absl::StatusOr<Described> Describe(std::string_view) override { return Described(); }
 };
 
 class CountQuads : public query::RdfSink {
