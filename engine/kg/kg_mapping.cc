@@ -272,8 +272,9 @@ class Mapper {
 
   // The IRI for a new entity: the name, then the name and type, then
   // numbered (e:georgia, e:georgia-person, e:georgia-person-2, ...), the
-  // first no other entity has. An IRI the store already has, unnamed and of
-  // no other type (a triple file mentioned it), is this entity: taken over
+  // first no other entity has. An IRI the store already has, unnamed or
+  // labelled with this name, and of no other type (a triple file mentioned
+  // it), is this entity: taken over
   // (`adopted`), so that the outcome does not depend on which came first.
   // One the store has as something else is passed over with a warning.
   struct NewIri {
@@ -303,7 +304,8 @@ class Mapper {
         typed_alike = typed_alike || std::find(stored.types.begin(), stored.types.end(),
                                                v_.kg + VocabularyLocal(type)) != stored.types.end();
       }
-      if (typed_alike && !stored.named) return NewIri{iri, true};
+      const bool named_alike = !stored.named || (stored.label.has_value() && NormalizeName(*stored.label) == normalized);
+      if (typed_alike && named_alike) return NewIri{iri, true};
       std::string what;
       for (const std::string& type : stored.types) {
         what += Cat(what.empty() ? "" : ", ", type.starts_with(v_.kg) ? "kg:" + type.substr(v_.kg.size()) : type);

@@ -172,12 +172,15 @@ TEST_F(KgLoadTest, ANameMergedIntoAnEntityIsAnAliasNotASecondLabel) {
 // output, gives the same e:russia as loading it after.
 TEST_F(KgLoadTest, AnUnnamedStoredIriIsTakenOverWhateverTheLoadOrder) {
   const std::string ttl = ::testing::TempDir() + "/relata_order.ttl";
-  std::ofstream(ttl) << "<https://relata.dev/e/russia> <http://example.org/gdpRank> 11 .\n";
+  std::ofstream(ttl) << "<https://relata.dev/e/russia> <http://example.org/gdpRank> 11 .\n"
+                      << "<https://relata.dev/e/china> <http://www.w3.org/2000/01/rdf-schema#label> \"China\" .\n";
   ASSERT_TRUE(db_->Load(ttl).ok());
-  const auto report = Load({R"({"kind":"entity","type":"State","name":"Russia"})"});
+  const auto report = Load({R"({"kind":"entity","type":"State","name":"Russia"})",
+                            R"({"kind":"entity","type":"State","name":"China"})"});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_THAT(report->warnings, ::testing::IsEmpty());
   EXPECT_THAT(Rows("SELECT ?e WHERE { ?e rdfs:label \"Russia\" }"), ElementsAre("<https://relata.dev/e/russia>"));
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e rdfs:label \"China\" }"), ElementsAre("<https://relata.dev/e/china>"));
   EXPECT_THAT(Rows("SELECT ?t WHERE { e:russia a ?t }"), ElementsAre("<https://relata.dev/kg/State>"));
 }
 
