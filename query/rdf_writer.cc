@@ -222,4 +222,10 @@ std::string ToNQuadsLine(const Quad& quad) {
   return line;
 }
 
+std::string ToTurtleTerm(const Term& term, const PrefixList& prefixes) {
+  std::string text;
+  AppendTerm(term, &text, &prefixes);
+  return text;
+}
+
 }  // namespace relata::query

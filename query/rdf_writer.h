@@ -33,6 +33,10 @@ class RdfWriter {
 // The canonical N-Triples/N-Quads line for `quad` (RDF 1.2 c14n), with '\n'.
 std::string ToNQuadsLine(const Quad& quad);
 
+// `term` as Turtle and SPARQL write it for people: IRIs (datatypes too) as
+// prefixed names where one of `prefixes` fits, numbers and booleans bare.
+std::string ToTurtleTerm(const Term& term, const PrefixList& prefixes);
+
 }  // namespace relata::query
 
 #endif  // RELATA_QUERY_RDF_WRITER_H_

@@ -207,25 +207,36 @@ int Stats(relata::Database& db) {
   const auto stats = db.Stats();
   if (!stats.ok()) return Fail(Str(stats.status()));
   std::printf("quads: %llu\nterms: %llu IRIs, %llu literals, %llu triple terms, %llu blank nodes "
-              "(inline numbers, booleans and dates not counted)\nbytes on disk: %llu\n\n"
-              "%-60s %10s %10s %10s\n",
+              "(inline numbers, booleans and dates not counted)\nbytes on disk: %llu\n",
               static_cast<unsigned long long>(stats->quads),
               static_cast<unsigned long long>(stats->iris),
               static_cast<unsigned long long>(stats->literals),
               static_cast<unsigned long long>(stats->triple_terms),
               static_cast<unsigned long long>(stats->blank_nodes),
-              static_cast<unsigned long long>(stats->bytes_on_disk), "predicate", "quads",
-              "subjects", "objects");
+              static_cast<unsigned long long>(stats->bytes_on_disk));
+  // Prefixed names, in columns as wide as the longest of both tables.
+  const auto& prefixes = relata::DefaultPrefixes();
+  std::vector<std::string> predicates, graphs;
+  std::size_t width = std::string_view("predicate").size();
   for (const auto& p : stats->predicates) {
-    std::printf("%-60s %10llu %10llu %10llu\n", p.predicate.ToNTriples().c_str(),
-                static_cast<unsigned long long>(p.quads),
+    predicates.push_back(relata::tools::Display(p.predicate, prefixes));
+    width = std::max(width, predicates.back().size());
+  }
+  for (const auto& g : stats->graphs) {
+    graphs.push_back(g.graph ? relata::tools::Display(*g.graph, prefixes) : "(default graph)");
+    width = std::max(width, graphs.back().size());
+  }
+  const int w = static_cast<int>(width);
+  std::printf("\n%-*s %10s %10s %10s\n", w, "predicate", "quads", "subjects", "objects");
+  for (std::size_t i = 0; i < predicates.size(); ++i) {
+    const auto& p = stats->predicates[i];
+    std::printf("%-*s %10llu %10llu %10llu\n", w, predicates[i].c_str(), static_cast<unsigned long long>(p.quads),
                 static_cast<unsigned long long>(p.distinct_subjects),
                 static_cast<unsigned long long>(p.distinct_objects));
   }
-  std::printf("\n%-60s %10s\n", "graph", "quads");
-  for (const auto& g : stats->graphs) {
-    std::printf("%-60s %10llu\n", g.graph ? g.graph->ToNTriples().c_str() : "(default graph)",
-                static_cast<unsigned long long>(g.quads));
+  std::printf("\n%-*s %10s\n", w, "graph", "quads");
+  for (std::size_t i = 0; i < graphs.size(); ++i) {
+    std::printf("%-*s %10llu\n", w, graphs[i].c_str(), static_cast<unsigned long long>(stats->graphs[i].quads));
   }
   return 0;
 }
@@ -240,9 +251,10 @@ int Check(relata::Database& db) {
   return report->problems.empty() ? 0 : 1;
 }
 
-// Runs one query and writes its results; returns the exit status.
+// Runs one query and writes its results, a table `width` columns wide at
+// most (0: as wide as its values); returns the exit status.
 int RunQuery(relata::Database& db, const std::string& text, const std::string& format,
-             const relata::QueryOptions& options) {
+             const relata::QueryOptions& options, int width = relata::tools::TerminalWidth()) {
   // EXPLAIN prints the plan as it is, not as a column of strings.
   std::istringstream words(text);
   std::string first, second;
@@ -264,7 +276,9 @@ int RunQuery(relata::Database& db, const std::string& text, const std::string& f
   auto cursor = db.Query(text, options);
   if (!cursor.ok()) return Fail(relata::tools::ExplainError(text, Str(cursor.status())));
   relata::tools::TableOptions table;
-  table.width = relata::tools::TerminalWidth();
+  table.width = width;
+  table.prefixes = relata::DefaultPrefixes();
+  table.colour = isatty(STDOUT_FILENO) != 0;
   const absl::Status written = relata::tools::WriteResults(*cursor, format, stdout, table);
   std::fflush(stdout);
   if (!written.ok()) return Fail(Str(written));
@@ -283,9 +297,11 @@ int RunUpdate(relata::Database& db, const std::string& text, const relata::Query
   return 0;
 }
 
-// What entity resolution left for a person to decide, then what it decided.
+// What entity resolution left for a person to decide, then what it decided:
+// tables as wide as the names in them, which a person must read whole.
 int Resolve(relata::Database& db) {
   relata::QueryOptions options;
+  constexpr int kWhole = 0;
   std::puts("Possible duplicates (kg:possibleSameAs), most likely first:");
   int status = RunQuery(db,
                         "SELECT ?a ?b ?score ?rule WHERE { GRAPH <https://relata.dev/resolution> { "
@@ -293,14 +309,14 @@ int Resolve(relata::Database& db) {
                         "OPTIONAL { ?x rdfs:label ?la } OPTIONAL { ?y rdfs:label ?lb } "
                         "BIND(COALESCE(?la, ?x) AS ?a) BIND(COALESCE(?lb, ?y) AS ?b) } "
                         "ORDER BY DESC(?score) ?a ?b",
-                        "table", options);
+                        "table", options, kWhole);
   if (status != 0) return status;
   std::puts("\nMerges (which name went to which entity, by which rule):");
   return RunQuery(db,
                   "SELECT ?form ?entity ?rule (COUNT(*) AS ?documents) WHERE { "
                   "GRAPH <https://relata.dev/resolution> { ?m kg:form ?form ; kg:entity ?entity ; kg:rule ?rule } } "
                   "GROUP BY ?form ?entity ?rule ORDER BY ?rule ?form",
-                  "table", options);
+                  "table", options, kWhole);
 }
 
 // `relata query` and `relata update`: the statement from an argument or a

@@ -114,38 +114,6 @@ std::string CsvField(const std::optional<Term>& t) {
   return quoted + "\"";
 }
 
-// The short form a person reads: prefixes for well-known namespaces, plain
-// numbers and strings.
-std::string Display(const Term& t, const std::map<std::string, std::string>& prefixes) {
-  if (t.IsIri()) {
-    // The longest namespace that fits gives the shortest name.
-    const std::pair<const std::string, std::string>* best = nullptr;
-    for (const auto& entry : prefixes) {
-      if (t.value.starts_with(entry.second) && (best == nullptr || entry.second.size() > best->second.size())) {
-        best = &entry;
-      }
-    }
-    if (best != nullptr) return best->first + ":" + t.value.substr(best->second.size());
-    for (const auto& [prefix, ns] : kPrefixes) {
-      if (std::string_view(t.value).starts_with(ns)) return std::string(prefix) + t.value.substr(ns.size());
-    }
-    return "<" + t.value + ">";
-  }
-  if (t.IsLiteral() && t.language.empty()) {
-    const std::string_view dt = t.datatype;
-    if (dt == kXsdString) return "\"" + t.value + "\"";
-    if (dt.starts_with(kXsd)) {
-      const std::string_view local = dt.substr(kXsd.size());
-      if (local == "integer" || local == "decimal" || local == "double" || local == "boolean") return t.value;
-      return "\"" + t.value + "\"^^xsd:" + std::string(local);
-    }
-  }
-  if (t.IsTriple()) {
-    return "<<( " + Display(t.triple[0], prefixes) + " " + Display(t.triple[1], prefixes) + " " +
-           Display(t.triple[2], prefixes) + " )>>";
-  }
-  return t.ToNTriples();
-}
 
 // Display width in characters of UTF-8 text.
 std::size_t Width(std::string_view s) {
@@ -194,7 +162,7 @@ absl::Status WriteTable(Cursor& cursor, std::FILE* out, const TableOptions& opti
     for (std::size_t x : widths) w += x + 3;
     return w;
   };
-  while (total_width() > static_cast<std::size_t>(options.width)) {
+  while (options.width > 0 && total_width() > static_cast<std::size_t>(options.width)) {
     auto widest = std::max_element(widths.begin(), widths.end());
     if (*widest <= 8) break;
     --*widest;
@@ -242,6 +210,37 @@ class FileBuffer : public std::streambuf {
 };
 
 }  // namespace
+
+std::string Display(const Term& t, const std::map<std::string, std::string>& prefixes) {
+  if (t.IsIri()) {
+    // The longest namespace that fits gives the shortest name.
+    const std::pair<const std::string, std::string>* best = nullptr;
+    for (const auto& entry : prefixes) {
+      if (t.value.starts_with(entry.second) && (best == nullptr || entry.second.size() > best->second.size())) {
+        best = &entry;
+      }
+    }
+    if (best != nullptr) return best->first + ":" + t.value.substr(best->second.size());
+    for (const auto& [prefix, ns] : kPrefixes) {
+      if (std::string_view(t.value).starts_with(ns)) return std::string(prefix) + t.value.substr(ns.size());
+    }
+    return "<" + t.value + ">";
+  }
+  if (t.IsLiteral() && t.language.empty()) {
+    const std::string_view dt = t.datatype;
+    if (dt == kXsdString) return "\"" + t.value + "\"";
+    if (dt.starts_with(kXsd)) {
+      const std::string_view local = dt.substr(kXsd.size());
+      if (local == "integer" || local == "decimal" || local == "double" || local == "boolean") return t.value;
+      return "\"" + t.value + "\"^^xsd:" + std::string(local);
+    }
+  }
+  if (t.IsTriple()) {
+    return "<<( " + Display(t.triple[0], prefixes) + " " + Display(t.triple[1], prefixes) + " " +
+           Display(t.triple[2], prefixes) + " )>>";
+  }
+  return t.ToNTriples();
+}
 
 bool IsResultFormat(std::string_view f) {
   return f == "table" || f == "json" || f == "jsonl" || f == "xml" || f == "csv" || f == "tsv" ||
@@ -366,7 +365,8 @@ int TerminalWidth() {
   if (width > 20) return width;
   winsize size{};
   if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
-  return 100;
+  // Into a pipe or a file, nothing is cut: there is no screen to fit.
+  return 0;
 }
 
 std::string ExplainError(std::string_view text, std::string_view message) {

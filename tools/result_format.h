@@ -20,7 +20,7 @@ namespace relata::tools {
 bool IsResultFormat(std::string_view format);
 
 struct TableOptions {
-  int width = 100;      // of the terminal
+  int width = 100;      // of the terminal; 0: no limit, nothing is cut
   std::size_t max_rows = 0;  // 0: all
   // Prefixes that shorten IRIs (name -> namespace), before the well-known
   // ones (rdf, rdfs, xsd, owl).
@@ -28,13 +28,17 @@ struct TableOptions {
   bool colour = false;  // headers in bold, for a terminal
 };
 
+// The short form a person reads: IRIs with the longest of `prefixes` (then
+// the well-known ones) that fits, plain numbers and strings.
+std::string Display(const Term& term, const std::map<std::string, std::string>& prefixes);
+
 // Reads the cursor to its end, writing each row as it comes (the table
 // waits for all rows, to size its columns).
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out,
                           const TableOptions& table = {});
 
 // Columns a table may use: $COLUMNS, else the width of the terminal on
-// standard output, else 100.
+// standard output, else 0 (not a terminal: no limit).
 int TerminalWidth();
 
 // "2:7: expected ..." as the line of `text` it points at with a caret under

@@ -38,7 +38,7 @@ class Execution::Impl {
  public:
   Impl(const QuadStore& store, std::shared_ptr<const Query> query, const ExecutionOptions& limits)
       : ctx_(store, query, limits), query_(std::move(query)), union_default_graph_(limits.union_default_graph),
-        bindings_(limits.bindings) {}
+        bindings_(limits.bindings), explain_prefixes_(limits.explain_prefixes) {}
 
   // The graphs the top query's patterns match in.
   absl::StatusOr<GraphScope> TopScope() {
@@ -158,7 +158,7 @@ class Execution::Impl {
   absl::StatusOr<std::string> Explain(bool analyze) {
     if (!analyze) {
       RETURN_IF_ERROR(Plan());
-      return plan::Explain(plan_, *query_->variable_names);
+      return plan::Explain(plan_, *query_->variable_names, nullptr, explain_prefixes_);
     }
     ctx_.profiling = true;
     const auto start = std::chrono::steady_clock::now();
@@ -171,7 +171,7 @@ class Execution::Impl {
       ++rows;
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    return absl::StrCat(plan::Explain(plan_, *query_->variable_names, &ctx_.profile),
+    return absl::StrCat(plan::Explain(plan_, *query_->variable_names, &ctx_.profile, explain_prefixes_),
                         absl::StrFormat("%u result rows in %.3f ms\n", rows, ms));
   }
   Query::Form form() const { return query_->form; }
@@ -314,6 +314,7 @@ class Execution::Impl {
   absl::flat_hash_set<TermId> described_;
   bool union_default_graph_;
   std::vector<std::pair<query::VarId, Term>> bindings_;
+  query::PrefixList explain_prefixes_;
   std::vector<Row> buffer_;
   std::size_t next_buffered_ = 0, buffer_limit_ = 16;
   // The decoded terms of the buffered rows, by id.

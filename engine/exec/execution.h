@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "query/algebra.h"
+#include "query/rdf_writer.h"
 #include "relata/term.h"
 #include "storage/quad_store.h"
 
@@ -38,6 +39,8 @@ struct ExecutionOptions {
   // Shared by the queries of one database: edges read into memory by one
   // query serve the next ones over the same snapshot.
   AdjacencyCache* adjacencies = nullptr;
+  // EXPLAIN writes the plan's constants with these prefixes.
+  query::PrefixList explain_prefixes;
 };
 
 // A variable's value in a solution as the engine holds it: a store id, or a

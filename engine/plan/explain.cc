@@ -13,8 +13,9 @@ using query::PropertyPath;
 
 class Printer {
  public:
-  Printer(const Plan& plan, const std::vector<std::string>& names, const Profile* profile)
-      : plan_(plan), names_(names), profile_(profile) {}
+  Printer(const Plan& plan, const std::vector<std::string>& names, const Profile* profile,
+          const query::PrefixList& prefixes)
+      : plan_(plan), names_(names), profile_(profile), prefixes_(prefixes) {}
 
   void Print(const Node& node, int depth) {
     Line(depth, Describe(node), &node, node.estimated_rows);
@@ -45,7 +46,7 @@ class Printer {
   std::string TermText(const PatternTerm& t) const {
     switch (t.kind) {
       case PatternTerm::Kind::kVariable: return Name(t.var);
-      case PatternTerm::Kind::kConstant: return t.constant.ToNTriples();
+      case PatternTerm::Kind::kConstant: return query::ToTurtleTerm(t.constant, prefixes_);
       case PatternTerm::Kind::kTriple:
         return absl::StrCat("<<( ", TermText(t.triple[0]), " ", TermText(t.triple[1]), " ", TermText(t.triple[2]),
                             " )>>");
@@ -89,7 +90,7 @@ class Printer {
       case K::kPropertyPath: {
         static constexpr const char* kStarts[] = {"between both ends, stopping at the target", "from the subject",
                                                   "from the object", "from every node"};
-        return absl::StrCat("PropertyPath ", TermText(node.pattern->subject), " ", PathText(node.pattern->path),
+        return absl::StrCat("PropertyPath ", TermText(node.pattern->subject), " ", PathText(node.pattern->path, prefixes_),
                             " ", TermText(node.pattern->object), " (breadth-first ",
                             kStarts[static_cast<int>(node.path_start)], ")");
       }
@@ -172,6 +173,7 @@ class Printer {
   const Plan& plan_;
   const std::vector<std::string>& names_;
   const Profile* profile_;
+  const query::PrefixList& prefixes_;
   std::string out_;
 };
 
@@ -187,40 +189,41 @@ int Precedence(PropertyPath::Kind kind) {
   }
 }
 
-std::string Operand(const PropertyPath& part, int precedence) {
-  const std::string text = PathText(part);
+std::string Operand(const PropertyPath& part, int precedence, const query::PrefixList& prefixes) {
+  const std::string text = PathText(part, prefixes);
   return Precedence(part.kind) < precedence ? absl::StrCat("(", text, ")") : text;
 }
 
 }  // namespace
 
-std::string PathText(const PropertyPath& path) {
+std::string PathText(const PropertyPath& path, const query::PrefixList& prefixes) {
   using K = PropertyPath::Kind;
   switch (path.kind) {
-    case K::kLink: return path.iri.ToNTriples();
-    case K::kInverse: return "^" + Operand(path.parts[0], 3);
+    case K::kLink: return query::ToTurtleTerm(path.iri, prefixes);
+    case K::kInverse: return "^" + Operand(path.parts[0], 3, prefixes);
     case K::kSequence:
     case K::kAlternative: {
       std::vector<std::string> parts;
       const int precedence = Precedence(path.kind) + 1;
-      for (const PropertyPath& part : path.parts) parts.push_back(Operand(part, precedence));
+      for (const PropertyPath& part : path.parts) parts.push_back(Operand(part, precedence, prefixes));
       return absl::StrJoin(parts, path.kind == K::kSequence ? "/" : "|");
     }
-    case K::kZeroOrMore: return Operand(path.parts[0], 4) + "*";
-    case K::kOneOrMore: return Operand(path.parts[0], 4) + "+";
-    case K::kZeroOrOne: return Operand(path.parts[0], 4) + "?";
+    case K::kZeroOrMore: return Operand(path.parts[0], 4, prefixes) + "*";
+    case K::kOneOrMore: return Operand(path.parts[0], 4, prefixes) + "+";
+    case K::kZeroOrOne: return Operand(path.parts[0], 4, prefixes) + "?";
     case K::kNegated: {
       std::vector<std::string> parts;
-      for (const Term& t : path.negated_forward) parts.push_back(t.ToNTriples());
-      for (const Term& t : path.negated_inverse) parts.push_back("^" + t.ToNTriples());
+      for (const Term& t : path.negated_forward) parts.push_back(query::ToTurtleTerm(t, prefixes));
+      for (const Term& t : path.negated_inverse) parts.push_back("^" + query::ToTurtleTerm(t, prefixes));
       return parts.size() == 1 ? "!" + parts[0] : absl::StrCat("!(", absl::StrJoin(parts, "|"), ")");
     }
   }
   return "";
 }
 
-std::string Explain(const Plan& plan, const std::vector<std::string>& variable_names, const Profile* profile) {
-  Printer printer(plan, variable_names, profile);
+std::string Explain(const Plan& plan, const std::vector<std::string>& variable_names, const Profile* profile,
+                    const query::PrefixList& prefixes) {
+  Printer printer(plan, variable_names, profile, prefixes);
   printer.Print(*plan.root, 0);
   return std::move(printer).text();
 }

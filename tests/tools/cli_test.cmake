@@ -84,8 +84,44 @@ file(WRITE "${WORK}/kg.jsonl" "{\"kind\":\"entity\",\"type\":\"Organization\",\"
 expect_output("load KG-JSONL" "extractor output: 1 relations .*2 new entities, 1 merges"
   ${RELATA} load ${WORK}/kgdb ${WORK}/kg.jsonl)
 expect_output("resolve lists merges with their rule"
-  "Merges.*\"SCO\" +\\| <https://relata.dev/e/shanghai-cooperation-organization> +\\| \"alias\""
+  "Merges.*\"SCO\" +\\| e:shanghai-cooperation-organization +\\| \"alias\""
   ${RELATA} resolve ${WORK}/kgdb)
+# What a person reads has the known prefixes: tables, stats, EXPLAIN. Into a
+# pipe a table is cut only to $COLUMNS.
+expect_output("query --format table shortens IRIs with the known prefixes"
+  "\\| e:india +\\| e:shanghai-cooperation-organization +\\|"
+  ${RELATA} query ${WORK}/kgdb "SELECT ?a ?b WHERE { ?a kg:member_of ?b }" --format table)
+expect_output("a table into a pipe is not cut"
+  "\\| \"Shanghai Cooperation Organization\" \\|"
+  ${RELATA} query ${WORK}/kgdb "SELECT ?name WHERE { ?e rdfs:label ?name } ORDER BY DESC(?name)" --format table)
+expect_output("a table follows COLUMNS"
+  "\\| \"Shanghai Coop[^ ]*… \\|"
+  ${CMAKE_COMMAND} -E env COLUMNS=24 ${RELATA} query ${WORK}/kgdb
+  "SELECT ?name WHERE { ?e rdfs:label ?name } ORDER BY DESC(?name)" --format table)
+expect_output("EXPLAIN writes prefixed names and the path itself"
+  "PropertyPath e:india \\(kg:member_of\\|\\^kg:part_of\\)\\+ \\?org"
+  ${RELATA} query ${WORK}/kgdb "EXPLAIN SELECT ?org WHERE { e:india (kg:member_of|^kg:part_of)+ ?org }")
+# stats: each table's columns line up, however long the names.
+file(WRITE "${WORK}/long.nq" "<http://x/a> <http://x/p> <http://x/b> <http://example.org/graphs/a-graph-name-longer-than-sixty-characters-in-all> .\n<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> \"A\" .\n")
+execute_process(COMMAND ${RELATA} load ${WORK}/statsdb ${WORK}/long.nq OUTPUT_QUIET)
+execute_process(COMMAND ${RELATA} stats ${WORK}/statsdb OUTPUT_VARIABLE out)
+foreach(table "graph +quads" "predicate +quads +subjects +objects")
+  foreach(row "<http://example.org/graphs/[^\n]*" "\\(default graph\\) +[0-9]+" "rdfs:label( +[0-9]+)+")
+    string(REGEX MATCH "\n${table}\n" header "${out}")
+    string(REGEX MATCH "\n${row}\n" line "${out}")
+    string(LENGTH "${header}" want)
+    string(LENGTH "${line}" width)
+    # Each row lines up with its own table's header.
+    if((table MATCHES "^graph" AND NOT row MATCHES "rdfs") OR (table MATCHES "^predicate" AND row MATCHES "rdfs"))
+      if(want EQUAL 0 OR NOT width EQUAL want)
+        message(FATAL_ERROR "stats: '${line}' does not line up with '${header}': ${out}")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+if(NOT out MATCHES "\nrdfs:label +1 ")
+  message(FATAL_ERROR "stats: predicates by their prefixed names: ${out}")
+endif()
 file(WRITE "${WORK}/bad.jsonl" "{\"kind\":\"entity\",\"name\":\"A\"}\n{\"kind\":\"entity\",\"name\":7}\n")
 execute_process(COMMAND ${RELATA} load ${WORK}/kgdb ${WORK}/bad.jsonl RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(rc EQUAL 0 OR NOT err MATCHES "bad.jsonl:2:25: name: expected a string" OR NOT err MATCHES "nothing was loaded")
@@ -175,3 +211,11 @@ execute_process(COMMAND ${RELATA} stat RESULT_VARIABLE rc ERROR_VARIABLE err WOR
 if(rc EQUAL 0 OR NOT err MATCHES "unknown command 'stat' \\(did you mean 'stats'\\?\\)" OR EXISTS "${WORK}/stat")
   message(FATAL_ERROR "relata stat: rc=${rc} err=${err}")
 endif()
+# The shell on a path that does not exist makes no store unless told to: a
+# mistyped name would leave an empty store behind.
+execute_process(COMMAND ${RELATA} ${WORK}/typo.db -c ".stats" RESULT_VARIABLE rc ERROR_VARIABLE err INPUT_FILE /dev/null)
+if(rc EQUAL 0 OR NOT err MATCHES "typo.db does not exist; to make a new store there: relata [^ ]*typo.db --create"
+   OR EXISTS "${WORK}/typo.db")
+  message(FATAL_ERROR "the shell on a missing store: rc=${rc} err=${err}")
+endif()
+expect_output("--create makes the store" "quads: 0\n" ${RELATA} ${WORK}/made.db --create -c ".stats")

@@ -60,7 +60,8 @@ TEST(TourTest, EveryQueryGivesTheOutputShown) {
   for (const Example& example : examples) {
     const std::string query_file = dir + "/query.rq";
     std::ofstream(query_file) << example.query;
-    EXPECT_EQ(RunCommand(relata + " query " + dir + "/db -f " + query_file + " --format table"), example.expected)
+    EXPECT_EQ(RunCommand("COLUMNS=100 " + relata + " query " + dir + "/db -f " + query_file + " --format table"),
+              example.expected)
         << "docs/tour.md: " << example.title;
   }
   std::filesystem::remove_all(dir);
