@@ -453,16 +453,27 @@ class Shell {
       std::fprintf(out_, "%s\n", e.c_str());
       QueryOptions named_apart;
       named_apart.union_default_graph = false;  // a relation's own graph, or none
-      return Show("SELECT ?type WHERE { " + e + " a ?type } ORDER BY ?type") &&
+      const bool bold = terminal_out_ && out_ == stdout;
+      const auto title = [&](const char* text) {
+        std::fprintf(out_, "\n%s%s%s\n", bold ? "\033[1m" : "", text, bold ? "\033[0m" : "");
+        return true;
+      };
+      // A relation's confidence is on its reifier, in the document that states it.
+      return title("Types") && Show("SELECT ?type WHERE { " + e + " a ?type } ORDER BY ?type") &&
+             title("Names") &&
              Show("SELECT ?name ?kind WHERE { { " + e + " rdfs:label ?name BIND(\"label\" AS ?kind) } UNION { " + e +
                   " kg:alias ?name BIND(\"alias\" AS ?kind) } } ORDER BY ?kind ?name") &&
-             Show("SELECT ?relation ?object ?document WHERE { { GRAPH ?document { " + e +
-                      " ?relation ?object } } UNION { " + e +
+             title("Relations out, each with the extractor's confidence and the document that states it") &&
+             Show("SELECT ?relation ?object ?confidence ?document WHERE { { GRAPH ?document { " + e +
+                      " ?relation ?object OPTIONAL { ?r rdf:reifies <<( " + e +
+                      " ?relation ?object )>> ; kg:confidence ?confidence } } } UNION { " + e +
                       " ?relation ?object } FILTER(?relation NOT IN (rdf:type, rdfs:label, kg:alias)) } "
                       "ORDER BY ?relation ?object ?document",
                   named_apart) &&
-             Show("SELECT ?subject ?relation ?document WHERE { { GRAPH ?document { ?subject ?relation " + e +
-                      " } } UNION { ?subject ?relation " + e +
+             title("Relations in") &&
+             Show("SELECT ?subject ?relation ?confidence ?document WHERE { { GRAPH ?document { ?subject ?relation " +
+                      e + " OPTIONAL { ?r rdf:reifies <<( ?subject ?relation " + e +
+                      " )>> ; kg:confidence ?confidence } } } UNION { ?subject ?relation " + e +
                       " } FILTER NOT EXISTS { ?subject rdf:reifies ?t } } ORDER BY ?relation ?subject ?document",
                   named_apart);
     }

@@ -327,6 +327,15 @@ TEST_F(ShellTest, EntityTakesAnIriOrAPrefixedNameAsTheEntity) {
     EXPECT_THAT(out, ::testing::StartsWith("<https://relata.dev/e/china>\n")) << name;
     EXPECT_THAT(out, HasSubstr("<https://relata.dev/kg/State>")) << name;
   }
+  // The card's sections have titles, and each relation its confidence.
+  const std::string card = RunCommand(relata + " " + Db() + " -c '.entity e:power-of-siberia' 2>&1", &status);
+  EXPECT_THAT(card, ::testing::ContainsRegex("\nTypes\n\\?type\n<https://relata.dev/kg/Project>\n"));
+  EXPECT_THAT(card, HasSubstr("\nNames\n?name\t?kind\n"));
+  EXPECT_THAT(card, HasSubstr("\nRelations out, each with the extractor's confidence and the document that states it\n"
+                              "?relation\t?object\t?confidence\t?document\n"));
+  EXPECT_THAT(card, ::testing::ContainsRegex("<https://relata.dev/kg/connects>\t<https://relata.dev/e/china>\t"
+                                             "\"0\\.[0-9]+\"\\^\\^<[^>]*#decimal>\t<https://relata.dev/doc/"));
+  EXPECT_THAT(card, HasSubstr("\nRelations in\n?subject\t?relation\t?confidence\t?document\n"));
   const std::string out = RunCommand(relata + " " + Db() + " -c '.entity e:atlantis' 2>&1", &status);
   EXPECT_EQ(status, 1);
   EXPECT_THAT(out, HasSubstr("nothing in the store is called \"e:atlantis\""));
