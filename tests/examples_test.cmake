@@ -25,6 +25,11 @@ run(${WORK}/build/memberships ${WORK}/db ${SOURCE}/examples/embed/news.ttl)
 expect_in("${out}" "loaded 6 quads"
           "http://example.org/russia is a member of http://example.org/eaeu"
           "http://example.org/kazakhstan is a member of http://example.org/eaeu")
+# A small program is small: the installed archives carry no debug information.
+file(SIZE ${WORK}/build/memberships program_bytes)
+if(program_bytes GREATER 16000000)
+  message(FATAL_ERROR "a program embedding relata is ${program_bytes} bytes")
+endif()
 string(REGEX MATCHALL "is a member of" lines "${out}")
 list(LENGTH lines count)
 if(NOT count EQUAL 6)
