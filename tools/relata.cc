@@ -14,7 +14,6 @@
 #include <iterator>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -255,26 +254,12 @@ int Check(relata::Database& db) {
 // most (0: as wide as its values); returns the exit status.
 int RunQuery(relata::Database& db, const std::string& text, const std::string& format,
              const relata::QueryOptions& options, int width = relata::tools::TerminalWidth()) {
-  // EXPLAIN prints the plan as it is, not as a column of strings.
-  std::istringstream words(text);
-  std::string first, second;
-  words >> first >> second;
-  const auto upper = [](std::string w) {
-    for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return w;
-  };
-  if (upper(first) == "EXPLAIN") {
-    const bool analyze = upper(second) == "ANALYZE";
-    std::string query = text;
-    const std::size_t keyword_end = text.find(analyze ? second : first) + (analyze ? second : first).size();
-    std::fill(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(keyword_end), ' ');
-    auto plan = db.Explain(query, analyze, options);
-    if (!plan.ok()) return Fail(relata::tools::ExplainError(text, Str(plan.status())));
-    std::fputs(plan->c_str(), stdout);
-    return 0;
-  }
   auto cursor = db.Query(text, options);
   if (!cursor.ok()) return Fail(relata::tools::ExplainError(text, Str(cursor.status())));
+  if (relata::IsExplain(text) && relata::tools::WritesPlainPlan(format)) {
+    const absl::Status written = relata::tools::WritePlan(*cursor, stdout);
+    return written.ok() ? 0 : Fail(Str(written));
+  }
   relata::tools::TableOptions table;
   table.width = width;
   table.prefixes = relata::DefaultPrefixes();

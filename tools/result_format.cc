@@ -359,6 +359,18 @@ absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* ou
   return absl::OkStatus();
 }
 
+bool WritesPlainPlan(std::string_view format) { return format == "table" || format == "tsv" || format == "turtle"; }
+
+absl::Status WritePlan(Cursor& cursor, std::FILE* out) {
+  while (true) {
+    const absl::StatusOr<bool> more = cursor.Next();
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    const auto& line = cursor.row().front();
+    std::fprintf(out, "%s\n", line ? line->value.c_str() : "");
+  }
+}
+
 int TerminalWidth() {
   const char* columns = std::getenv("COLUMNS");
   const int width = columns != nullptr ? std::atoi(columns) : 0;

@@ -37,6 +37,11 @@ std::string Display(const Term& term, const std::map<std::string, std::string>& 
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out,
                           const TableOptions& table = {});
 
+// EXPLAIN's answer (IsExplain) for people: its plan lines as they are, in
+// the text formats (table, tsv); the machine formats get its rows.
+bool WritesPlainPlan(std::string_view format);
+absl::Status WritePlan(Cursor& cursor, std::FILE* out);
+
 // Columns a table may use: $COLUMNS, else the width of the terminal on
 // standard output, else 0 (not a terminal: no limit).
 int TerminalWidth();

@@ -275,6 +275,9 @@ class Shell {
       auto cursor = db_->Query(text, options);
       if (!cursor.ok()) {
         ok = Error(ExplainError(text, std::string(cursor.status().message())));
+      } else if (IsExplain(text) && WritesPlainPlan(mode_)) {
+        const absl::Status written = WritePlan(*cursor, out_);
+        ok = written.ok() || Error(std::string(written.message()));
       } else {
         ok = Write(*cursor);
       }

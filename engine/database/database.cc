@@ -212,6 +212,8 @@ bool Cursor::boolean() const { return execution_ != nullptr && execution_->boole
 
 bool IsUpdate(std::string_view text) { return query::IsUpdateRequest(text); }
 
+bool IsExplain(std::string_view text) { return query::FindExplainPrefix(text).has_value(); }
+
 const std::map<std::string, std::string>& DefaultPrefixes() {
   static const auto* prefixes = [] {
     const std::string base(kDefaultKgBase);

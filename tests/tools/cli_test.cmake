@@ -219,3 +219,9 @@ if(rc EQUAL 0 OR NOT err MATCHES "typo.db does not exist; to make a new store th
   message(FATAL_ERROR "the shell on a missing store: rc=${rc} err=${err}")
 endif()
 expect_output("--create makes the store" "quads: 0\n" ${RELATA} ${WORK}/made.db --create -c ".stats")
+# EXPLAIN is found after comments too, and its plan is printed as it is,
+# by relata query and by the shell.
+expect_output("EXPLAIN after a comment prints the plan plainly" "^Project \\?a \\?b\n  IndexNestedLoop"
+  ${RELATA} query ${WORK}/qdb "# why is this slow?\nEXPLAIN SELECT * WHERE { ?a <http://x/knows> ?b }")
+expect_output("the shell prints EXPLAIN plainly" "^Project \\?a \\?b\n  IndexNestedLoop"
+  ${RELATA} ${WORK}/qdb -c "EXPLAIN SELECT * WHERE { ?a <http://x/knows> ?b }")

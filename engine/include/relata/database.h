@@ -141,6 +141,10 @@ absl::Status WriteTriples(Cursor& cursor, std::string_view format, std::ostream&
 // than a query: for tools that take either.
 bool IsUpdate(std::string_view sparql);
 
+// Whether `sparql` starts, after comments, with EXPLAIN (or EXPLAIN ANALYZE):
+// Query then answers with the plan, one line per row of a column "plan".
+bool IsExplain(std::string_view sparql);
+
 struct QueryOptions {
   // A query still running after this long stops with kDeadlineExceeded.
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
