@@ -14,6 +14,7 @@
 #include <iterator>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,12 +44,14 @@ constexpr char kUsage[] =
     "  update DB 'SPARQL' | -f FILE [--timeout SECONDS] [--default-graph G]\n"
     "                                                         run a SPARQL 1.1 Update request,\n"
     "                                                         all of it or nothing\n"
-    "  resolve DB                                             possible duplicate entities, and\n"
-    "                                                         every merge with its rule\n"
+    "  resolve DB                                             possible duplicate entities and\n"
+    "                                                         predicates, and every merge with its rule\n"
+    "  conflicts DB                                           where documents disagree: the values of\n"
+    "                                                         functional predicates, newest first\n"
     "  shell DB                                               the shell, as relata DB\n"
     "FILE may end in .gz; '-' reads stdin. G: union (the default graph is every graph, the\n"
     "default) or standard (only the unnamed graph, as the SPARQL spec has it; also the shell's).\n"
-    "dump, stats, check, query and resolve only read: they run beside a shell or load that has\n"
+    "dump, stats, check, query, resolve and conflicts only read: they run beside a shell or load that has\n"
     "DB open, and see what it has committed. Only one process at a time writes a store.\n";
 
 int Fail(const std::string& message) {
@@ -282,6 +285,81 @@ int RunUpdate(relata::Database& db, const std::string& text, const relata::Query
   return 0;
 }
 
+// The words of a predicate's local name, each without an inflection:
+// participates_in and participated_in are the same words.
+std::vector<std::string> PredicateStems(const std::string& local) {
+  std::vector<std::string> stems;
+  std::string word;
+  std::istringstream words(local);
+  while (std::getline(words, word, '_')) {
+    for (const std::string_view ending : {"ing", "ed", "es", "s"}) {
+      if (word.size() > ending.size() + 3 && word.ends_with(ending)) {
+        word.resize(word.size() - ending.size());
+        break;
+      }
+    }
+    if (!word.empty()) stems.push_back(word);
+  }
+  return stems;
+}
+
+// Why two predicates' names look like one predicate's, or "".
+std::string WhySimilar(const std::string& a, const std::string& b) {
+  const std::vector<std::string> sa = PredicateStems(a), sb = PredicateStems(b);
+  if (sa == sb) return "the same words";
+  const auto& shorter = sa.size() < sb.size() ? sa : sb;
+  const auto& longer = sa.size() < sb.size() ? sb : sa;
+  if (shorter.size() >= 2 && std::search(longer.begin(), longer.end(), shorter.begin(), shorter.end()) != longer.end()) {
+    return "one's words inside the other's";
+  }
+  const double similarity =
+      1.0 - static_cast<double>(relata::tools::EditDistance(a, b)) / static_cast<double>(std::max(a.size(), b.size()));
+  if (similarity >= 0.75 && !sa.empty() && !sb.empty() && sa.back() == sb.back()) return "similar spelling";
+  return "";
+}
+
+// Extractor predicates whose names look alike and that no declaration
+// relates (docs/extractor-format.md, "One vocabulary").
+int SimilarPredicates(relata::Database& db) {
+  const auto stats = db.Stats();
+  if (!stats.ok()) return Fail(Str(stats.status()));
+  const std::string kg = std::string(relata::kDefaultKgBase) + "kg/";
+  std::vector<std::pair<std::string, std::uint64_t>> predicates;
+  for (const auto& p : stats->predicates) {
+    if (p.predicate.value.starts_with(kg)) predicates.emplace_back(p.predicate.value.substr(kg.size()), p.quads);
+  }
+  std::sort(predicates.begin(), predicates.end());
+  std::set<std::pair<std::string, std::string>> related;  // declared: a synonym or inverse of the other
+  auto declared = db.Query(
+      "SELECT ?a ?b WHERE { GRAPH <https://relata.dev/vocabulary> { "
+      "{ ?p kg:synonym ?b BIND(STRAFTER(STR(?p), STR(kg:)) AS ?a) } UNION "
+      "{ ?p owl:inverseOf ?q BIND(STRAFTER(STR(?p), STR(kg:)) AS ?a) BIND(STRAFTER(STR(?q), STR(kg:)) AS ?b) } } }");
+  if (!declared.ok()) return Fail(Str(declared.status()));
+  while (true) {
+    const auto more = declared->Next();
+    if (!more.ok()) return Fail(Str(more.status()));
+    if (!*more) break;
+    const auto& row = declared->row();
+    if (row[0] && row[1]) related.emplace(row[0]->value, row[1]->value), related.emplace(row[1]->value, row[0]->value);
+  }
+  std::puts("\nPossible duplicate predicates (declare one a synonym of the other; quads in brackets):");
+  int found = 0;
+  for (std::size_t i = 0; i < predicates.size(); ++i) {
+    for (std::size_t j = i + 1; j < predicates.size(); ++j) {
+      const auto& [a, a_quads] = predicates[i];
+      const auto& [b, b_quads] = predicates[j];
+      if (related.count({a, b})) continue;
+      const std::string why = WhySimilar(a, b);
+      if (why.empty()) continue;
+      ++found;
+      std::printf("  kg:%s (%llu)  ~  kg:%s (%llu): %s\n", a.c_str(), static_cast<unsigned long long>(a_quads),
+                  b.c_str(), static_cast<unsigned long long>(b_quads), why.c_str());
+    }
+  }
+  if (found == 0) std::puts("  none");
+  return 0;
+}
+
 // What entity resolution left for a person to decide, then what it decided:
 // tables as wide as the names in them, which a person must read whole.
 int Resolve(relata::Database& db) {
@@ -295,6 +373,8 @@ int Resolve(relata::Database& db) {
                         "BIND(COALESCE(?la, ?x) AS ?a) BIND(COALESCE(?lb, ?y) AS ?b) } "
                         "ORDER BY DESC(?score) ?a ?b",
                         "table", options, kWhole);
+  if (status != 0) return status;
+  status = SimilarPredicates(db);
   if (status != 0) return status;
   std::puts("\nMerges (which name went to which entity, by which rule):");
   return RunQuery(db,
@@ -412,7 +492,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   static const std::set<std::string> kCommands = {"load", "dump", "stats", "check", "shell",
-                                                  "query", "update", "resolve"};
+                                                  "query", "update", "resolve", "conflicts"};
   // A mistyped command would otherwise be taken for a new store's name.
   if (!all.empty() && !kCommands.count(all[0]) && !std::filesystem::exists(all[0]) &&
       all[0].find_first_of("/.") == std::string::npos) {
@@ -451,5 +531,9 @@ int main(int argc, char** argv) {
   if (command == "check") return Check(**db);
   if (command == "query") return Query(**db, args, /*update=*/false);
   if (command == "update") return Query(**db, args, /*update=*/true);
+  if (command == "conflicts") {
+    std::puts("Where documents disagree: each subject's values of a functional predicate, newest document first");
+    return RunQuery(**db, std::string(relata::ConflictsQuery()), isatty(STDOUT_FILENO) ? "table" : "tsv", {});
+  }
   return Resolve(**db);
 }

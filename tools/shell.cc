@@ -50,6 +50,7 @@ constexpr DotCommand kDotCommands[] = {
     {".graphs", "", "the named graphs with their sizes"},
     {".find", "TEXT", "entities whose name or alias matches TEXT"},
     {".entity", "NAME|IRI", "an entity's card: types, names, every relation and its document"},
+    {".conflicts", "", "where documents disagree: a functional predicate's values, newest first"},
     {".output", "[FILE]", "write results to FILE (no FILE: back to the terminal)"},
     {".quit", "", "leave (also .exit and Ctrl-D)"},
 };
@@ -67,20 +68,6 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
-std::size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // A SPARQL string literal of `text`.
 std::string Quoted(const std::string& text) {
@@ -448,6 +435,7 @@ class Shell {
       return Show("SELECT ?entity ?name ?score WHERE { (?entity ?score) relata:search " + Quoted(rest()) +
                   " OPTIONAL { ?entity rdfs:label ?name } }");
     }
+    if (command == ".conflicts") return Show(std::string(ConflictsQuery()));
     if (command == ".entity") {
       if (rest().empty()) return Error(".entity NAME");
       const auto entity = FindEntity(rest());
@@ -657,6 +645,21 @@ std::vector<std::string> TakeStatements(std::string* pending, bool blank_ends) {
     pending->erase(0, start);
   }
   return statements;
+}
+
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
 }
 
 std::string NearestWord(const std::string& typed, const std::vector<std::string>& words) {

@@ -44,6 +44,9 @@ int RunShell(std::unique_ptr<Database> db, std::string path, const ShellOptions&
 // `blank_ends`, at a blank line. Returns them without their ';'.
 std::vector<std::string> TakeStatements(std::string* pending, bool blank_ends);
 
+// Levenshtein distance, in bytes.
+std::size_t EditDistance(const std::string& a, const std::string& b);
+
 // The word of `words` closest to `typed` (by edit distance), or "" when
 // none is within two edits.
 std::string NearestWord(const std::string& typed, const std::vector<std::string>& words);

@@ -212,6 +212,26 @@ bool Cursor::boolean() const { return execution_ != nullptr && execution_->boole
 
 bool IsUpdate(std::string_view text) { return query::IsUpdateRequest(text); }
 
+std::string_view ConflictsQuery() {
+  return R"(SELECT ?subject ?predicate ?value ?document ?published ?confidence WHERE {
+  {
+    SELECT ?subject ?predicate WHERE {
+      GRAPH ?stated { ?subject ?predicate ?some }
+      FILTER(STRSTARTS(STR(?stated), STR(doc:)))
+    } GROUP BY ?subject ?predicate HAVING (COUNT(DISTINCT ?some) > 1)
+  }
+  FILTER(EXISTS { GRAPH <https://relata.dev/vocabulary> { ?predicate a owl:FunctionalProperty } } ||
+         (?predicate NOT IN (rdf:type, rdfs:label, kg:alias, kg:description, owl:sameAs) &&
+          NOT EXISTS { ?anything ?predicate ?entity FILTER(!isLiteral(?entity)) } &&
+          NOT EXISTS { GRAPH ?one { ?someone ?predicate ?v1 , ?v2 } FILTER(!sameTerm(?v1, ?v2)) }))
+  GRAPH ?document { ?subject ?predicate ?value }
+  OPTIONAL { GRAPH ?document { ?document kg:published ?published } }
+  OPTIONAL { GRAPH ?document { ?reifier rdf:reifies <<( ?subject ?predicate ?value )>> ; kg:confidence ?confidence } }
+}
+ORDER BY ?subject ?predicate DESC(?published) ?value ?document
+)";
+}
+
 bool IsExplain(std::string_view text) { return query::FindExplainPrefix(text).has_value(); }
 
 const std::map<std::string, std::string>& DefaultPrefixes() {

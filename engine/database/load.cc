@@ -104,6 +104,25 @@ class StoredEntities : public engine::kg::KnownEntities {
     return cursor->Valid();
   }
 
+  absl::StatusOr<std::vector<Quad>> QuadsOfGraph(std::string_view iri) override {
+    std::vector<Quad> quads;
+    ASSIGN_OR_RETURN(const auto graph, store_.Lookup(Term::Iri(iri), view_.get()));
+    if (!graph.has_value()) return quads;
+    const Term graph_term = Term::Iri(iri);
+    const auto cursor = store_.OpenCursor({.ids = {.g = *graph}, .graph_bound = true}, false, view_);
+    for (; cursor->Valid(); cursor->Next()) {
+      const storage::QuadIds& ids = cursor->quad();
+      Quad quad;
+      ASSIGN_OR_RETURN(quad.subject, store_.Resolve(ids.s, view_.get()));
+      ASSIGN_OR_RETURN(quad.predicate, store_.Resolve(ids.p, view_.get()));
+      ASSIGN_OR_RETURN(quad.object, store_.Resolve(ids.o, view_.get()));
+      quad.graph = graph_term;
+      quads.push_back(std::move(quad));
+    }
+    RETURN_IF_ERROR(cursor->status());
+    return quads;
+  }
+
   absl::StatusOr<Described> Describe(std::string_view iri) override {
     Described described;
     ASSIGN_OR_RETURN(const auto id, store_.Lookup(Term::Iri(iri), view_.get()));
@@ -224,7 +243,7 @@ absl::StatusOr<engine::kg::Records> ReadKg(const KgInputs& inputs, const LoadOpt
   }
   report->skipped += report->errors.size() - errors_before;
   report->records += records.documents.size() + records.entities.size() + records.relations.size() +
-                     records.mentions.size() + records.same_as.size();
+                     records.mentions.size() + records.same_as.size() + records.predicates.size();
   return records;
 }
 

@@ -26,6 +26,10 @@ constexpr std::string_view kRdfType = "http://www.w3.org/1999/02/22-rdf-syntax-n
 constexpr std::string_view kRdfReifies = "http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies";
 constexpr std::string_view kRdfsLabel = "http://www.w3.org/2000/01/rdf-schema#label";
 constexpr std::string_view kOwlSameAs = "http://www.w3.org/2002/07/owl#sameAs";
+constexpr std::string_view kOwlInverseOf = "http://www.w3.org/2002/07/owl#inverseOf";
+constexpr std::string_view kOwlFunctional = "http://www.w3.org/2002/07/owl#FunctionalProperty";
+constexpr std::string_view kOwlSymmetric = "http://www.w3.org/2002/07/owl#SymmetricProperty";
+constexpr std::string_view kRdfProperty = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property";
 constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 // same_as links scored below this are review candidates, not merges.
 constexpr double kSameAsMergeScore = 0.9;
@@ -163,6 +167,7 @@ class Mapper {
       : records_(records), v_(vocabulary), known_(known), emit_(emit), report_(report) {}
 
   absl::Status Run() {
+    RETURN_IF_ERROR(ReadVocabulary());
     RETURN_IF_ERROR(CheckDocuments());
     RETURN_IF_ERROR(ResolveRecords());
     RETURN_IF_ERROR(LinkSameAs());
@@ -215,6 +220,71 @@ class Mapper {
     auto [it, inserted] = graphs_.try_emplace(document);
     if (inserted && !document.empty()) it->second = Term::Iri(DocumentIri(document));
     return it->second;
+  }
+
+  // ---- the predicate vocabulary ----
+
+  // What a relation's predicate, as an extractor wrote it, is stored as.
+  struct PredicateMapping {
+    std::string canonical;  // the local name of the declared predicate
+    bool flipped = false;   // the name of its inverse: subject and object trade places
+  };
+
+  // Declarations of earlier loads (the store's vocabulary graph), then this
+  // input's: each synonym and inverse name maps to one declared predicate.
+  absl::Status ReadVocabulary() {
+    ASSIGN_OR_RETURN(const std::vector<Quad> stored, known_.QuadsOfGraph(v_.vocabulary_graph));
+    const std::string synonym = KgIri("synonym");
+    const auto local = [&](const std::string& iri) {
+      return iri.starts_with(v_.kg) ? iri.substr(v_.kg.size()) : iri;
+    };
+    for (const Quad& q : stored) {
+      if (q.predicate.value == kRdfType && q.object.value == kRdfProperty) declared_.insert(local(q.subject.value));
+    }
+    const SourcePosition nowhere;
+    for (const Quad& q : stored) {
+      if (q.predicate.value == synonym && q.object.IsLiteral()) {
+        RETURN_IF_ERROR(MapPredicateName(q.object.value, {local(q.subject.value), false}, nowhere));
+      } else if (q.predicate.value == kOwlInverseOf && q.object.IsIri()) {
+        RETURN_IF_ERROR(MapPredicateName(local(q.object.value), {local(q.subject.value), true}, nowhere));
+      }
+    }
+    for (const PredicateDeclaration& d : records_.predicates) declared_.insert(VocabularyLocal(d.name));
+    for (const PredicateDeclaration& d : records_.predicates) {
+      const std::string canonical = VocabularyLocal(d.name);
+      for (const std::string& name : d.synonyms) RETURN_IF_ERROR(MapPredicateName(name, {canonical, false}, d.at));
+      if (!d.inverse.empty()) RETURN_IF_ERROR(MapPredicateName(d.inverse, {canonical, true}, d.at));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status MapPredicateName(const std::string& name, PredicateMapping mapping, const SourcePosition& at) {
+    const std::string key = VocabularyLocal(name);
+    if (key == mapping.canonical && !mapping.flipped) return absl::OkStatus();
+    if (declared_.contains(key)) {
+      return Fail(at, "predicate", Cat("\"", name, "\" is declared as a predicate of its own; it cannot also be ",
+                                       mapping.flipped ? "the inverse" : "a synonym", " of ", mapping.canonical));
+    }
+    const auto [it, inserted] = predicate_names_.try_emplace(key, mapping);
+    if (!inserted && (it->second.canonical != mapping.canonical || it->second.flipped != mapping.flipped)) {
+      return Fail(at, "predicate", Cat("\"", name, "\" already stands for ", it->second.flipped ? "the inverse of " : "",
+                                       it->second.canonical, "; it cannot also stand for ",
+                                       mapping.flipped ? "the inverse of " : "", mapping.canonical));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status EmitVocabulary() {
+    const Term graph = Term::Iri(v_.vocabulary_graph);
+    for (const PredicateDeclaration& d : records_.predicates) {
+      const Term p = Kg(d.name);
+      RETURN_IF_ERROR(Put(p, kRdfType, Term::Iri(kRdfProperty), graph));
+      for (const std::string& name : d.synonyms) RETURN_IF_ERROR(Put(p, KgIri("synonym"), Term::Literal(name), graph));
+      if (d.functional) RETURN_IF_ERROR(Put(p, kRdfType, Term::Iri(kOwlFunctional), graph));
+      if (d.symmetric) RETURN_IF_ERROR(Put(p, kRdfType, Term::Iri(kOwlSymmetric), graph));
+      if (!d.inverse.empty()) RETURN_IF_ERROR(Put(p, kOwlInverseOf, Kg(d.inverse), graph));
+    }
+    return absl::OkStatus();
   }
 
   // Every document a record names is in this load or in the store.
@@ -695,6 +765,7 @@ class Mapper {
   }
 
   absl::Status Emit() {
+    RETURN_IF_ERROR(EmitVocabulary());
     for (const Document& d : records_.documents) {
       const Term doc = Term::Iri(DocumentIri(d.id));
       RETURN_IF_ERROR(Put(doc, kRdfType, Kg(kSourceDocument), doc));
@@ -741,13 +812,25 @@ class Mapper {
       const Relation& r = records_.relations[i];
       ++report_->relations;
       const Term& g = GraphOf(r.document);
-      const Term s = Term::Iri(At(relation_ends_[i].first).iri);
-      const Term o = r.object.literal.has_value() ? *r.object.literal : Term::Iri(At(relation_ends_[i].second).iri);
-      const std::string& p = KgIri(r.predicate);
+      Term s = Term::Iri(At(relation_ends_[i].first).iri);
+      Term o = r.object.literal.has_value() ? *r.object.literal : Term::Iri(At(relation_ends_[i].second).iri);
+      // A synonym is stored as its predicate, an inverse's name flipped;
+      // the reifier keeps the name the extractor wrote.
+      const auto mapped = predicate_names_.find(VocabularyLocal(r.predicate));
+      const bool renamed = mapped != predicate_names_.end();
+      if (renamed && mapped->second.flipped) {
+        if (r.object.literal.has_value()) {
+          return Fail(r.at, "object", Cat("\"", r.predicate, "\" is declared the inverse of ", mapped->second.canonical,
+                                          ": its object must be an entity, not a literal"));
+        }
+        std::swap(s, o);
+      }
+      const std::string& p = KgIri(renamed ? mapped->second.canonical : r.predicate);
       RETURN_IF_ERROR(Put(s, p, o, g));
-      if (!r.confidence && !r.evidence && r.properties.empty()) continue;
+      if (!r.confidence && !r.evidence && r.properties.empty() && !renamed) continue;
       ContentHash hash;
       hash.Add("relation").Add(g.value).Add(s).Add(p).Add(o);
+      if (renamed) hash.Add("stated").Add(r.predicate);
       if (r.confidence) hash.Add(*r.confidence);
       if (r.evidence) {
         hash.Add(r.evidence->text).Add(r.evidence->start ? std::to_string(*r.evidence->start) : "")
@@ -757,6 +840,7 @@ class Mapper {
       for (const auto& [name, value] : r.properties) hash.Add(name).Add(value);
       const Term reifier = Term::Iri(v_.r + hash.Hex());
       RETURN_IF_ERROR(Put(reifier, kRdfReifies, Term::Triple(s, Term::Iri(p), o), g));
+      if (renamed) RETURN_IF_ERROR(Put(reifier, KgIri("stated_predicate"), Term::Literal(r.predicate), g));
       if (r.confidence) RETURN_IF_ERROR(Put(reifier, KgIri("confidence"), *r.confidence, g));
       if (r.evidence) {
         const Evidence& ev = *r.evidence;
@@ -832,6 +916,8 @@ class Mapper {
   std::map<std::string, std::vector<DocumentName>> document_names_;
   absl::flat_hash_map<std::string, std::vector<KnownEntities::Known>> stored_names_;
   std::set<std::string> noted_types_;
+  absl::flat_hash_map<std::string, PredicateMapping> predicate_names_;  // by local name
+  std::set<std::string> declared_;  // local names of declared predicates
   std::vector<int> record_entity_, mention_entity_;
   std::vector<std::pair<int, int>> relation_ends_;
   std::vector<std::tuple<int, const EntityRef*, std::string>> implicit_;
@@ -846,7 +932,7 @@ class Mapper {
 
 Vocabulary::Vocabulary(std::string base_iri)
     : base(std::move(base_iri)), e(base + "e/"), kg(base + "kg/"), doc(base + "doc/"), r(base + "r/"),
-      resolution_graph(base + "resolution") {}
+      resolution_graph(base + "resolution"), vocabulary_graph(base + "vocabulary") {}
 
 std::string Vocabulary::DocumentIri(std::string_view id) const { return doc + IdLocal(id); }
 

@@ -24,7 +24,7 @@ struct Vocabulary {
   explicit Vocabulary(std::string base);
   // The IRI of document `id`, which is also its graph's name.
   std::string DocumentIri(std::string_view id) const;
-  std::string base, e, kg, doc, r, resolution_graph;
+  std::string base, e, kg, doc, r, resolution_graph, vocabulary_graph;
 };
 
 // What the store holds already, so that loads add up to the same graph as
@@ -48,6 +48,8 @@ class KnownEntities {
     bool named = false;                // it has an rdfs:label or a kg:alias
   };
   virtual absl::StatusOr<Described> Describe(std::string_view iri) = 0;
+  // Every quad of graph `iri` (the vocabulary earlier loads declared).
+  virtual absl::StatusOr<std::vector<Quad>> QuadsOfGraph(std::string_view iri) = 0;
 };
 
 struct MappingReport {

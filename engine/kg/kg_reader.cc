@@ -107,10 +107,12 @@ class LineReader {
       status = MentionRecord(object, "", "");
     } else if (kind == "same_as") {
       status = SameAsRecord(object);
+    } else if (kind == "predicate") {
+      status = PredicateRecord(object);
     } else {
       return Fail(kind_at, "kind",
                   Cat("unknown kind \"", kind,
-                               "\" (expected document, entity, relation, mention or same_as)"));
+                               "\" (expected document, entity, relation, mention, same_as or predicate)"));
     }
     RETURN_IF_ERROR(status);
     // Past the object's end, there is no current location unless more text follows.
@@ -524,6 +526,29 @@ class LineReader {
     return absl::OkStatus();
   }
 
+  absl::Status PredicateRecord(od::object& object) {
+    PredicateDeclaration d;
+    d.at = Position(nullptr);
+    RETURN_IF_ERROR(Fields(object, "", {"kind", "name", "synonyms", "inverse", "functional", "symmetric"},
+                           [&](std::string_view key, od::value v, const std::string& p) -> absl::Status {
+      if (key == "kind") return absl::OkStatus();
+      if (key == "synonyms") return Strings(v, p, &d.synonyms);
+      if (key == "functional" || key == "symmetric") {
+        bool flag = false;
+        if (v.get_bool().get(flag)) return Fail(At(v), p, "expected true or false");
+        (key == "functional" ? d.functional : d.symmetric) = flag;
+        return absl::OkStatus();
+      }
+      return String(v, p, key == "name" ? &d.name : &d.inverse);
+    }));
+    if (d.name.empty()) return Fail(nullptr, "", "a predicate needs \"name\"");
+    if (d.symmetric && !d.inverse.empty()) {
+      return Fail(nullptr, "inverse", "a symmetric predicate is its own inverse");
+    }
+    out_->predicates.push_back(std::move(d));
+    return absl::OkStatus();
+  }
+
   // {"document": {…}, "entities": […], "relations": […], "mentions": […]}:
   // the records inside belong to the document unless they name another.
   absl::Status Bundle(od::object& object) {
@@ -638,6 +663,7 @@ absl::Status ReadKgJsonl(query::InputSource& input, bool lenient, Records* recor
     for (auto& r : parsed.relations) records->relations.push_back(std::move(r));
     for (auto& m : parsed.mentions) records->mentions.push_back(std::move(m));
     for (auto& s : parsed.same_as) records->same_as.push_back(std::move(s));
+    for (auto& p : parsed.predicates) records->predicates.push_back(std::move(p));
   }
   return absl::OkStatus();
 }

@@ -1,5 +1,6 @@
 // What a KG-JSONL file says, read but not yet resolved: documents, entities,
-// relations, mentions and same_as links, each with where it was written.
+// relations, mentions, same_as links and predicate declarations, each with
+// where it was written.
 // See docs/extractor-format.md.
 #ifndef RELATA_ENGINE_KG_KG_RECORDS_H_
 #define RELATA_ENGINE_KG_KG_RECORDS_H_
@@ -85,6 +86,17 @@ struct SameAs {
   SourcePosition at;
 };
 
+// A predicate of the extractors' vocabulary: the other names extractors use
+// for it, the name of the same relation read the other way, and whether a
+// subject has at most one value of it (functional) or it holds both ways.
+struct PredicateDeclaration {
+  std::string name;
+  std::vector<std::string> synonyms;
+  std::string inverse;
+  bool functional = false, symmetric = false;
+  SourcePosition at;
+};
+
 // Everything read from the files of one load, in file order.
 struct Records {
   std::vector<std::string> files;
@@ -93,6 +105,7 @@ struct Records {
   std::vector<Relation> relations;
   std::vector<Mention> mentions;
   std::vector<SameAs> same_as;
+  std::vector<PredicateDeclaration> predicates;
 };
 
 }  // namespace relata::engine::kg

@@ -28,6 +28,7 @@ class NothingKnown : public KnownEntities {
   absl::StatusOr<std::vector<Known>> WithName(std::string_view) override { return std::vector<Known>(); }
   absl::StatusOr<bool> IsSubject(std::string_view) override { return false; }
   absl::StatusOr<Described> Describe(std::string_view) override { return Described(); }
+  absl::StatusOr<std::vector<Quad>> QuadsOfGraph(std::string_view) override { return std::vector<Quad>(); }
 };
 
 class CountQuads : public query::RdfSink {

@@ -225,3 +225,21 @@ expect_output("EXPLAIN after a comment prints the plan plainly" "^Project \\?a \
   ${RELATA} query ${WORK}/qdb "# why is this slow?\nEXPLAIN SELECT * WHERE { ?a <http://x/knows> ?b }")
 expect_output("the shell prints EXPLAIN plainly" "^Project \\?a \\?b\n  IndexNestedLoop"
   ${RELATA} ${WORK}/qdb -c "EXPLAIN SELECT * WHERE { ?a <http://x/knows> ?b }")
+# Where documents disagree, and predicates that look like one: relata
+# conflicts, .conflicts, and the predicates part of relata resolve.
+file(WRITE "${WORK}/disagree.jsonl"
+  "{\"kind\":\"document\",\"id\":\"old\",\"published\":\"2020-01-01\"}\n"
+  "{\"kind\":\"document\",\"id\":\"new\",\"published\":\"2024-01-01\"}\n"
+  "{\"kind\":\"relation\",\"subject\":{\"name\":\"Tuva\",\"type\":\"Region\"},\"predicate\":\"population\",\"object\":{\"value\":300000},\"document\":\"old\"}\n"
+  "{\"kind\":\"relation\",\"subject\":{\"name\":\"Tuva\",\"type\":\"Region\"},\"predicate\":\"population\",\"object\":{\"value\":337000},\"document\":\"new\"}\n"
+  "{\"kind\":\"relation\",\"subject\":{\"name\":\"Tuva\",\"type\":\"Region\"},\"predicate\":\"participates_in\",\"object\":{\"name\":\"Naadym\",\"type\":\"Event\"},\"document\":\"new\"}\n"
+  "{\"kind\":\"relation\",\"subject\":{\"name\":\"Tuva\",\"type\":\"Region\"},\"predicate\":\"participated_in\",\"object\":{\"name\":\"Naadym\",\"type\":\"Event\"},\"document\":\"old\"}\n")
+execute_process(COMMAND ${RELATA} load ${WORK}/disagreedb ${WORK}/disagree.jsonl OUTPUT_QUIET)
+expect_output("relata conflicts lists the values newest first"
+  "e/tuva>\t<https://relata.dev/kg/population>\t\"337000\"[^\n]*doc/new>\t\"2024-01-01\"[^\n]*\n<https://relata.dev/e/tuva>\t<https://relata.dev/kg/population>\t\"300000\"[^\n]*doc/old>"
+  ${RELATA} conflicts ${WORK}/disagreedb)
+expect_output("the shell's .conflicts" "kg/population>\t\"337000\""
+  ${RELATA} ${WORK}/disagreedb -c ".conflicts")
+expect_output("relata resolve lists predicates that look like one"
+  "Possible duplicate predicates.*kg:participated_in \\(1\\)  ~  kg:participates_in \\(1\\): the same words"
+  ${RELATA} resolve ${WORK}/disagreedb)

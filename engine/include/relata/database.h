@@ -141,6 +141,16 @@ absl::Status WriteTriples(Cursor& cursor, std::string_view format, std::ostream&
 // than a query: for tools that take either.
 bool IsUpdate(std::string_view sparql);
 
+// The query behind `relata conflicts` (for the default IRI base): where
+// documents disagree. For each subject and functional predicate with more
+// than one value across the documents, one row per value and document that
+// states it — ?subject ?predicate ?value ?document ?published ?confidence —
+// newest document first. A predicate is functional when the vocabulary
+// declares it (owl:FunctionalProperty in <https://relata.dev/vocabulary>),
+// or when all its values are literals and no document gives one subject two
+// of them (a count, a date, an amount: names, descriptions and types aside).
+std::string_view ConflictsQuery();
+
 // Whether `sparql` starts, after comments, with EXPLAIN (or EXPLAIN ANALYZE):
 // Query then answers with the plan, one line per row of a column "plan".
 bool IsExplain(std::string_view sparql);
