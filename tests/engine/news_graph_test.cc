@@ -1,0 +1,111 @@
+// The bundled news graph (data/news/) as the articles behind it state it:
+// every evidence is the span of its article that its offsets point at, every
+// document names its article, and the places where the articles disagree
+// are the conflicts the engine reports.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "relata/database.h"
+#include "tests/testing/database_fixture.h"
+
+namespace relata {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kSeeds[] = RELATA_SOURCE_DIR "/../shared/seeds";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The code points [start, end) of UTF-8 `text`, or "" past its end.
+std::string CodePoints(const std::string& text, std::size_t start, std::size_t end) {
+  std::vector<std::size_t> at;  // byte offset of each code point
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) at.push_back(i);
+  }
+  at.push_back(text.size());
+  if (start > end || end >= at.size()) return "";
+  return text.substr(at[start], at[end] - at[start]);
+}
+
+class NewsGraphTest : public testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(RELATA_SOURCE_DIR "/data/news")) {
+      if (entry.path().extension() == ".jsonl") files.push_back(entry.path().string());
+    }
+    const auto loaded = db_->Load(files);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    ASSERT_TRUE(std::filesystem::is_directory(kSeeds)) << kSeeds << ": the seed articles are missing";
+  }
+};
+
+TEST_F(NewsGraphTest, EveryEvidenceIsTheSpanOfItsArticleThatItsOffsetsPointAt) {
+  auto rows = testing::ReadAll(db_->Query(
+      "SELECT ?url ?evidence ?start ?end WHERE { GRAPH ?d { ?d kg:url ?url . "
+      "?r kg:evidence ?evidence . OPTIONAL { ?r kg:start ?start ; kg:end ?end } } }"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_GE(rows->size(), 140u);
+  std::map<std::string, std::string> articles;
+  for (const auto& row : *rows) {
+    const std::string& evidence = row[1]->value;
+    ASSERT_TRUE(row[2].has_value() && row[3].has_value()) << "no offsets for: " << evidence;
+    std::string& article = articles[row[0]->value];
+    if (article.empty()) article = ReadFile(std::string(kSeeds) + "/" + row[0]->value.substr(row[0]->value.find('/') + 1));
+    ASSERT_FALSE(article.empty()) << row[0]->value << " is not a seed article";
+    EXPECT_EQ(CodePoints(article, std::stoul(row[2]->value), std::stoul(row[3]->value)), evidence)
+        << row[0]->value << " [" << row[2]->value << ", " << row[3]->value << ")";
+  }
+}
+
+TEST_F(NewsGraphTest, EveryArticleIsADocumentThatNamesItsSeedFile) {
+  EXPECT_THAT(Rows("SELECT ?url WHERE { ?d a kg:SourceDocument ; kg:url ?url } ORDER BY ?url"),
+              ElementsAre("\"seeds/000_d030115219dc1583.txt\"", "\"seeds/001_ad300a173e81270b.txt\"",
+                          "\"seeds/002_24067cc064bb8fff.txt\"", "\"seeds/003_3921f62b20df3c53.txt\"",
+                          "\"seeds/004_0cc0d556a0cfd33b.txt\""));
+  // The charter and the resolution an article names are documents, not articles.
+  EXPECT_THAT(Rows("SELECT ?d WHERE { ?d a kg:Document } ORDER BY ?d"),
+              ElementsAre("<https://relata.dev/e/resolution-on-the-eradication-of-colonialism>",
+                          "<https://relata.dev/e/un-charter>"));
+}
+
+TEST_F(NewsGraphTest, TheArticlesDisagreeOnRussianStudentsInChinaNewestFirst) {
+  auto rows = testing::ReadAll(db_->Query(ConflictsQuery()));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  std::vector<std::string> students;
+  for (const auto& row : *rows) {
+    if (row[1]->value != "https://relata.dev/kg/students_in_china") continue;
+    students.push_back(row[0]->value + " " + row[2]->value + " " + row[3]->value + " " +
+                       (row[4] ? row[4]->value : "undated"));
+  }
+  EXPECT_THAT(students,
+              ElementsAre("https://relata.dev/e/russia 25000 https://relata.dev/doc/xinhua-2025-06-20-putin-collaboration "
+                          "2025-06-21",
+                          "https://relata.dev/e/russia 21000 https://relata.dev/doc/izvestia-2025-putin-xinhua-interview "
+                          "undated"));
+}
+
+// What the articles do not say is not in the graph.
+TEST_F(NewsGraphTest, FactsTheArticlesDoNotStateAreGone) {
+  EXPECT_THAT(Rows("SELECT * WHERE { ?city kg:capital_of ?state }"), IsEmpty());
+  EXPECT_THAT(Rows("SELECT * WHERE { e:russia kg:condemns ?x }"), IsEmpty());
+  EXPECT_THAT(Rows("SELECT ?p WHERE { ?p kg:works_for ?x ; kg:description \"Web editor\" }"), IsEmpty());
+  EXPECT_THAT(Rows("SELECT ?o WHERE { e:izvestia kg:published ?o }"),
+              ElementsAre("<https://relata.dev/e/vladimir-putins-2025-interview-with-xinhua>"));
+}
+
+}  // namespace
+}  // namespace relata
