@@ -156,6 +156,17 @@ bool IsShortFormOf(const std::vector<std::string_view>& part, const std::vector<
   }
   return false;
 }
+// The words of a name that are numbers, in order.
+std::vector<std::string_view> Numbers(const std::vector<std::string_view>& words) {
+  std::vector<std::string_view> numbers;
+  for (const std::string_view word : words) {
+    if (!word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      numbers.push_back(word);
+    }
+  }
+  return numbers;
+}
+
 bool IsShortFormOf(std::string_view part, std::string_view whole) {
   return IsShortFormOf(NameTokens(part), NameTokens(whole));
 }
@@ -707,6 +718,9 @@ class Mapper {
           const Profile& b_profile = profiles.at(members[y]);
           const double shorter = static_cast<double>(std::min(a.normalized.size(), b.normalized.size()));
           const double longer = static_cast<double>(std::max(a.normalized.size(), b.normalized.size()));
+          // "the 2013 visit" and "the 2023 visit" are two visits: names whose
+          // numbers differ name different things, however alike the rest.
+          if (Numbers(a_profile.words) != Numbers(b_profile.words)) continue;
           double score = 0;
           if (IsShortFormOf(a_profile.words, b_profile.words) || IsShortFormOf(b_profile.words, a_profile.words)) {
             score = std::max({EditSimilarity(a.normalized, b.normalized, row), shorter / longer, 0.5});

@@ -242,6 +242,17 @@ TEST_F(KgLoadTest, ANameOneTypoAwayIsACandidateAnotherNameIsNot) {
               ElementsAre("<https://relata.dev/e/gazprom-neft> <https://relata.dev/e/gazprom-nefft>"));
 }
 
+// Two visits in different years are two things, however alike their names.
+TEST_F(KgLoadTest, NamesThatDifferInANumberAreNoCandidates) {
+  ASSERT_TRUE(Load({R"({"kind":"entity","type":"Event","name":"Xi Jinping's 2013 state visit to Russia"})",
+                    R"({"kind":"entity","type":"Event","name":"Xi Jinping's 2023 state visit to Russia"})",
+                    R"({"kind":"entity","type":"Event","name":"Xi Jinping's 2023 state visit to Rusia"})"})
+                  .ok());
+  EXPECT_THAT(Rows("SELECT ?a ?b WHERE { ?a kg:possibleSameAs ?b }"),
+              ElementsAre("<https://relata.dev/e/xi-jinpings-2023-state-visit-to-russia> "
+                          "<https://relata.dev/e/xi-jinpings-2023-state-visit-to-rusia>"));
+}
+
 TEST_F(KgLoadTest, ShortFormAfterFullNameInOneDocument) {
   ASSERT_TRUE(Load({kDocument,
                     R"({"document":{"id":"a2"},"relations":[{"subject":{"name":"Wang Yi","type":"Person"},"predicate":"met","object":{"name":"Sergei Lavrov","type":"Person"}},)"
