@@ -98,11 +98,30 @@ TEST_F(NewsGraphTest, TheArticlesDisagreeOnRussianStudentsInChinaNewestFirst) {
                           "undated"));
 }
 
-// What the articles do not say is not in the graph.
+// What the articles do not say is not in the graph, and what they say of
+// two visits or two interviews is about two things.
 TEST_F(NewsGraphTest, FactsTheArticlesDoNotStateAreGone) {
   EXPECT_THAT(Rows("SELECT * WHERE { ?city kg:capital_of ?state }"), IsEmpty());
-  EXPECT_THAT(Rows("SELECT * WHERE { e:russia kg:condemns ?x }"), IsEmpty());
+  // "These attempts", which the next sentence condemns, are not Germany.
+  EXPECT_THAT(Rows("SELECT ?x WHERE { e:russia kg:condemns ?x }"),
+              ElementsAre("<https://relata.dev/e/remilitarization-of-europe>"));
   EXPECT_THAT(Rows("SELECT ?p WHERE { ?p kg:works_for ?x ; kg:description \"Web editor\" }"), IsEmpty());
+  EXPECT_THAT(Rows("SELECT ?year WHERE { e:xi-jinping kg:made ?v . ?v kg:destination e:russia ; kg:year ?year } "
+                   "ORDER BY ?year"),
+              ElementsAre("\"2013\"^^<http://www.w3.org/2001/XMLSchema#integer>", "\"2023\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "\"2025\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  EXPECT_THAT(Rows("SELECT ?i (COUNT(DISTINCT ?g) AS ?articles) WHERE { GRAPH ?g { e:vladimir-putin kg:gave ?i } } "
+                   "GROUP BY ?i ORDER BY ?i"),
+              ElementsAre("<https://relata.dev/e/vladimir-putins-2024-interview-with-xinhua> "
+                          "\"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                          "<https://relata.dev/e/vladimir-putins-2025-interview-with-xinhua> "
+                          "\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  // Every entity an article names takes part in some relation.
+  EXPECT_THAT(Rows("SELECT ?e WHERE { ?e a ?t FILTER(STRSTARTS(STR(?e), STR(e:))) FILTER NOT EXISTS { ?e ?p ?o "
+                   "FILTER(?p NOT IN (rdf:type, rdfs:label, kg:alias, kg:description, owl:sameAs) && (isIRI(?o) || "
+                   "EXISTS { ?r rdf:reifies <<( ?e ?p ?o )>> })) } FILTER NOT EXISTS { ?s ?q ?e FILTER(STRSTARTS(STR(?s), "
+                   "STR(e:))) } }"),
+              IsEmpty());
   EXPECT_THAT(Rows("SELECT ?o WHERE { e:izvestia kg:published ?o }"),
               ElementsAre("<https://relata.dev/e/vladimir-putins-2025-interview-with-xinhua>"));
 }
