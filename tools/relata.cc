@@ -20,6 +20,7 @@
 
 #include "relata/database.h"
 #include "tools/result_format.h"
+#include "tools/server.h"
 #include "tools/shell.h"
 
 namespace {
@@ -49,6 +50,9 @@ constexpr char kUsage[] =
     "  conflicts DB                                           where documents disagree: the values of\n"
     "                                                         functional predicates, newest first\n"
     "  shell DB                                               the shell, as relata DB\n"
+    "  serve DB [--bind HOST:PORT] [--read-only] [--threads N] [--timeout SECONDS] [--memory SIZE]\n"
+    "           [--update-token FILE] [--max-body SIZE]       the SPARQL 1.1 Protocol over HTTP\n"
+    "                                                         (default 127.0.0.1:7878; docs/server.md)\n"
     "FILE may end in .gz; '-' reads stdin. G: union (the default graph is every graph, the\n"
     "default) or standard (only the unnamed graph, as the SPARQL spec has it; also the shell's).\n"
     "dump, stats, check, query, resolve and conflicts only read: they run beside a shell or load that has\n"
@@ -481,6 +485,49 @@ int Shell(const std::string& path, const std::vector<std::string>& args) {
   return relata::tools::RunShell(std::move(*db), path, options);
 }
 
+// `relata serve DB ...`: the HTTP endpoint.
+int Serve(const std::string& path, const std::vector<std::string>& args) {
+  relata::tools::ServeOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "--bind" && has_value) {
+      const std::string bind = args[++i];
+      const std::size_t colon = bind.rfind(':');
+      if (colon == std::string::npos) return Fail("serve: --bind is HOST:PORT, such as 127.0.0.1:7878");
+      options.host = bind.substr(0, colon);
+      options.port = std::atoi(bind.c_str() + colon + 1);
+      if (options.port < 0 || options.port > 65535) return Fail("serve: no port " + bind.substr(colon + 1));
+    } else if (a == "--read-only") {
+      options.read_only = true;
+    } else if (a == "--threads" && has_value) {
+      options.threads = std::max(1, std::atoi(args[++i].c_str()));
+    } else if (a == "--timeout" && has_value) {
+      options.timeout = std::chrono::milliseconds(static_cast<long long>(std::atof(args[++i].c_str()) * 1000));
+    } else if (a == "--memory" && has_value) {
+      const auto size = ParseSize(args[++i]);
+      if (!size) return Fail("serve: --memory needs a size such as 512M or 2G");
+      options.memory_bytes = *size;
+    } else if (a == "--max-body" && has_value) {
+      const auto size = ParseSize(args[++i]);
+      if (!size) return Fail("serve: --max-body needs a size such as 64M");
+      options.most_body_bytes = *size;
+    } else if (a == "--update-token" && has_value) {
+      std::ifstream in(args[++i]);
+      std::getline(in, options.update_token);
+      if (options.update_token.empty()) return Fail("serve: no token in " + args[i]);
+    } else {
+      return Fail("serve: unexpected argument '" + a + "'\n" + kUsage);
+    }
+  }
+  relata::Options open;
+  open.create_if_missing = false;
+  open.read_only = options.read_only;
+  auto db = relata::Database::Open(path, open);
+  if (!db.ok()) return Fail(Str(db.status()));
+  return relata::tools::Serve(std::move(*db), path, options);
+}
+
 int main(int argc, char** argv) {
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.size() == 1 && (all[0] == "--help" || all[0] == "-h" || all[0] == "help")) {
@@ -492,7 +539,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   static const std::set<std::string> kCommands = {"load", "dump", "stats", "check", "shell",
-                                                  "query", "update", "resolve", "conflicts"};
+                                                  "query", "update", "resolve", "conflicts", "serve"};
   // A mistyped command would otherwise be taken for a new store's name.
   if (!all.empty() && !kCommands.count(all[0]) && !std::filesystem::exists(all[0]) &&
       all[0].find_first_of("/.") == std::string::npos) {
@@ -519,6 +566,7 @@ int main(int argc, char** argv) {
   const std::string& path = all[1];
   const std::vector<std::string> args(all.begin() + 2, all.end());
   if (command == "shell") return Shell(path, args);
+  if (command == "serve") return Serve(path, args);
   const bool writes = command == "load" || command == "update";
   relata::Options options;
   options.create_if_missing = writes;

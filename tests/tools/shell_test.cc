@@ -16,21 +16,15 @@
 #include <iterator>
 #include <string>
 
+#include "tests/testing/command.h"
+
 namespace {
+
+using relata::testing::RunCommand;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string RunCommand(const std::string& command, int* status = nullptr) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "cannot run " + command;
-  char buffer[4096];
-  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int s = pclose(pipe);
-  if (status != nullptr) *status = WEXITSTATUS(s);
-  return output;
-}
 
 class ShellTest : public ::testing::Test {
  protected:

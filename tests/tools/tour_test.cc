@@ -12,7 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/testing/command.h"
+
 namespace {
+
+using relata::testing::RunCommand;
 
 struct Example {
   std::string title, query, expected;
@@ -34,17 +38,6 @@ std::vector<Example> ReadTour(const std::string& path) {
   return examples;
 }
 
-// Runs `command` through the shell; its standard output, or "exit N" on failure.
-std::string RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "cannot run " + command;
-  char buffer[4096];
-  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  if (status != 0) output += "exit " + std::to_string(status);
-  return output;
-}
 
 TEST(TourTest, EveryQueryGivesTheOutputShown) {
   const std::vector<Example> examples = ReadTour(RELATA_SOURCE_DIR "/docs/tour.md");
@@ -62,7 +55,9 @@ TEST(TourTest, EveryQueryGivesTheOutputShown) {
   std::string files;
   for (const std::string& path : paths) files += " '" + path + "'";
   const std::string relata = RELATA_BINARY;
-  ASSERT_EQ(RunCommand(relata + " load " + dir + "/db" + files + " > /dev/null").find("exit"), std::string::npos);
+  int status = 0;
+  RunCommand(relata + " load " + dir + "/db" + files + " > /dev/null", &status);
+  ASSERT_EQ(status, 0);
   for (const Example& example : examples) {
     const std::string query_file = dir + "/query.rq";
     std::ofstream(query_file) << example.query;

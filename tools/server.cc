@@ -1,0 +1,500 @@
+// relata serve: routes, content negotiation and streaming over cpp-httplib.
+// Queries stream: rows are written to the socket as the cursor yields them,
+// and a client that hangs up cancels its query. Writes go through the
+// store's one-writer-at-a-time updates, so each request is all or nothing.
+#include "tools/server.h"
+
+#include <httplib.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "tools/result_format.h"
+
+namespace relata::tools {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnStopSignal(int) { g_stop.store(true); }
+
+// What WriteResults calls a format, for each media type the server writes.
+struct MediaType {
+  const char* mime;
+  const char* format;
+};
+// In order of preference when the client accepts several equally.
+constexpr MediaType kSolutionTypes[] = {
+    {"application/sparql-results+json", "json"}, {"application/sparql-results+xml", "xml"},
+    {"text/csv", "csv"},                         {"text/tab-separated-values", "tsv"},
+    {"application/json", "json"},                {"application/xml", "xml"},
+};
+// Triples are valid N-Quads lines and a valid TriG document as they are.
+constexpr MediaType kGraphTypes[] = {
+    {"text/turtle", "turtle"},         {"application/n-triples", "ntriples"},
+    {"application/n-quads", "ntriples"}, {"application/trig", "turtle"},
+    {"text/plain", "ntriples"},
+};
+// format= for browsers, which cannot set Accept from a link.
+const std::map<std::string, std::string> kFormatParameter = {
+    {"json", "application/sparql-results+json"}, {"xml", "application/sparql-results+xml"},
+    {"csv", "text/csv"},                         {"tsv", "text/tab-separated-values"},
+    {"turtle", "text/turtle"},                   {"ntriples", "application/n-triples"},
+    {"nquads", "application/n-quads"},           {"trig", "application/trig"},
+};
+
+std::vector<std::string> Mimes(bool graph) {
+  std::vector<std::string> mimes;
+  if (graph) {
+    for (const auto& t : kGraphTypes) mimes.emplace_back(t.mime);
+  } else {
+    for (const auto& t : kSolutionTypes) mimes.emplace_back(t.mime);
+  }
+  return mimes;
+}
+
+std::string FormatOf(const std::string& mime, bool graph) {
+  if (graph) {
+    for (const auto& t : kGraphTypes) {
+      if (mime == t.mime) return t.format;
+    }
+  } else {
+    for (const auto& t : kSolutionTypes) {
+      if (mime == t.mime) return t.format;
+    }
+  }
+  return "";
+}
+
+std::string Trimmed(std::string_view s) {
+  const auto begin = s.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return "";
+  const auto end = s.find_last_not_of(" \t");
+  return std::string(s.substr(begin, end - begin + 1));
+}
+
+// Text in the body of an error, and its status.
+void Fail(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(message + "\n", "text/plain; charset=utf-8");
+}
+
+// A token compared in time that does not depend on where it differs.
+// REQUIRES: !token.empty().
+bool SameSecret(std::string_view given, std::string_view token) {
+  unsigned char differ = given.size() == token.size() ? 0 : 1;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    differ |= static_cast<unsigned char>(given[i] ^ token[i % token.size()]);
+  }
+  return differ == 0;
+}
+
+// The Content-Type without its parameters.
+std::string MediaTypeOf(const httplib::Request& req) {
+  const std::string type = req.get_header_value("Content-Type");
+  return Trimmed(std::string_view(type).substr(0, type.find(';')));
+}
+
+// The methods each route takes; others are 405.
+const char* AllowedMethods(const std::string& path) {
+  if (path == "/sparql" || path == "/query" || path == "/update") return "GET, HEAD, POST, OPTIONS";
+  if (path == "/store") return "GET, HEAD, PUT, POST, DELETE, OPTIONS";
+  if (path == "/") return "GET, HEAD, OPTIONS";
+  return nullptr;
+}
+
+int StatusOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument: return 400;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied: return 403;
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+// A FILE* whose writes go to an HTTP response as it streams; a failed write
+// (the client left) cancels the query that produces it.
+struct Stream {
+  httplib::DataSink* sink;
+  std::atomic<bool>* cancel;
+};
+ssize_t WriteToSink(void* cookie, const char* data, size_t size) {
+  auto* stream = static_cast<Stream*>(cookie);
+  if (!stream->sink->write(data, size)) {
+    stream->cancel->store(true);
+    return -1;
+  }
+  return static_cast<ssize_t>(size);
+}
+
+// A query's state while its answer streams: the provider outlives the handler.
+struct Answer {
+  std::atomic<bool> cancel{false};
+  std::optional<Cursor> cursor;
+  std::string format;
+};
+
+class Endpoint {
+ public:
+  Endpoint(std::unique_ptr<Database> db, std::string path, const ServeOptions& options)
+      : db_(std::move(db)), path_(std::move(path)), options_(options) {}
+
+  int Run() {
+    httplib::Server server;
+    server.new_task_queue = [this] { return new CountingQueue(static_cast<std::size_t>(options_.threads), waiting_); };
+    server.set_payload_max_length(options_.most_body_bytes);
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      Cors(res);
+      if (waiting_.load() > options_.most_waiting) {
+        res.set_header("Retry-After", "1");
+        Fail(res, 503, "too many requests are waiting; try again in a moment");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      const char* allowed = AllowedMethods(req.path);
+      if (allowed != nullptr && std::string(allowed).find(req.method) == std::string::npos) {
+        res.set_header("Allow", allowed);
+        Fail(res, 405, req.method + " is not a method of " + req.path + " (" + allowed + ")");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.method == "OPTIONS") {
+        res.status = 204;
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (res.body.empty()) {
+        const char* reason = res.status == 413 ? "the request body is too large"
+                             : res.status == 404 ? "no such route: /sparql (also /query, /update), /store, /"
+                                                 : "bad request";
+        Fail(res, res.status, reason);
+      }
+    });
+    for (const char* route : {"/sparql", "/query", "/update"}) {
+      server.Get(route, [this](const httplib::Request& req, httplib::Response& res) { Sparql(req, res); });
+      server.Post(route, [this](const httplib::Request& req, httplib::Response& res) { Sparql(req, res); });
+    }
+    server.Get("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreGet(req, res); });
+    server.Put("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, true); });
+    server.Post("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, false); });
+    server.Delete("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreDelete(req, res); });
+    server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("relata: the SPARQL endpoint is /sparql, the Graph Store is /store\n", "text/plain");
+    });
+    int port = options_.port;
+    if (port == 0) {
+      port = server.bind_to_any_port(options_.host);
+    } else if (!server.bind_to_port(options_.host, port)) {
+      port = -1;
+    }
+    if (port < 0) {
+      std::fprintf(stderr, "relata: cannot listen on %s:%d\n", options_.host.c_str(), options_.port);
+      return 1;
+    }
+    std::signal(SIGINT, OnStopSignal);
+    std::signal(SIGTERM, OnStopSignal);
+    std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is a failed write, not the end
+    std::thread watcher([&] {
+      while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      db_->Interrupt();  // queries in flight stop; their requests get an answer
+      server.stop();
+    });
+    std::printf("relata: serving %s%s at http://%s:%d/sparql\n", path_.c_str(),
+                options_.read_only ? " (read-only)" : "", options_.host.c_str(), port);
+    std::fflush(stdout);
+    const bool listened = server.listen_after_bind();
+    g_stop.store(true);
+    watcher.join();
+    db_.reset();  // closed before the process says it is done
+    std::printf("relata: stopped\n");
+    return listened ? 0 : 1;
+  }
+
+ private:
+  // Counts the connections waiting for a worker, to refuse more when too
+  // many wait (the pool's own queue has no bound).
+  class CountingQueue : public httplib::TaskQueue {
+   public:
+    CountingQueue(std::size_t threads, std::atomic<int>& waiting) : pool_(threads), waiting_(waiting) {}
+    void enqueue(std::function<void()> fn) override {
+      waiting_.fetch_add(1);
+      pool_.enqueue([this, fn = std::move(fn)] {
+        waiting_.fetch_sub(1);
+        fn();
+      });
+    }
+    void shutdown() override { pool_.shutdown(); }
+
+   private:
+    httplib::ThreadPool pool_;
+    std::atomic<int>& waiting_;
+  };
+
+  static void Cors(httplib::Response& res) {
+    res.set_header("Access-Control-Allow-Origin", "*");
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, HEAD, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization");
+  }
+
+  QueryOptions Options(std::atomic<bool>* cancel = nullptr) const {
+    QueryOptions options;
+    options.timeout = options_.timeout;
+    options.memory_bytes = options_.memory_bytes;
+    options.cancel = cancel;
+    return options;
+  }
+
+  // /sparql, /query, /update: which operation, from the method, the
+  // Content-Type and the parameters (SPARQL 1.1 Protocol, sections 2.1, 2.2).
+  void Sparql(const httplib::Request& req, httplib::Response& res) {
+    const std::string type = MediaTypeOf(req);
+    std::string text;
+    bool update = false;
+    if (req.method == "GET" || req.method == "HEAD") {
+      if (req.has_param("update")) return Fail(res, 400, "an update must be POSTed");
+      if (!req.has_param("query")) return ServiceDescription(req, res);
+      text = req.get_param_value("query");
+    } else if (type == "application/sparql-query" || type == "application/sparql-update") {
+      text = req.body;
+      update = type == "application/sparql-update";
+    } else if (type == "application/x-www-form-urlencoded") {
+      if (req.has_param("query") == req.has_param("update")) return Fail(res, 400, "give query= or update=, one of them");
+      update = req.has_param("update");
+      text = req.get_param_value(update ? "update" : "query");
+    } else {
+      return Fail(res, 415, "POST a query as application/sparql-query, an update as application/sparql-update, "
+                            "or either in an application/x-www-form-urlencoded form");
+    }
+    if (update) return Update(req, res, text);
+    if (IsUpdate(text)) return Fail(res, 400, "this is an update: POST it as update= or application/sparql-update");
+    Query(req, res, text, Options());
+  }
+
+  void Query(const httplib::Request& req, httplib::Response& res, const std::string& text, QueryOptions options) {
+    auto answer = std::make_shared<Answer>();
+    options.cancel = &answer->cancel;
+    auto cursor = db_->Query(text, options);
+    if (!cursor.ok()) return Fail(res, StatusOf(cursor.status()), ExplainError(text, std::string(cursor.status().message())));
+    const bool graph = cursor->kind() == Cursor::Kind::kTriples;
+    std::string mime;
+    if (req.has_param("format")) {
+      const auto it = kFormatParameter.find(req.get_param_value("format"));
+      if (it == kFormatParameter.end() || FormatOf(it->second, graph).empty()) {
+        return Fail(res, 406, "format=" + req.get_param_value("format") + " is not one this answer comes in");
+      }
+      mime = it->second;
+    } else {
+      mime = Negotiate(req.has_header("Accept") ? req.get_header_value("Accept") : "*/*", Mimes(graph));
+      if (mime.empty()) {
+        std::string offered;
+        for (const std::string& m : Mimes(graph)) offered += (offered.empty() ? "" : ", ") + m;
+        return Fail(res, 406, "this answer comes as " + offered);
+      }
+    }
+    answer->format = FormatOf(mime, graph);
+    answer->cursor.emplace(std::move(*cursor));
+    res.set_chunked_content_provider(
+        mime + (mime.starts_with("text/") ? "; charset=utf-8" : ""), [answer](std::size_t, httplib::DataSink& sink) {
+          Stream stream{&sink, &answer->cancel};
+          cookie_io_functions_t io = {nullptr, WriteToSink, nullptr, nullptr};
+          std::FILE* out = fopencookie(&stream, "w", io);
+          if (out == nullptr) return false;
+          std::setvbuf(out, nullptr, _IOFBF, 1 << 16);
+          const absl::Status written = WriteResults(*answer->cursor, answer->format, out, {});
+          const bool flushed = std::fclose(out) == 0;
+          // Past the headers an error can only end the answer early.
+          if (!written.ok() || !flushed) return false;
+          sink.done();
+          return true;
+        });
+  }
+
+  // Answers a write request that may not run (read-only, no token): its
+  // status, or 0 when it may run.
+  int Refusal(const httplib::Request& req, httplib::Response& res) const {
+    if (options_.read_only) {
+      Fail(res, 403, "this endpoint is read-only (relata serve --read-only)");
+      return 403;
+    }
+    if (!options_.update_token.empty()) {
+      const std::string given = req.get_header_value("Authorization");
+      if (!given.starts_with("Bearer ") || !SameSecret(given.substr(7), options_.update_token)) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        Fail(res, 401, "updates need Authorization: Bearer <token>");
+        return 401;
+      }
+    }
+    return 0;
+  }
+
+  void Update(const httplib::Request& req, httplib::Response& res, const std::string& text) {
+    if (Refusal(req, res) != 0) return;
+    const auto report = db_->Update(text, Options());
+    if (!report.ok()) {
+      // A graph the update names that is not there is the request's fault.
+      const int status = absl::IsNotFound(report.status()) ? 400 : StatusOf(report.status());
+      return Fail(res, status, ExplainError(text, std::string(report.status().message())) + "\nnothing was changed");
+    }
+    res.set_content(std::to_string(report->inserted) + " quads inserted, " + std::to_string(report->deleted) +
+                        " deleted\n",
+                    "text/plain");
+  }
+
+  void ServiceDescription(const httplib::Request& req, httplib::Response& res) {
+    const std::string endpoint = "http://" + req.get_header_value("Host") + req.path;
+    std::string formats;
+    for (const char* f : {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                          "Turtle", "N-Triples"}) {
+      formats += std::string(formats.empty() ? "" : ", ") + "<http://www.w3.org/ns/formats/" + f + ">";
+    }
+    std::string text = "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n<" + endpoint +
+                       "> a sd:Service ;\n  sd:endpoint <" + endpoint +
+                       "> ;\n  sd:supportedLanguage sd:SPARQL11Query" +
+                       (options_.read_only ? "" : ", sd:SPARQL11Update") +
+                       " ;\n  sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;\n  sd:resultFormat " + formats +
+                       " .\n";
+    res.set_content(text, "text/turtle");
+  }
+
+  // The Graph Store's graph: ?graph=IRI or ?default; "" with a 400 sent.
+  std::optional<std::string> GraphOf(const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("default") == req.has_param("graph")) {
+      Fail(res, 400, "name the graph: ?graph=IRI or ?default");
+      return std::nullopt;
+    }
+    if (req.has_param("default")) return std::string();
+    const std::string iri = req.get_param_value("graph");
+    if (iri.empty() || iri.find_first_of("<>\" {}|\\^`") != std::string::npos) {
+      Fail(res, 400, "?graph= is not an IRI: " + iri);
+      return std::nullopt;
+    }
+    return iri;
+  }
+
+  bool GraphExists(const std::string& iri) {
+    auto cursor = db_->Query("ASK { GRAPH <" + iri + "> { ?s ?p ?o } }");
+    if (!cursor.ok()) return false;
+    (void)cursor->Next();
+    return cursor->boolean();
+  }
+
+  void StoreGet(const httplib::Request& req, httplib::Response& res) {
+    const auto graph = GraphOf(req, res);
+    if (!graph) return;
+    if (!graph->empty() && !GraphExists(*graph)) return Fail(res, 404, "no graph <" + *graph + "> in the store");
+    QueryOptions options = Options();
+    options.union_default_graph = false;  // ?default is the unnamed graph
+    Query(req, res,
+          graph->empty() ? "CONSTRUCT WHERE { ?s ?p ?o }" : "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <" + *graph + "> { ?s ?p ?o } }",
+          options);
+  }
+
+  // PUT replaces the graph with the body, POST adds the body to it: one
+  // update each (LOAD of the body, kept in a private file meanwhile).
+  void StoreWrite(const httplib::Request& req, httplib::Response& res, bool replace) {
+    if (Refusal(req, res) != 0) return;
+    const auto graph = GraphOf(req, res);
+    if (!graph) return;
+    const std::string type = MediaTypeOf(req);
+    static const std::map<std::string, std::string> kExtensions = {
+        {"text/turtle", ".ttl"}, {"application/n-triples", ".nt"}, {"text/plain", ".nt"},
+        {"application/n-quads", ".nq"}, {"application/trig", ".trig"}};
+    const auto extension = kExtensions.find(type);
+    if (extension == kExtensions.end()) return Fail(res, 415, "send the graph as text/turtle or application/n-triples");
+    const bool existed = graph->empty() || GraphExists(*graph);
+    std::string file = (std::filesystem::temp_directory_path() / "relata-store-XXXXXX").string();
+    const int fd = ::mkstemp(file.data());
+    if (fd < 0) return Fail(res, 500, "cannot keep the body for loading");
+    ::close(fd);
+    const std::string named = file + extension->second;
+    std::filesystem::rename(file, named);
+    std::ofstream(named, std::ios::binary) << req.body;
+    const std::string target = graph->empty() ? "" : " INTO GRAPH <" + *graph + ">";
+    const std::string drop = graph->empty() ? "DROP SILENT DEFAULT ; " : "DROP SILENT GRAPH <" + *graph + "> ; ";
+    const std::string text = (replace ? drop : "") + "LOAD <file://" + named + ">" + target;
+    const auto report = db_->Update(text, Options());
+    std::error_code ignored;
+    std::filesystem::remove(named, ignored);
+    if (!report.ok()) {
+      std::string message(report.status().message());
+      // The body's own errors, not the private file's name.
+      for (std::size_t at; (at = message.find(named)) != std::string::npos;) message.replace(at, named.size(), "body");
+      return Fail(res, StatusOf(report.status()), message + "\nnothing was changed");
+    }
+    res.status = existed ? 204 : 201;
+  }
+
+  void StoreDelete(const httplib::Request& req, httplib::Response& res) {
+    if (Refusal(req, res) != 0) return;
+    const auto graph = GraphOf(req, res);
+    if (!graph) return;
+    if (!graph->empty() && !GraphExists(*graph)) return Fail(res, 404, "no graph <" + *graph + "> in the store");
+    const auto report = db_->Update(graph->empty() ? "DROP DEFAULT" : "DROP GRAPH <" + *graph + ">", Options());
+    if (!report.ok()) return Fail(res, StatusOf(report.status()), std::string(report.status().message()));
+    res.status = 204;
+  }
+
+  std::unique_ptr<Database> db_;
+  std::string path_;
+  ServeOptions options_;
+  std::atomic<int> waiting_{0};
+};
+
+}  // namespace
+
+std::string Negotiate(const std::string& accept, const std::vector<std::string>& offered) {
+  struct Range {
+    std::string type;
+    double q = 1;
+  };
+  std::vector<Range> ranges;
+  std::istringstream items(accept);
+  for (std::string item; std::getline(items, item, ',');) {
+    Range range;
+    std::istringstream parts(item);
+    std::string part;
+    std::getline(parts, part, ';');
+    range.type = Trimmed(part);
+    for (std::transform(range.type.begin(), range.type.end(), range.type.begin(), ::tolower);
+         std::getline(parts, part, ';');) {
+      const std::string p = Trimmed(part);
+      if (p.starts_with("q=")) range.q = std::atof(p.c_str() + 2);
+    }
+    if (!range.type.empty()) ranges.push_back(range);
+  }
+  if (ranges.empty()) return offered.empty() ? "" : offered.front();
+  std::string best;
+  double best_q = 0;
+  for (const std::string& mime : offered) {
+    // The most specific range that matches decides this type's quality.
+    double q = -1;
+    int specificity = -1;
+    for (const Range& r : ranges) {
+      const std::string major = mime.substr(0, mime.find('/'));
+      const int s = r.type == mime ? 2 : r.type == major + "/*" ? 1 : r.type == "*/*" ? 0 : -1;
+      if (s > specificity) specificity = s, q = r.q;
+    }
+    if (q > best_q) best_q = q, best = mime;
+  }
+  return best;
+}
+
+int Serve(std::unique_ptr<Database> db, const std::string& path, const ServeOptions& options) {
+  return Endpoint(std::move(db), path, options).Run();
+}
+
+}  // namespace relata::tools
