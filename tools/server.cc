@@ -279,9 +279,19 @@ class Endpoint {
       return Fail(res, 415, "POST a query as application/sparql-query, an update as application/sparql-update, "
                             "or either in an application/x-www-form-urlencoded form");
     }
-    if (update) return Update(req, res, text);
+    // The dataset in the request replaces the one in the text (Protocol 2.1.4, 2.2.3).
+    QueryOptions options = Options();
+    options.default_graphs = Values(req, update ? "using-graph-uri" : "default-graph-uri");
+    options.named_graphs = Values(req, update ? "using-named-graph-uri" : "named-graph-uri");
+    if (update) return Update(req, res, text, options);
     if (IsUpdate(text)) return Fail(res, 400, "this is an update: POST it as update= or application/sparql-update");
-    Query(req, res, text, Options());
+    Query(req, res, text, options);
+  }
+
+  static std::vector<std::string> Values(const httplib::Request& req, const char* key) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < req.get_param_value_count(key); ++i) values.push_back(req.get_param_value(key, i));
+    return values;
   }
 
   void Query(const httplib::Request& req, httplib::Response& res, const std::string& text, QueryOptions options) {
@@ -341,9 +351,10 @@ class Endpoint {
     return 0;
   }
 
-  void Update(const httplib::Request& req, httplib::Response& res, const std::string& text) {
+  void Update(const httplib::Request& req, httplib::Response& res, const std::string& text,
+              const QueryOptions& options) {
     if (Refusal(req, res) != 0) return;
-    const auto report = db_->Update(text, Options());
+    const auto report = db_->Update(text, options);
     if (!report.ok()) {
       // A graph the update names that is not there is the request's fault.
       const int status = absl::IsNotFound(report.status()) ? 400 : StatusOf(report.status());

@@ -263,9 +263,35 @@ query::ParseOptions ParseOptionsOf(const QueryOptions& options) {
   return parse_options;
 }
 
+namespace {
+
+// The options' dataset in place of the query's own, when they give one.
+void ApplyDataset(const QueryOptions& options, query::Query* query) {
+  if (options.default_graphs.empty() && options.named_graphs.empty()) return;
+  query->from.clear();
+  query->from_named.clear();
+  for (const std::string& iri : options.default_graphs) query->from.push_back(Term::Iri(iri));
+  for (const std::string& iri : options.named_graphs) query->from_named.push_back(Term::Iri(iri));
+  query->every_named_graph = false;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparql, const QueryOptions& options) {
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(sparql, ParseOptionsOf(options)));
+  ApplyDataset(options, &parsed);
   return std::make_shared<const query::Query>(std::move(parsed));
+}
+
+absl::StatusOr<query::Update> ParseUpdate(std::string_view sparql, const QueryOptions& options) {
+  ASSIGN_OR_RETURN(query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));
+  for (query::UpdateOperation& operation : parsed.operations) {
+    if (operation.where == nullptr) continue;
+    auto where = std::make_shared<query::Query>(*operation.where);
+    ApplyDataset(options, where.get());
+    operation.where = std::move(where);
+  }
+  return parsed;
 }
 
 Cursor::Kind CursorKindOf(query::Query::Form form) {
@@ -326,11 +352,13 @@ absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptio
     }
     return Cursor({"plan"}, std::move(rows));
   }
+  // A dataset from the options is not part of the cache's key.
+  const bool dataset = !options.default_graphs.empty() || !options.named_graphs.empty();
   std::string key = ParseCache::KeyOf(sparql, options.base_iri, options.prefixes);
-  std::shared_ptr<const query::Query> parsed = impl_->parse_cache.Find(key);
+  std::shared_ptr<const query::Query> parsed = dataset ? nullptr : impl_->parse_cache.Find(key);
   if (parsed == nullptr) {
     ASSIGN_OR_RETURN(parsed, Parse(sparql, options));
-    impl_->parse_cache.Put(std::move(key), parsed);
+    if (!dataset) impl_->parse_cache.Put(std::move(key), parsed);
   }
   const auto form = parsed->form;
   ASSIGN_OR_RETURN(auto execution,

@@ -95,6 +95,7 @@ inline double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 query::ParseOptions ParseOptionsOf(const QueryOptions& options);
 absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparql, const QueryOptions& options);
+absl::StatusOr<query::Update> ParseUpdate(std::string_view sparql, const QueryOptions& options);
 Cursor::Kind CursorKindOf(query::Query::Form form);
 // A query's limits; it also stops at the next Database::Interrupt.
 engine::ExecutionOptions ExecutionOptionsOf(const QueryOptions& options,

@@ -20,6 +20,7 @@ using internal::CursorKindOf;
 using internal::ExecutionOptionsOf;
 using internal::Parse;
 using internal::ParseOptionsOf;
+using internal::ParseUpdate;
 using internal::SecondsSince;
 
 namespace {
@@ -148,7 +149,7 @@ absl::StatusOr<bool> Transaction::Remove(const Quad& quad) {
 
 absl::StatusOr<UpdateReport> Transaction::Update(std::string_view sparql, const QueryOptions& options) {
   RETURN_IF_ERROR(impl_->Usable());
-  ASSIGN_OR_RETURN(const query::Update update, query::ParseUpdate(sparql, ParseOptionsOf(options)));
+  ASSIGN_OR_RETURN(const query::Update update, ParseUpdate(sparql, options));
   return impl_->Run(update, sparql, options);
 }
 
@@ -194,7 +195,7 @@ absl::StatusOr<UpdateReport> Database::Update(std::string_view sparql, const Que
   RETURN_IF_ERROR(impl_->MayWrite("Update"));
   const auto start = std::chrono::steady_clock::now();
   // Parsed first: a request that does not parse waits for no writer.
-  ASSIGN_OR_RETURN(const query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));
+  ASSIGN_OR_RETURN(const query::Update parsed, ParseUpdate(sparql, options));
   ASSIGN_OR_RETURN(const auto transaction, Begin());
   RETURN_IF_ERROR(transaction->impl_->Run(parsed, sparql, options).status());
   ASSIGN_OR_RETURN(UpdateReport report, transaction->Commit());

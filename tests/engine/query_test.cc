@@ -74,6 +74,25 @@ TEST_F(QueryTest, ARepeatedTextMeansWhatItsOptionsSayAndSeesNewWrites) {
   EXPECT_THAT(Rows(text, a), ::testing::UnorderedElementsAre("\"from a\"", "\"new\""));
 }
 
+// The dataset in the options replaces the query's FROM and FROM NAMED (the
+// SPARQL Protocol's default-graph-uri and named-graph-uri), also for a text
+// run before without them, and an update's USING.
+TEST_F(QueryTest, ADatasetInTheOptionsReplacesTheQuerys) {
+  Load("g.trig", "<http://x/g1> { <http://x/a> <http://x/p> 1 } <http://x/g2> { <http://x/a> <http://x/p> 2 }\n");
+  const std::string text = "SELECT ?v FROM <http://x/g1> WHERE { <http://x/a> <http://x/p> ?v }";
+  EXPECT_THAT(Rows(text), ElementsAre("\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  QueryOptions second;
+  second.default_graphs = {"http://x/g2"};
+  EXPECT_THAT(Rows(text, second), ElementsAre("\"2\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  EXPECT_THAT(Rows(text), ElementsAre("\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  QueryOptions named;
+  named.named_graphs = {"http://x/g1"};
+  EXPECT_THAT(Rows("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named), ElementsAre("<http://x/g1>"));
+  ASSERT_TRUE(db_->Update("INSERT { <http://x/b> <http://x/copy> ?v } WHERE { <http://x/a> <http://x/p> ?v }", second).ok());
+  EXPECT_THAT(Rows("SELECT ?v WHERE { <http://x/b> <http://x/copy> ?v }"),
+              ElementsAre("\"2\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+}
+
 // UCASE and LCASE follow the Unicode case mappings, not only ASCII's: the
 // news graph's names are in Cyrillic too.
 TEST_F(QueryTest, UcaseAndLcaseMapEveryScript) {

@@ -124,6 +124,32 @@ TEST_F(ServerTest, AnswersQueriesInTheFormatTheClientAccepts) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
+// default-graph-uri and named-graph-uri (and using-graph-uri for updates)
+// set the dataset, in place of the query's FROM.
+TEST_F(ServerTest, TheRequestsDatasetReplacesTheQuerys) {
+  Server server(dir_, {});
+  ASSERT_THAT(Curl("--data-urlencode 'update=INSERT DATA { GRAPH <http://x/g1> { <http://x/a> <http://x/p> 1 } "
+                   "GRAPH <http://x/g2> { <http://x/a> <http://x/p> 2 } }' '" + server.url() + "'"),
+              StartsWith("200\n"));
+  const std::string sum = "SELECT (SUM(?v) AS ?n) FROM <http://x/g1> WHERE { <http://x/a> <http://x/p> ?v }";
+  EXPECT_EQ(Query(server, sum, "-H 'Accept: text/csv'"), "200\nn\r\n1\r\n");
+  EXPECT_EQ(Query(server, sum, "-H 'Accept: text/csv' --data-urlencode default-graph-uri=http://x/g2"),
+            "200\nn\r\n2\r\n");
+  EXPECT_EQ(Query(server, sum, "-H 'Accept: text/csv' --data-urlencode default-graph-uri=http://x/g1 "
+                               "--data-urlencode default-graph-uri=http://x/g2"),
+            "200\nn\r\n3\r\n");
+  EXPECT_EQ(Query(server, "SELECT ?g WHERE { GRAPH ?g { <http://x/a> ?p ?o } }",
+                  "-H 'Accept: text/csv' --data-urlencode named-graph-uri=http://x/g2"),
+            "200\ng\r\nhttp://x/g2\r\n");
+  // An update's WHERE reads the using-graph-uri graph.
+  EXPECT_THAT(Curl("--data-urlencode 'update=INSERT { <http://x/b> <http://x/copy> ?v } WHERE { <http://x/a> "
+                   "<http://x/p> ?v }' --data-urlencode using-graph-uri=http://x/g2 '" + server.url() + "'"),
+              StartsWith("200\n1 quads inserted"));
+  EXPECT_EQ(Query(server, "SELECT ?v WHERE { <http://x/b> <http://x/copy> ?v }", "-H 'Accept: text/csv'"),
+            "200\nv\r\n2\r\n");
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 TEST_F(ServerTest, BadRequestsGetTheirStatusAndThePosition) {
   Server server(dir_, {"--max-body", "1K"});
   EXPECT_EQ(Query(server, "SELECT ?s WHERE { ?s ?p }"),

@@ -172,6 +172,12 @@ struct QueryOptions {
   // only the quads outside any named graph (false, as the SPARQL spec's
   // tests assume).
   bool union_default_graph = true;
+  // The dataset from outside the query, as the SPARQL Protocol's
+  // default-graph-uri and named-graph-uri (for an update, using-graph-uri
+  // and using-named-graph-uri) give it: when either holds an IRI, they
+  // replace a query's FROM and FROM NAMED, and the USING and USING NAMED of
+  // each DELETE/INSERT ... WHERE of an update.
+  std::vector<std::string> default_graphs, named_graphs;
 };
 
 // The answer to a query, produced as it is read: SELECT solutions, the
