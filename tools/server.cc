@@ -262,6 +262,15 @@ class Endpoint {
   // Content-Type and the parameters (SPARQL 1.1 Protocol, sections 2.1, 2.2).
   void Sparql(const httplib::Request& req, httplib::Response& res) {
     const std::string type = MediaTypeOf(req);
+    const std::string content_type = req.get_header_value("Content-Type");
+    if (const auto charset = content_type.find("charset="); charset != std::string::npos) {
+      std::string name = Trimmed(std::string_view(content_type).substr(charset + 8));
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      if (name != "utf-8" && name != "\"utf-8\"") return Fail(res, 415, "send the request in UTF-8, not " + name);
+    }
+    for (const char* key : {"query", "update"}) {
+      if (req.get_param_value_count(key) > 1) return Fail(res, 400, std::string("more than one ") + key + "=");
+    }
     std::string text;
     bool update = false;
     if (req.method == "GET" || req.method == "HEAD") {
@@ -281,6 +290,8 @@ class Endpoint {
     }
     // The dataset in the request replaces the one in the text (Protocol 2.1.4, 2.2.3).
     QueryOptions options = Options();
+    // Relative IRIs resolve against the endpoint (Protocol 2.1.4, "which MAY be the service endpoint").
+    options.base_iri = "http://" + req.get_header_value("Host") + req.path;
     options.default_graphs = Values(req, update ? "using-graph-uri" : "default-graph-uri");
     options.named_graphs = Values(req, update ? "using-named-graph-uri" : "named-graph-uri");
     if (update) return Update(req, res, text, options);

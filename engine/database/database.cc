@@ -285,8 +285,14 @@ absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparq
 
 absl::StatusOr<query::Update> ParseUpdate(std::string_view sparql, const QueryOptions& options) {
   ASSIGN_OR_RETURN(query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));
+  const bool dataset = !options.default_graphs.empty() || !options.named_graphs.empty();
   for (query::UpdateOperation& operation : parsed.operations) {
-    if (operation.where == nullptr) continue;
+    if (operation.where == nullptr || !dataset) continue;
+    if (!operation.where->from.empty() || !operation.where->from_named.empty() || operation.with.has_value()) {
+      return absl::InvalidArgumentError(
+          "the request gives a dataset (using-graph-uri, using-named-graph-uri) and the update one of its own "
+          "(USING, USING NAMED or WITH): give one of them");
+    }
     auto where = std::make_shared<query::Query>(*operation.where);
     ApplyDataset(options, where.get());
     operation.where = std::move(where);

@@ -15,6 +15,9 @@ constexpr char kRdf[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 constexpr char kMf[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
 constexpr char kQt[] = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#";
 constexpr char kUt[] = "http://www.w3.org/2009/sparql/tests/test-update#";
+constexpr char kHt[] = "http://www.w3.org/2011/http#";
+constexpr char kHts[] = "http://www.w3.org/2011/http-statusCodes#";
+constexpr char kCnt[] = "http://www.w3.org/2011/content#";
 
 class Graph {
  public:
@@ -122,11 +125,34 @@ absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manif
           e.request_base = rebase(r->value);
         }
         update_data(*action, &e.data_paths, &e.graph_data);
+        for (const Term& request : graph.List(graph.One(*action, absl::StrCat(kHt, "requests")))) {
+          HttpExchange x;
+          if (const Term* m = graph.One(request, absl::StrCat(kHt, "methodName"))) x.method = m->value;
+          if (const Term* p = graph.One(request, absl::StrCat(kHt, "absolutePath"))) x.path = p->value;
+          if (const Term* body = graph.One(request, absl::StrCat(kHt, "body"))) {
+            if (const Term* chars = graph.One(*body, absl::StrCat(kCnt, "chars"))) x.body = chars->value;
+          }
+          for (const Term& h : graph.List(graph.One(request, absl::StrCat(kHt, "headers")))) {
+            const Term* field = graph.One(h, absl::StrCat(kHt, "fieldName"));
+            const Term* value = graph.One(h, absl::StrCat(kHt, "fieldValue"));
+            if (field != nullptr && value != nullptr) x.headers.emplace_back(field->value, value->value);
+          }
+          if (const Term* resp = graph.One(request, absl::StrCat(kHt, "resp"))) {
+            for (const Term& status : graph.All(*resp, absl::StrCat(kMf, "expectedStatus"))) {
+              const std::string local = status.value.substr(std::string_view(kHts).size());
+              if (absl::StartsWith(local, "StatusCode") && local.size() == 13) x.status_classes.push_back(local[10] - '0');
+            }
+            if (const Term* b = graph.One(*resp, absl::StrCat(kMf, "expectedBoolean"))) x.boolean = b->value == "true";
+            if (const Term* f = graph.One(*resp, absl::StrCat(kMf, "expectedFormat"))) x.format = f->value;
+          }
+          e.requests.push_back(std::move(x));
+        }
       } else {
         e.action_path = FilePath(action->value);
         e.action_base = rebase(action->value);
       }
     }
+    if (e.type == "ProtocolTest") update_data(test, &e.data_paths, &e.graph_data);
     if (const Term* result = graph.One(test, absl::StrCat(kMf, "result"))) {
       e.result_path = FilePath(result->value);
       e.result_base = rebase(result->value);

@@ -2,12 +2,24 @@
 #ifndef RELATA_TESTS_CONFORMANCE_MANIFEST_H_
 #define RELATA_TESTS_CONFORMANCE_MANIFEST_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace relata::testing {
+
+// One request of a protocol test (mf:action [ ht:requests ( ... ) ]) and
+// what its answer must be.
+struct HttpExchange {
+  std::string method, path, body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<int> status_classes;  // 2 for hts:StatusCode2xx, ...
+  std::optional<bool> boolean;      // mf:expectedBoolean
+  std::string format;               // mf:expectedFormat: "boolean", "tabular", "RDF"
+};
 
 struct ManifestEntry {
   std::string id;    // the test's IRI
@@ -25,6 +37,9 @@ struct ManifestEntry {
   std::string request_path, request_base;
   std::vector<std::string> result_data;
   std::vector<std::pair<std::string, std::string>> result_graph_data;  // file, graph IRI
+  // Protocol tests: the requests in order (the dataset is in graph_data and
+  // data_paths, from ut:graphData and ut:data on the test).
+  std::vector<HttpExchange> requests;
   // Maps an IRI the tests use for a file in the manifest's directory to it
   // ("" when it is not one).
   std::string test_base, directory;

@@ -15,65 +15,16 @@
 #include <vector>
 
 #include "tests/testing/command.h"
+#include "tests/testing/server.h"
 
 namespace {
 
 using relata::testing::RunCommand;
+using relata::testing::Server;
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-
-// A server on a copy of a small store, for one test.
-class Server {
- public:
-  Server(const std::string& dir, const std::vector<std::string>& flags) : dir_(dir) {
-    const std::string out = dir_ + "/serve.out";
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::freopen(out.c_str(), "w", stdout);
-      std::freopen((dir_ + "/serve.err").c_str(), "w", stderr);
-      std::vector<std::string> args = {RELATA_BINARY, "serve", dir_ + "/db", "--bind", "127.0.0.1:0"};
-      args.insert(args.end(), flags.begin(), flags.end());
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(RELATA_BINARY, argv.data());
-      _exit(127);
-    }
-    // It prints its URL once it listens.
-    for (int waited = 0; waited < 200 && url_.empty(); ++waited) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      std::ifstream in(out);
-      std::string line;
-      if (std::getline(in, line) && line.find("http://") != std::string::npos) url_ = line.substr(line.find("http://"));
-    }
-  }
-  ~Server() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  const std::string& url() const { return url_; }
-  std::string store() const { return url_.substr(0, url_.rfind('/')) + "/store"; }
-  // Stops it as a service manager would; its exit status.
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string Output() const {
-    std::ifstream in(dir_ + "/serve.out");
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-
- private:
-  std::string dir_, url_;
-  pid_t pid_ = -1;
-};
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -100,7 +51,7 @@ class ServerTest : public ::testing::Test {
 };
 
 TEST_F(ServerTest, AnswersQueriesInTheFormatTheClientAccepts) {
-  Server server(dir_, {});
+  Server server(RELATA_BINARY, dir_, {});
   ASSERT_THAT(server.url(), StartsWith("http://127.0.0.1:"));
   const std::string q = "SELECT ?who WHERE { <http://x/ann> <http://x/knows> ?who }";
   EXPECT_EQ(Query(server, q), "200\n{\"head\":{\"vars\":[\"who\"]},\"results\":{\"bindings\":[\n"
@@ -127,7 +78,7 @@ TEST_F(ServerTest, AnswersQueriesInTheFormatTheClientAccepts) {
 // default-graph-uri and named-graph-uri (and using-graph-uri for updates)
 // set the dataset, in place of the query's FROM.
 TEST_F(ServerTest, TheRequestsDatasetReplacesTheQuerys) {
-  Server server(dir_, {});
+  Server server(RELATA_BINARY, dir_, {});
   ASSERT_THAT(Curl("--data-urlencode 'update=INSERT DATA { GRAPH <http://x/g1> { <http://x/a> <http://x/p> 1 } "
                    "GRAPH <http://x/g2> { <http://x/a> <http://x/p> 2 } }' '" + server.url() + "'"),
               StartsWith("200\n"));
@@ -151,7 +102,7 @@ TEST_F(ServerTest, TheRequestsDatasetReplacesTheQuerys) {
 }
 
 TEST_F(ServerTest, BadRequestsGetTheirStatusAndThePosition) {
-  Server server(dir_, {"--max-body", "1K"});
+  Server server(RELATA_BINARY, dir_, {"--max-body", "1K"});
   EXPECT_EQ(Query(server, "SELECT ?s WHERE { ?s ?p }"),
             "400\n1:25: expected one of false, true, '(', '()', '<<', '<<(', '[', '[]', a number, a string, a "
             "variable, an IRI\n  SELECT ?s WHERE { ?s ?p }\n                          ^\n");
@@ -168,7 +119,7 @@ TEST_F(ServerTest, BadRequestsGetTheirStatusAndThePosition) {
 
 TEST_F(ServerTest, UpdatesNeedTheTokenAndApplyWholeOrNotAtAll) {
   std::ofstream(dir_ + "/token") << "s3cret\n";
-  Server server(dir_, {"--update-token", dir_ + "/token"});
+  Server server(RELATA_BINARY, dir_, {"--update-token", dir_ + "/token"});
   const std::string insert = "--data-urlencode 'update=INSERT DATA { <http://x/dan> <http://x/knows> <http://x/ann> }' '" +
                              server.url() + "'";
   EXPECT_THAT(Curl(insert), StartsWith("401\n"));
@@ -188,7 +139,7 @@ TEST_F(ServerTest, UpdatesNeedTheTokenAndApplyWholeOrNotAtAll) {
 }
 
 TEST_F(ServerTest, AReadOnlyServerRefusesWritesAndServesBesideAWriter) {
-  Server server(dir_, {"--read-only"});
+  Server server(RELATA_BINARY, dir_, {"--read-only"});
   EXPECT_THAT(Curl("--data-urlencode 'update=CLEAR ALL' '" + server.url() + "'"), StartsWith("403\n"));
   EXPECT_THAT(Curl("-X DELETE '" + server.store() + "?default'"), StartsWith("403\n"));
   // It holds no lock: a writer in another process commits, the server sees it.
@@ -199,7 +150,7 @@ TEST_F(ServerTest, AReadOnlyServerRefusesWritesAndServesBesideAWriter) {
 }
 
 TEST_F(ServerTest, GraphStoreProtocolPutsGetsAndDeletesGraphs) {
-  Server server(dir_, {});
+  Server server(RELATA_BINARY, dir_, {});
   const std::string graph = "'" + server.store() + "?graph=http://x/g'";
   std::ofstream(dir_ + "/g.ttl") << "<http://x/a> <http://x/p> <http://x/b> .\n";
   EXPECT_THAT(Curl("-X PUT -H 'Content-Type: text/turtle' --data-binary @" + dir_ + "/g.ttl " + graph),
@@ -228,7 +179,7 @@ TEST_F(ServerTest, AnswersStreamAndAClientThatHangsUpCancelsItsQuery) {
     for (int i = 0; i < 400; ++i) many << "<http://x/s" << i << "> <http://x/p> <http://x/o" << i << "> .\n";
   }
   RunCommand(std::string(RELATA_BINARY) + " load " + dir_ + "/db " + dir_ + "/many.nt");
-  Server server(dir_, {"--threads", "1", "--timeout", "600"});
+  Server server(RELATA_BINARY, dir_, {"--threads", "1", "--timeout", "600"});
   std::ofstream(dir_ + "/cross.rq") << "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
   // head takes the first rows and leaves: curl's writes then fail, and it hangs up.
   const std::string first = RunCommand("curl -s -m 60 -G '" + server.url() + "' --data-urlencode query@" + dir_ +

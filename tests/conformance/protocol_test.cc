@@ -1,0 +1,117 @@
+// The W3C SPARQL 1.1 Protocol tests against `relata serve`: each test's
+// dataset is loaded into a fresh store, a server started on it on a free
+// loopback port, the test's requests sent in order with an HTTP client, and
+// each answer's status class, format and boolean checked.
+#include <httplib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "relata/database.h"
+#include "tests/conformance/suite.h"
+#include "tests/testing/server.h"
+
+namespace relata::testing {
+namespace {
+
+// Why we fail a test, by its IRI.
+const KnownFailures kKnown = {};
+
+// The media types of each expected format.
+bool IsFormat(const std::string& content_type, const std::string& format) {
+  const auto has = [&](const char* type) { return absl::StartsWith(content_type, type); };
+  if (format == "boolean" || format == "tabular") {
+    return has("application/sparql-results+json") || has("application/sparql-results+xml") || has("text/csv") ||
+           has("text/tab-separated-values");
+  }
+  if (format == "RDF") return has("text/turtle") || has("application/n-triples") || has("application/rdf+xml");
+  return true;
+}
+
+std::optional<bool> BooleanOf(const std::string& body) {
+  for (const char* yes : {"\"boolean\":true", "<boolean>true</boolean>"}) {
+    if (body.find(yes) != std::string::npos) return true;
+  }
+  for (const char* no : {"\"boolean\":false", "<boolean>false</boolean>"}) {
+    if (body.find(no) != std::string::npos) return false;
+  }
+  return std::nullopt;
+}
+
+class ProtocolTest : public ConformanceTest {
+ public:
+  using ConformanceTest::ConformanceTest;
+
+ protected:
+  void Run() override {
+    const std::string dir = ::testing::TempDir() + "/relata_protocol_" + std::to_string(getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+      auto db = Database::Open(dir + "/db");
+      ASSERT_TRUE(db.ok()) << db.status();
+      for (const std::string& file : entry().data_paths) ASSERT_TRUE((*db)->Load(file).ok()) << file;
+      for (const auto& [file, graph] : entry().graph_data) {
+        LoadOptions options;
+        options.graph = graph;
+        ASSERT_TRUE((*db)->Load(file, options).ok()) << file;
+      }
+    }
+    Server server(RELATA_BINARY, dir, {});
+    ASSERT_FALSE(server.url().empty()) << server.Output();
+    const std::string host = server.url().substr(std::string("http://").size(), server.url().find('/', 7) - 7);
+    httplib::Client client("http://" + host);
+    client.set_read_timeout(30, 0);
+    ASSERT_FALSE(entry().requests.empty());
+    for (std::size_t i = 0; i < entry().requests.size(); ++i) {
+      const HttpExchange& x = entry().requests[i];
+      SCOPED_TRACE("request " + std::to_string(i + 1) + ": " + x.method + " " + x.path);
+      // Every path starts with /sparql/, to be replaced by the endpoint's.
+      std::string path = x.path;
+      if (absl::StartsWith(path, "/sparql/")) path = "/sparql" + path.substr(std::string("/sparql/").size());
+      httplib::Headers headers;
+      std::string content_type;
+      for (const auto& [name, value] : x.headers) {
+        if (absl::EqualsIgnoreCase(name, "content-type")) {
+          content_type = value;
+        } else {
+          headers.emplace(name, value);
+        }
+      }
+      httplib::Request request;
+      request.method = x.method;
+      request.path = path;
+      request.headers = headers;
+      if (!content_type.empty()) request.set_header("Content-Type", content_type);
+      request.body = x.body;
+      httplib::Result result = client.send(request);
+      ASSERT_TRUE(result) << "no answer: " << httplib::to_string(result.error());
+      const int status_class = result->status / 100;
+      if (!x.status_classes.empty()) {
+        EXPECT_NE(std::find(x.status_classes.begin(), x.status_classes.end(), status_class), x.status_classes.end())
+            << "status " << result->status << ": " << result->body;
+      }
+      if (!x.format.empty()) {
+        EXPECT_TRUE(IsFormat(result->get_header_value("Content-Type"), x.format))
+            << result->get_header_value("Content-Type") << " is not " << x.format;
+      }
+      if (x.boolean.has_value()) {
+        EXPECT_EQ(BooleanOf(result->body), x.boolean) << result->body;
+      }
+    }
+    EXPECT_EQ(server.Stop(), 0);
+    std::filesystem::remove_all(dir);
+  }
+};
+
+}  // namespace
+}  // namespace relata::testing
+
+int main(int argc, char** argv) {
+  return relata::testing::RunSuites(argc, argv, RELATA_CONFORMANCE_DIR "/", {"sparql/sparql11/protocol"},
+                                    relata::testing::kKnown,
+                                    [](const std::string& suite, const relata::testing::ManifestEntry& entry) {
+                                      return new relata::testing::ProtocolTest(suite, entry, relata::testing::kKnown);
+                                    });
+}
