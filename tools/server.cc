@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "tools/explorer_page.h"
 #include "tools/result_format.h"
 
 namespace relata::tools {
@@ -108,7 +109,7 @@ std::string MediaTypeOf(const httplib::Request& req) {
 const char* AllowedMethods(const std::string& path) {
   if (path == "/sparql" || path == "/query" || path == "/update") return "GET, HEAD, POST, OPTIONS";
   if (path == "/store") return "GET, HEAD, PUT, POST, DELETE, OPTIONS";
-  if (path == "/") return "GET, HEAD, OPTIONS";
+  if (path == "/" || path.starts_with("/assets/")) return "GET, HEAD, OPTIONS";
   return nullptr;
 }
 
@@ -193,8 +194,15 @@ class Endpoint {
     server.Post("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, false); });
     server.Delete("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreDelete(req, res); });
     server.Get("/", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("relata: the SPARQL endpoint is /sparql, the Graph Store is /store\n", "text/plain");
+      std::string page = kExplorerPage;
+      std::string prefixes = "{";
+      for (const auto& [name, iri] : DefaultPrefixes()) {
+        prefixes += (prefixes.size() > 1 ? ", \"" : "\"") + name + "\": \"" + iri + "\"";
+      }
+      page.replace(page.find("__PREFIXES__"), std::string_view("__PREFIXES__").size(), prefixes + "}");
+      res.set_content(page, "text/html; charset=utf-8");
     });
+    server.Get(R"(/assets/([a-z0-9.]+))", [](const httplib::Request& req, httplib::Response& res) { Asset(req, res); });
     int port = options_.port;
     if (port == 0) {
       port = server.bind_to_any_port(options_.host);
@@ -243,6 +251,22 @@ class Endpoint {
     httplib::ThreadPool pool_;
     std::atomic<int>& waiting_;
   };
+
+  // The explorer's scripts, from Debian's packages: a fixed list of files,
+  // so that no request names a path of its own.
+  static void Asset(const httplib::Request& req, httplib::Response& res) {
+    static const std::map<std::string, std::pair<std::string, std::string>> kAssets = {
+        {"codemirror.js", {"/usr/share/javascript/codemirror/lib/codemirror.js", "text/javascript"}},
+        {"codemirror.css", {"/usr/share/javascript/codemirror/lib/codemirror.css", "text/css"}},
+        {"sparql.js", {"/usr/share/javascript/codemirror/mode/sparql/sparql.js", "text/javascript"}},
+        {"d3.js", {"/usr/share/javascript/d3/d3.min.js", "text/javascript"}},
+    };
+    const auto it = kAssets.find(req.matches[1].str());
+    std::ifstream in(it == kAssets.end() ? std::string() : it->second.first, std::ios::binary);
+    if (!in) return Fail(res, 404, "no such asset (the explorer's scripts come from libjs-codemirror and libjs-d3)");
+    res.set_content(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()),
+                    it->second.second);
+  }
 
   static void Cors(httplib::Response& res) {
     res.set_header("Access-Control-Allow-Origin", "*");
