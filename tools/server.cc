@@ -5,7 +5,9 @@
 #include "tools/server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +29,24 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
+
+// Debian's cpp-httplib 0.11 listens with a backlog of 5, compiled into its
+// library: a burst of clients overflows it, and some of their connections
+// are dropped unanswered. Listening again on the same socket raises it.
+void RaiseListenBacklog(int port) {
+  for (int fd = 0; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0) continue;
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    const int bound = address.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
+                      : address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                                       : -1;
+    if (bound == port) ::listen(fd, SOMAXCONN);
+  }
+}
 
 // What WriteResults calls a format, for each media type the server writes.
 struct MediaType {
@@ -213,6 +233,7 @@ class Endpoint {
       std::fprintf(stderr, "relata: cannot listen on %s:%d\n", options_.host.c_str(), options_.port);
       return 1;
     }
+    RaiseListenBacklog(port);
     std::signal(SIGINT, OnStopSignal);
     std::signal(SIGTERM, OnStopSignal);
     std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is a failed write, not the end
