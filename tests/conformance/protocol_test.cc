@@ -1,15 +1,19 @@
-// The W3C SPARQL 1.1 Protocol tests against `relata serve`: each test's
-// dataset is loaded into a fresh store, a server started on it on a free
-// loopback port, the test's requests sent in order with an HTTP client, and
-// each answer's status class, format and boolean checked.
+// The W3C SPARQL 1.1 Protocol and Service Description tests against
+// `relata serve`: each test's dataset is loaded into a fresh store, a server
+// started on it on a free loopback port, the test's requests sent in order
+// with an HTTP client, and each answer's status class, format and boolean
+// checked. The service-description tests are prose: what their names ask of
+// a GET on the endpoint is checked on the Turtle it returns.
 #include <httplib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "relata/database.h"
 #include "tests/conformance/suite.h"
+#include "tests/testing/rdf_test_util.h"
 #include "tests/testing/server.h"
 
 namespace relata::testing {
@@ -63,6 +67,28 @@ class ProtocolTest : public ConformanceTest {
     const std::string host = server.url().substr(std::string("http://").size(), server.url().find('/', 7) - 7);
     httplib::Client client("http://" + host);
     client.set_read_timeout(30, 0);
+    if (entry().type == "ServiceDescriptionTest") {
+      const auto answer = client.Get("/sparql");
+      ASSERT_TRUE(answer);
+      EXPECT_EQ(answer->status, 200);
+      EXPECT_TRUE(IsFormat(answer->get_header_value("Content-Type"), "RDF")) << answer->get_header_value("Content-Type");
+      const auto quads = ParseRdf(answer->body, query::RdfFormat::kTurtle, server.url());
+      ASSERT_TRUE(quads.ok()) << quads.status() << "\n" << answer->body;
+      constexpr char kSd[] = "http://www.w3.org/ns/sparql-service-description#";
+      const auto has = [&](const std::string& predicate, const std::string& object) {
+        return std::any_of(quads->begin(), quads->end(), [&](const Quad& q) {
+          return q.predicate.value == predicate && (object.empty() || q.object.value == object);
+        });
+      };
+      const std::string endpoint = "http://" + host + "/sparql";
+      EXPECT_TRUE(has(std::string(kSd) + "endpoint", endpoint)) << answer->body;
+      EXPECT_TRUE(has("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", std::string(kSd) + "Service"));
+      EXPECT_TRUE(has(std::string(kSd) + "supportedLanguage", std::string(kSd) + "SPARQL11Query"));
+      EXPECT_TRUE(has(std::string(kSd) + "resultFormat", ""));
+      EXPECT_EQ(server.Stop(), 0);
+      std::filesystem::remove_all(dir);
+      return;
+    }
     ASSERT_FALSE(entry().requests.empty());
     for (std::size_t i = 0; i < entry().requests.size(); ++i) {
       const HttpExchange& x = entry().requests[i];
@@ -109,7 +135,7 @@ class ProtocolTest : public ConformanceTest {
 }  // namespace relata::testing
 
 int main(int argc, char** argv) {
-  return relata::testing::RunSuites(argc, argv, RELATA_CONFORMANCE_DIR "/", {"sparql/sparql11/protocol"},
+  return relata::testing::RunSuites(argc, argv, RELATA_CONFORMANCE_DIR "/", {"sparql/sparql11/protocol", "sparql/sparql11/service-description"},
                                     relata::testing::kKnown,
                                     [](const std::string& suite, const relata::testing::ManifestEntry& entry) {
                                       return new relata::testing::ProtocolTest(suite, entry, relata::testing::kKnown);
