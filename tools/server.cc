@@ -128,7 +128,7 @@ std::string MediaTypeOf(const httplib::Request& req) {
 // The methods each route takes; others are 405.
 const char* AllowedMethods(const std::string& path) {
   if (path == "/sparql" || path == "/query" || path == "/update") return "GET, HEAD, POST, OPTIONS";
-  if (path == "/store") return "GET, HEAD, PUT, POST, DELETE, OPTIONS";
+  if (path == "/store" || path.starts_with("/store/")) return "GET, HEAD, PUT, POST, DELETE, OPTIONS";
   if (path == "/" || path.starts_with("/assets/")) return "GET, HEAD, OPTIONS";
   return nullptr;
 }
@@ -209,10 +209,12 @@ class Endpoint {
       server.Get(route, [this](const httplib::Request& req, httplib::Response& res) { Sparql(req, res); });
       server.Post(route, [this](const httplib::Request& req, httplib::Response& res) { Sparql(req, res); });
     }
-    server.Get("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreGet(req, res); });
-    server.Put("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, true); });
-    server.Post("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, false); });
-    server.Delete("/store", [this](const httplib::Request& req, httplib::Response& res) { StoreDelete(req, res); });
+    for (const char* route : {"/store", R"(/store/.+)"}) {
+      server.Get(route, [this](const httplib::Request& req, httplib::Response& res) { StoreGet(req, res); });
+      server.Put(route, [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, true); });
+      server.Post(route, [this](const httplib::Request& req, httplib::Response& res) { StoreWrite(req, res, false); });
+      server.Delete(route, [this](const httplib::Request& req, httplib::Response& res) { StoreDelete(req, res); });
+    }
     server.Get("/", [](const httplib::Request&, httplib::Response& res) {
       std::string page = kExplorerPage;
       std::string prefixes = "{";
@@ -437,10 +439,23 @@ class Endpoint {
     res.set_content(text, "text/turtle");
   }
 
-  // The Graph Store's graph: ?graph=IRI or ?default; "" with a 400 sent.
-  std::optional<std::string> GraphOf(const httplib::Request& req, httplib::Response& res) {
-    if (req.has_param("default") == req.has_param("graph")) {
-      Fail(res, 400, "name the graph: ?graph=IRI or ?default");
+  // Which graph a Graph Store request is about (GSP section 4): named in
+  // the URL (/store/<path> is the graph http://HOST/store/<path>, direct
+  // identification), by ?graph=IRI, or ?default; "" is the default graph.
+  // nullopt with the answer sent, or with nothing sent for a POST to the
+  // store itself (`*create`: it makes a new graph).
+  std::optional<std::string> GraphOf(const httplib::Request& req, httplib::Response& res, bool* create = nullptr) {
+    if (req.path.starts_with("/store/")) return "http://" + req.get_header_value("Host") + req.path;
+    if (req.has_param("default") && req.has_param("graph")) {
+      Fail(res, 400, "name one graph: ?graph=IRI or ?default");
+      return std::nullopt;
+    }
+    if (!req.has_param("default") && !req.has_param("graph")) {
+      if (create != nullptr) {
+        *create = true;
+        return std::nullopt;
+      }
+      Fail(res, 400, "name the graph: ?graph=IRI or ?default (or /store/PATH)");
       return std::nullopt;
     }
     if (req.has_param("default")) return std::string();
@@ -463,6 +478,10 @@ class Endpoint {
     const auto graph = GraphOf(req, res);
     if (!graph) return;
     if (!graph->empty() && !GraphExists(*graph)) return Fail(res, 404, "no graph <" + *graph + "> in the store");
+    if (req.method == "HEAD") {
+      res.set_header("Content-Type", "text/turtle; charset=utf-8");
+      return;
+    }
     QueryOptions options = Options();
     options.union_default_graph = false;  // ?default is the unnamed graph
     Query(req, res,
@@ -470,38 +489,74 @@ class Endpoint {
           options);
   }
 
-  // PUT replaces the graph with the body, POST adds the body to it: one
-  // update each (LOAD of the body, kept in a private file meanwhile).
-  void StoreWrite(const httplib::Request& req, httplib::Response& res, bool replace) {
-    if (Refusal(req, res) != 0) return;
-    const auto graph = GraphOf(req, res);
-    if (!graph) return;
-    const std::string type = MediaTypeOf(req);
+  // The RDF of a Graph Store request, each part in a private file named for
+  // its format (a multipart/form-data body has several): their paths, or
+  // empty with the answer sent.
+  struct Bodies {
+    std::vector<std::string> files;
+    ~Bodies() {
+      std::error_code ignored;
+      for (const std::string& file : files) std::filesystem::remove(file, ignored);
+    }
+  };
+  bool KeepBodies(const httplib::Request& req, httplib::Response& res, Bodies* bodies) {
     static const std::map<std::string, std::string> kExtensions = {
         {"text/turtle", ".ttl"}, {"application/n-triples", ".nt"}, {"text/plain", ".nt"},
         {"application/n-quads", ".nq"}, {"application/trig", ".trig"}};
-    const auto extension = kExtensions.find(type);
-    if (extension == kExtensions.end()) return Fail(res, 415, "send the graph as text/turtle or application/n-triples");
-    const bool existed = graph->empty() || GraphExists(*graph);
-    std::string file = (std::filesystem::temp_directory_path() / "relata-store-XXXXXX").string();
-    const int fd = ::mkstemp(file.data());
-    if (fd < 0) return Fail(res, 500, "cannot keep the body for loading");
-    ::close(fd);
-    const std::string named = file + extension->second;
-    std::filesystem::rename(file, named);
-    std::ofstream(named, std::ios::binary) << req.body;
+    std::vector<std::pair<std::string, const std::string*>> parts;  // media type, content
+    if (req.is_multipart_form_data()) {
+      for (const auto& [name, file] : req.files) parts.emplace_back(Trimmed(file.content_type.substr(0, file.content_type.find(';'))), &file.content);
+    } else {
+      parts.emplace_back(MediaTypeOf(req), &req.body);
+    }
+    for (const auto& [type, content] : parts) {
+      const auto extension = kExtensions.find(type.empty() ? "text/turtle" : type);
+      if (extension == kExtensions.end()) {
+        Fail(res, 415, "send the graph as text/turtle or application/n-triples, not " + type);
+        return false;
+      }
+      std::string file = (std::filesystem::temp_directory_path() / "relata-store-XXXXXX").string();
+      const int fd = ::mkstemp(file.data());
+      if (fd < 0) {
+        Fail(res, 500, "cannot keep the body for loading");
+        return false;
+      }
+      ::close(fd);
+      std::filesystem::rename(file, file + extension->second);
+      bodies->files.push_back(file + extension->second);
+      std::ofstream(bodies->files.back(), std::ios::binary) << *content;
+    }
+    return true;
+  }
+
+  // PUT replaces the graph with the body, POST adds the body to it, POST to
+  // the store makes a new graph of it (201, Location): one update each
+  // (LOAD of the body, kept in a private file meanwhile).
+  void StoreWrite(const httplib::Request& req, httplib::Response& res, bool replace) {
+    if (Refusal(req, res) != 0) return;
+    bool create = false;
+    auto graph = GraphOf(req, res, replace ? nullptr : &create);
+    if (!graph && !create) return;
+    if (create) {
+      graph = "http://" + req.get_header_value("Host") + "/store/graph-" + std::to_string(++made_graphs_) + "-" +
+              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    }
+    Bodies bodies;
+    if (!KeepBodies(req, res, &bodies)) return;
+    const bool existed = !create && (graph->empty() || GraphExists(*graph));
     const std::string target = graph->empty() ? "" : " INTO GRAPH <" + *graph + ">";
-    const std::string drop = graph->empty() ? "DROP SILENT DEFAULT ; " : "DROP SILENT GRAPH <" + *graph + "> ; ";
-    const std::string text = (replace ? drop : "") + "LOAD <file://" + named + ">" + target;
+    std::string text = !replace ? "" : graph->empty() ? "DROP SILENT DEFAULT" : "DROP SILENT GRAPH <" + *graph + ">";
+    for (const std::string& file : bodies.files) text += (text.empty() ? "" : " ; ") + ("LOAD <file://" + file + ">" + target);
     const auto report = db_->Update(text, Options());
-    std::error_code ignored;
-    std::filesystem::remove(named, ignored);
     if (!report.ok()) {
       std::string message(report.status().message());
       // The body's own errors, not the private file's name.
-      for (std::size_t at; (at = message.find(named)) != std::string::npos;) message.replace(at, named.size(), "body");
+      for (const std::string& file : bodies.files) {
+        for (std::size_t at; (at = message.find(file)) != std::string::npos;) message.replace(at, file.size(), "body");
+      }
       return Fail(res, StatusOf(report.status()), message + "\nnothing was changed");
     }
+    if (create) res.set_header("Location", *graph);
     res.status = existed ? 204 : 201;
   }
 
@@ -519,6 +574,7 @@ class Endpoint {
   std::string path_;
   ServeOptions options_;
   std::atomic<int> waiting_{0};
+  std::atomic<std::uint64_t> made_graphs_{0};  // by POST to the store
 };
 
 }  // namespace

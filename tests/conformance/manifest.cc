@@ -138,9 +138,23 @@ absl::StatusOr<std::vector<ManifestEntry>> ReadManifest(const std::string& manif
             if (field != nullptr && value != nullptr) x.headers.emplace_back(field->value, value->value);
           }
           if (const Term* resp = graph.One(request, absl::StrCat(kHt, "resp"))) {
+            static const std::map<std::string, int> kNamed = {
+                {"OK", 200}, {"Created", 201}, {"NoContent", 204}, {"BadRequest", 400}, {"NotFound", 404}};
             for (const Term& status : graph.All(*resp, absl::StrCat(kMf, "expectedStatus"))) {
               const std::string local = status.value.substr(std::string_view(kHts).size());
               if (absl::StartsWith(local, "StatusCode") && local.size() == 13) x.status_classes.push_back(local[10] - '0');
+              if (const auto named = kNamed.find(local); named != kNamed.end()) x.statuses.push_back(named->second);
+            }
+            if (const Term* l = graph.One(*resp, absl::StrCat(kMf, "expectedLocation"))) x.location_variable = l->value;
+            if (const Term* body = graph.One(*resp, absl::StrCat(kHt, "body"))) {
+              if (const Term* chars = graph.One(*body, absl::StrCat(kCnt, "chars"))) x.expected_body = chars->value;
+            }
+            for (const Term& h : graph.List(graph.One(*resp, absl::StrCat(kHt, "headers")))) {
+              const Term* field = graph.One(h, absl::StrCat(kHt, "fieldName"));
+              const Term* value = graph.One(h, absl::StrCat(kHt, "fieldValue"));
+              if (field != nullptr && value != nullptr && absl::EqualsIgnoreCase(field->value, "content-type")) {
+                x.expected_content_type = value->value;
+              }
             }
             if (const Term* b = graph.One(*resp, absl::StrCat(kMf, "expectedBoolean"))) x.boolean = b->value == "true";
             if (const Term* f = graph.One(*resp, absl::StrCat(kMf, "expectedFormat"))) x.format = f->value;

@@ -17,8 +17,14 @@ struct HttpExchange {
   std::string method, path, body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<int> status_classes;  // 2 for hts:StatusCode2xx, ...
+  std::vector<int> statuses;        // 201 for hts:Created, ...: any of them, or of the classes
   std::optional<bool> boolean;      // mf:expectedBoolean
   std::string format;               // mf:expectedFormat: "boolean", "tabular", "RDF"
+  // Graph Store tests: the Location header's value names this variable
+  // ("$LOCATION$") in the later requests; the answer's RDF is this body's.
+  std::string location_variable;
+  std::optional<std::string> expected_body;
+  std::string expected_content_type;
 };
 
 struct ManifestEntry {

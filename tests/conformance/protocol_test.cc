@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "relata/database.h"
 #include "tests/conformance/suite.h"
+#include "tests/testing/isomorphism.h"
 #include "tests/testing/rdf_test_util.h"
 #include "tests/testing/server.h"
 
@@ -90,12 +92,22 @@ class ProtocolTest : public ConformanceTest {
       return;
     }
     ASSERT_FALSE(entry().requests.empty());
+    std::map<std::string, std::string> variables;  // $LOCATION$ -> a Location an earlier answer gave
+    const auto substituted = [&](std::string text) {
+      for (const auto& [name, value] : variables) {
+        for (std::size_t at; (at = text.find(name)) != std::string::npos;) text.replace(at, name.size(), value);
+      }
+      return text;
+    };
     for (std::size_t i = 0; i < entry().requests.size(); ++i) {
       const HttpExchange& x = entry().requests[i];
       SCOPED_TRACE("request " + std::to_string(i + 1) + ": " + x.method + " " + x.path);
-      // Every path starts with /sparql/, to be replaced by the endpoint's.
-      std::string path = x.path;
+      // Paths start with /sparql/ (the protocol) or /gsp (the Graph Store), to be
+      // replaced by the server's own.
+      std::string path = substituted(x.path);
+      if (absl::StartsWith(path, "http://" + host)) path = path.substr(std::string("http://").size() + host.size());
       if (absl::StartsWith(path, "/sparql/")) path = "/sparql" + path.substr(std::string("/sparql/").size());
+      if (absl::StartsWith(path, "/gsp")) path = "/store" + path.substr(std::string("/gsp").size());
       httplib::Headers headers;
       std::string content_type;
       for (const auto& [name, value] : x.headers) {
@@ -110,13 +122,31 @@ class ProtocolTest : public ConformanceTest {
       request.path = path;
       request.headers = headers;
       if (!content_type.empty()) request.set_header("Content-Type", content_type);
-      request.body = x.body;
+      request.body = substituted(x.body);
       httplib::Result result = client.send(request);
       ASSERT_TRUE(result) << "no answer: " << httplib::to_string(result.error());
       const int status_class = result->status / 100;
-      if (!x.status_classes.empty()) {
-        EXPECT_NE(std::find(x.status_classes.begin(), x.status_classes.end(), status_class), x.status_classes.end())
-            << "status " << result->status << ": " << result->body;
+      if (!x.status_classes.empty() || !x.statuses.empty()) {
+        const bool in_class =
+            std::find(x.status_classes.begin(), x.status_classes.end(), status_class) != x.status_classes.end();
+        const bool named = std::find(x.statuses.begin(), x.statuses.end(), result->status) != x.statuses.end();
+        EXPECT_TRUE(in_class || named) << "status " << result->status << ": " << result->body;
+      }
+      if (!x.location_variable.empty()) {
+        EXPECT_TRUE(result->has_header("Location"));
+        variables[x.location_variable] = result->get_header_value("Location");
+      }
+      if (!x.expected_content_type.empty()) {
+        const auto media = [](const std::string& type) { return type.substr(0, type.find(';')); };
+        EXPECT_EQ(media(result->get_header_value("Content-Type")), media(x.expected_content_type));
+      }
+      if (x.expected_body.has_value()) {
+        const std::string base = "http://" + host + path;
+        const auto expected = ParseRdf(substituted(*x.expected_body), query::RdfFormat::kTurtle, base);
+        const auto actual = ParseRdf(result->body, query::RdfFormat::kTurtle, base);
+        ASSERT_TRUE(expected.ok()) << expected.status();
+        ASSERT_TRUE(actual.ok()) << actual.status() << "\n" << result->body;
+        EXPECT_TRUE(Isomorphic(*expected, *actual)) << "expected:\n" << *x.expected_body << "\ngot:\n" << result->body;
       }
       if (!x.format.empty()) {
         EXPECT_TRUE(IsFormat(result->get_header_value("Content-Type"), x.format))
@@ -135,7 +165,9 @@ class ProtocolTest : public ConformanceTest {
 }  // namespace relata::testing
 
 int main(int argc, char** argv) {
-  return relata::testing::RunSuites(argc, argv, RELATA_CONFORMANCE_DIR "/", {"sparql/sparql11/protocol", "sparql/sparql11/service-description"},
+  return relata::testing::RunSuites(argc, argv, RELATA_CONFORMANCE_DIR "/", {"sparql/sparql11/protocol", "sparql/sparql11/service-description",
+                                     "sparql/sparql11/graph-store-protocol/manifest-direct.ttl",
+                                     "sparql/sparql11/graph-store-protocol/manifest-indirect.ttl"},
                                     relata::testing::kKnown,
                                     [](const std::string& suite, const relata::testing::ManifestEntry& entry) {
                                       return new relata::testing::ProtocolTest(suite, entry, relata::testing::kKnown);

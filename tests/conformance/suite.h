@@ -37,7 +37,8 @@ class ConformanceTest : public ::testing::Test {
 
 using MakeTest = std::function<ConformanceTest*(const std::string& suite, const ManifestEntry& entry)>;
 
-// Registers the entries of `root`/<dir>/manifest.ttl for each of `dirs`,
+// Registers the entries of `root`/<dir>/manifest.ttl (or of `root`/<dir>
+// when it names a .ttl file) for each of `dirs`,
 // runs them and prints the totals; returns main's exit status.
 int RunSuites(int argc, char** argv, const std::string& root, const std::vector<std::string>& dirs,
               const KnownFailures& known, const MakeTest& make);
