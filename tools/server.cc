@@ -178,6 +178,10 @@ class Endpoint {
     httplib::Server server;
     server.new_task_queue = [this] { return new CountingQueue(static_cast<std::size_t>(options_.threads), waiting_); };
     server.set_payload_max_length(options_.most_body_bytes);
+    // A streamed answer is many small writes (headers, chunks, the last
+    // chunk): with Nagle's algorithm each waits for the client's delayed
+    // ACK, and a 10 µs query took 85 ms over loopback.
+    server.set_tcp_nodelay(true);
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       Cors(res);
       if (waiting_.load() > options_.most_waiting) {

@@ -1,0 +1,59 @@
+# Sourced by compare_queries.sh and compare_endpoint.sh: installs the peers'
+# npm recipes, makes the suite's data, loads it into the relata store
+# $WORK/$SUITE.relata and writes its queries to $QUERIES. Expects ROOT,
+# BUILD, SUITE, WORK and PEERS_SRC; sets P, DATA, FORMAT, QUERIES, DB, FILES.
+# The peers' recipes, copied where npm may write.
+P=$WORK/peers
+if [ ! -d "$P/node_modules/oxigraph" ]; then
+  mkdir -p "$P"
+  cp -r "$PEERS_SRC/bin" "$PEERS_SRC/package.json" "$P/"
+  (cd "$P" && npm install --no-audit --no-fund >"$P/npm.log" 2>&1)
+fi
+export NODE_PATH=$P/node_modules
+# Virtuoso reads only files under the directories its ini allows: the data is here.
+export VIRT_DIRS_ALLOWED="$P/data, $WORK"
+
+QUERIES=$WORK/$SUITE.queries
+rm -rf "$QUERIES"
+mkdir -p "$QUERIES"
+case $SUITE in
+  lubm10)
+    DATA=$WORK/lubm10.nt
+    [ -f "$DATA" ] || zcat "$ROOT/../shared/bench-data/lubm10.nt.gz" >"$DATA"
+    FORMAT=application/n-triples
+    cp "$ROOT"/../shared/bench-data/lubm-queries/q*.rq "$QUERIES/"
+    ;;
+  news-*)
+    n=${SUITE#news-}
+    n=${n/M/000000}
+    DATA=$WORK/news-$n.nq
+    [ -f "$DATA" ] || "$BUILD/bench/relata-generate-news" --triples "$n" -o "$DATA"
+    FORMAT=application/n-quads
+    ;;
+  traversal)
+    DATA=$WORK/traversal/big.nt
+    if [ ! -f "$DATA" ]; then
+      mkdir -p "$WORK/traversal"
+      (cd "$WORK/traversal" && python3 "$P/bin/gen-data.py" big.nt --people 100000 --orgs 14000 --countries 200 --window 100)
+    fi
+    FORMAT=application/n-triples
+    for q in q1 q2 q3 q4; do
+      cp "$WORK/traversal/big.nt.queries/$q.rq" "$WORK/traversal/big.nt.queries/$q.cypher" "$QUERIES/"
+    done
+    ;;
+  *) echo "unknown suite $SUITE" >&2; exit 2 ;;
+esac
+
+DB=$WORK/$SUITE.relata
+if [ ! -d "$DB" ]; then "$BUILD/tools/relata" load "$DB" "$DATA" >/dev/null; fi
+if [[ $SUITE == news-* ]]; then
+  # A well-connected entity (the generator's degrees are power-law in the
+  # entity index) and the most used entity-valued relation.
+  entity=$("$BUILD/tools/relata" query "$DB" 'SELECT ?e WHERE { ?e a ?t FILTER(STRENDS(STR(?e), "-1")) } LIMIT 1' | sed -n '2s/[<>]//gp')
+  predicate=$("$BUILD/tools/relata" query "$DB" 'SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?p), "https://relata.dev/kg/")) } GROUP BY ?p ORDER BY DESC(?n) LIMIT 1' | sed -n '2s/[<>]//gp' | cut -f1)
+  for f in "$ROOT"/bench/queries/news/*.rq; do
+    sed -e "s|{{ENTITY}}|$entity|g" -e "s|{{PREDICATE}}|$predicate|g" "$f" >"$QUERIES/$(basename "$f")"
+  done
+fi
+mapfile -t FILES < <(ls "$QUERIES"/*.rq | sort -V)
+
