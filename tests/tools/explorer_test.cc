@@ -127,4 +127,12 @@ TEST_F(ExplorerTest, TheGraphPictureDrawsPutinsNeighbourhood) {
   EXPECT_GE(nodes, 10);
 }
 
+// What the search box suggests for a few typed letters, as a link types them.
+TEST_F(ExplorerTest, TheSearchBoxSuggestsEntitiesByAnyOfTheirNames) {
+  const std::string dom = Open("search=" + Encode("путин"), "search");
+  EXPECT_THAT(dom, HasSubstr("<option value=\"Vladimir Putin\" data-iri=\"https://relata.dev/e/vladimir-putin\">"));
+  const std::string sib = Open("search=" + Encode("power sib"), "search-2");
+  EXPECT_THAT(sib, HasSubstr("<option value=\"Power of Siberia\" data-iri=\"https://relata.dev/e/power-of-siberia\">"));
+}
+
 }  // namespace
