@@ -33,18 +33,7 @@ echo "# relata at $URL" >&2
 kill "$SERVER"
 wait "$SERVER" 2>/dev/null || true
 
-VDB=$WORK/$SUITE.virtuoso
-if [ ! -f "$VDB/loaded" ]; then
-  rm -rf "$VDB"
-  # Loaded only when no file failed (a file Virtuoso may not read loads nothing, silently).
-  if VIRT_LOADERS=1 "$P/bin/virtuoso-load" "$DATA" "$VDB" >/dev/null 2>"$WORK/virtuoso-load.err" &&
-     grep -q '^# files_with_errors=0' "$WORK/virtuoso-load.err"; then
-    touch "$VDB/loaded"
-  else
-    echo "# virtuoso did not load $DATA: $(grep -m1 files_with_errors "$WORK/virtuoso-load.err")" >&2
-    "$P/bin/virtuoso-stop" "$VDB" >/dev/null 2>&1 || true
-  fi
-fi
+load_virtuoso
 : >"$WORK/$SUITE.endpoint.virtuoso.tsv"
 if [ -f "$VDB/loaded" ]; then
   "$P/bin/virtuoso-start" "$VDB" >/dev/null

@@ -1,7 +1,8 @@
 # Sourced by compare_queries.sh and compare_endpoint.sh: installs the peers'
 # npm recipes, makes the suite's data, loads it into the relata store
 # $WORK/$SUITE.relata and writes its queries to $QUERIES. Expects ROOT,
-# BUILD, SUITE, WORK and PEERS_SRC; sets P, DATA, FORMAT, QUERIES, DB, FILES.
+# BUILD, SUITE, WORK and PEERS_SRC; sets P, DATA, FORMAT, QUERIES, DB, FILES,
+# and defines load_virtuoso.
 # The peers' recipes, copied where npm may write.
 P=$WORK/peers
 if [ ! -d "$P/node_modules/oxigraph" ]; then
@@ -57,3 +58,18 @@ if [[ $SUITE == news-* ]]; then
 fi
 mapfile -t FILES < <(ls "$QUERIES"/*.rq | sort -V)
 
+# Virtuoso's store of the suite, $VDB, kept between runs: loaded once, and
+# marked loaded ($VDB/loaded) only when no file failed (a file Virtuoso may
+# not read loads nothing, silently).
+load_virtuoso() {
+  VDB=$WORK/$SUITE.virtuoso
+  [ -f "$VDB/loaded" ] && return
+  rm -rf "$VDB"
+  if VIRT_LOADERS=1 "$P/bin/virtuoso-load" "$DATA" "$VDB" >/dev/null 2>"$WORK/virtuoso-load.err" &&
+     grep -q '^# files_with_errors=0' "$WORK/virtuoso-load.err"; then
+    touch "$VDB/loaded"
+  else
+    echo "# virtuoso did not load $DATA: $(grep -m1 files_with_errors "$WORK/virtuoso-load.err")" >&2
+    "$P/bin/virtuoso-stop" "$VDB" >/dev/null 2>&1 || true
+  fi
+}
