@@ -15,10 +15,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 SUITE=${1:?usage: compare_endpoint.sh lubm10|news-1M|news-10M|traversal [REQUESTS]}
 REQUESTS=${2:-200}
-WORK=${BENCH_WORK:-$BUILD/bench-data}
-PEERS_SRC=${PEERS:-$ROOT/../shared/peers}
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
 . "$ROOT/bench/prepare_suite.sh"
 LOAD="$BUILD/bench/relata-endpoint-load"
 

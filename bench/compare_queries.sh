@@ -24,10 +24,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 SUITE=${1:?usage: compare_queries.sh lubm10|news-1M|news-10M|traversal [REPEAT]}
 REPEAT=${2:-5}
-WORK=${BENCH_WORK:-$BUILD/bench-data}
-PEERS_SRC=${PEERS:-$ROOT/../shared/peers}
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
 
 # The peers, the data, the relata store and the queries of the suite.
 . "$ROOT/bench/prepare_suite.sh"

@@ -1,8 +1,12 @@
 # Sourced by compare_queries.sh and compare_endpoint.sh: installs the peers'
 # npm recipes, makes the suite's data, loads it into the relata store
-# $WORK/$SUITE.relata and writes its queries to $QUERIES. Expects ROOT,
-# BUILD, SUITE, WORK and PEERS_SRC; sets P, DATA, FORMAT, QUERIES, DB, FILES,
-# and defines load_virtuoso.
+# $WORK/$SUITE.relata and writes its queries to $QUERIES. Expects ROOT, BUILD
+# and SUITE (BENCH_WORK and PEERS from the environment); sets WORK, P, DATA,
+# FORMAT, QUERIES, DB, FILES, and defines load_virtuoso.
+WORK=${BENCH_WORK:-$BUILD/bench-data}
+PEERS_SRC=${PEERS:-$ROOT/../shared/peers}
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
 # The peers' recipes, copied where npm may write.
 P=$WORK/peers
 if [ ! -d "$P/node_modules/oxigraph" ]; then
