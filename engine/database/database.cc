@@ -265,9 +265,13 @@ query::ParseOptions ParseOptionsOf(const QueryOptions& options) {
 
 namespace {
 
+bool HasDataset(const QueryOptions& options) {
+  return !options.default_graphs.empty() || !options.named_graphs.empty();
+}
+
 // The options' dataset in place of the query's own, when they give one.
 void ApplyDataset(const QueryOptions& options, query::Query* query) {
-  if (options.default_graphs.empty() && options.named_graphs.empty()) return;
+  if (!HasDataset(options)) return;
   query->from.clear();
   query->from_named.clear();
   for (const std::string& iri : options.default_graphs) query->from.push_back(Term::Iri(iri));
@@ -285,9 +289,9 @@ absl::StatusOr<std::shared_ptr<const query::Query>> Parse(std::string_view sparq
 
 absl::StatusOr<query::Update> ParseUpdate(std::string_view sparql, const QueryOptions& options) {
   ASSIGN_OR_RETURN(query::Update parsed, query::ParseUpdate(sparql, ParseOptionsOf(options)));
-  const bool dataset = !options.default_graphs.empty() || !options.named_graphs.empty();
+  if (!HasDataset(options)) return parsed;
   for (query::UpdateOperation& operation : parsed.operations) {
-    if (operation.where == nullptr || !dataset) continue;
+    if (operation.where == nullptr) continue;
     if (!operation.where->from.empty() || !operation.where->from_named.empty() || operation.with.has_value()) {
       return absl::InvalidArgumentError(
           "the request gives a dataset (using-graph-uri, using-named-graph-uri) and the update one of its own "
@@ -359,7 +363,7 @@ absl::StatusOr<Cursor> Database::Query(std::string_view sparql, const QueryOptio
     return Cursor({"plan"}, std::move(rows));
   }
   // A dataset from the options is not part of the cache's key.
-  const bool dataset = !options.default_graphs.empty() || !options.named_graphs.empty();
+  const bool dataset = internal::HasDataset(options);
   std::string key = ParseCache::KeyOf(sparql, options.base_iri, options.prefixes);
   std::shared_ptr<const query::Query> parsed = dataset ? nullptr : impl_->parse_cache.Find(key);
   if (parsed == nullptr) {

@@ -329,6 +329,14 @@ class Mapper {
     return &it->second;
   }
 
+  // Whether a stored subject's type IRIs hold one of the types a record
+  // names.
+  bool HasAnyType(const std::vector<std::string>& type_iris, const std::vector<std::string>& types) const {
+    return std::any_of(types.begin(), types.end(), [&](const std::string& type) {
+      return std::find(type_iris.begin(), type_iris.end(), v_.kg + VocabularyLocal(type)) != type_iris.end();
+    });
+  }
+
   // The entity the store has under this name and type, if exactly one:
   // labels first (rule 2), then aliases (rule 3).
   absl::StatusOr<std::optional<std::pair<std::string, std::string>>> StoredMatch(
@@ -338,11 +346,7 @@ class Mapper {
       std::set<std::string> iris;
       for (const auto& k : *known) {
         if (k.label != label) continue;
-        bool typed = types.empty();
-        for (const std::string& type : types) {
-          typed = typed || std::find(k.types.begin(), k.types.end(), v_.kg + VocabularyLocal(type)) != k.types.end();
-        }
-        if (typed) iris.insert(k.iri);
+        if (types.empty() || HasAnyType(k.types, types)) iris.insert(k.iri);
       }
       if (iris.size() == 1) {
         return std::make_optional(std::make_pair(*iris.begin(), std::string(label ? "stored-name" : "stored-alias")));
@@ -380,11 +384,7 @@ class Mapper {
       }
       if (n > 0 || !passed_over.empty()) continue;
       ASSIGN_OR_RETURN(const KnownEntities::Described stored, known_.Describe(iri));
-      bool typed_alike = stored.types.empty();
-      for (const std::string& type : types) {
-        typed_alike = typed_alike || std::find(stored.types.begin(), stored.types.end(),
-                                               v_.kg + VocabularyLocal(type)) != stored.types.end();
-      }
+      const bool typed_alike = stored.types.empty() || HasAnyType(stored.types, types);
       const bool named_alike = !stored.named || (stored.label.has_value() && NormalizeName(*stored.label) == normalized);
       if (typed_alike && named_alike) return NewIri{iri, true};
       std::string what;
