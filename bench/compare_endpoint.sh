@@ -4,8 +4,10 @@
 # recipes), each queried by relata-endpoint-load with N = 1, 8 and 32
 # clients at once, every answer read whole as SPARQL JSON. Prints per query
 # and N the throughput and median latency of each, and the ratios. Then the
-# cost of HTTP itself: relata's median over HTTP with one client against
-# the same query run in-process (relata-bench-query).
+# cost of HTTP itself: per request, what relata's client waited beyond the
+# answer's own time (Server-Timing), and relata's median over HTTP with one
+# client against the same query run in-process and written as SPARQL JSON
+# into memory (relata-bench-query --json).
 #
 #   bench/compare_endpoint.sh lubm10|news-1M|news-10M|traversal [REQUESTS]
 #
@@ -39,10 +41,10 @@ if [ -f "$VDB/loaded" ]; then
   "$P/bin/virtuoso-stop" "$VDB" >/dev/null 2>&1 || true
 fi
 
-"$BUILD/bench/relata-bench-query" "$DB" --repeat 21 "${FILES[@]}" >"$WORK/$SUITE.inprocess.tsv"
+"$BUILD/bench/relata-bench-query" "$DB" --repeat 201 --json "${FILES[@]}" >"$WORK/$SUITE.inprocess.tsv"
 
 awk -F'\t' -v suite="$SUITE" '
-  FILENAME ~ /endpoint.relata.tsv$/   && FNR > 1 { k = $1 "\t" $2; order[++n] = k; rq[k] = $4; rm[k] = $5; rf[k] = $7; next }
+  FILENAME ~ /endpoint.relata.tsv$/   && FNR > 1 { k = $1 "\t" $2; order[++n] = k; rq[k] = $4; rm[k] = $5; rf[k] = $7; rh[k] = $9; next }
   FILENAME ~ /endpoint.virtuoso.tsv$/ && FNR > 1 { k = $1 "\t" $2; vq[k] = $4; vm[k] = $5; vf[k] = $7; next }
   FILENAME ~ /inprocess.tsv$/ { inproc[$1] = $4; next }
   END {
@@ -55,9 +57,14 @@ awk -F'\t' -v suite="$SUITE" '
              vq[k] == "" ? "-" : sprintf("%.1f", vq[k]), vm[k] == "" ? "-" : vm[k], ratio,
              (rf[k] > 0 || vf[k] > 0) ? "  (failed: " rf[k] + 0 " / " vf[k] + 0 ")" : ""
     }
-    printf "\nHTTP itself: relata median with 1 client minus the same query in-process\n"
+    printf "\nHTTP itself, with 1 client: the median of what each request waited beyond the time the\n"
+    printf "server says its answer took (Server-Timing; answers up to 64 KiB), and the median over\n"
+    printf "HTTP minus the same query run in-process and written as JSON (other runs, other caches)\n"
+    printf "%-18s %12s %30s\n", "query", "per request", "against in-process"
     for (i = 1; i <= n; i++) {
       k = order[i]; split(k, part, "\t")
-      if (part[2] == 1 && part[1] in inproc) printf "%-18s %8.3f ms - %8.3f ms = %7.0f us\n", part[1], rm[k], inproc[part[1]], (rm[k] - inproc[part[1]]) * 1000
+      if (part[2] != 1 || !(part[1] in inproc)) continue
+      printf "%-18s %12s %8.3f ms - %8.3f ms = %6.0f us\n", part[1], rh[k] == "-" ? "-" : sprintf("%.0f us", rh[k] * 1000),
+             rm[k], inproc[part[1]], (rm[k] - inproc[part[1]]) * 1000
     }
   }' "$WORK/$SUITE.endpoint.relata.tsv" "$WORK/$SUITE.endpoint.virtuoso.tsv" "$WORK/$SUITE.inprocess.tsv"

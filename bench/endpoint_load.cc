@@ -2,11 +2,14 @@
 // Virtuoso, ...): N clients at once send each query a fixed number of times
 // over HTTP/1.1 and read every answer whole. Prints per query and client
 // count the throughput, the median and 99th-percentile latency, and the
-// answers that were not 200.
+// answers that were not 200. Where the endpoint says how long an answer
+// took it (Server-Timing: ...;dur=MS, as relata does), also the median of
+// what each request waited beyond that: the cost of HTTP itself.
 //
 //   relata-endpoint-load URL --clients 1,8,32 --requests 200 QUERY.rq...
 //
-// TSV on stdout: query clients requests per_second median_ms p99_ms failed bytes
+// TSV on stdout: query clients requests per_second median_ms p99_ms failed
+// bytes http_median_ms ("-" without Server-Timing)
 #include <httplib.h>
 
 #include <algorithm>
@@ -26,6 +29,13 @@ namespace {
 std::string Read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The duration in the Server-Timing header, in ms; -1 without one.
+double ServerMs(const httplib::Result& answer) {
+  const std::string timing = answer->get_header_value("Server-Timing");
+  const std::size_t dur = timing.find("dur=");
+  return dur == std::string::npos ? -1 : std::atof(timing.c_str() + dur + 4);
 }
 
 std::string Base(const std::string& path) {
@@ -60,12 +70,12 @@ int main(int argc, char** argv) {
       files.push_back(a);
     }
   }
-  std::printf("query\tclients\trequests\tper_second\tmedian_ms\tp99_ms\tfailed\tbytes\n");
+  std::printf("query\tclients\trequests\tper_second\tmedian_ms\tp99_ms\tfailed\tbytes\thttp_median_ms\n");
   for (const std::string& file : files) {
     const std::string query = Read(file);
     const std::string body = "query=" + httplib::detail::encode_query_param(query);
     for (const int clients : client_counts) {
-      std::vector<double> latencies;
+      std::vector<double> latencies, beyond_server;
       std::mutex mutex;
       std::atomic<int> next{0}, failed{0};
       std::atomic<std::size_t> bytes{0};
@@ -79,7 +89,7 @@ int main(int argc, char** argv) {
           // for the server's delayed ACK (40 ms) and every engine looks slow.
           client.set_tcp_nodelay(true);
           client.set_read_timeout(300, 0);
-          std::vector<double> mine;
+          std::vector<double> mine, mine_beyond;
           while (next.fetch_add(1) < requests) {
             const auto sent = std::chrono::steady_clock::now();
             auto answer = client.Post(path, {{"Accept", "application/sparql-results+json"}}, body,
@@ -87,20 +97,30 @@ int main(int argc, char** argv) {
             mine.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
             if (!answer || answer->status != 200) {
               ++failed;
-            } else {
-              bytes += answer->body.size();
+              continue;
             }
+            bytes += answer->body.size();
+            if (const double server_ms = ServerMs(answer); server_ms >= 0) mine_beyond.push_back(mine.back() - server_ms);
           }
           std::lock_guard<std::mutex> lock(mutex);
           latencies.insert(latencies.end(), mine.begin(), mine.end());
+          beyond_server.insert(beyond_server.end(), mine_beyond.begin(), mine_beyond.end());
         });
       }
       for (std::thread& t : threads) t.join();
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::sort(latencies.begin(), latencies.end());
       const auto at = [&](double q) { return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
-      std::printf("%s\t%d\t%d\t%.1f\t%.3f\t%.3f\t%d\t%zu\n", Base(file).c_str(), clients, requests,
-                  requests / seconds, at(0.5), at(0.99), failed.load(), bytes.load() / static_cast<std::size_t>(requests));
+      std::string http = "-";
+      if (!beyond_server.empty()) {
+        std::nth_element(beyond_server.begin(), beyond_server.begin() + beyond_server.size() / 2, beyond_server.end());
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3f", beyond_server[beyond_server.size() / 2]);
+        http = buf;
+      }
+      std::printf("%s\t%d\t%d\t%.1f\t%.3f\t%.3f\t%d\t%zu\t%s\n", Base(file).c_str(), clients, requests,
+                  requests / seconds, at(0.5), at(0.99), failed.load(), bytes.load() / static_cast<std::size_t>(requests),
+                  http.c_str());
       std::fflush(stdout);
     }
   }

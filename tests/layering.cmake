@@ -1,6 +1,6 @@
 # Fails when a file includes a project header its folder may not use:
 # dependencies run base <- storage, query, functions <- plan <- exec <-
-# database <- tools, kg beside exec. Each source folder lists the include
+# database <- tools <- bench, kg beside exec. Each source folder lists the include
 # prefixes it may use; a folder with sources and no rule fails too, so a
 # new one cannot escape.
 # (The build enforces the same between targets: see relata_module_root.)
@@ -16,7 +16,7 @@ set(rules
   "engine/kg|engine/kg/|query/|engine/base/|relata/"
   "engine/database|engine/database/|engine/exec/|engine/plan/|engine/functions/|engine/kg/|storage/|query/|engine/base/|relata/"
   "tools|tools/|relata/"
-  "bench|bench/|query/|relata/")
+  "bench|bench/|query/|tools/|relata/")
 # Sets `out` to whether `header` starts with one of the prefixes after it.
 function(starts_with_any out header)
   foreach(prefix IN LISTS ARGN)

@@ -25,47 +25,70 @@ constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
 
 void Put(std::FILE* out, std::string_view s) { std::fwrite(s.data(), 1, s.size(), out); }
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
+// Appends to `out` rather than returning a string: an answer is mostly
+// these, and their temporaries showed high in the endpoint's profile.
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t plain = 0;  // the start of the run of characters that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char* escape = nullptr;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': escape = "\\\""; break;
+      case '\\': escape = "\\\\"; break;
+      case '\n': escape = "\\n"; break;
+      case '\r': escape = "\\r"; break;
+      case '\t': escape = "\\t"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
+        if (static_cast<unsigned char>(c) >= 0x20) continue;
+    }
+    out.append(s.substr(plain, i - plain));
+    plain = i + 1;
+    if (escape != nullptr) {
+      out += escape;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
     }
   }
-  return out + "\"";
+  out.append(s.substr(plain));
+  out.push_back('"');
 }
 
-std::string JsonTerm(const Term& t) {
+void AppendJsonTerm(std::string& out, const Term& t) {
   switch (t.kind) {
-    case TermKind::kIri: return "{\"type\":\"uri\",\"value\":" + JsonString(t.value) + "}";
-    case TermKind::kBlank: return "{\"type\":\"bnode\",\"value\":" + JsonString(t.value) + "}";
+    case TermKind::kIri:
+    case TermKind::kBlank:
+      out += t.kind == TermKind::kIri ? "{\"type\":\"uri\",\"value\":" : "{\"type\":\"bnode\",\"value\":";
+      AppendJsonString(out, t.value);
+      break;
     case TermKind::kTriple:
-      return "{\"type\":\"triple\",\"value\":{\"subject\":" + JsonTerm(t.triple[0]) +
-             ",\"predicate\":" + JsonTerm(t.triple[1]) + ",\"object\":" + JsonTerm(t.triple[2]) + "}}";
-    case TermKind::kLiteral: {
-      std::string s = "{\"type\":\"literal\",\"value\":" + JsonString(t.value);
+      out += "{\"type\":\"triple\",\"value\":{\"subject\":";
+      AppendJsonTerm(out, t.triple[0]);
+      out += ",\"predicate\":";
+      AppendJsonTerm(out, t.triple[1]);
+      out += ",\"object\":";
+      AppendJsonTerm(out, t.triple[2]);
+      out += "}";
+      break;
+    case TermKind::kLiteral:
+      out += "{\"type\":\"literal\",\"value\":";
+      AppendJsonString(out, t.value);
       if (!t.language.empty()) {
-        s += ",\"xml:lang\":" + JsonString(t.language);
-        if (!t.direction.empty()) s += ",\"its:dir\":" + JsonString(t.direction);
+        out += ",\"xml:lang\":";
+        AppendJsonString(out, t.language);
+        if (!t.direction.empty()) {
+          out += ",\"its:dir\":";
+          AppendJsonString(out, t.direction);
+        }
       } else if (t.datatype != kXsdString) {
-        s += ",\"datatype\":" + JsonString(t.datatype);
+        out += ",\"datatype\":";
+        AppendJsonString(out, t.datatype);
       }
-      return s + "}";
-    }
+      break;
   }
-  return "null";
+  out.push_back('}');
 }
 
 std::string XmlEscape(std::string_view s) {
@@ -249,7 +272,7 @@ bool IsResultFormat(std::string_view f) {
 
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out, const TableOptions& table) {
   if (format == "table") return WriteTable(cursor, out, table);
-  if (cursor.kind() == Cursor::Kind::kTriples && format != "json" && format != "xml") {
+  if (cursor.kind() == Cursor::Kind::kTriples && !WritesSolutions(cursor, format)) {
     FileBuffer buffer(out);
     std::ostream stream(&buffer);
     std::map<std::string, std::string> prefixes = DefaultPrefixes();
@@ -260,103 +283,147 @@ absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* ou
     return absl::InvalidArgumentError("--format " + std::string(format) +
                                       " is for CONSTRUCT and DESCRIBE; use table, json, xml, csv or tsv");
   }
-  const bool boolean = cursor.kind() == Cursor::Kind::kBoolean;
-  const auto& columns = cursor.columns();
-  if (format == "jsonl") {
-    if (boolean) {
-      Put(out, std::string("{\"boolean\":") + (cursor.boolean() ? "true" : "false") + "}\n");
-      return absl::OkStatus();
-    }
-    while (true) {
-      auto more = cursor.Next();
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      std::string row = "{";
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        const auto& t = cursor.row()[i];
-        if (t) row += (row.size() > 1 ? "," : "") + JsonString(columns[i]) + ":" + JsonTerm(*t);
-      }
-      Put(out, row + "}\n");
-    }
-    return absl::OkStatus();
+  SolutionWriter writer(cursor, format);
+  std::string piece;
+  while (true) {
+    piece.clear();
+    const absl::StatusOr<bool> more = writer.Next(piece);
+    Put(out, piece);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
   }
-  if (format == "json") {
-    if (boolean) {
-      Put(out, std::string("{\"head\":{},\"boolean\":") + (cursor.boolean() ? "true" : "false") + "}\n");
-      return absl::OkStatus();
+}
+
+bool WritesSolutions(const Cursor& cursor, std::string_view format) {
+  if (format == "json" || format == "xml") return true;
+  return cursor.kind() != Cursor::Kind::kTriples && (format == "jsonl" || format == "csv" || format == "tsv");
+}
+
+SolutionWriter::SolutionWriter(Cursor& cursor, std::string_view format)
+    : cursor_(cursor),
+      format_(format == "jsonl" ? Format::kJsonLines
+              : format == "xml" ? Format::kXml
+              : format == "csv" ? Format::kCsv
+              : format == "tsv" ? Format::kTsv
+                                : Format::kJson) {}
+
+absl::StatusOr<bool> SolutionWriter::Next(std::string& out) {
+  if (stage_ == Stage::kDone) return false;
+  if (stage_ == Stage::kHead) {
+    stage_ = Stage::kRows;
+    WriteHead(out);
+    if (cursor_.kind() == Cursor::Kind::kBoolean) {
+      stage_ = Stage::kDone;
+      return false;
     }
-    std::string head = "{\"head\":{\"vars\":[";
-    for (std::size_t i = 0; i < columns.size(); ++i) head += (i ? "," : "") + JsonString(columns[i]);
-    Put(out, head + "]},\"results\":{\"bindings\":[");
-    bool first = true;
-    while (true) {
-      auto more = cursor.Next();
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      std::string row = first ? "\n{" : ",\n{";
-      first = false;
+    return true;
+  }
+  const absl::StatusOr<bool> more = cursor_.Next();
+  if (!more.ok()) return more.status();
+  if (!*more) {
+    stage_ = Stage::kDone;
+    WriteTail(out);
+    return false;
+  }
+  WriteRow(out);
+  return true;
+}
+
+void SolutionWriter::WriteHead(std::string& out) const {
+  const auto& columns = cursor_.columns();
+  const bool boolean = cursor_.kind() == Cursor::Kind::kBoolean;
+  const char* answer = boolean ? (cursor_.boolean() ? "true" : "false") : nullptr;
+  switch (format_) {
+    case Format::kJsonLines:
+      if (boolean) out += std::string("{\"boolean\":") + answer + "}\n";
+      return;
+    case Format::kJson:
+      if (boolean) {
+        out += std::string("{\"head\":{},\"boolean\":") + answer + "}\n";
+        return;
+      }
+      out += "{\"head\":{\"vars\":[";
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) out.push_back(',');
+        AppendJsonString(out, columns[i]);
+      }
+      out += "]},\"results\":{\"bindings\":[";
+      return;
+    case Format::kXml:
+      out += "<?xml version=\"1.0\"?>\n<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n<head>\n";
+      if (boolean) {
+        out += std::string("</head>\n<boolean>") + answer + "</boolean>\n</sparql>\n";
+        return;
+      }
+      for (const auto& c : columns) out += "  <variable name=\"" + XmlEscape(c) + "\"/>\n";
+      out += "</head>\n<results>\n";
+      return;
+    case Format::kCsv:
+    case Format::kTsv: {
+      if (boolean) {
+        out += std::string(answer) + "\n";
+        return;
+      }
+      const bool csv = format_ == Format::kCsv;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) out += csv ? "," : "\t";
+        out += csv ? columns[i] : "?" + columns[i];
+      }
+      out += csv ? "\r\n" : "\n";
+      return;
+    }
+  }
+}
+
+void SolutionWriter::WriteRow(std::string& out) {
+  const auto& columns = cursor_.columns();
+  const auto& row = cursor_.row();
+  switch (format_) {
+    case Format::kJsonLines:
+    case Format::kJson: {
+      const bool lines = format_ == Format::kJsonLines;
+      if (!lines) out += first_row_ ? "\n" : ",\n";
+      first_row_ = false;
+      out.push_back('{');
       bool first_binding = true;
       for (std::size_t i = 0; i < columns.size(); ++i) {
-        const auto& t = cursor.row()[i];
-        if (!t) continue;
-        row += (first_binding ? "" : ",") + JsonString(columns[i]) + ":" + JsonTerm(*t);
+        if (!row[i]) continue;
+        if (!first_binding) out.push_back(',');
         first_binding = false;
+        AppendJsonString(out, columns[i]);
+        out.push_back(':');
+        AppendJsonTerm(out, *row[i]);
       }
-      Put(out, row + "}");
+      out += lines ? "}\n" : "}";
+      return;
     }
-    Put(out, "\n]}}\n");
-    return absl::OkStatus();
-  }
-  if (format == "xml") {
-    Put(out, "<?xml version=\"1.0\"?>\n<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n<head>\n");
-    if (boolean) {
-      Put(out, std::string("</head>\n<boolean>") + (cursor.boolean() ? "true" : "false") + "</boolean>\n</sparql>\n");
-      return absl::OkStatus();
-    }
-    for (const auto& c : columns) Put(out, "  <variable name=\"" + XmlEscape(c) + "\"/>\n");
-    Put(out, "</head>\n<results>\n");
-    while (true) {
-      auto more = cursor.Next();
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      std::string row = "  <result>";
+    case Format::kXml:
+      out += "  <result>";
       for (std::size_t i = 0; i < columns.size(); ++i) {
-        const auto& t = cursor.row()[i];
-        if (t) row += "<binding name=\"" + XmlEscape(columns[i]) + "\">" + XmlTerm(*t) + "</binding>";
+        if (row[i]) out += "<binding name=\"" + XmlEscape(columns[i]) + "\">" + XmlTerm(*row[i]) + "</binding>";
       }
-      Put(out, row + "</result>\n");
-    }
-    Put(out, "</results>\n</sparql>\n");
-    return absl::OkStatus();
-  }
-  // CSV and TSV.
-  const bool csv = format == "csv";
-  if (boolean) {
-    Put(out, cursor.boolean() ? "true\n" : "false\n");
-    return absl::OkStatus();
-  }
-  std::string head;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    head += (i ? (csv ? "," : "\t") : "") + (csv ? columns[i] : "?" + columns[i]);
-  }
-  Put(out, head + (csv ? "\r\n" : "\n"));
-  while (true) {
-    auto more = cursor.Next();
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    std::string row;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (i) row += csv ? "," : "\t";
-      const auto& t = cursor.row()[i];
-      if (csv) {
-        row += CsvField(t);
-      } else if (t) {
-        row += t->ToNTriples();
+      out += "</result>\n";
+      return;
+    case Format::kCsv:
+    case Format::kTsv: {
+      const bool csv = format_ == Format::kCsv;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) out += csv ? "," : "\t";
+        if (csv) {
+          out += CsvField(row[i]);
+        } else if (row[i]) {
+          out += row[i]->ToNTriples();
+        }
       }
+      out += csv ? "\r\n" : "\n";
+      return;
     }
-    Put(out, row + (csv ? "\r\n" : "\n"));
   }
-  return absl::OkStatus();
+}
+
+void SolutionWriter::WriteTail(std::string& out) const {
+  if (format_ == Format::kJson) out += "\n]}}\n";
+  if (format_ == Format::kXml) out += "</results>\n</sparql>\n";
 }
 
 bool WritesPlainPlan(std::string_view format) { return format == "table" || format == "tsv" || format == "turtle"; }

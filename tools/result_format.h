@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "relata/database.h"
 
 namespace relata::tools {
@@ -36,6 +37,33 @@ std::string Display(const Term& term, const std::map<std::string, std::string>& 
 // waits for all rows, to size its columns).
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out,
                           const TableOptions& table = {});
+
+// Whether WriteResults writes this cursor in this format as solutions (the
+// W3C result formats), which SolutionWriter writes too.
+bool WritesSolutions(const Cursor& cursor, std::string_view format);
+
+// Writes an answer in json, jsonl, xml, csv or tsv a piece at a time (the
+// head, each row, the tail), so that a caller can hold a short answer whole
+// and stream a long one.
+class SolutionWriter {
+ public:
+  SolutionWriter(Cursor& cursor, std::string_view format);
+
+  // Appends the next piece to `out`; false once the last is appended.
+  absl::StatusOr<bool> Next(std::string& out);
+
+ private:
+  enum class Format { kJson, kJsonLines, kXml, kCsv, kTsv };
+  enum class Stage { kHead, kRows, kDone };
+  void WriteHead(std::string& out) const;
+  void WriteRow(std::string& out);
+  void WriteTail(std::string& out) const;
+
+  Cursor& cursor_;
+  const Format format_;
+  Stage stage_ = Stage::kHead;
+  bool first_row_ = true;
+};
 
 // EXPLAIN's answer (IsExplain) for people: its plan lines as they are, in
 // the text formats (table, tsv); the machine formats get its rows.

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -167,7 +168,12 @@ struct Answer {
   std::atomic<bool> cancel{false};
   std::optional<Cursor> cursor;
   std::string format;
+  std::optional<SolutionWriter> writer;
 };
+
+// How much of an answer is held before it goes: all of a short one, and the
+// size of each write of a long one.
+constexpr std::size_t kHeldBytes = 1 << 16;
 
 class Endpoint {
  public:
@@ -182,8 +188,12 @@ class Endpoint {
     // chunk): with Nagle's algorithm each waits for the client's delayed
     // ACK, and a 10 µs query took 85 ms over loopback.
     server.set_tcp_nodelay(true);
+    // httplib closes a connection after its 5th request by default, and a
+    // client that sends many queries pays a handshake every fifth; never
+    // closing would let a few clients hold every worker while others wait.
+    server.set_keep_alive_max_count(100);
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      Cors(res);
+      Cors(req, res);
       if (waiting_.load() > options_.most_waiting) {
         res.set_header("Retry-After", "1");
         Fail(res, 503, "too many requests are waiting; try again in a moment");
@@ -295,7 +305,11 @@ class Endpoint {
                     it->second.second);
   }
 
-  static void Cors(httplib::Response& res) {
+  // Lets pages from elsewhere (YASGUI, a notebook) query: browsers send
+  // Origin with every cross-origin request and preflight, and only those
+  // need the headers.
+  static void Cors(const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Origin")) return;
     res.set_header("Access-Control-Allow-Origin", "*");
     res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, HEAD, OPTIONS");
     res.set_header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization");
@@ -357,6 +371,7 @@ class Endpoint {
   }
 
   void Query(const httplib::Request& req, httplib::Response& res, const std::string& text, QueryOptions options) {
+    const auto started = std::chrono::steady_clock::now();
     auto answer = std::make_shared<Answer>();
     options.cancel = &answer->cancel;
     auto cursor = db_->Query(text, options);
@@ -379,20 +394,64 @@ class Endpoint {
     }
     answer->format = FormatOf(mime, graph);
     answer->cursor.emplace(std::move(*cursor));
-    res.set_chunked_content_provider(
-        mime + (mime.starts_with("text/") ? "; charset=utf-8" : ""), [answer](std::size_t, httplib::DataSink& sink) {
-          Stream stream{&sink, &answer->cancel};
-          cookie_io_functions_t io = {nullptr, WriteToSink, nullptr, nullptr};
-          std::FILE* out = fopencookie(&stream, "w", io);
-          if (out == nullptr) return false;
-          std::setvbuf(out, nullptr, _IOFBF, 1 << 16);
-          const absl::Status written = WriteResults(*answer->cursor, answer->format, out, {});
-          const bool flushed = std::fclose(out) == 0;
-          // Past the headers an error can only end the answer early.
-          if (!written.ok() || !flushed) return false;
-          sink.done();
-          return true;
-        });
+    const std::string type = mime + (mime.starts_with("text/") ? "; charset=utf-8" : "");
+    if (!WritesSolutions(*answer->cursor, answer->format)) return StreamGraph(res, type, answer);
+    // A short answer goes whole: with its length, in two writes rather than
+    // a chunk each, and a failure (a timeout) gets its status, not a cut 200.
+    // A long one streams on after its first kHeldBytes.
+    answer->writer.emplace(*answer->cursor, answer->format);
+    std::string held;
+    while (held.size() < kHeldBytes) {
+      const absl::StatusOr<bool> more = answer->writer->Next(held);
+      if (!more.ok()) return Fail(res, StatusOf(more.status()), std::string(more.status().message()));
+      if (!*more) {
+        answer.reset();  // the query's teardown is its time too, not HTTP's
+        // The time the answer took, parsing to its last byte: what the
+        // client waited beyond it is HTTP's (and browsers show it).
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        char timing[48];
+        std::snprintf(timing, sizeof timing, "query;dur=%.3f", ms);
+        res.set_header("Server-Timing", timing);
+        return res.set_content(held, type);
+      }
+    }
+    res.set_chunked_content_provider(type, [answer, held = std::move(held)](std::size_t, httplib::DataSink& sink) mutable {
+      std::string piece = std::move(held);
+      const auto send = [&] {
+        if (sink.write(piece.data(), piece.size())) return true;
+        answer->cancel.store(true);  // the client left
+        return false;
+      };
+      while (true) {
+        if (piece.size() >= kHeldBytes) {
+          if (!send()) return false;
+          piece.clear();
+        }
+        const absl::StatusOr<bool> more = answer->writer->Next(piece);
+        // Past the headers an error can only end the answer early.
+        if (!more.ok()) return false;
+        if (!*more) break;
+      }
+      if (!send()) return false;
+      sink.done();
+      return true;
+    });
+  }
+
+  // CONSTRUCT and DESCRIBE in an RDF syntax, written as they stream.
+  static void StreamGraph(httplib::Response& res, const std::string& type, const std::shared_ptr<Answer>& answer) {
+    res.set_chunked_content_provider(type, [answer](std::size_t, httplib::DataSink& sink) {
+      Stream stream{&sink, &answer->cancel};
+      cookie_io_functions_t io = {nullptr, WriteToSink, nullptr, nullptr};
+      std::FILE* out = fopencookie(&stream, "w", io);
+      if (out == nullptr) return false;
+      std::setvbuf(out, nullptr, _IOFBF, kHeldBytes);
+      const absl::Status written = WriteResults(*answer->cursor, answer->format, out, {});
+      const bool flushed = std::fclose(out) == 0;
+      if (!written.ok() || !flushed) return false;
+      sink.done();
+      return true;
+    });
   }
 
   // Answers a write request that may not run (read-only, no token): its

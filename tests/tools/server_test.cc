@@ -77,6 +77,23 @@ TEST_F(ServerTest, AnswersQueriesInTheFormatTheClientAccepts) {
 
 // default-graph-uri and named-graph-uri (and using-graph-uri for updates)
 // set the dataset, in place of the query's FROM.
+// A page served from elsewhere (YASGUI, a notebook) may query: the browser's
+// preflight and its request get the CORS headers; a request without an
+// Origin (curl, a library) has no use for them.
+TEST_F(ServerTest, PagesFromOtherOriginsMayQuery) {
+  Server server(RELATA_BINARY, dir_, {});
+  const std::string preflight = RunCommand("curl -s -m 20 -D - -o /dev/null -X OPTIONS -H 'Origin: http://yasgui.example' "
+                                           "-H 'Access-Control-Request-Method: POST' '" + server.url() + "'");
+  EXPECT_THAT(preflight, StartsWith("HTTP/1.1 204"));
+  EXPECT_THAT(preflight, HasSubstr("Access-Control-Allow-Origin: *\r\n"));
+  EXPECT_THAT(preflight, HasSubstr("Access-Control-Allow-Methods: GET, POST, PUT, DELETE, HEAD, OPTIONS\r\n"));
+  EXPECT_THAT(preflight, HasSubstr("Access-Control-Allow-Headers: Content-Type, Accept, Authorization\r\n"));
+  const std::string ask = "-s -m 20 -D - -o /dev/null --data-urlencode 'query=ASK {}' '" + server.url() + "'";
+  EXPECT_THAT(RunCommand("curl -H 'Origin: http://yasgui.example' " + ask), HasSubstr("Access-Control-Allow-Origin: *\r\n"));
+  EXPECT_THAT(RunCommand("curl " + ask), ::testing::Not(HasSubstr("Access-Control")));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 TEST_F(ServerTest, TheRequestsDatasetReplacesTheQuerys) {
   Server server(RELATA_BINARY, dir_, {});
   ASSERT_THAT(Curl("--data-urlencode 'update=INSERT DATA { GRAPH <http://x/g1> { <http://x/a> <http://x/p> 1 } "
@@ -187,6 +204,28 @@ TEST_F(ServerTest, AnswersStreamAndAClientThatHangsUpCancelsItsQuery) {
   EXPECT_THAT(first, StartsWith("?a\t?b\t?c\t?d\t?e\t?f\t?g\t?h\t?i\n<http://x/"));
   // Served by the same, only worker: the cross product no longer runs.
   EXPECT_THAT(Query(server, "ASK { <http://x/s1> ?p ?o }", "--data-urlencode format=tsv -m 20"), HasSubstr("true"));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+// A short answer goes whole, with its length and the time it took (the
+// Server-Timing header); a query that runs out of time
+// before its answer is written gets 503 and says why, not a 200 cut short.
+TEST_F(ServerTest, AShortAnswerHasItsLengthAndATimeoutItsStatus) {
+  {
+    std::ofstream many(dir_ + "/many.nt");
+    for (int i = 0; i < 400; ++i) many << "<http://x/s" << i << "> <http://x/p> <http://x/o" << i << "> .\n";
+  }
+  RunCommand(std::string(RELATA_BINARY) + " load " + dir_ + "/db " + dir_ + "/many.nt");
+  Server server(RELATA_BINARY, dir_, {"--timeout", "1"});
+  std::ofstream(dir_ + "/query.rq") << "SELECT ?who WHERE { <http://x/ann> <http://x/knows> ?who }";
+  const std::string headers =
+      RunCommand("curl -s -m 20 -D - -o /dev/null -G '" + server.url() + "' --data-urlencode query@" + dir_ + "/query.rq");
+  EXPECT_THAT(headers, HasSubstr("Content-Length: 99\r\n"));
+  EXPECT_THAT(headers, ::testing::ContainsRegex("Server-Timing: query;dur=[0-9]+\\.[0-9]{3}\r\n"));
+  EXPECT_THAT(headers, ::testing::Not(HasSubstr("chunked")));
+  const std::string late = Query(server, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }");
+  EXPECT_THAT(late, StartsWith("503\n"));
+  EXPECT_THAT(late, HasSubstr("time"));
   EXPECT_EQ(server.Stop(), 0);
 }
 
