@@ -69,6 +69,29 @@ struct PropertyPath {
 struct Pattern;
 struct Query;
 
+// relata's PATHS pattern (docs/sparql.md): the paths between two nodes,
+// each step with the document, confidence and evidence of its edge.
+struct PathSearch {
+  enum class Mode { kShortest, kAllShortest, kAll };  // kShortest: the k shortest simple paths
+  enum class Direction { kForward, kBackward, kEither };
+  Mode mode = Mode::kShortest;
+  std::int64_t k = 1;
+  PatternTerm from, to;
+  // The predicates to follow, each forwards (true) or, written ^p, backwards;
+  // none: every predicate whose object is an IRI or a blank node, rdf:type aside.
+  std::vector<std::pair<Term, bool>> via;
+  Direction direction = Direction::kForward;
+  std::optional<std::int64_t> max_length;
+  std::vector<Term> graphs;  // none: every graph
+  std::optional<double> min_confidence;
+  std::optional<std::int64_t> limit;
+  // One row per step: path, step, start, predicate, end, document,
+  // confidence, evidence, forward (as many as given). With `compact`, one
+  // row per path: its steps as a JSON literal.
+  std::vector<VarId> columns;
+  bool compact = false;
+};
+
 struct Expr {
   enum class Kind {
     kConstant, kVariable,
@@ -119,6 +142,7 @@ struct Pattern {
     kValues,    // `values`
     kSubquery,  // `subquery`, its projection joined in
     kService,   // not supported: reported when evaluated
+    kPaths,     // `paths`, per row of the patterns before it
   };
   Pattern() = default;
   explicit Pattern(Kind k) : kind(k) {}
@@ -131,6 +155,7 @@ struct Pattern {
   VarId var = -1;
   ValuesTable values;
   std::shared_ptr<const Query> subquery;
+  std::shared_ptr<const PathSearch> paths;
   int depth = 1;  // levels of `children` and `exprs` below and including this one
 };
 

@@ -278,6 +278,11 @@ RELATA_SELECT(g::Create); RELATA_SELECT(g::AddGraph); RELATA_SELECT(g::MoveGraph
 RELATA_SELECT(g::CopyGraph); RELATA_SELECT(g::InsertData); RELATA_SELECT(g::DeleteData);
 RELATA_SELECT(g::DeleteWhere); RELATA_SELECT(g::DeleteClause); RELATA_SELECT(g::InsertClause);
 RELATA_SELECT(g::WithClause); RELATA_SELECT(g::UsingClause); RELATA_SELECT(g::Modify);
+RELATA_SELECT(g::PathsPattern); RELATA_SELECT(g::PathsAllShortest); RELATA_SELECT(g::PathsShortest);
+RELATA_SELECT(g::PathsAll); RELATA_SELECT(g::PathsFrom); RELATA_SELECT(g::PathsTo); RELATA_SELECT(g::PathsVia);
+RELATA_SELECT(g::KwForward); RELATA_SELECT(g::KwBackward); RELATA_SELECT(g::KwEither); RELATA_SELECT(g::PathsMax);
+RELATA_SELECT(g::PathsGraphs); RELATA_SELECT(g::PathsConfidence); RELATA_SELECT(g::PathsLimit);
+RELATA_SELECT(g::PathsColumns);
 #undef RELATA_SELECT
 
 // Every expression passes through seven levels of the grammar; a level with

@@ -283,6 +283,9 @@ Pattern Translator::GroupElements(const Node& ggp) {
       g = JoinPatterns(std::move(g), std::move(gr));
     } else if (n.is_type<g::ServiceGraphPattern>()) {
       g = JoinPatterns(std::move(g), Pattern(Pattern::Kind::kService));
+    } else if (n.is_type<g::PathsPattern>()) {
+      Pattern paths = Paths(n, g);
+      g = JoinPatterns(std::move(g), std::move(paths));
     } else if (n.is_type<g::Filter>()) {
       filters.push_back(Expression(*n.children.at(0)));
     } else if (n.is_type<g::Bind>()) {
@@ -310,6 +313,91 @@ Pattern Translator::GroupElements(const Node& ggp) {
   f.exprs = std::move(filters);
   f.children.push_back(std::move(g));
   return Deeper(std::move(f), ggp);
+}
+
+Pattern Translator::Paths(const Node& n, const Pattern& before) {
+  auto search = std::make_shared<PathSearch>();
+  std::set<VarId> in_scope;
+  InScope(before, &in_scope);
+  Emitter unused;
+  const Node* limit = nullptr;
+  const Node* max = nullptr;
+  for (const auto& child : n.children) {
+    const Node& c = *child;
+    if (c.is_type<g::PathsAllShortest>()) {
+      search->mode = PathSearch::Mode::kAllShortest;
+    } else if (c.is_type<g::PathsAll>()) {
+      search->mode = PathSearch::Mode::kAll;
+    } else if (c.is_type<g::PathsShortest>()) {
+      if (!c.children.empty()) search->k = Integer(*c.children[0]);
+      if (search->k < 1) Fail(c, "SHORTEST takes a number of paths of at least 1");
+    } else if (c.is_type<g::PathsFrom>() || c.is_type<g::PathsTo>()) {
+      PatternTerm t = GraphNode(*c.children.at(0), unused);
+      if (c.is_type<g::PathsFrom>()) {
+        if (t.IsVariable() && !in_scope.contains(t.var)) {
+          Fail(*c.children[0], absl::StrCat("PATHS starts FROM ?", (*names_)[static_cast<std::size_t>(t.var)],
+                                            ", which no pattern before it binds: bind it first, or give an IRI"));
+        }
+        search->from = std::move(t);
+      } else {
+        search->to = std::move(t);
+      }
+    } else if (c.is_type<g::PathsVia>()) {
+      const PropertyPath via = Path(*c.children.at(0));
+      const auto add = [&](const PropertyPath& one) {
+        if (one.kind == PropertyPath::Kind::kLink) {
+          search->via.emplace_back(one.iri, true);
+        } else if (one.kind == PropertyPath::Kind::kInverse && one.parts[0].kind == PropertyPath::Kind::kLink) {
+          search->via.emplace_back(one.parts[0].iri, false);
+        } else {
+          Fail(c, "VIA takes a predicate, ^predicate, or alternatives of them (p1 | ^p2)");
+        }
+      };
+      if (via.kind == PropertyPath::Kind::kAlternative) {
+        for (const PropertyPath& one : via.parts) add(one);
+      } else {
+        add(via);
+      }
+    } else if (c.is_type<g::KwForward>()) {
+      search->direction = PathSearch::Direction::kForward;
+    } else if (c.is_type<g::KwBackward>()) {
+      search->direction = PathSearch::Direction::kBackward;
+    } else if (c.is_type<g::KwEither>()) {
+      search->direction = PathSearch::Direction::kEither;
+    } else if (c.is_type<g::PathsMax>()) {
+      max = &c;
+      search->max_length = Integer(*c.children.at(0));
+      if (*search->max_length < 1) Fail(c, "MAX takes a path length of at least 1");
+    } else if (c.is_type<g::PathsGraphs>()) {
+      for (const auto& iri : c.children) search->graphs.push_back(Term::Iri(Iri(*iri)));
+    } else if (c.is_type<g::PathsConfidence>()) {
+      const Term number = Literal(*c.children.at(0));
+      search->min_confidence = std::strtod(number.value.c_str(), nullptr);
+    } else if (c.is_type<g::PathsLimit>()) {
+      limit = &c;
+      search->limit = Integer(*c.children.at(0));
+    } else if (c.is_type<g::PathsColumns>()) {
+      search->compact = c.children.size() == 1 && c.string_view()[0] != '(';
+      for (const auto& var : c.children) {
+        const VarId v = Var(*var);
+        if (in_scope.contains(v) || std::find(search->columns.begin(), search->columns.end(), v) != search->columns.end()) {
+          Fail(*var, absl::StrCat("PATHS binds ?", (*names_)[static_cast<std::size_t>(v)],
+                                  ", which is bound already: name its columns with new variables"));
+        }
+        search->columns.push_back(v);
+      }
+      if (!search->compact && search->columns.size() > 9) {
+        Fail(*c.children[9], "PATHS has nine columns: path, step, start, predicate, end, document, confidence, "
+                             "evidence, forward");
+      }
+    }
+  }
+  if (search->mode == PathSearch::Mode::kAll && (max == nullptr || limit == nullptr)) {
+    Fail(n, "PATHS ALL (every simple path) needs a MAX length and a LIMIT on the paths");
+  }
+  Pattern p(Pattern::Kind::kPaths);
+  p.paths = std::move(search);
+  return p;
 }
 
 ValuesTable Translator::Values(const Node& inline_data) {
@@ -362,6 +450,10 @@ void Translator::InScope(const Pattern& p, std::set<VarId>* vars) const {
       break;
     case Pattern::Kind::kSubquery:
       vars->insert(p.subquery->projection.begin(), p.subquery->projection.end());
+      break;
+    case Pattern::Kind::kPaths:
+      term(p.paths->to, term);
+      vars->insert(p.paths->columns.begin(), p.paths->columns.end());
       break;
     default:
       for (const auto& c : p.children) InScope(c, vars);

@@ -118,18 +118,22 @@ absl::StatusOr<TermId> QuadStore::Encoder::EncodeKey(std::string_view key, std::
 absl::StatusOr<std::optional<TermId>> QuadStore::Lookup(const Term& term, const Snapshot* view) const {
   if (term.IsBlank()) return std::optional<TermId>();
   if (const auto inline_id = InlineId(term)) return inline_id;
-  std::string key;
-  if (term.IsTriple()) {
-    TermId parts[3];
-    for (int i = 0; i < 3; ++i) {
-      ASSIGN_OR_RETURN(const auto part, Lookup(term.triple[static_cast<std::size_t>(i)], view));
-      if (!part.has_value()) return std::optional<TermId>();
-      parts[i] = *part;
-    }
-    key = TripleKey(parts[0], parts[1], parts[2]);
-  } else {
-    key = DictionaryKey(term);
+  if (!term.IsTriple()) return LookupKey(DictionaryKey(term), view);
+  TermId parts[3];
+  for (int i = 0; i < 3; ++i) {
+    ASSIGN_OR_RETURN(const auto part, Lookup(term.triple[static_cast<std::size_t>(i)], view));
+    if (!part.has_value()) return std::optional<TermId>();
+    parts[i] = *part;
   }
+  return LookupKey(TripleKey(parts[0], parts[1], parts[2]), view);
+}
+
+absl::StatusOr<std::optional<TermId>> QuadStore::LookupTriple(TermId s, TermId p, TermId o,
+                                                              const Snapshot* view) const {
+  return LookupKey(TripleKey(s, p, o), view);
+}
+
+absl::StatusOr<std::optional<TermId>> QuadStore::LookupKey(const std::string& key, const Snapshot* view) const {
   const bool cacheable = DictionaryCache::Cacheable(view);
   if (cacheable) {
     if (const auto cached = dictionary_cache_->FindId(key)) return cached;

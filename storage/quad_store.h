@@ -86,6 +86,9 @@ class QuadStore {
   // Many terms at once, faster than one by one: one batched dictionary read.
   absl::StatusOr<std::vector<Term>> ResolveMany(std::span<const TermId> ids,
                                                 const Snapshot* view = nullptr) const;
+  // The id of the triple term of (s, p, o), from its parts' ids, if the store knows it.
+  absl::StatusOr<std::optional<TermId>> LookupTriple(TermId s, TermId p, TermId o,
+                                                     const Snapshot* view = nullptr) const;
   // The ids of the subject, predicate and object of triple term `id`.
   // REQUIRES: TagOf(id) == TermTag::kTriple.
   absl::StatusOr<QuadIds> TripleParts(TermId id, const Snapshot* view = nullptr) const;
@@ -290,6 +293,8 @@ class QuadStore {
   absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const;
   // A point read of `family`, through `view`'s snapshot and pending writes
   // when given.
+  // The id a dictionary key (a term's, or TripleKey) maps to, if any.
+  absl::StatusOr<std::optional<TermId>> LookupKey(const std::string& key, const Snapshot* view) const;
   absl::Status Get(int family, std::string_view key, std::string* value, const Snapshot* view,
                    const std::string& context) const;
   absl::Status DeleteEmptyOldWals();

@@ -24,6 +24,9 @@ absl::StatusOr<Source> Evaluator::Open(const plan::Node& node, const Row& input,
     case K::kPropertyPath:
       source = OpenPath(node, input, scope);
       break;
+    case K::kPaths:
+      source = OpenPaths(node, input, scope);
+      break;
     case K::kNestedJoin:
     case K::kHashJoin:
     case K::kNestedLeftJoin:

@@ -1,7 +1,7 @@
 // The executor: opens the operator of each plan node over an input row (a
 // join's left row, EXISTS's row), and evaluates expressions. Its Open
 // functions are defined by operator family, one file each: bgp_scan.cc,
-// search.cc, property_path.cc, joins.cc, row_operators.cc, modifiers.cc,
+// search.cc, property_path.cc, paths.cc, joins.cc, row_operators.cc, modifiers.cc,
 // aggregates.cc; expressions.cc holds Eval.
 #ifndef RELATA_ENGINE_EXEC_EVALUATOR_H_
 #define RELATA_ENGINE_EXEC_EVALUATOR_H_
@@ -65,6 +65,7 @@ class Evaluator {
   absl::StatusOr<Source> OpenScans(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenSearch(const plan::Node& node, const Row& input);
   absl::StatusOr<Source> OpenPath(const plan::Node& node, const Row& input, const GraphScope& scope);
+  absl::StatusOr<Source> OpenPaths(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenJoin(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenRowOperator(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenModifier(const plan::Node& node, const Row& input, const GraphScope& scope);

@@ -11,6 +11,7 @@ const char* KindName(Node::Kind kind) {
     case K::kIndexNestedLoop: return "IndexNestedLoop";
     case K::kSearch: return "NameSearch";
     case K::kPropertyPath: return "PropertyPath";
+    case K::kPaths: return "Paths";
     case K::kNestedJoin: return "NestedJoin";
     case K::kHashJoin: return "HashJoin";
     case K::kNestedLeftJoin: return "NestedLeftJoin";

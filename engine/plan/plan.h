@@ -89,6 +89,7 @@ struct Node {
     kIndexNestedLoop, // `scans` in order, one cursor per level
     kSearch,          // `search`, per input row, best match first
     kPropertyPath,    // `pattern`'s path from `path_start`
+    kPaths,           // `pattern`'s PATHS search, per input row, with `subject`, `object` its ends
     kNestedJoin,      // children[1] opened per row of children[0]
     kHashJoin,        // children[1] once, hashed, joined with children[0]'s rows
     kNestedLeftJoin,  // OPTIONAL, children[1] per left row; condition `exprs`
@@ -128,7 +129,9 @@ struct Node {
   std::vector<ScanStep> scans;                  // kIndexNestedLoop
   SearchCall search;                            // kSearch
   PathStart path_start = PathStart::kEveryNode; // kPropertyPath
-  ScanTerm subject, object;                     // kPropertyPath
+  ScanTerm subject, object;                     // kPropertyPath, kPaths
+  std::vector<std::pair<TermId, bool>> via;     // kPaths: predicates and directions (none: any)
+  std::vector<TermId> graphs;                   // kPaths: the graphs its edges are from (none: any)
   const std::vector<query::Expr>* exprs = nullptr;  // kFilter, k*LeftJoin, kHaving
   std::vector<std::pair<VarId, const query::Expr*>> bindings;  // kExtend
   std::vector<VarId> vars;                      // kProject

@@ -138,6 +138,7 @@ bool Bindable(const query::Pattern& p) {
     case K::kBgp:
     case K::kPath:
     case K::kValues:
+    case K::kPaths:  // runs per row of the patterns before it
       return true;
     case K::kJoin:
     case K::kUnion:
@@ -478,6 +479,9 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
 
     case K::kService:
       return Planned{MakeNode(Node::Kind::kService, &p), bound};
+
+    case K::kPaths:
+      return Paths(p, bound);
   }
   return absl::InternalError("unknown pattern");
 }
@@ -550,6 +554,33 @@ Planner::Planned Planner::Scans(const query::Pattern& p, std::vector<ScanStep> s
   ChooseAccess(order, stats_, bound, scope.kind, &node->scans);
   ChooseFirstAccess(stats_, bound, scope.kind, kMostEdgesInMemory, &node->scans);
   node->estimated_rows = order.rows.back();
+  return Planned{std::move(node), std::move(after)};
+}
+
+absl::StatusOr<Planner::Planned> Planner::Paths(const query::Pattern& p, const std::vector<bool>& bound) {
+  const query::PathSearch& search = *p.paths;
+  auto node = MakeNode(Node::Kind::kPaths, &p);
+  bool missing = false;
+  ASSIGN_OR_RETURN(node->subject, Resolve(search.from, &missing));
+  ASSIGN_OR_RETURN(node->object, Resolve(search.to, &missing));
+  // Predicates and graphs the store does not hold have no edges.
+  for (const auto& [iri, forward] : search.via) {
+    ASSIGN_OR_RETURN(const std::optional<TermId> id, Lookup(iri));
+    if (id) node->via.emplace_back(*id, forward);
+  }
+  for (const Term& graph : search.graphs) {
+    ASSIGN_OR_RETURN(const std::optional<TermId> id, Lookup(graph));
+    if (id) node->graphs.push_back(*id);
+  }
+  std::vector<bool> after = bound;
+  MarkVariable(&search.to, &after);
+  for (const VarId v : search.columns) after[static_cast<std::size_t>(v)] = true;
+  if (missing || (!search.via.empty() && node->via.empty()) || (!search.graphs.empty() && node->graphs.empty())) {
+    auto none = MakeNode(Node::Kind::kNoRows, &p);
+    none->estimated_rows = 0;
+    none->reason = missing ? "an end of the paths is not in the store" : "no predicate or graph it names is in the store";
+    return Planned{std::move(none), bound};
+  }
   return Planned{std::move(node), std::move(after)};
 }
 

@@ -56,7 +56,13 @@ RELATA_KEYWORD(KwDefault, "DEFAULT"); RELATA_KEYWORD(KwAll, "ALL"); RELATA_KEYWO
 RELATA_KEYWORD(KwDelete, "DELETE"); RELATA_KEYWORD(KwData, "DATA"); RELATA_KEYWORD(KwWith, "WITH");
 RELATA_KEYWORD(KwExplain, "EXPLAIN"); RELATA_KEYWORD(KwAnalyze, "ANALYZE");  // relata's, not SPARQL's
 RELATA_KEYWORD(KwUsing, "USING");
+// relata's PATHS pattern.
+RELATA_KEYWORD(KwShortest, "SHORTEST"); RELATA_KEYWORD(KwVia, "VIA"); RELATA_KEYWORD(KwForward, "FORWARD");
+RELATA_KEYWORD(KwBackward, "BACKWARD"); RELATA_KEYWORD(KwEither, "EITHER"); RELATA_KEYWORD(KwGraphs, "GRAPHS");
+RELATA_KEYWORD(KwConfidence, "CONFIDENCE");
 #undef RELATA_KEYWORD
+// Not a prefix name either (`paths:x` begins a triple).
+struct KwPaths : pegtl::seq<TAO_PEGTL_ISTRING("PATHS"), pegtl::not_at<pegtl::sor<NameChar, pegtl::one<':'>>>, Skip> {};
 
 template <char... Cs>
 struct Punct : Tok<pegtl::string<Cs...>> {};
@@ -351,9 +357,26 @@ struct Bind : pegtl::seq<KwBind, LParen, Expression, KwAs, Var, RParen> {};
 struct MinusGraphPattern : pegtl::seq<KwMinus, GroupGraphPattern> {};
 struct GroupOrUnionGraphPattern : pegtl::list<GroupGraphPattern, KwUnion> {};
 struct Filter : pegtl::seq<KwFilter, Constraint> {};
+// relata's PATHS: PATHS mode FROM x TO y option* AS (?v ...) | AS ?v
+struct PathsAllShortest : pegtl::seq<KwAll, KwShortest> {};
+struct PathsShortest : pegtl::seq<KwShortest, pegtl::opt<IntegerValue>> {};
+struct PathsAll : pegtl::seq<KwAll> {};
+struct PathsFrom : pegtl::seq<KwFrom, VarOrTerm> {};
+struct PathsTo : pegtl::seq<KwTo, VarOrTerm> {};
+struct PathsVia : pegtl::seq<KwVia, Path> {};
+struct PathsMax : pegtl::seq<KwMax, IntegerValue> {};
+struct PathsGraphs : pegtl::seq<KwGraphs, LParen, pegtl::star<Iri>, RParen> {};
+struct PathsConfidence : pegtl::seq<KwConfidence, Punct<'>', '='>, NumericLiteralUnsigned> {};
+struct PathsLimit : pegtl::seq<KwLimit, IntegerValue> {};
+struct PathsOption : pegtl::sor<PathsVia, KwForward, KwBackward, KwEither, PathsMax, PathsGraphs, PathsConfidence,
+                                PathsLimit> {};
+struct PathsColumns : pegtl::sor<pegtl::seq<LParen, pegtl::plus<Var>, RParen>, Var> {};
+struct PathsPattern : pegtl::seq<KwPaths, pegtl::sor<PathsAllShortest, PathsShortest, PathsAll>, PathsFrom, PathsTo,
+                                 pegtl::star<PathsOption>, KwAs, PathsColumns> {};
 // [56] GraphPatternNotTriples
 struct GraphPatternNotTriples : pegtl::sor<GroupOrUnionGraphPattern, OptionalGraphPattern, MinusGraphPattern,
-                                           GraphGraphPattern, ServiceGraphPattern, Filter, Bind, InlineData> {};
+                                           GraphGraphPattern, ServiceGraphPattern, Filter, Bind, InlineData,
+                                           PathsPattern> {};
 // [54] GroupGraphPatternSub
 struct GroupGraphPatternSub : pegtl::seq<pegtl::opt<TriplesBlock>,
     pegtl::star<GraphPatternNotTriples, pegtl::opt<Dot>, pegtl::opt<TriplesBlock>>> {};

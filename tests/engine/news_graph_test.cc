@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,37 @@ TEST_F(NewsGraphTest, FactsTheArticlesDoNotStateAreGone) {
               IsEmpty());
   EXPECT_THAT(Rows("SELECT ?o WHERE { e:izvestia kg:published ?o }"),
               ElementsAre("<https://relata.dev/e/vladimir-putins-2025-interview-with-xinhua>"));
+}
+
+// "How is Putin connected to the EAEU?": chains of relations, each step
+// with the article that states it and its confidence there; some chains run
+// through several articles, and show each.
+TEST_F(NewsGraphTest, APathShowsTheArticleThatStatesEachStep) {
+  auto rows = testing::ReadAll(db_->Query(
+      "SELECT ?path ?start ?predicate ?end ?document ?forward ?confidence WHERE { PATHS ALL SHORTEST FROM e:vladimir-putin "
+      "TO e:eurasian-economic-union EITHER AS (?path ?step ?start ?predicate ?end ?document ?confidence ?evidence "
+      "?forward) } ORDER BY ?path ?step"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  std::map<std::string, std::set<std::string>> documents;  // by path
+  std::map<std::string, int> steps;
+  for (const auto& row : *rows) {
+    ASSERT_TRUE(row[4].has_value()) << "a step without its document";
+    ASSERT_TRUE(row[6].has_value()) << "a step without its confidence";
+    documents[row[0]->value].insert(row[4]->value);
+    ++steps[row[0]->value];
+    const bool forward = row[5]->value == "true";
+    const std::string s = (forward ? row[1] : row[3])->ToNTriples(), o = (forward ? row[3] : row[1])->ToNTriples();
+    const std::string triple = s + " " + row[2]->ToNTriples() + " " + o;
+    // The document states the triple, with that confidence on its reifier.
+    EXPECT_TRUE(Ask("ASK { GRAPH " + row[4]->ToNTriples() + " { " + triple + " . ?r rdf:reifies <<( " + triple +
+                    " )>> ; kg:confidence " + row[6]->ToNTriples() + " } }"))
+        << triple;
+  }
+  ASSERT_GE(steps.size(), 2u);
+  for (const auto& [path, n] : steps) EXPECT_EQ(n, 4) << "path " << path << " is not a shortest one";
+  std::size_t most = 0;
+  for (const auto& [path, docs] : documents) most = std::max(most, docs.size());
+  EXPECT_EQ(most, 3u) << "no chain runs through three articles";
 }
 
 }  // namespace
