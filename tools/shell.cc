@@ -50,6 +50,7 @@ constexpr DotCommand kDotCommands[] = {
     {".graphs", "", "the named graphs with their sizes"},
     {".find", "TEXT", "entities whose name or alias matches TEXT"},
     {".entity", "NAME|IRI", "an entity's card: types, names, every relation and its document"},
+    {".path", "FROM TO [MAX]", "the 3 shortest connections, each step with its document (\"names\" in quotes)"},
     {".conflicts", "", "where documents disagree: a functional predicate's values, newest first"},
     {".output", "[FILE]", "write results to FILE (no FILE: back to the terminal)"},
     {".quit", "", "leave (also .exit and Ctrl-D)"},
@@ -70,6 +71,25 @@ std::string Trim(const std::string& s) {
 
 
 // A SPARQL string literal of `text`.
+// The words of `text`, a "quoted phrase" one word.
+std::vector<std::string> QuotedWords(const std::string& text) {
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == ' ' || text[i] == '\t') {
+      ++i;
+    } else if (text[i] == '"') {
+      const std::size_t close = text.find('"', i + 1);
+      words.push_back(text.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1));
+      i = close == std::string::npos ? text.size() : close + 1;
+    } else {
+      const std::size_t end = std::min(text.find_first_of(" \t", i), text.size());
+      words.push_back(text.substr(i, end - i));
+      i = end;
+    }
+  }
+  return words;
+}
+
 std::string Quoted(const std::string& text) {
   std::string out = "\"";
   for (const char c : text) {
@@ -312,7 +332,6 @@ class Shell {
     return ok;
   }
 
-  // The first entity whose name matches `text`, best first.
   // The entity `text` names: an IRI (<...>) or a prefixed name (e:china)
   // is the entity itself, when the store knows it; anything else is a name
   // to search for, best match first.
@@ -336,6 +355,55 @@ class Shell {
     auto more = cursor->Next();
     if (!more.ok() || !*more) return std::nullopt;
     return cursor->row()[0];
+  }
+
+  // The three shortest connections between two entities, either way along
+  // each relation, as chains of names with the document and confidence of
+  // each step.
+  bool ShowPaths(const Term& from, const Term& to, int max) {
+    auto cursor = db_->Query("SELECT ?path ?start ?predicate ?end ?document ?confidence ?forward WHERE { PATHS SHORTEST 3 "
+                             "FROM " + from.ToNTriples() + " TO " + to.ToNTriples() + " EITHER MAX " + std::to_string(max) +
+                             " AS (?path ?step ?start ?predicate ?end ?document ?confidence ?evidence ?forward) }");
+    if (!cursor.ok()) return Error(std::string(cursor.status().message()));
+    std::vector<std::vector<std::vector<std::optional<Term>>>> paths;
+    while (true) {
+      const auto more = cursor->Next();
+      if (!more.ok()) return Error(std::string(more.status().message()));
+      if (!*more) break;
+      const auto& row = cursor->row();
+      if (paths.empty() || row[0]->value != std::to_string(paths.size())) paths.emplace_back();
+      paths.back().push_back(row);
+    }
+    if (paths.empty()) {
+      std::fprintf(out_, "no connection between %s and %s within %d steps\n", Label(from).c_str(), Label(to).c_str(), max);
+      return true;
+    }
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const auto arrow = [](const std::vector<std::optional<Term>>& step) {
+        const std::string& p = step[2]->value;
+        const std::string name = p.substr(p.find_last_of("/#") + 1);
+        return step[6]->value == "true" ? " —" + name + "→ " : " ←" + name + "— ";
+      };
+      std::string chain = Label(*paths[i][0][1]);
+      for (const auto& step : paths[i]) chain += arrow(step) + Label(*step[3]);
+      std::fprintf(out_, "%zu. %s\n", i + 1, chain.c_str());
+      for (const auto& step : paths[i]) {
+        const std::string document = step[4] ? Display(*step[4], prefixes_) : "no document";
+        const std::string confidence = step[5] ? ", confidence " + step[5]->value : "";
+        std::fprintf(out_, "     %s%s%s   %s%s\n", Label(*step[1]).c_str(), arrow(step).c_str(), Label(*step[3]).c_str(),
+                     document.c_str(), confidence.c_str());
+      }
+    }
+    return true;
+  }
+  // An entity's label, else its short form.
+  std::string Label(const Term& entity) {
+    auto cursor = db_->Query("SELECT ?name WHERE { " + entity.ToNTriples() + " rdfs:label ?name } ORDER BY ?name LIMIT 1");
+    if (cursor.ok()) {
+      const auto more = cursor->Next();
+      if (more.ok() && *more) return cursor->row()[0]->value;
+    }
+    return Display(entity, prefixes_);
   }
 
   bool DotCommandLine(const std::string& line) {
@@ -467,6 +535,18 @@ class Shell {
                       " )>> ; kg:confidence ?confidence } } } UNION { ?subject ?relation " + e +
                       " } FILTER NOT EXISTS { ?subject rdf:reifies ?t } } ORDER BY ?relation ?subject ?document",
                   named_apart);
+    }
+    if (command == ".path") {
+      const std::vector<std::string> ends = QuotedWords(rest());
+      if (ends.size() < 2 || ends.size() > 3) return Error(".path FROM TO [MAX] (a name with spaces in \"quotes\")");
+      const int max = ends.size() == 3 ? std::atoi(ends[2].c_str()) : 6;
+      if (max < 1 || max > 12) return Error(".path: MAX is a number of steps from 1 to 12");
+      std::optional<Term> found[2];
+      for (int i = 0; i < 2; ++i) {
+        found[i] = FindEntity(ends[static_cast<std::size_t>(i)]);
+        if (!found[i]) return Error(".path: nothing in the store is called \"" + ends[static_cast<std::size_t>(i)] + "\" (try .find)");
+      }
+      return ShowPaths(*found[0], *found[1], max);
     }
     if (command == ".output") {
       if (out_ != stdout) std::fclose(out_);

@@ -335,6 +335,32 @@ TEST_F(ShellTest, EntityTakesAnIriOrAPrefixedNameAsTheEntity) {
   EXPECT_THAT(out, HasSubstr("nothing in the store is called \"e:atlantis\""));
 }
 
+// "How is Putin connected to the EAEU?", typed as names: each connection as
+// a chain, then each step with the article that states it.
+TEST_F(ShellTest, PathShowsConnectionsAsChainsWithTheirDocuments) {
+  Start();
+  ASSERT_THAT(Prompt(), HasSubstr("quads"));
+  Type(".path \"Vladimir Putin\" EAEU\r");
+  const std::string out = Prompt();
+  // Four steps, each either way along its relation; which of the equally
+  // short ones come first depends on the store's ids.
+  const std::string step = "(—[a-z_]+→|←[a-z_]+—) ";
+  const std::string name = "[A-Z][A-Za-z ]+ ";
+  EXPECT_THAT(out, ::testing::ContainsRegex("\n1\\. Vladimir Putin " + step + name + step + name + step + name + step +
+                                            "Eurasian Economic Union\r\n"));
+  // Then each step with its article and the extractor's confidence.
+  EXPECT_THAT(out, ::testing::ContainsRegex("\r\n     Vladimir Putin " + step + name +
+                                            "  doc:[a-z0-9-]+, confidence 0\\.[0-9]+\r\n"));
+  EXPECT_THAT(out, HasSubstr("\n3. Vladimir Putin"));
+  EXPECT_THAT(out, Not(HasSubstr("\n4. ")));
+  Type(".path Kazakhstan \"Power of Siberia\" 1\r");
+  EXPECT_THAT(Prompt(), HasSubstr("no connection between Kazakhstan and Power of Siberia within 1 steps"));
+  Type(".path Kazakhstan Atlantis\r");
+  EXPECT_THAT(Prompt(), HasSubstr(".path: nothing in the store is called \"Atlantis\""));
+  Type("\x04");
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
 TEST_F(ShellTest, UpdatesAndDotCommandsThroughAPipe) {
   const std::string copy = *dir_ + "/copy";
   std::filesystem::copy(Db(), copy, std::filesystem::copy_options::recursive);
