@@ -10,6 +10,8 @@
 #include <streambuf>
 #include <vector>
 
+#include "tools/graph_format.h"
+
 namespace relata::tools {
 namespace {
 
@@ -24,37 +26,6 @@ constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
 };
 
 void Put(std::FILE* out, std::string_view s) { std::fwrite(s.data(), 1, s.size(), out); }
-
-// Appends to `out` rather than returning a string: an answer is mostly
-// these, and their temporaries showed high in the endpoint's profile.
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  std::size_t plain = 0;  // the start of the run of characters that need no escape
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const char* escape = nullptr;
-    switch (c) {
-      case '"': escape = "\\\""; break;
-      case '\\': escape = "\\\\"; break;
-      case '\n': escape = "\\n"; break;
-      case '\r': escape = "\\r"; break;
-      case '\t': escape = "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20) continue;
-    }
-    out.append(s.substr(plain, i - plain));
-    plain = i + 1;
-    if (escape != nullptr) {
-      out += escape;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    }
-  }
-  out.append(s.substr(plain));
-  out.push_back('"');
-}
 
 void AppendJsonTerm(std::string& out, const Term& t) {
   switch (t.kind) {
@@ -89,20 +60,6 @@ void AppendJsonTerm(std::string& out, const Term& t) {
       break;
   }
   out.push_back('}');
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 std::string XmlTerm(const Term& t) {
@@ -234,6 +191,52 @@ class FileBuffer : public std::streambuf {
 
 }  // namespace
 
+// Appends to `out` rather than returning a string: an answer is mostly
+// these, and their temporaries showed high in the endpoint's profile.
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t plain = 0;  // the start of the run of characters that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char* escape = nullptr;
+    switch (c) {
+      case '"': escape = "\\\""; break;
+      case '\\': escape = "\\\\"; break;
+      case '\n': escape = "\\n"; break;
+      case '\r': escape = "\\r"; break;
+      case '\t': escape = "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20) continue;
+    }
+    out.append(s.substr(plain, i - plain));
+    plain = i + 1;
+    if (escape != nullptr) {
+      out += escape;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    }
+  }
+  out.append(s.substr(plain));
+  out.push_back('"');
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+
 std::string Display(const Term& t, const std::map<std::string, std::string>& prefixes) {
   if (t.IsIri()) {
     // The longest namespace that fits gives the shortest name.
@@ -267,11 +270,22 @@ std::string Display(const Term& t, const std::map<std::string, std::string>& pre
 
 bool IsResultFormat(std::string_view f) {
   return f == "table" || f == "json" || f == "jsonl" || f == "xml" || f == "csv" || f == "tsv" ||
-         f == "ntriples" || f == "turtle";
+         f == "ntriples" || f == "turtle" || IsGraphFormat(f);
 }
 
 absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* out, const TableOptions& table) {
   if (format == "table") return WriteTable(cursor, out, table);
+  if (cursor.kind() == Cursor::Kind::kTriples && IsGraphFormat(format)) {
+    std::map<std::string, std::string> prefixes = DefaultPrefixes();
+    for (const auto& [name, iri] : table.prefixes) prefixes[name] = iri;
+    const absl::StatusOr<DrawnGraph> graph = ReadGraph(cursor, prefixes);
+    if (!graph.ok()) return graph.status();
+    WriteGraph(*graph, format, out);
+    return absl::OkStatus();
+  }
+  if (format == "graphml" || format == "dot") {
+    return absl::InvalidArgumentError("--format " + std::string(format) + " is for CONSTRUCT and DESCRIBE");
+  }
   if (cursor.kind() == Cursor::Kind::kTriples && !WritesSolutions(cursor, format)) {
     FileBuffer buffer(out);
     std::ostream stream(&buffer);
@@ -295,8 +309,9 @@ absl::Status WriteResults(Cursor& cursor, std::string_view format, std::FILE* ou
 }
 
 bool WritesSolutions(const Cursor& cursor, std::string_view format) {
-  if (format == "json" || format == "xml") return true;
-  return cursor.kind() != Cursor::Kind::kTriples && (format == "jsonl" || format == "csv" || format == "tsv");
+  if (format == "xml") return true;
+  return cursor.kind() != Cursor::Kind::kTriples &&
+         (format == "json" || format == "jsonl" || format == "csv" || format == "tsv");
 }
 
 SolutionWriter::SolutionWriter(Cursor& cursor, std::string_view format)

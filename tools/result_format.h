@@ -17,8 +17,14 @@ namespace relata::tools {
 
 // "table", "json", "jsonl" (one JSON object per row), "xml", "csv", "tsv"
 // (solutions and booleans);
-// "ntriples", "turtle" (triples; a solution format gets N-Triples).
+// "ntriples", "turtle" (triples; a solution format gets N-Triples), and for
+// triples "graphml", "dot" and "json" (nodes and edges: graph_format.h).
 bool IsResultFormat(std::string_view format);
+
+// The escapes the writers share: a JSON string with its quotes, appended;
+// XML text or an attribute's value.
+void AppendJsonString(std::string& out, std::string_view s);
+std::string XmlEscape(std::string_view s);
 
 struct TableOptions {
   int width = 100;      // of the terminal; 0: no limit, nothing is cut

@@ -20,6 +20,7 @@
 #include <set>
 #include <sstream>
 
+#include "tools/graph_format.h"
 #include "tools/result_format.h"
 
 namespace relata::tools {
@@ -50,6 +51,7 @@ constexpr DotCommand kDotCommands[] = {
     {".graphs", "", "the named graphs with their sizes"},
     {".find", "TEXT", "entities whose name or alias matches TEXT"},
     {".entity", "NAME|IRI", "an entity's card: types, names, every relation and its document"},
+    {".graph", "NAME [HOPS] [> FILE]", "the neighbourhood: DOT, or FILE .svg .png (Graphviz) .graphml .json .dot"},
     {".path", "FROM TO [MAX]", "the 3 shortest connections, each step with its document (\"names\" in quotes)"},
     {".conflicts", "", "where documents disagree: a functional predicate's values, newest first"},
     {".output", "[FILE]", "write results to FILE (no FILE: back to the terminal)"},
@@ -396,6 +398,42 @@ class Shell {
     }
     return true;
   }
+  // The entities within `hops` steps of `entity` either way along its
+  // relations, with every relation between them, their labels and types:
+  // written as DOT, or into `file` in the format its extension names.
+  bool ShowGraph(const Term& entity, int hops, const std::string& file) {
+    constexpr int kMostNodes = 200;  // beyond this a picture is a hairball
+    auto near = db_->Query("SELECT DISTINCT ?n WHERE { PATHS SHORTEST FROM " + entity.ToNTriples() + " TO ?n EITHER MAX " +
+                           std::to_string(hops) + " AS (?path) } LIMIT " + std::to_string(kMostNodes));
+    if (!near.ok()) return Error(std::string(near.status().message()));
+    std::string nodes = entity.ToNTriples();
+    while (true) {
+      const auto more = near->Next();
+      if (!more.ok()) return Error(std::string(more.status().message()));
+      if (!*more) break;
+      nodes += " " + near->row()[0]->ToNTriples();
+    }
+    auto triples = db_->Query("CONSTRUCT { ?s ?p ?o . ?s rdfs:label ?label . ?s a ?type } WHERE { VALUES ?s { " + nodes +
+                              " } { VALUES ?o { " + nodes + " } ?s ?p ?o FILTER(?p != rdf:type) } UNION "
+                              "{ ?s rdfs:label ?label } UNION { ?s a ?type } }");
+    if (!triples.ok()) return Error(std::string(triples.status().message()));
+    const absl::StatusOr<DrawnGraph> graph = ReadGraph(*triples, prefixes_);
+    if (!graph.ok()) return Error(std::string(graph.status().message()));
+    const std::string type = std::filesystem::path(file).extension().string();
+    if (type == ".svg" || type == ".png") {
+      const absl::Status drawn = RenderGraph(*graph, file);
+      if (!drawn.ok()) return Error(std::string(drawn.message()));
+    } else {
+      std::FILE* out = file.empty() ? out_ : std::fopen(file.c_str(), "w");
+      if (out == nullptr) return Error(".graph: cannot write " + file);
+      WriteGraph(*graph, type == ".graphml" ? "graphml" : type == ".json" ? "json" : "dot", out);
+      if (out != out_) std::fclose(out);
+    }
+    if (!file.empty()) {
+      std::fprintf(out_, "%zu entities and %zu relations in %s\n", graph->nodes.size(), graph->edges.size(), file.c_str());
+    }
+    return true;
+  }
   // An entity's label, else its short form.
   std::string Label(const Term& entity) {
     auto cursor = db_->Query("SELECT ?name WHERE { " + entity.ToNTriples() + " rdfs:label ?name } ORDER BY ?name LIMIT 1");
@@ -535,6 +573,23 @@ class Shell {
                       " )>> ; kg:confidence ?confidence } } } UNION { ?subject ?relation " + e +
                       " } FILTER NOT EXISTS { ?subject rdf:reifies ?t } } ORDER BY ?relation ?subject ?document",
                   named_apart);
+    }
+    if (command == ".graph") {
+      std::string spec = rest(), file;
+      if (const auto arrow = spec.find('>'); arrow != std::string::npos && spec.find('<') == std::string::npos) {
+        file = Trim(spec.substr(arrow + 1));
+        spec = Trim(spec.substr(0, arrow));
+      }
+      std::vector<std::string> parts = QuotedWords(spec);
+      int hops = 1;
+      if (parts.size() == 2 && !parts[1].empty() && std::all_of(parts[1].begin(), parts[1].end(), ::isdigit)) {
+        hops = std::atoi(parts[1].c_str());
+        parts.pop_back();
+      }
+      if (parts.size() != 1 || hops < 1 || hops > 4) return Error(".graph NAME [HOPS 1-4] [> FILE]");
+      const auto entity = FindEntity(parts[0]);
+      if (!entity) return Error(".graph: nothing in the store is called \"" + parts[0] + "\" (try .find)");
+      return ShowGraph(*entity, hops, file);
     }
     if (command == ".path") {
       const std::vector<std::string> ends = QuotedWords(rest());
