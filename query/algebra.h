@@ -68,6 +68,7 @@ struct PropertyPath {
 
 struct Pattern;
 struct Query;
+struct Expr;
 
 // relata's PATHS pattern (docs/sparql.md): the paths between two nodes,
 // each step with the document, confidence and evidence of its edge.
@@ -77,17 +78,23 @@ struct PathSearch {
   Mode mode = Mode::kShortest;
   std::int64_t k = 1;
   PatternTerm from, to;
-  // The predicates to follow, each forwards (true) or, written ^p, backwards;
-  // none: every predicate whose object is an IRI or a blank node, rdf:type aside.
-  std::vector<std::pair<Term, bool>> via;
+  // The steps a path is made of, repeated: a property path whose every
+  // triple is one step of the path; none: any predicate whose object is an
+  // IRI or a blank node, rdf:type aside.
+  std::optional<PropertyPath> via;
   Direction direction = Direction::kForward;
   std::optional<std::int64_t> max_length;
   std::vector<Term> graphs;  // none: every graph
   std::optional<double> min_confidence;
   std::optional<std::int64_t> limit;
+  // WEIGHT: the cost of a step, computed with the step's columns bound
+  // (which `columns` names); none: each step costs 1. `weight_at` is its
+  // line:column in the query, for the errors of its values.
+  std::shared_ptr<const Expr> weight;
+  std::string weight_at;
   // One row per step: path, step, start, predicate, end, document,
-  // confidence, evidence, forward (as many as given). With `compact`, one
-  // row per path: its steps as a JSON literal.
+  // confidence, evidence, forward, cost (as many as given). With `compact`,
+  // one row per path: its steps as a JSON literal.
   std::vector<VarId> columns;
   bool compact = false;
 };

@@ -282,6 +282,7 @@ RELATA_SELECT(g::PathsPattern); RELATA_SELECT(g::PathsAllShortest); RELATA_SELEC
 RELATA_SELECT(g::PathsAll); RELATA_SELECT(g::PathsFrom); RELATA_SELECT(g::PathsTo); RELATA_SELECT(g::PathsVia);
 RELATA_SELECT(g::KwForward); RELATA_SELECT(g::KwBackward); RELATA_SELECT(g::KwEither); RELATA_SELECT(g::PathsMax);
 RELATA_SELECT(g::PathsGraphs); RELATA_SELECT(g::PathsConfidence); RELATA_SELECT(g::PathsLimit);
+RELATA_SELECT(g::PathsWeight);
 RELATA_SELECT(g::PathsColumns);
 #undef RELATA_SELECT
 

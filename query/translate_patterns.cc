@@ -322,6 +322,7 @@ Pattern Translator::Paths(const Node& n, const Pattern& before) {
   Emitter unused;
   const Node* limit = nullptr;
   const Node* max = nullptr;
+  const Node* weight = nullptr;
   for (const auto& child : n.children) {
     const Node& c = *child;
     if (c.is_type<g::PathsAllShortest>()) {
@@ -343,21 +344,7 @@ Pattern Translator::Paths(const Node& n, const Pattern& before) {
         search->to = std::move(t);
       }
     } else if (c.is_type<g::PathsVia>()) {
-      const PropertyPath via = Path(*c.children.at(0));
-      const auto add = [&](const PropertyPath& one) {
-        if (one.kind == PropertyPath::Kind::kLink) {
-          search->via.emplace_back(one.iri, true);
-        } else if (one.kind == PropertyPath::Kind::kInverse && one.parts[0].kind == PropertyPath::Kind::kLink) {
-          search->via.emplace_back(one.parts[0].iri, false);
-        } else {
-          Fail(c, "VIA takes a predicate, ^predicate, or alternatives of them (p1 | ^p2)");
-        }
-      };
-      if (via.kind == PropertyPath::Kind::kAlternative) {
-        for (const PropertyPath& one : via.parts) add(one);
-      } else {
-        add(via);
-      }
+      search->via = Path(*c.children.at(0));
     } else if (c.is_type<g::KwForward>()) {
       search->direction = PathSearch::Direction::kForward;
     } else if (c.is_type<g::KwBackward>()) {
@@ -376,6 +363,10 @@ Pattern Translator::Paths(const Node& n, const Pattern& before) {
     } else if (c.is_type<g::PathsLimit>()) {
       limit = &c;
       search->limit = Integer(*c.children.at(0));
+    } else if (c.is_type<g::PathsWeight>()) {
+      weight = &c;
+      search->weight = std::make_shared<Expr>(Expression(*c.children.at(0)));
+      search->weight_at = TextPosition(text_, Offset(c));
     } else if (c.is_type<g::PathsColumns>()) {
       search->compact = c.children.size() == 1 && c.string_view()[0] != '(';
       for (const auto& var : c.children) {
@@ -386,14 +377,33 @@ Pattern Translator::Paths(const Node& n, const Pattern& before) {
         }
         search->columns.push_back(v);
       }
-      if (!search->compact && search->columns.size() > 9) {
-        Fail(*c.children[9], "PATHS has nine columns: path, step, start, predicate, end, document, confidence, "
-                             "evidence, forward");
+      if (!search->compact && search->columns.size() > 10) {
+        Fail(*c.children[10], "PATHS has ten columns: path, step, start, predicate, end, document, confidence, "
+                              "evidence, forward, cost");
       }
     }
   }
   if (search->mode == PathSearch::Mode::kAll && (max == nullptr || limit == nullptr)) {
     Fail(n, "PATHS ALL (every simple path) needs a MAX length and a LIMIT on the paths");
+  }
+  if (weight != nullptr) {
+    if (search->mode == PathSearch::Mode::kAllShortest) {
+      Fail(*weight, "ALL SHORTEST counts steps; for the cheapest paths by WEIGHT ask for SHORTEST k");
+    }
+    // The weight sees the step's columns and what the patterns before bind.
+    std::set<VarId> visible = in_scope;
+    if (!search->compact) visible.insert(search->columns.begin(), search->columns.end());
+    std::vector<const Expr*> todo = {search->weight.get()};
+    while (!todo.empty()) {
+      const Expr* e = todo.back();
+      todo.pop_back();
+      if (e->kind == Expr::Kind::kVariable && !visible.contains(e->var)) {
+        Fail(*weight, absl::StrCat("WEIGHT uses ?", (*names_)[static_cast<std::size_t>(e->var)],
+                                   ", which is neither a column of AS (...) nor bound before PATHS"));
+        break;
+      }
+      for (const Expr& arg : e->args) todo.push_back(&arg);
+    }
   }
   Pattern p(Pattern::Kind::kPaths);
   p.paths = std::move(search);

@@ -1,15 +1,22 @@
-// PATHS: the shortest path, the k shortest simple paths (Yen), all shortest
-// paths and every simple path up to a length, between two nodes over the
-// store's triples, each step with the document, confidence and evidence of
+// PATHS: the shortest path (breadth-first from both ends, or Dijkstra's
+// with WEIGHT), the k shortest simple paths (Yen), all shortest paths and
+// every simple path up to a length, between two nodes over the steps VIA's
+// automaton allows, each step with the document, confidence and evidence of
 // the triple it follows (from its reifiers).
+//
+// A path is simple when it passes no point (node and automaton state)
+// twice, never returns to FROM and ends the first time it reaches TO; with
+// VIA a predicate or a set of them, that is a path through distinct nodes.
 #include <algorithm>
-#include <cstdlib>
+#include <limits>
+#include <queue>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "engine/exec/evaluator.h"
+#include "engine/exec/path_steps.h"
+#include "engine/functions/sparql_terms.h"
 
 namespace relata::engine::exec {
 namespace {
@@ -17,135 +24,77 @@ namespace {
 using query::PathSearch;
 using plan::ScanTerm;
 
-constexpr char kRdfType[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-constexpr char kRdfReifies[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies";
 constexpr char kRdfJson[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
 constexpr char kXsdInteger[] = "http://www.w3.org/2001/XMLSchema#integer";
+constexpr char kXsdDecimal[] = "http://www.w3.org/2001/XMLSchema#decimal";
 constexpr char kXsdBoolean[] = "http://www.w3.org/2001/XMLSchema#boolean";
-// The extractor loader's vocabulary (docs/extractor-format.md).
-constexpr char kConfidence[] = "https://relata.dev/kg/confidence";
-constexpr char kEvidence[] = "https://relata.dev/kg/evidence";
-
-// One step of a path: the predicate followed, the node it reaches, and
-// whether it went from the triple's subject to its object.
-struct Hop {
-  TermId predicate = kNoTerm, to = kNoTerm;
-  bool forward = true;
-  friend auto operator<=>(const Hop&, const Hop&) = default;
-};
 
 struct Path {
-  TermId start = kNoTerm;
+  Point start;
   std::vector<Hop> hops;
-  TermId NodeAt(std::size_t i) const { return i == 0 ? start : hops[i - 1].to; }
-  TermId end() const { return NodeAt(hops.size()); }
-  // Shorter first, then by their hops: the order paths are given in.
+  long double cost = 0;  // the sum of the steps' weights (1 each without WEIGHT)
+  Point At(std::size_t i) const { return i == 0 ? start : hops[i - 1].to; }
+  Point end() const { return At(hops.size()); }
+  // Cheaper first, then shorter, then by their hops: the order paths are given in.
   friend bool operator<(const Path& a, const Path& b) {
+    if (a.cost != b.cost) return a.cost < b.cost;
     if (a.hops.size() != b.hops.size()) return a.hops.size() < b.hops.size();
     return std::tie(a.start, a.hops) < std::tie(b.start, b.hops);
   }
-  friend bool operator==(const Path&, const Path&) = default;
+  friend bool operator==(const Path& a, const Path& b) { return a.start == b.start && a.hops == b.hops; }
 };
 
-// The statement of a triple a step shows: the most confident one in the
-// search's graphs (without reifiers, a graph that holds the triple).
-struct Statement {
-  TermId document = kNoTerm, confidence = kNoTerm, evidence = kNoTerm;
-  double value = -1;  // the confidence as a number; -1 when none is given
-  bool stated = false;
+// How a search reached a point: from `other` over `hop` (on the side from
+// the target, `hop` leads from this point to `other`), `depth` steps away.
+struct Came {
+  Point other;
+  Hop hop;
+  std::int64_t depth = 0;
+};
+
+// A point of Dijkstra's search, with the steps taken to it when MAX bounds them.
+struct Label {
+  Point point;
+  std::int64_t steps = 0;
+  friend auto operator<=>(const Label&, const Label&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Label& l) {
+    return H::combine(std::move(h), l.point, l.steps);
+  }
 };
 
 class PathFinder {
  public:
-  PathFinder(Context& ctx, const plan::Node& node, GraphScope scope)
-      : ctx_(ctx), search_(*node.pattern->paths), node_(node), scope_(std::move(scope)) {}
-
-  absl::Status Init() {
-    ASSIGN_OR_RETURN(type_, ctx_.Lookup(type_iri_));
-    ASSIGN_OR_RETURN(reifies_, ctx_.Lookup(reifies_iri_));
-    ASSIGN_OR_RETURN(confidence_, ctx_.Lookup(confidence_iri_));
-    ASSIGN_OR_RETURN(evidence_, ctx_.Lookup(evidence_iri_));
-    return absl::OkStatus();
-  }
+  PathFinder(Context& ctx, PathSteps& steps, const PathSearch& search, TermId from, TermId to)
+      : ctx_(ctx), steps_(steps), search_(search), automaton_(steps.automaton()), from_(from), to_(to) {}
 
   std::int64_t MaxLength() const { return search_.max_length.value_or(std::numeric_limits<std::int64_t>::max()); }
+  Point Source() const { return Point{from_, plan::PathAutomaton::kStart}; }
 
-  // The steps out of `node`, read once per search.
-  absl::StatusOr<const std::vector<Hop>*> Hops(TermId node) {
-    if (const auto it = hops_.find(node); it != hops_.end()) return &it->second;
-    std::vector<Hop> hops;
-    const auto want = [&](bool forward) {
-      switch (search_.direction) {
-        case PathSearch::Direction::kForward: return forward;
-        case PathSearch::Direction::kBackward: return !forward;
-        case PathSearch::Direction::kEither: return true;
-      }
-      return true;
-    };
-    if (node_.via.empty()) {
-      for (const bool forward : {true, false}) {
-        if (want(forward)) RETURN_IF_ERROR(Read(node, kNoTerm, forward, &hops));
-      }
-    } else {
-      for (const auto& [predicate, written_forward] : node_.via) {
-        for (const bool forward : {true, false}) {
-          // ^p BACKWARD follows p forwards; EITHER both ways.
-          if (want(forward == written_forward)) RETURN_IF_ERROR(Read(node, predicate, forward, &hops));
-        }
-      }
-    }
-    std::sort(hops.begin(), hops.end());
-    hops.erase(std::unique(hops.begin(), hops.end()), hops.end());
-    if (search_.min_confidence) {
-      std::vector<Hop> kept;
-      for (const Hop& hop : hops) {
-        ASSIGN_OR_RETURN(const Statement statement, StatementOf(node, hop));
-        if (statement.value >= *search_.min_confidence) kept.push_back(hop);
-      }
-      hops = std::move(kept);
-    }
-    RETURN_IF_ERROR(ctx_.Hold(1 + hops.size() / 4));
-    return &hops_.emplace(node, std::move(hops)).first->second;
-  }
-
-  // A shortest path from `from` to `to` of at most `max` steps that
-  // passes none of `banned_nodes` and starts with none of `banned_first`.
-  absl::StatusOr<std::optional<Path>> Shortest(TermId from, TermId to, std::int64_t max,
-                                               const absl::flat_hash_set<TermId>& banned_nodes,
+  // The cheapest (or shortest) path from `source` to TO of at most `max`
+  // steps that passes none of `banned` and starts with none of `banned_first`.
+  absl::StatusOr<std::optional<Path>> Cheapest(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
                                                const std::set<Hop>& banned_first) {
-    absl::flat_hash_map<TermId, std::pair<TermId, Hop>> parent;
-    parent.emplace(from, std::pair{kNoTerm, Hop{}});
-    std::vector<TermId> level = {from};
-    for (std::int64_t depth = 0; depth < max && !level.empty(); ++depth) {
-      std::vector<TermId> next;
-      for (const TermId u : level) {
-        ASSIGN_OR_RETURN(const std::vector<Hop>* hops, Hops(u));
-        for (const Hop& hop : *hops) {
-          RETURN_IF_ERROR(ctx_.Check());
-          if (banned_nodes.contains(hop.to) || (u == from && banned_first.contains(hop))) continue;
-          if (!parent.try_emplace(hop.to, std::pair{u, hop}).second) continue;
-          if (hop.to == to) return Unwind(parent, from, to);
-          next.push_back(hop.to);
-        }
-      }
-      RETURN_IF_ERROR(ctx_.Hold(next.size() / 4));
-      level = std::move(next);
+    if (steps_.weighted()) {
+      ASSIGN_OR_RETURN(std::vector<Path> found, Dijkstra(source, max, banned, banned_first, 1));
+      if (found.empty()) return std::nullopt;
+      return std::move(found[0]);
     }
-    return std::nullopt;
+    return BothEnds(source, max, banned, banned_first);
   }
 
   // The k shortest simple paths, by Yen's algorithm: each next one is the
   // shortest that leaves one of the found ones somewhere along it.
-  absl::StatusOr<std::vector<Path>> KShortest(TermId from, TermId to, std::size_t k) {
+  absl::StatusOr<std::vector<Path>> KShortest(std::size_t k) {
     std::vector<Path> found;
-    ASSIGN_OR_RETURN(std::optional<Path> first, Shortest(from, to, MaxLength(), {}, {}));
+    ASSIGN_OR_RETURN(std::optional<Path> first, Cheapest(Source(), MaxLength(), {}, {}));
     if (!first) return found;
     found.push_back(std::move(*first));
     std::set<Path> candidates;
     while (found.size() < k) {
       const Path last = found.back();
+      long double root_cost = 0;
       for (std::size_t i = 0; i < last.hops.size(); ++i) {
-        const TermId spur = last.NodeAt(i);
         const auto same_root = [&](const Path& p) {
           return p.hops.size() > i && std::equal(last.hops.begin(), last.hops.begin() + static_cast<long>(i), p.hops.begin());
         };
@@ -153,14 +102,17 @@ class PathFinder {
         for (const Path& p : found) {
           if (same_root(p)) banned_first.insert(p.hops[i]);
         }
-        absl::flat_hash_set<TermId> banned_nodes;
-        for (std::size_t j = 0; j < i; ++j) banned_nodes.insert(last.NodeAt(j));
-        ASSIGN_OR_RETURN(std::optional<Path> rest,
-                         Shortest(spur, to, MaxLength() - static_cast<std::int64_t>(i), banned_nodes, banned_first));
-        if (!rest) continue;
-        Path whole{from, std::vector<Hop>(last.hops.begin(), last.hops.begin() + static_cast<long>(i))};
-        whole.hops.insert(whole.hops.end(), rest->hops.begin(), rest->hops.end());
-        if (std::find(found.begin(), found.end(), whole) == found.end()) candidates.insert(std::move(whole));
+        absl::flat_hash_set<Point> banned;
+        for (std::size_t j = 0; j < i; ++j) banned.insert(last.At(j));
+        ASSIGN_OR_RETURN(std::optional<Path> rest, Cheapest(last.At(i), MaxLength() - static_cast<std::int64_t>(i),
+                                                           banned, banned_first));
+        if (rest) {
+          Path whole{Source(), std::vector<Hop>(last.hops.begin(), last.hops.begin() + static_cast<long>(i)),
+                     root_cost + rest->cost};
+          whole.hops.insert(whole.hops.end(), rest->hops.begin(), rest->hops.end());
+          if (std::find(found.begin(), found.end(), whole) == found.end()) candidates.insert(std::move(whole));
+        }
+        root_cost += last.hops[i].weight;
       }
       if (candidates.empty()) break;
       found.push_back(*candidates.begin());
@@ -170,198 +122,249 @@ class PathFinder {
     return found;
   }
 
-  // Every shortest path from `from` to `to`, or (`to` none) to each node
-  // within reach; with `all` every one of them, else one per target.
-  absl::StatusOr<std::vector<Path>> BreadthFirst(TermId from, TermId to, bool all, std::size_t most) {
-    absl::flat_hash_map<TermId, std::int64_t> depth_of;
-    absl::flat_hash_map<TermId, std::vector<std::pair<TermId, Hop>>> parents;
-    depth_of.emplace(from, 0);
-    std::vector<TermId> level = {from}, reached;
+  // Every shortest path to TO, or (TO unbound) to each node within reach;
+  // with `all` every one of them, else one per target.
+  absl::StatusOr<std::vector<Path>> BreadthFirst(bool all, std::size_t most) {
+    absl::flat_hash_map<Point, std::int64_t> depth_of;
+    absl::flat_hash_map<Point, std::vector<std::pair<Point, Hop>>> parents;
+    absl::flat_hash_map<TermId, std::int64_t> node_depth;  // first depth a node was reached at as an end
+    depth_of.emplace(Source(), 0);
+    std::vector<Point> level = {Source()}, targets;
     for (std::int64_t depth = 1; depth <= MaxLength() && !level.empty(); ++depth) {
-      std::vector<TermId> next;
-      for (const TermId u : level) {
-        ASSIGN_OR_RETURN(const std::vector<Hop>* hops, Hops(u));
+      std::vector<Point> next;
+      for (const Point u : level) {
+        ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(u));
         for (const Hop& hop : *hops) {
           RETURN_IF_ERROR(ctx_.Check());
-          const auto [it, fresh] = depth_of.try_emplace(hop.to, depth);
-          if (fresh) {
-            next.push_back(hop.to);
-            if (to == kNoTerm || hop.to == to) reached.push_back(hop.to);
+          const Point q = hop.to;
+          const bool end = automaton_.accepting(q.state);
+          if (q.node == from_ || (to_ != kNoTerm && q.node == to_ && !end)) continue;
+          const auto [it, fresh] = depth_of.try_emplace(q, depth);
+          if (it->second == depth && (fresh || all)) parents[q].emplace_back(u, hop);
+          if (!fresh) continue;
+          if (to_ != kNoTerm) {
+            if (q.node == to_) {
+              targets.push_back(q);
+              continue;  // a path ends where it reaches TO
+            }
+          } else if (end) {
+            const auto [at, first] = node_depth.try_emplace(q.node, depth);
+            if (first || (all && at->second == depth)) targets.push_back(q);
           }
-          if (it->second == depth && (fresh || all)) parents[hop.to].emplace_back(u, hop);
+          next.push_back(q);
         }
       }
       RETURN_IF_ERROR(ctx_.Hold(next.size() / 2));
-      if (to != kNoTerm && depth_of.contains(to)) break;
+      if (to_ != kNoTerm && !targets.empty()) break;
       level = std::move(next);
     }
     std::vector<Path> paths;
-    for (const TermId target : reached) {
+    for (const Point target : targets) {
       // Back from the target through every parent: each way is a path.
       std::vector<Hop> reversed;
-      RETURN_IF_ERROR(Enumerate(parents, from, target, &reversed, most, &paths));
+      RETURN_IF_ERROR(Enumerate(parents, target, &reversed, all ? most : paths.size() + 1, &paths));
       if (paths.size() >= most) break;
     }
     std::sort(paths.begin(), paths.end());
     return paths;
   }
 
-  // Every simple path from `from` to `to` of at most MAX steps, shorter
-  // ones first, up to `most` of them.
-  absl::StatusOr<std::vector<Path>> Simple(TermId from, TermId to, std::size_t most) {
+  // The cheapest path to each node within reach (TO unbound), by WEIGHT.
+  absl::StatusOr<std::vector<Path>> CheapestToEach(std::size_t most) {
+    ASSIGN_OR_RETURN(std::vector<Path> paths, Dijkstra(Source(), MaxLength(), {}, {}, most));
+    std::sort(paths.begin(), paths.end());
+    return paths;
+  }
+
+  // Every simple path to TO of at most MAX steps, shorter ones first, up to
+  // `most` of them.
+  absl::StatusOr<std::vector<Path>> Simple(std::size_t most) {
     std::vector<Path> paths;
     for (std::int64_t length = 1; length <= MaxLength() && paths.size() < most; ++length) {
-      Path path{from, {}};
-      absl::flat_hash_set<TermId> on_path = {from};
-      RETURN_IF_ERROR(Extend(&path, &on_path, to, static_cast<std::size_t>(length), most, &paths));
+      Path path{Source(), {}};
+      absl::flat_hash_set<Point> on_path = {Source()};
+      RETURN_IF_ERROR(Extend(&path, &on_path, static_cast<std::size_t>(length), most, &paths));
     }
     return paths;
   }
 
-  // The statement of the triple `hop` follows from `from`, read once.
-  absl::StatusOr<Statement> StatementOf(TermId from, const Hop& hop) {
-    const TermId s = hop.forward ? from : hop.to, o = hop.forward ? hop.to : from;
-    const std::array<TermId, 3> key = {s, hop.predicate, o};
-    if (const auto it = statements_.find(key); it != statements_.end()) return it->second;
-    Statement best;
-    ASSIGN_OR_RETURN(const std::optional<TermId> triple, ctx_.store().LookupTriple(s, hop.predicate, o, ctx_.snapshot().get()));
-    if (triple && reifies_) {
-      QuadStore::Pattern reifiers;
-      reifiers.ids.p = *reifies_;
-      reifiers.ids.o = *triple;
-      std::vector<QuadIds> found;
-      RETURN_IF_ERROR(ctx_.store().Scan(reifiers, false, [&](const QuadIds& q) {
-        if (InScope(q.g)) found.push_back(q);
-        return true;
-      }));
-      for (const QuadIds& r : found) {
-        Statement one{.document = r.g, .stated = true};
-        ASSIGN_OR_RETURN(one.confidence, Value(r.s, confidence_, r.g));
-        ASSIGN_OR_RETURN(one.evidence, Value(r.s, evidence_, r.g));
-        if (one.confidence != kNoTerm) {
-          ASSIGN_OR_RETURN(const Term c, ctx_.Resolve(one.confidence));
-          one.value = std::strtod(c.value.c_str(), nullptr);
-        }
-        if (!best.stated || one.value > best.value) best = one;
-      }
-    }
-    if (!best.stated) {
-      QuadStore::Pattern stated;
-      stated.ids = {.s = s, .p = hop.predicate, .o = o};
-      RETURN_IF_ERROR(ctx_.store().Scan(stated, false, [&](const QuadIds& q) {
-        if (!InScope(q.g)) return true;
-        best.document = q.g;
-        best.stated = true;
-        return false;
-      }));
-    }
-    statements_.emplace(key, best);
-    return best;
-  }
-
  private:
-  absl::Status Read(TermId node, TermId predicate, bool forward, std::vector<Hop>* out) {
-    QuadStore::Pattern pattern;
-    (forward ? pattern.ids.s : pattern.ids.o) = node;
-    pattern.ids.p = predicate;
-    const auto add = [&](const QuadIds& q) {
-      const TermId other = forward ? q.o : q.s;
-      if (predicate == kNoTerm) {
-        // Any predicate: links between entities, not values or classes.
-        const storage::TermTag tag = storage::TagOf(other);
-        if ((tag != storage::TermTag::kIri && tag != storage::TermTag::kBlank) || (type_ && q.p == *type_)) return;
+  bool IsTarget(Point p) const { return p.node == to_ && automaton_.accepting(p.state); }
+  // Whether a path may pass `p` on its way: never FROM again, never TO
+  // before its end.
+  bool Passable(Point p) const { return p.node != from_ && p.node != to_; }
+
+  // Breadth-first from both ends at once, a whole level of the smaller side
+  // at a time, until the two meet.
+  absl::StatusOr<std::optional<Path>> BothEnds(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
+                                               const std::set<Hop>& banned_first) {
+    absl::flat_hash_map<Point, Came> ahead, behind;  // reached from the source; from the target
+    ahead.emplace(source, Came{});
+    std::vector<Point> front = {source}, back;
+    for (int s = 0; s < automaton_.states(); ++s) {
+      if (automaton_.accepting(s)) {
+        back.push_back(Point{to_, s});
+        behind.emplace(back.back(), Came{});
       }
-      if (other != node) out->push_back(Hop{q.p, other, forward});
+    }
+    std::int64_t ahead_depth = 0, behind_depth = 0;
+    std::optional<std::pair<std::int64_t, Point>> best;  // the shortest length found, and where the sides met
+    const auto met = [&](Point q, std::int64_t total) {
+      if (!best || std::pair{total, q} < *best) best = {total, q};
     };
-    if (scope_.kind == GraphScope::Kind::kUnion) {
-      return ctx_.store().Scan(pattern, true, [&](const QuadIds& q) {
-        add(q);
-        return true;
-      });
+    while (!front.empty() && !back.empty() && ahead_depth + behind_depth < max) {
+      std::vector<Point> next;
+      if (front.size() <= back.size()) {
+        std::sort(front.begin(), front.end());
+        for (const Point u : front) {
+          ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(u));
+          for (const Hop& hop : *hops) {
+            RETURN_IF_ERROR(ctx_.Check());
+            const Point q = hop.to;
+            if (u == source && banned_first.contains(hop)) continue;
+            const bool target = IsTarget(q);
+            if (!target && (!Passable(q) || banned.contains(q))) continue;
+            if (!ahead.try_emplace(q, Came{u, hop, ahead_depth + 1}).second) continue;
+            if (const auto it = behind.find(q); it != behind.end()) met(q, ahead_depth + 1 + it->second.depth);
+            if (!target) next.push_back(q);
+          }
+        }
+        front = std::move(next);
+        ++ahead_depth;
+      } else {
+        std::sort(back.begin(), back.end());
+        for (const Point v : back) {
+          ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.In(v));
+          for (const Hop& in : *hops) {
+            RETURN_IF_ERROR(ctx_.Check());
+            const Point u = in.to;
+            const Hop step{in.predicate, v, in.forward, in.weight};
+            if (u == source ? banned_first.contains(step) : (!Passable(u) || banned.contains(u))) continue;
+            if (!behind.try_emplace(u, Came{v, step, behind_depth + 1}).second) continue;
+            if (const auto it = ahead.find(u); it != ahead.end()) met(u, behind_depth + 1 + it->second.depth);
+            if (u != source) next.push_back(u);
+          }
+        }
+        back = std::move(next);
+        ++behind_depth;
+      }
+      RETURN_IF_ERROR(ctx_.Hold((ahead.size() + behind.size()) / 64));
+      if (best) break;
     }
-    const std::vector<TermId> graphs = scope_.kind == GraphScope::Kind::kGraph ? std::vector<TermId>{scope_.graph} : scope_.graphs;
-    pattern.graph_bound = true;
-    for (const TermId g : graphs) {
-      pattern.ids.g = g;
-      RETURN_IF_ERROR(ctx_.store().Scan(pattern, false, [&](const QuadIds& q) {
-        add(q);
-        return true;
-      }));
-    }
-    return absl::OkStatus();
-  }
-
-  bool InScope(TermId graph) const {
-    switch (scope_.kind) {
-      case GraphScope::Kind::kUnion: return true;
-      case GraphScope::Kind::kGraph: return graph == scope_.graph;
-      case GraphScope::Kind::kGraphs: return std::find(scope_.graphs.begin(), scope_.graphs.end(), graph) != scope_.graphs.end();
-    }
-    return false;
-  }
-
-  // The first object of (subject, predicate, ?, graph), or kNoTerm.
-  absl::StatusOr<TermId> Value(TermId subject, std::optional<TermId> predicate, TermId graph) {
-    if (!predicate) return kNoTerm;
-    QuadStore::Pattern pattern;
-    pattern.ids = {.s = subject, .p = *predicate, .g = graph};
-    pattern.graph_bound = true;
-    TermId value = kNoTerm;
-    RETURN_IF_ERROR(ctx_.store().Scan(pattern, false, [&](const QuadIds& q) {
-      value = q.o;
-      return false;
-    }));
-    return value;
-  }
-
-  static Path Unwind(const absl::flat_hash_map<TermId, std::pair<TermId, Hop>>& parent, TermId from, TermId to) {
-    Path path{from, {}};
-    for (TermId at = to; at != from;) {
-      const auto& [previous, hop] = parent.at(at);
-      path.hops.push_back(hop);
-      at = previous;
+    if (!best) return std::nullopt;
+    const Point meet = best->second;
+    Path path{source, {}};
+    for (Point at = meet; at != source;) {
+      const Came& came = ahead.at(at);
+      path.hops.push_back(came.hop);
+      at = came.other;
     }
     std::reverse(path.hops.begin(), path.hops.end());
+    for (Point at = meet; !IsTarget(at);) {
+      const Came& came = behind.at(at);
+      path.hops.push_back(came.hop);
+      at = came.other;
+    }
+    path.cost = static_cast<long double>(path.hops.size());
     return path;
   }
 
-  absl::Status Enumerate(const absl::flat_hash_map<TermId, std::vector<std::pair<TermId, Hop>>>& parents, TermId from,
-                         TermId at, std::vector<Hop>* reversed, std::size_t most, std::vector<Path>* out) {
+  // Dijkstra's search from `source` by the steps' weights: the cheapest path
+  // to TO, or (TO unbound) to each node within reach, up to `most`. With
+  // MAX, a point is searched once per number of steps taken to it, so that
+  // a dearer path of fewer steps is still found.
+  absl::StatusOr<std::vector<Path>> Dijkstra(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
+                                             const std::set<Hop>& banned_first, std::size_t most) {
+    const bool by_steps = search_.max_length.has_value();
+    const auto label = [&](Point p, std::int64_t steps) { return Label{p, by_steps ? steps : 0}; };
+    absl::flat_hash_map<Label, long double> cost;
+    absl::flat_hash_map<Label, std::tuple<Label, Hop, std::int64_t>> parent;  // and the steps taken
+    absl::flat_hash_set<Label> settled;
+    absl::flat_hash_set<TermId> reached;
+    using Entry = std::tuple<long double, std::int64_t, Label>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+    cost.emplace(label(source, 0), 0);
+    queue.emplace(0, 0, label(source, 0));
+    std::vector<Path> paths;
+    const auto unwind = [&](Label at, long double total) {
+      Path path{source, {}, total};
+      while (parent.contains(at)) {
+        const auto& [previous, hop, steps] = parent.at(at);
+        path.hops.push_back(hop);
+        at = previous;
+      }
+      std::reverse(path.hops.begin(), path.hops.end());
+      return path;
+    };
+    while (!queue.empty() && paths.size() < most) {
+      const auto [c, steps, at] = queue.top();
+      queue.pop();
+      if (!settled.insert(at).second) continue;
+      if (to_ != kNoTerm) {
+        if (IsTarget(at.point)) {
+          paths.push_back(unwind(at, c));
+          break;
+        }
+      } else if (at.point != source && automaton_.accepting(at.point.state) && reached.insert(at.point.node).second) {
+        paths.push_back(unwind(at, c));
+      }
+      if (steps >= max) continue;
+      ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(at.point));
+      for (const Hop& hop : *hops) {
+        RETURN_IF_ERROR(ctx_.Check());
+        const Point q = hop.to;
+        if (at.point == source && banned_first.contains(hop)) continue;
+        if (!IsTarget(q) && (!Passable(q) || banned.contains(q))) continue;
+        const Label next = label(q, steps + 1);
+        const long double total = c + hop.weight;
+        const auto [it, fresh] = cost.try_emplace(next, total);
+        if (!fresh && total >= it->second) continue;
+        it->second = total;
+        parent.insert_or_assign(next, std::tuple{at, hop, steps + 1});
+        queue.emplace(total, steps + 1, next);
+      }
+      if ((settled.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024 / 8));
+    }
+    return paths;
+  }
+
+  absl::Status Enumerate(const absl::flat_hash_map<Point, std::vector<std::pair<Point, Hop>>>& parents, Point at,
+                         std::vector<Hop>* reversed, std::size_t most, std::vector<Path>* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
-    if (at == from) {
-      out->push_back(Path{from, std::vector<Hop>(reversed->rbegin(), reversed->rend())});
+    if (at == Source()) {
+      out->push_back(Path{Source(), std::vector<Hop>(reversed->rbegin(), reversed->rend()),
+                          static_cast<long double>(reversed->size())});
       if ((out->size() & 255) == 0) return ctx_.Hold(256);
       return absl::OkStatus();
     }
     for (const auto& [previous, hop] : parents.at(at)) {
       reversed->push_back(hop);
-      RETURN_IF_ERROR(Enumerate(parents, from, previous, reversed, most, out));
+      RETURN_IF_ERROR(Enumerate(parents, previous, reversed, most, out));
       reversed->pop_back();
     }
     return absl::OkStatus();
   }
 
-  absl::Status Extend(Path* path, absl::flat_hash_set<TermId>* on_path, TermId to, std::size_t length,
-                      std::size_t most, std::vector<Path>* out) {
-    const TermId at = path->end();
-    ASSIGN_OR_RETURN(const std::vector<Hop>* hops, Hops(at));
+  absl::Status Extend(Path* path, absl::flat_hash_set<Point>* on_path, std::size_t length, std::size_t most,
+                      std::vector<Path>* out) {
+    ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(path->end()));
     for (const Hop& hop : *hops) {
       RETURN_IF_ERROR(ctx_.Check());
       if (out->size() >= most) return absl::OkStatus();
-      if (on_path->contains(hop.to)) continue;
       if (path->hops.size() + 1 == length) {
-        if (hop.to != to) continue;
+        if (!IsTarget(hop.to)) continue;
         path->hops.push_back(hop);
         out->push_back(*path);
+        out->back().cost = static_cast<long double>(length);
         path->hops.pop_back();
         if ((out->size() & 255) == 0) RETURN_IF_ERROR(ctx_.Hold(256));
         continue;
       }
-      if (hop.to == to) continue;  // a longer path through the target is not simple
+      if (!Passable(hop.to) || on_path->contains(hop.to)) continue;
       path->hops.push_back(hop);
       on_path->insert(hop.to);
-      RETURN_IF_ERROR(Extend(path, on_path, to, length, most, out));
+      RETURN_IF_ERROR(Extend(path, on_path, length, most, out));
       on_path->erase(hop.to);
       path->hops.pop_back();
     }
@@ -369,16 +372,10 @@ class PathFinder {
   }
 
   Context& ctx_;
+  PathSteps& steps_;
   const PathSearch& search_;
-  const plan::Node& node_;
-  const GraphScope scope_;
-  const Term type_iri_ = Term::Iri(kRdfType);
-  const Term reifies_iri_ = Term::Iri(kRdfReifies);
-  const Term confidence_iri_ = Term::Iri(kConfidence);
-  const Term evidence_iri_ = Term::Iri(kEvidence);
-  std::optional<TermId> type_, reifies_, confidence_, evidence_;
-  absl::flat_hash_map<TermId, std::vector<Hop>> hops_;
-  absl::flat_hash_map<std::array<TermId, 3>, Statement, absl::Hash<std::array<TermId, 3>>> statements_;
+  const plan::PathAutomaton& automaton_;
+  const TermId from_, to_;
 };
 
 void AppendJson(std::string* out, std::string_view text) {
@@ -415,22 +412,34 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
   }
   GraphScope edges = scope;
   if (!node.graphs.empty()) edges = GraphScope{.kind = GraphScope::Kind::kGraphs, .graphs = node.graphs};
-  PathFinder finder(ctx_, node, std::move(edges));
-  RETURN_IF_ERROR(finder.Init());
+  PathSteps steps(*this, node, input, from, std::move(edges));
+  RETURN_IF_ERROR(steps.Init());
+  PathFinder finder(ctx_, steps, search, from, to);
   const std::size_t most = search.limit ? static_cast<std::size_t>(*search.limit) : std::numeric_limits<std::size_t>::max();
+  // Without VIA a path steps between entities only: a literal is no end.
+  const bool reachable = !node.entities_only || to == kNoTerm || storage::TagOf(to) == storage::TermTag::kIri ||
+                         storage::TagOf(to) == storage::TermTag::kBlank;
   std::vector<Path> paths;
-  if (from != to) {
+  if (from != to && reachable) {
     absl::StatusOr<std::vector<Path>> found;
     switch (search.mode) {
       case PathSearch::Mode::kShortest:
-        found = search.k == 1 ? finder.BreadthFirst(from, to, false, most)
-                              : finder.KShortest(from, to, static_cast<std::size_t>(search.k));
+        if (search.k > 1) {
+          found = finder.KShortest(static_cast<std::size_t>(search.k));
+        } else if (one_to_all) {
+          found = steps.weighted() ? finder.CheapestToEach(most) : finder.BreadthFirst(false, most);
+        } else {
+          absl::StatusOr<std::optional<Path>> one = finder.Cheapest(finder.Source(), finder.MaxLength(), {}, {});
+          if (!one.ok()) return one.status();
+          found.emplace();
+          if (*one) found->push_back(std::move(**one));
+        }
         break;
       case PathSearch::Mode::kAllShortest:
-        found = finder.BreadthFirst(from, to, true, most);
+        found = finder.BreadthFirst(true, most);
         break;
       case PathSearch::Mode::kAll:
-        found = finder.Simple(from, to, most);
+        found = finder.Simple(most);
         break;
     }
     if (!found.ok()) return found.status();
@@ -439,19 +448,24 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
   if (paths.size() > most) paths.resize(most);
 
   const auto integer = [&](std::size_t n) { return ctx_.Intern(Term::Literal(std::to_string(n), kXsdInteger)); };
+  const auto cost_of = [&](const Path& path) {
+    return steps.weighted() ? ctx_.Intern(Term::Literal(FormatDecimal(path.cost), kXsdDecimal)) : integer(path.hops.size());
+  };
   const auto column = [&](std::size_t i) { return i < search.columns.size() ? search.columns[i] : -1; };
   std::vector<Row> rows;
   for (std::size_t p = 0; p < paths.size(); ++p) {
     const Path& path = paths[p];
     Row base = input;
-    if (node.object.kind == ScanTerm::Kind::kVariable) base[static_cast<std::size_t>(node.object.var)] = path.end();
+    if (node.object.kind == ScanTerm::Kind::kVariable) base[static_cast<std::size_t>(node.object.var)] = path.end().node;
     if (search.compact) {
-      std::string json = absl::StrCat("{\"length\":", path.hops.size(), ",\"steps\":[");
+      std::string json = absl::StrCat("{\"length\":", path.hops.size());
+      if (steps.weighted()) absl::StrAppend(&json, ",\"cost\":", FormatDecimal(path.cost));
+      json += ",\"steps\":[";
       for (std::size_t i = 0; i < path.hops.size(); ++i) {
         const Hop& hop = path.hops[i];
-        ASSIGN_OR_RETURN(const Statement statement, finder.StatementOf(path.NodeAt(i), hop));
-        const std::pair<const char*, TermId> parts[] = {{"start", path.NodeAt(i)}, {"predicate", hop.predicate},
-                                                        {"end", hop.to}, {"document", statement.document},
+        ASSIGN_OR_RETURN(const Statement statement, steps.StatementOf(path.At(i).node, hop));
+        const std::pair<const char*, TermId> parts[] = {{"start", path.At(i).node}, {"predicate", hop.predicate},
+                                                        {"end", hop.to.node}, {"document", statement.document},
                                                         {"confidence", statement.confidence},
                                                         {"evidence", statement.evidence}};
         absl::StrAppend(&json, i ? "," : "", "{\"forward\":", hop.forward ? "true" : "false");
@@ -473,25 +487,30 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
       rows.push_back(std::move(base));
       continue;
     }
+    ASSIGN_OR_RETURN(const TermId path_number, integer(p + 1));
+    TermId cost = kNoTerm;
+    if (column(9) >= 0) {
+      ASSIGN_OR_RETURN(cost, cost_of(path));
+    }
     for (std::size_t i = 0; i < path.hops.size(); ++i) {
       const Hop& hop = path.hops[i];
-      ASSIGN_OR_RETURN(const Statement statement, finder.StatementOf(path.NodeAt(i), hop));
+      ASSIGN_OR_RETURN(const Statement statement, steps.StatementOf(path.At(i).node, hop));
       Row row = base;
       const auto set = [&](std::size_t c, TermId id) {
         if (const query::VarId v = column(c); v >= 0) row[static_cast<std::size_t>(v)] = id;
       };
-      ASSIGN_OR_RETURN(const TermId path_number, integer(p + 1));
       ASSIGN_OR_RETURN(const TermId step_number, integer(i + 1));
       ASSIGN_OR_RETURN(const TermId forward, ctx_.Intern(Term::Literal(hop.forward ? "true" : "false", kXsdBoolean)));
       set(0, path_number);
       set(1, step_number);
-      set(2, path.NodeAt(i));
+      set(2, path.At(i).node);
       set(3, hop.predicate);
-      set(4, hop.to);
+      set(4, hop.to.node);
       set(5, statement.document);
       set(6, statement.confidence);
       set(7, statement.evidence);
       set(8, forward);
+      set(9, cost);
       rows.push_back(std::move(row));
       if ((rows.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024));
     }

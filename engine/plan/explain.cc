@@ -43,12 +43,6 @@ class Printer {
     if (n.size() > 1 && n[1] == '_') return n.substr(1);  // a blank node
     return "?_" + n.substr(1);
   }
-  // VIA's predicates as a path: p1|^p2.
-  std::string Via(const query::PathSearch& search) const {
-    std::vector<std::string> parts;
-    for (const auto& [iri, forward] : search.via) parts.push_back((forward ? "" : "^") + query::ToTurtleTerm(iri, prefixes_));
-    return absl::StrJoin(parts, "|");
-  }
   std::string TermText(const PatternTerm& t) const {
     switch (t.kind) {
       case PatternTerm::Kind::kVariable: return Name(t.var);
@@ -106,13 +100,20 @@ class Printer {
         static constexpr const char* kDirections[] = {"forwards", "backwards", "either way"};
         std::string mode = kModes[static_cast<int>(search.mode)];
         if (search.mode == query::PathSearch::Mode::kShortest && search.k > 1) absl::StrAppend(&mode, " ", search.k);
-        const bool yen = search.mode == query::PathSearch::Mode::kShortest && search.k > 1;
+        const bool weighted = search.weight != nullptr;
+        const char* how = search.mode == query::PathSearch::Mode::kAll ? "depth-first, simple paths"
+                          : weighted && search.k > 1                   ? "Dijkstra, then Yen's k cheapest simple paths"
+                          : weighted                                   ? "Dijkstra"
+                          : search.k > 1                               ? "breadth-first from both ends, then Yen's k shortest simple paths"
+                          : search.mode == query::PathSearch::Mode::kShortest && node.target_bound
+                              ? "breadth-first from both ends"
+                              : "breadth-first";
         return absl::StrCat("Paths ", mode, " from ", TermText(search.from), " to ", TermText(search.to), ", ",
-                            search.via.empty() ? "over any entity-valued predicate" : absl::StrCat("via ", Via(search)),
+                            search.via ? absl::StrCat("via ", PathText(*search.via, prefixes_))
+                                       : "over any entity-valued predicate",
                             " ", kDirections[static_cast<int>(search.direction)],
                             search.max_length ? absl::StrCat(", at most ", *search.max_length, " steps") : "",
-                            " (", search.mode == query::PathSearch::Mode::kAll ? "depth-first, simple paths"
-                                  : yen ? "breadth-first, then Yen's k shortest simple paths" : "breadth-first", ")");
+                            weighted ? ", weighted" : "", " (", how, ")");
       }
       case K::kNestedJoin: return "Join, nested loop: the right side runs per left row";
       case K::kHashJoin: return "Join, hash: the right side runs once";

@@ -15,6 +15,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/functions/functions.h"
+#include "engine/plan/path_automaton.h"
 #include "query/algebra.h"
 #include "storage/term_codec.h"
 
@@ -31,6 +32,7 @@ inline constexpr std::size_t kMostEdgesInMemory = std::size_t{8} << 20;
 
 // The IRI of relata's name search (`?e relata:search "text"`).
 inline constexpr std::string_view kSearchIri = "https://relata.dev/ns#search";
+inline constexpr std::string_view kRdfTypeIri = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
 // A term of a triple pattern with its constant resolved to a store id.
 struct ScanTerm {
@@ -130,7 +132,9 @@ struct Node {
   SearchCall search;                            // kSearch
   PathStart path_start = PathStart::kEveryNode; // kPropertyPath
   ScanTerm subject, object;                     // kPropertyPath, kPaths
-  std::vector<std::pair<TermId, bool>> via;     // kPaths: predicates and directions (none: any)
+  std::shared_ptr<const PathAutomaton> steps;   // kPaths: the steps paths are made of
+  bool entities_only = false;                   // kPaths: steps reach IRIs and blank nodes only (no VIA)
+  bool target_bound = false;                    // kPaths: TO is a constant or certainly bound
   std::vector<TermId> graphs;                   // kPaths: the graphs its edges are from (none: any)
   const std::vector<query::Expr>* exprs = nullptr;  // kFilter, k*LeftJoin, kHaving
   std::vector<std::pair<VarId, const query::Expr*>> bindings;  // kExtend

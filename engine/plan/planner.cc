@@ -481,7 +481,7 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
       return Planned{MakeNode(Node::Kind::kService, &p), bound};
 
     case K::kPaths:
-      return Paths(p, bound);
+      return Paths(p, bound, scope);
   }
   return absl::InternalError("unknown pattern");
 }
@@ -557,16 +557,23 @@ Planner::Planned Planner::Scans(const query::Pattern& p, std::vector<ScanStep> s
   return Planned{std::move(node), std::move(after)};
 }
 
-absl::StatusOr<Planner::Planned> Planner::Paths(const query::Pattern& p, const std::vector<bool>& bound) {
+absl::StatusOr<Planner::Planned> Planner::Paths(const query::Pattern& p, const std::vector<bool>& bound,
+                                                const Scope& scope) {
   const query::PathSearch& search = *p.paths;
   auto node = MakeNode(Node::Kind::kPaths, &p);
   bool missing = false;
   ASSIGN_OR_RETURN(node->subject, Resolve(search.from, &missing));
   ASSIGN_OR_RETURN(node->object, Resolve(search.to, &missing));
+  node->target_bound = IsBound(node->object, bound);
   // Predicates and graphs the store does not hold have no edges.
-  for (const auto& [iri, forward] : search.via) {
-    ASSIGN_OR_RETURN(const std::optional<TermId> id, Lookup(iri));
-    if (id) node->via.emplace_back(*id, forward);
+  if (search.via) {
+    ASSIGN_OR_RETURN(PathAutomaton steps, PathAutomaton::Compile(*search.via, search.direction,
+                                                                 [&](const Term& iri) { return Lookup(iri); }));
+    node->steps = std::make_shared<const PathAutomaton>(std::move(steps));
+  } else {
+    ASSIGN_OR_RETURN(const std::optional<TermId> type, Lookup(Term::Iri(std::string(kRdfTypeIri))));
+    node->steps = std::make_shared<const PathAutomaton>(PathAutomaton::AnyLink(search.direction, type));
+    node->entities_only = true;
   }
   for (const Term& graph : search.graphs) {
     ASSIGN_OR_RETURN(const std::optional<TermId> id, Lookup(graph));
@@ -575,7 +582,12 @@ absl::StatusOr<Planner::Planned> Planner::Paths(const query::Pattern& p, const s
   std::vector<bool> after = bound;
   MarkVariable(&search.to, &after);
   for (const VarId v : search.columns) after[static_cast<std::size_t>(v)] = true;
-  if (missing || (!search.via.empty() && node->via.empty()) || (!search.graphs.empty() && node->graphs.empty())) {
+  if (search.weight) {
+    std::vector<bool> step = bound;
+    for (const VarId v : search.columns) step[static_cast<std::size_t>(v)] = true;
+    RETURN_IF_ERROR(Expressions(*search.weight, step, scope));
+  }
+  if (missing || node->steps->empty() || (!search.graphs.empty() && node->graphs.empty())) {
     auto none = MakeNode(Node::Kind::kNoRows, &p);
     none->estimated_rows = 0;
     none->reason = missing ? "an end of the paths is not in the store" : "no predicate or graph it names is in the store";

@@ -48,7 +48,7 @@ class Planner {
   Planned Scans(const query::Pattern& p, std::vector<ScanStep> scans, const std::vector<bool>& bound,
                 const Scope& scope);
   absl::StatusOr<Planned> Path(const query::Pattern& p, const std::vector<bool>& bound);
-  absl::StatusOr<Planned> Paths(const query::Pattern& p, const std::vector<bool>& bound);
+  absl::StatusOr<Planned> Paths(const query::Pattern& p, const std::vector<bool>& bound, const Scope& scope);
   // Resolves the function calls in `e` and plans its EXISTS patterns for
   // rows that bind `bound`.
   absl::Status Expressions(const query::Expr& e, const std::vector<bool>& bound, const Scope& scope);

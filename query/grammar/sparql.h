@@ -59,7 +59,7 @@ RELATA_KEYWORD(KwUsing, "USING");
 // relata's PATHS pattern.
 RELATA_KEYWORD(KwShortest, "SHORTEST"); RELATA_KEYWORD(KwVia, "VIA"); RELATA_KEYWORD(KwForward, "FORWARD");
 RELATA_KEYWORD(KwBackward, "BACKWARD"); RELATA_KEYWORD(KwEither, "EITHER"); RELATA_KEYWORD(KwGraphs, "GRAPHS");
-RELATA_KEYWORD(KwConfidence, "CONFIDENCE");
+RELATA_KEYWORD(KwConfidence, "CONFIDENCE"); RELATA_KEYWORD(KwWeight, "WEIGHT");
 #undef RELATA_KEYWORD
 // Not a prefix name either (`paths:x` begins a triple).
 struct KwPaths : pegtl::seq<TAO_PEGTL_ISTRING("PATHS"), pegtl::not_at<pegtl::sor<NameChar, pegtl::one<':'>>>, Skip> {};
@@ -368,8 +368,9 @@ struct PathsMax : pegtl::seq<KwMax, IntegerValue> {};
 struct PathsGraphs : pegtl::seq<KwGraphs, LParen, pegtl::star<Iri>, RParen> {};
 struct PathsConfidence : pegtl::seq<KwConfidence, Punct<'>', '='>, NumericLiteralUnsigned> {};
 struct PathsLimit : pegtl::seq<KwLimit, IntegerValue> {};
+struct PathsWeight : pegtl::seq<KwWeight, pegtl::sor<BrackettedExpression, Var>> {};
 struct PathsOption : pegtl::sor<PathsVia, KwForward, KwBackward, KwEither, PathsMax, PathsGraphs, PathsConfidence,
-                                PathsLimit> {};
+                                PathsLimit, PathsWeight> {};
 struct PathsColumns : pegtl::sor<pegtl::seq<LParen, pegtl::plus<Var>, RParen>, Var> {};
 struct PathsPattern : pegtl::seq<KwPaths, pegtl::sor<PathsAllShortest, PathsShortest, PathsAll>, PathsFrom, PathsTo,
                                  pegtl::star<PathsOption>, KwAs, PathsColumns> {};

@@ -85,6 +85,40 @@ class PathsTest : public testing::DatabaseTest {
     return out;
   }
 
+  // Every path from `from` to `to` of at most `max` steps whose steps
+  // follow `cycle` round and round (step i a triple of cycle[i % n]'s
+  // predicate, in its direction), ending after a whole round: simple as
+  // docs/sparql.md defines it for sequences, passing no node twice at the
+  // same place in the round, never FROM again, TO only at the end.
+  std::set<Steps> AllRoundPaths(int from, int to, std::size_t max, const std::vector<std::pair<int, bool>>& cycle) const {
+    std::set<Steps> out;
+    Steps path;
+    std::set<std::pair<int, std::size_t>> on_path;
+    const auto extend = [&](int at, const auto& self) -> void {
+      if (path.size() == max) return;
+      const auto [predicate, forward] = cycle[path.size() % cycle.size()];
+      const std::size_t place = (path.size() + 1) % cycle.size();
+      for (const auto& [s, p, o] : triples_) {
+        const int here = forward ? s : o, there = forward ? o : s;
+        if (p != predicate || here != at || there == at || there == from) continue;
+        if (there == to) {
+          if (place != 0) continue;
+          path.push_back({at, p, there, forward});
+          out.insert(path);
+          path.pop_back();
+          continue;
+        }
+        if (!on_path.insert({there, place}).second) continue;
+        path.push_back({at, p, there, forward});
+        self(there, self);
+        path.pop_back();
+        on_path.erase({there, place});
+      }
+    };
+    extend(from, extend);
+    return out;
+  }
+
   // The paths of a per-step PATHS query, in the order given.
   std::vector<Steps> PathsOf(const std::string& sparql) {
     auto rows = testing::ReadAll(db_->Query(sparql));
@@ -192,6 +226,159 @@ TEST_F(PathsTest, EveryModeGivesWhatABruteForceSearchFinds) {
   }
 }
 
+// VIA with a sequence: each round of it is a run of steps, and every mode
+// gives what the brute-force list of such paths says.
+TEST_F(PathsTest, ViaASequenceGivesWhatABruteForceSearchFinds) {
+  const unsigned seed = testing::SeedFromEnvironment("RELATA_PATHS_SEED");
+  SCOPED_TRACE("RELATA_PATHS_SEED=" + std::to_string(seed));
+  constexpr int kNodes = 9;
+  LoadRandomGraph(seed, kNodes, 30);
+  const std::vector<std::pair<int, bool>> cycle = {{0, true}, {1, false}};  // p0/^p1
+  const std::string via = "VIA " + Predicate(0) + "/^" + Predicate(1);
+  std::mt19937 random(seed + 2);
+  for (int round = 0; round < 12; ++round) {
+    const int from = static_cast<int>(random() % kNodes), to = static_cast<int>(random() % kNodes);
+    if (from == to) continue;
+    SCOPED_TRACE(Node(from) + " to " + Node(to));
+    const std::set<Steps> paths = AllRoundPaths(from, to, 2 * kNodes, cycle);
+    std::vector<std::size_t> lengths;
+    for (const Steps& p : paths) lengths.push_back(p.size());
+    std::sort(lengths.begin(), lengths.end());
+    std::set<Steps> all_shortest;
+    for (const Steps& p : paths) {
+      if (p.size() == lengths.front()) all_shortest.insert(p);
+    }
+
+    const std::vector<Steps> one = PathsOf(Query("SHORTEST", from, to, via));
+    ASSERT_EQ(one.size(), paths.empty() ? 0u : 1u);
+    if (!one.empty()) {
+      EXPECT_EQ(one[0].size(), lengths.front());
+      EXPECT_TRUE(paths.contains(one[0]));
+    }
+    const std::vector<Steps> every_shortest = PathsOf(Query("ALL SHORTEST", from, to, via));
+    EXPECT_EQ(std::set<Steps>(every_shortest.begin(), every_shortest.end()), all_shortest);
+    EXPECT_EQ(every_shortest.size(), all_shortest.size()) << "a path given twice";
+
+    const std::vector<Steps> five = PathsOf(Query("SHORTEST 5", from, to, via));
+    lengths.resize(std::min<std::size_t>(lengths.size(), 5));
+    std::vector<std::size_t> five_lengths;
+    for (const Steps& p : five) {
+      EXPECT_TRUE(paths.contains(p));
+      five_lengths.push_back(p.size());
+    }
+    EXPECT_EQ(five_lengths, lengths);
+    EXPECT_EQ(std::set<Steps>(five.begin(), five.end()).size(), five.size()) << "a path given twice";
+
+    const std::vector<Steps> upto4 = PathsOf(Query("ALL", from, to, via + " MAX 4 LIMIT 100000"));
+    std::set<Steps> expected4;
+    for (const Steps& p : paths) {
+      if (p.size() <= 4) expected4.insert(p);
+    }
+    EXPECT_EQ(std::set<Steps>(upto4.begin(), upto4.end()), expected4);
+    EXPECT_EQ(upto4.size(), expected4.size()) << "a path given twice";
+  }
+}
+
+// Property paths that mean the same steps give the same paths: a closure of
+// a predicate is the predicate (paths repeat their steps anyway), and a
+// negated set is every other predicate.
+TEST_F(PathsTest, EquivalentViasGiveTheSamePaths) {
+  const unsigned seed = testing::SeedFromEnvironment("RELATA_PATHS_SEED");
+  SCOPED_TRACE("RELATA_PATHS_SEED=" + std::to_string(seed));
+  constexpr int kNodes = 9;
+  LoadRandomGraph(seed, kNodes, 25);
+  const std::string p0 = Predicate(0), p1 = Predicate(1), p2 = Predicate(2);
+  const std::vector<std::pair<std::string, std::string>> same = {
+      {"VIA " + p0, "VIA " + p0 + "+"},
+      {"VIA " + p0, "VIA (" + p0 + "/" + p0 + "?)"},
+      {"VIA " + p0 + "|" + p1, "VIA !" + p2},
+      {"VIA " + p0 + "|" + p1 + " BACKWARD", "VIA ^" + p0 + "|^" + p1},
+      {"VIA " + p0 + " EITHER", "VIA " + p0 + "|^" + p0},
+      {"", "VIA !(<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>)"},
+  };
+  std::mt19937 random(seed + 3);
+  for (int round = 0; round < 8; ++round) {
+    const int from = static_cast<int>(random() % kNodes), to = static_cast<int>(random() % kNodes);
+    if (from == to) continue;
+    for (const auto& [a, b] : same) {
+      SCOPED_TRACE(Node(from) + " to " + Node(to) + ": " + a + " against " + b);
+      for (const std::string mode : {"ALL SHORTEST", "SHORTEST 4"}) {
+        EXPECT_EQ(PathsOf(Query(mode, from, to, a)), PathsOf(Query(mode, from, to, b))) << mode;
+      }
+      EXPECT_EQ(PathsOf(Query("ALL", from, to, a + " MAX 3 LIMIT 1000")),
+                PathsOf(Query("ALL", from, to, b + " MAX 3 LIMIT 1000")));
+    }
+  }
+}
+
+// WEIGHT: the cheapest paths by the steps' weights (Dijkstra, and Yen's k
+// cheapest over it), against the brute-force list with each path's cost.
+TEST_F(PathsTest, WeightedPathsAreTheCheapest) {
+  const unsigned seed = testing::SeedFromEnvironment("RELATA_PATHS_SEED");
+  SCOPED_TRACE("RELATA_PATHS_SEED=" + std::to_string(seed));
+  constexpr int kNodes = 9;
+  LoadRandomGraph(seed, kNodes, 24);
+  const double weights[] = {1, 2.5, 4};
+  const std::string weight = "WEIGHT (IF(?predicate = " + Predicate(0) + ", 1, IF(?predicate = " + Predicate(1) +
+                             ", 2.5, 4)))";
+  const auto cost = [&](const Steps& p) {
+    double sum = 0;
+    for (const Step& step : p) sum += weights[step.predicate];
+    return sum;
+  };
+  std::mt19937 random(seed + 4);
+  for (int round = 0; round < 12; ++round) {
+    const int from = static_cast<int>(random() % kNodes), to = static_cast<int>(random() % kNodes);
+    if (from == to) continue;
+    for (const std::string options : {"", "EITHER", "EITHER MAX 3"}) {
+      SCOPED_TRACE(Node(from) + " to " + Node(to) + " " + options);
+      const std::size_t max = options.find("MAX 3") != std::string::npos ? 3 : kNodes;
+      const std::set<Steps> simple = AllSimplePaths(from, to, max, options.find("EITHER") != std::string::npos);
+      std::vector<double> costs;
+      for (const Steps& p : simple) costs.push_back(cost(p));
+      std::sort(costs.begin(), costs.end());
+
+      const std::vector<Steps> one = PathsOf(Query("SHORTEST", from, to, options + " " + weight));
+      ASSERT_EQ(one.size(), simple.empty() ? 0u : 1u);
+      if (!one.empty()) {
+        EXPECT_TRUE(simple.contains(one[0]));
+        EXPECT_EQ(cost(one[0]), costs.front());
+      }
+      const std::vector<Steps> five = PathsOf(Query("SHORTEST 5", from, to, options + " " + weight));
+      costs.resize(std::min<std::size_t>(costs.size(), 5));
+      std::vector<double> five_costs;
+      for (const Steps& p : five) {
+        EXPECT_TRUE(simple.contains(p));
+        five_costs.push_back(cost(p));
+      }
+      EXPECT_EQ(five_costs, costs);
+      EXPECT_EQ(std::set<Steps>(five.begin(), five.end()).size(), five.size()) << "a path given twice";
+    }
+  }
+}
+
+TEST_F(PathsTest, AWeightedPathShowsItsCost) {
+  Load("stated.trig",
+       "@prefix kg: <https://relata.dev/kg/> . @prefix : <http://x/> .\n"
+       ":doc1 { :a :knows :b . <<:a :knows :b>> kg:confidence 0.9 . :b :knows :c . <<:b :knows :c>> kg:confidence 0.8 . }\n"
+       ":doc2 { :a :knows :c . <<:a :knows :c>> kg:confidence 0.3 . }\n");
+  // One step of little confidence costs more than two sure ones.
+  EXPECT_THAT(Rows("SELECT ?end ?cost WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/c> WEIGHT (1 - ?confidence) "
+                   "AS (?path ?step ?start ?predicate ?end ?document ?confidence ?evidence ?forward ?cost) } ORDER BY ?step"),
+              ElementsAre("<http://x/b> \"0.3\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+                          "<http://x/c> \"0.3\"^^<http://www.w3.org/2001/XMLSchema#decimal>"));
+  EXPECT_THAT(Rows("SELECT ?end ?cost WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/c> "
+                   "AS (?path ?step ?start ?predicate ?end ?document ?confidence ?evidence ?forward ?cost) }"),
+              ElementsAre("<http://x/c> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer>"));
+  // Without TO, the cheapest path to each node within reach.
+  EXPECT_THAT(Rows("SELECT ?to (SUM(1 - ?c) AS ?total) WHERE { PATHS SHORTEST FROM <http://x/a> TO ?to "
+                   "WEIGHT (1 - ?c) AS (?p ?s ?start ?predicate ?end ?d ?c) } GROUP BY ?to ORDER BY ?to"),
+              ElementsAre("<http://x/b> \"0.1\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+                          "<http://x/c> \"0.3\"^^<http://www.w3.org/2001/XMLSchema#decimal>"));
+  EXPECT_THAT(Rows("SELECT ?chain WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/b> WEIGHT (2) AS ?chain }"),
+              ElementsAre(HasSubstr("{\\\"length\\\":1,\\\"cost\\\":2.0,\\\"steps\\\"")));
+}
+
 TEST_F(PathsTest, WithoutATargetTheShortestPathToEveryNodeWithinReach) {
   Load("chain.nt",
        "<http://x/n0> <http://x/p0> <http://x/n1> .\n<http://x/n1> <http://x/p0> <http://x/n2> .\n"
@@ -259,15 +446,21 @@ TEST_F(PathsTest, ExplainShowsTheSearch) {
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(*plan, HasSubstr("Join, nested loop: the right side runs per left row"));
   EXPECT_THAT(*plan, HasSubstr("Paths SHORTEST 3 from ?a to <http://x/n1>, via <http://x/p0>|^<http://x/p1> either way, at most 4 steps "
-                               "(breadth-first, then Yen's k shortest simple paths)  [rows 1, opened 1x"));
+                               "(breadth-first from both ends, then Yen's k shortest simple paths)  [rows 1, opened 1x"));
+  const auto weighted = db_->Explain("SELECT * WHERE { PATHS SHORTEST FROM <http://x/n0> TO <http://x/n1> "
+                                     "VIA <http://x/p0>/<http://x/p0>* WEIGHT (2) AS (?p ?s) }",
+                                     false);
+  ASSERT_TRUE(weighted.ok()) << weighted.status();
+  EXPECT_THAT(*weighted, HasSubstr("Paths SHORTEST from <http://x/n0> to <http://x/n1>, via <http://x/p0>/<http://x/p0>* "
+                                   "forwards, weighted (Dijkstra)"));
 }
 
 TEST_F(PathsTest, BadPathsGetAPositionedError) {
   // The message, which must point at `marker` in the query.
   const auto error_at = [&](const std::string& sparql, const std::string& marker) {
-    const auto cursor = db_->Query(sparql);
-    if (cursor.ok()) return std::string("no error");
-    const std::string message(cursor.status().message());
+    const auto rows = testing::ReadAll(db_->Query(sparql));
+    if (rows.ok()) return std::string("no error");
+    const std::string message(rows.status().message());
     EXPECT_THAT(message, ::testing::StartsWith("1:" + std::to_string(sparql.find(marker) + 1) + ": ")) << sparql;
     return message;
   };
@@ -277,10 +470,23 @@ TEST_F(PathsTest, BadPathsGetAPositionedError) {
               HasSubstr("no pattern before it binds"));
   EXPECT_THAT(error_at("SELECT * WHERE { ?x ?y ?z . PATHS SHORTEST FROM ?x TO ?b AS (?p ?z) }", "?z)"),
               HasSubstr("?z, which is bound already"));
-  EXPECT_THAT(error_at("SELECT * WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/b> VIA <http://x/p>/<http://x/q> "
-                       "AS (?p) }",
-                       "VIA"),
-              HasSubstr("VIA takes a predicate"));
+  EXPECT_THAT(error_at("SELECT * WHERE { PATHS ALL SHORTEST FROM <http://x/a> TO <http://x/b> WEIGHT (1) AS (?p) }",
+                       "WEIGHT"),
+              HasSubstr("ALL SHORTEST counts steps"));
+  EXPECT_THAT(error_at("SELECT * WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/b> WEIGHT (?w * 2) "
+                       "AS (?p ?s ?start) }",
+                       "WEIGHT"),
+              HasSubstr("WEIGHT uses ?w, which is neither a column"));
+  // A weight that is no number, or below 0, is found as the search reads
+  // the step; the error still says where WEIGHT is.
+  Load("ab.nt", "<http://x/a> <http://x/p> <http://x/b> .\n");
+  for (const std::string weight : {"(STR(?end))", "(-1)", "(1 / 0)"}) {
+    EXPECT_THAT(error_at("SELECT * WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/b> WEIGHT " + weight +
+                             " AS (?p ?s ?start ?predicate ?end) }",
+                         "WEIGHT"),
+                HasSubstr("WEIGHT must give a number of at least 0 for every step; for the triple <http://x/a> "
+                          "<http://x/p> <http://x/b> it gave"));
+  }
   EXPECT_THAT(error_at("SELECT * WHERE { PATHS SHORTEST 0 FROM <http://x/a> TO <http://x/b> AS (?p) }", "SHORTEST"),
               HasSubstr("at least 1"));
   EXPECT_THAT(error_at("SELECT * WHERE { PATHS SHORTEST FROM <http://x/a> TO <http://x/b> }", "}"),
