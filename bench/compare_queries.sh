@@ -45,20 +45,7 @@ load_virtuoso
 : >"$WORK/$SUITE.virtuoso.tsv"
 if [ -f "$VDB/loaded" ]; then
   echo "# virtuoso" >&2
-  for f in "${FILES[@]}"; do
-    times=()
-    rows=fail
-    for ((r = 0; r < REPEAT; r++)); do
-      if out=$(timeout 300 "$P/bin/virtuoso-query" "$VDB" "$f" 2>"$WORK/virtuoso.err"); then
-        rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
-        times+=("$(sed -n 's/^# query_s=//p' "$WORK/virtuoso.err")")
-      else
-        break
-      fi
-    done
-    median=$(printf '%s\n' "${times[@]:-}" | sort -g | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f", a[int((NR + 1) / 2)] * 1000 }')
-    printf '%s\t%s\t\t%s\n' "$(basename "$f" .rq)" "$rows" "${median:-}" >>"$WORK/$SUITE.virtuoso.tsv"
-  done
+  for f in "${FILES[@]}"; do virtuoso_median "$(basename "$f" .rq)" "$f" >>"$WORK/$SUITE.virtuoso.tsv"; done
   "$P/bin/virtuoso-stop" "$VDB" >/dev/null 2>&1 || true
 fi
 

@@ -62,6 +62,23 @@ if [[ $SUITE == news-* ]]; then
 fi
 mapfile -t FILES < <(ls "$QUERIES"/*.rq | sort -V)
 
+# Prints NAME, the rows and the median ms of REPEAT runs of query FILE
+# against Virtuoso's /sparql over HTTP (tab-separated, as relata-bench-query
+# with an empty first-run column; "fail" rows when it fails).
+virtuoso_median() {
+  local name=$1 file=$2 times=() rows=fail out median
+  for ((r = 0; r < REPEAT; r++)); do
+    if out=$(timeout 300 "$P/bin/virtuoso-query" "$VDB" "$file" 2>"$WORK/virtuoso.err"); then
+      rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
+      times+=("$(sed -n 's/^# query_s=//p' "$WORK/virtuoso.err")")
+    else
+      break
+    fi
+  done
+  median=$(printf '%s\n' "${times[@]:-}" | sort -g | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f", a[int((NR + 1) / 2)] * 1000 }')
+  printf '%s\t%s\t\t%s\n' "$name" "$rows" "${median:-}"
+}
+
 # Virtuoso's store of the suite, $VDB, kept between runs: loaded once, and
 # marked loaded ($VDB/loaded) only when no file failed (a file Virtuoso may
 # not read loads nothing, silently).

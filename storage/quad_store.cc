@@ -70,10 +70,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family, const std::shared_ptr<roc
   options.compression = rocksdb::kLZ4Compression;
   options.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
-  // Quad keys are scanned in ranges, so big blocks compress best and cost
-  // little; dictionary entries are read one at a time.
-  const bool dictionary = family == kStr2Id || family == kId2Str;
-  table.block_size = dictionary ? 16 << 10 : 64 << 10;
+  // A seek into a block not yet in the cache decompresses the whole block:
+  // path searches and joins seek much, and with 16 KiB blocks their first
+  // runs took half the time of 64 KiB ones, while scans and the size on disk
+  // stayed the same (bench/compare_paths.sh, compare_queries.sh).
+  table.block_size = 16 << 10;
   // Blocks are ZSTD-compressed on disk: without a cache big enough for the
   // working set, every probe of a join would decompress a block again.
   if (cache != nullptr) table.block_cache = cache;

@@ -14,10 +14,6 @@ using plan::Access;
 using plan::ScanStep;
 using plan::ScanTerm;
 
-// A seek of the index, about 2.5 µs warm, costs what reading some 32 edges
-// in a row costs.
-constexpr double kSeekInEdgesRead = 32;
-
 class BgpSource : public RowSource {
  public:
   // `steps` are the plan's; `follow_first` says whether a kSeekThenEdges
@@ -26,7 +22,7 @@ class BgpSource : public RowSource {
       : ctx_(ctx), steps_(steps), scope_(std::move(scope)), rows_(steps_.size() + 1), cursors_(steps_.size()),
         active_(steps_.size()), graph_index_(steps_.size()), seen_(steps_.size()), neighbours_(steps_.size()),
         next_neighbour_(steps_.size()), existence_sets_(steps_.size()), adjacencies_(steps_.size()),
-        access_(steps_.size()) {
+        access_(steps_.size()), opened_(steps_.size()), unspent_(steps_.size()) {
     rows_[0] = std::move(input);
     for (std::size_t l = 0; l < steps_.size(); ++l) access_[l] = steps_[l].access;
     if (!access_.empty() && access_[0] == Access::kSeekThenEdges) {
@@ -35,6 +31,9 @@ class BgpSource : public RowSource {
   }
   ~BgpSource() override {
     for (auto& cursor : cursors_) ctx_.ReturnCursor(std::move(cursor));
+    for (std::size_t l = 0; l < steps_.size(); ++l) {
+      if (unspent_[l] > 0) ctx_.SpendSeeks(steps_[l].p.id, steps_[l].forward, scope_, unspent_[l]);
+    }
   }
 
   absl::StatusOr<bool> Next(Row* row) override {
@@ -70,14 +69,18 @@ class BgpSource : public RowSource {
 
   absl::Status OpenLevel(int level) {
     const auto l = static_cast<std::size_t>(level);
+    graph_index_[l] = 0;
+    seen_[l].clear();
+    RETURN_IF_ERROR(OpenCursor(level));
     if (ctx_.profiling) {
       plan::OpStats& stats = ctx_.profile[&steps_[l]];
       ++stats.opens;
-      if (steps_[l].access == Access::kSeekThenEdges && access_[l] == Access::kFollowEdges) ++stats.in_memory;
+      if ((steps_[l].access == Access::kSeekThenEdges && access_[l] == Access::kFollowEdges) ||
+          (steps_[l].access == Access::kSeekThenProbe && access_[l] == Access::kEdgeProbe)) {
+        ++stats.in_memory;
+      }
     }
-    graph_index_[l] = 0;
-    seen_[l].clear();
-    return OpenCursor(level);
+    return absl::OkStatus();
   }
   // The in-memory edges a level reads; looked up when the level first opens
   // (they never change once made).
@@ -88,12 +91,37 @@ class BgpSource : public RowSource {
     return adjacencies_[l];
   }
 
+  // A kSeekThenProbe level, or a kSeekThenEdges one after the first:
+  // whether its edges are in memory now (another query read them, or the
+  // seeks into them have come to cost as much).
+  absl::StatusOr<bool> EdgesInMemory(std::size_t l) {
+    const ScanStep& scan = steps_[l];
+    const bool first = !opened_[l];
+    opened_[l] = true;
+    if (first) adjacencies_[l] = ctx_.BuiltAdjacency(scan.p.id, scan.forward, scope_);
+    if (adjacencies_[l] != nullptr) return true;
+    if (++unspent_[l] == kSeeksSpentAtOnce || first) {
+      const std::uint64_t spent = ctx_.SpendSeeks(scan.p.id, scan.forward, scope_, unspent_[l]);
+      unspent_[l] = 0;
+      ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
+      const auto it = stats->predicates.find(scan.p.id);
+      if (it != stats->predicates.end() && spent * kSeekInEdgesRead > it->second.quads) {
+        ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
+      }
+    }
+    return adjacencies_[l] != nullptr;
+  }
+
   absl::Status OpenCursor(int level) {
     const auto l = static_cast<std::size_t>(level);
     const Row& row = rows_[l];
     const ScanStep& scan = steps_[l];
     // A level opens once per row of the level before: the set or edges it
     // reads are looked up the first time only.
+    if (access_[l] == Access::kSeekThenProbe || (l > 0 && access_[l] == Access::kSeekThenEdges)) {
+      ASSIGN_OR_RETURN(const bool in_memory, EdgesInMemory(l));
+      if (in_memory) access_[l] = access_[l] == Access::kSeekThenProbe ? Access::kEdgeProbe : Access::kFollowEdges;
+    }
     switch (access_[l]) {
       case Access::kEdgeProbe: {
         ASSIGN_OR_RETURN(const Adjacency* edges, LevelEdges(l));
@@ -123,6 +151,7 @@ class BgpSource : public RowSource {
       }
       case Access::kSeek:
       case Access::kSeekThenEdges:
+      case Access::kSeekThenProbe:
         break;
     }
     QuadStore::Pattern pattern;
@@ -255,6 +284,11 @@ class BgpSource : public RowSource {
   std::vector<const Context::TripleSet*> existence_sets_;  // of hash-probe levels, once looked up
   std::vector<const Adjacency*> adjacencies_;  // of edge levels, once looked up
   std::vector<Access> access_;  // as the plan says, kSeekThenEdges decided for this open
+  // Levels that may move to the edges at run time: opened yet, and seeks
+  // not yet counted with the context (counted at the end if the query
+  // stops first).
+  std::vector<bool> opened_;
+  std::vector<std::uint64_t> unspent_;
   int level_ = 0;
   bool started_ = false;
 };
@@ -279,7 +313,7 @@ absl::StatusOr<Source> Evaluator::OpenScans(const plan::Node& node, const Row& i
       ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
       const auto it = stats->predicates.find(first.p.id);
       follow_first = it != stats->predicates.end() &&
-                     static_cast<double>(opened_before) * kSeekInEdgesRead > static_cast<double>(it->second.quads);
+                     opened_before * kSeekInEdgesRead > it->second.quads;
     }
   }
   return Source(std::make_unique<BgpSource>(ctx_, node.scans, follow_first, input, scope));

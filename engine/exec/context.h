@@ -123,6 +123,16 @@ class Context {
     return found == nullptr ? nullptr : adjacency_.emplace(key, std::move(found)).first->second.get();
   }
 
+  // Adds `seeks` made into the edges of `predicate` to those made before,
+  // in this query and, over the same snapshot, in the queries before it;
+  // returns the sum. Reading the edges pays once seeks have cost as much.
+  // REQUIRES: scope.kind is not kGraphs.
+  std::uint64_t SpendSeeks(TermId predicate, bool forward, const GraphScope& scope, std::uint64_t seeks) {
+    const AdjacencyKey key = EdgesKey(predicate, forward, scope);
+    if (AdjacencyCache* shared = SharedEdges()) return shared->Spend(snapshot_, key, seeks);
+    return seeks_[key] += seeks;
+  }
+
   // How often the pattern at `key` was opened before in this query: a join's
   // or OPTIONAL's right side opens once per row of its left side.
   std::uint64_t CountOpen(const void* key) { return opens_[key]++; }
@@ -277,6 +287,7 @@ class Context {
   // Node-based maps: callers keep pointers to the values.
   std::map<std::tuple<const void*, bool, TermId>, TripleSet> existence_;
   std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> adjacency_;
+  std::map<AdjacencyKey, std::uint64_t> seeks_;  // without a shared cache
   absl::flat_hash_map<const void*, std::uint64_t> opens_;
   std::optional<std::vector<TermId>> named_graphs_;
   std::shared_ptr<const storage::StoreStats> stats_;

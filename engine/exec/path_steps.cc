@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <span>
 
 #include "absl/strings/str_cat.h"
 #include "engine/functions/sparql_terms.h"
@@ -20,9 +21,12 @@ constexpr char kXsdBoolean[] = "http://www.w3.org/2001/XMLSchema#boolean";
 constexpr char kConfidence[] = "https://relata.dev/kg/confidence";
 constexpr char kEvidence[] = "https://relata.dev/kg/evidence";
 
-// After this many seeks of one search, a predicate's edges are read into
-// memory (when it has not too many): big searches then cost one scan.
-constexpr std::size_t kReadsBeforeEdgesInMemory = 2048;
+// A predicate's edges are read into memory (when it has not too many) once
+// the seeks into them have cost about what reading them all costs
+// (kSeekInEdgesRead). The seeks of earlier queries over the same snapshot
+// count too, so that a workload of small searches ends with the edges in
+// memory while one small search never pays for them.
+constexpr std::uint64_t kFewestSeeksBeforeEdgesInMemory = 2048;
 constexpr std::uint64_t kMostEdgesToRead = 8'000'000;
 
 // The columns of a step, by position in AS (...).
@@ -39,6 +43,10 @@ bool IsEntity(TermId id) {
 PathSteps::PathSteps(Evaluator& eval, const plan::Node& node, const Row& input, TermId from, GraphScope scope)
     : eval_(eval), ctx_(eval.ctx()), search_(*node.pattern->paths), node_(node), automaton_(*node.steps),
       input_(input), from_(from), scope_(std::move(scope)) {}
+
+PathSteps::~PathSteps() {
+  if (cursor_ != nullptr) ctx_.ReturnCursor(std::move(cursor_));
+}
 
 absl::Status PathSteps::Init() {
   // Static: the context remembers constants by address.
@@ -83,8 +91,12 @@ absl::StatusOr<const std::vector<Hop>*> PathSteps::Steps(Point at, bool out) {
       hops.push_back(Hop{.predicate = predicate, .to = Point{other, edge.to}, .forward = edge.forward});
     }
   }
-  std::sort(hops.begin(), hops.end());
-  hops.erase(std::unique(hops.begin(), hops.end()), hops.end());
+  // Each read gives a triple once, but a merge of graphs (FROM, GRAPHS)
+  // reads each graph's.
+  if (scope_.kind == GraphScope::Kind::kGraphs) {
+    std::sort(hops.begin(), hops.end());
+    hops.erase(std::unique(hops.begin(), hops.end()), hops.end());
+  }
   if (search_.min_confidence || weighted()) {
     std::vector<Hop> kept;
     for (Hop& hop : hops) {
@@ -108,34 +120,46 @@ absl::Status PathSteps::Read(TermId node, TermId predicate, bool by_subject,
                              std::vector<std::pair<TermId, TermId>>* out) {
   RETURN_IF_ERROR(ctx_.Check());
   if (predicate != storage::kNoTerm && scope_.kind != GraphScope::Kind::kGraphs) {
-    const auto key = std::pair{predicate, by_subject};
-    auto it = edges_.find(key);
-    if (it == edges_.end()) {
-      if (const Adjacency* built = ctx_.BuiltAdjacency(predicate, by_subject, scope_)) {
-        it = edges_.emplace(key, built).first;
-      } else if (++reads_ > kReadsBeforeEdgesInMemory) {
-        ASSIGN_OR_RETURN(const Adjacency* read, eval_.PredicateEdges(predicate, by_subject, scope_, kMostEdgesToRead));
-        it = edges_.emplace(key, read).first;
+    const auto [it, fresh] = edges_.try_emplace(std::pair{predicate, by_subject});
+    Edges& edges = it->second;
+    if (fresh) edges.in_memory = ctx_.BuiltAdjacency(predicate, by_subject, scope_);
+    if (edges.in_memory == nullptr && !edges.too_many && ++edges.unspent == kSeeksSpentAtOnce) {
+      const std::uint64_t spent = ctx_.SpendSeeks(predicate, by_subject, scope_, edges.unspent);
+      edges.unspent = 0;
+      ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
+      const auto found = stats->predicates.find(predicate);
+      const std::uint64_t quads = found == stats->predicates.end() ? 0 : found->second.quads;
+      if (spent >= kFewestSeeksBeforeEdgesInMemory && spent * kSeekInEdgesRead >= quads) {
+        ASSIGN_OR_RETURN(edges.in_memory, eval_.PredicateEdges(predicate, by_subject, scope_, kMostEdgesToRead));
+        edges.too_many = edges.in_memory == nullptr;
       }
     }
-    if (it != edges_.end() && it->second != nullptr) {
-      for (const TermId other : it->second->From(node)) out->emplace_back(predicate, other);
+    if (edges.in_memory != nullptr) {
+      for (const TermId other : edges.in_memory->From(node)) out->emplace_back(predicate, other);
       return absl::OkStatus();
     }
   }
   QuadStore::Pattern pattern;
   (by_subject ? pattern.ids.s : pattern.ids.o) = node;
   pattern.ids.p = predicate;
-  const auto add = [&](const QuadIds& q) {
-    out->emplace_back(q.p, by_subject ? q.o : q.s);
-    return true;
-  };
-  if (scope_.kind == GraphScope::Kind::kUnion) return ctx_.store().Scan(pattern, true, add);
-  const std::vector<TermId> graphs = scope_.kind == GraphScope::Kind::kGraph ? std::vector<TermId>{scope_.graph} : scope_.graphs;
-  pattern.graph_bound = true;
+  const bool distinct = scope_.kind == GraphScope::Kind::kUnion;
+  const TermId one_graph = scope_.kind == GraphScope::Kind::kGraph ? scope_.graph : kNoTerm;
+  const std::span<const TermId> graphs = scope_.kind == GraphScope::Kind::kGraphs
+                                             ? std::span<const TermId>(scope_.graphs)
+                                             : std::span<const TermId>(&one_graph, 1);
+  pattern.graph_bound = !distinct;
   for (const TermId g : graphs) {
     pattern.ids.g = g;
-    RETURN_IF_ERROR(ctx_.store().Scan(pattern, false, add));
+    if (cursor_ == nullptr) {
+      cursor_ = ctx_.TakeCursor(pattern, distinct);
+    } else {
+      ctx_.store().Reseek(*cursor_, pattern, distinct);
+    }
+    for (; cursor_->Valid(); cursor_->Next()) {
+      const QuadIds& q = cursor_->quad();
+      out->emplace_back(q.p, by_subject ? q.o : q.s);
+    }
+    RETURN_IF_ERROR(cursor_->status());
   }
   return absl::OkStatus();
 }

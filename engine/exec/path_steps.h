@@ -56,6 +56,9 @@ class PathSteps {
   // (what WEIGHT may read besides the step), `from` its FROM node, `scope`
   // where its triples are.
   PathSteps(Evaluator& eval, const plan::Node& node, const Row& input, TermId from, GraphScope scope);
+  ~PathSteps();
+  PathSteps(const PathSteps&) = delete;
+  PathSteps& operator=(const PathSteps&) = delete;
   absl::Status Init();
 
   const plan::PathAutomaton& automaton() const { return automaton_; }
@@ -90,10 +93,16 @@ class PathSteps {
   std::optional<TermId> reifies_, confidence_, evidence_;
   bool weight_reads_statement_ = false;
   absl::flat_hash_map<Point, std::vector<Hop>> out_, in_;
-  // A predicate's edges in memory, once a search has read many nodes' (by
-  // predicate and direction; nullptr: tried, not possible).
-  absl::flat_hash_map<std::pair<TermId, bool>, const Adjacency*> edges_;
-  std::size_t reads_ = 0;
+  // By predicate and direction: its edges in memory, once seeks into them
+  // have cost what reading them costs (or another query read them).
+  struct Edges {
+    const Adjacency* in_memory = nullptr;
+    bool too_many = false;      // more than a search may read into memory
+    std::uint64_t unspent = 0;  // seeks not yet counted with the context
+  };
+  absl::flat_hash_map<std::pair<TermId, bool>, Edges> edges_;
+  // One cursor re-sought for every read: far cheaper than an iterator each.
+  std::unique_ptr<QuadStore::Cursor> cursor_;
   absl::flat_hash_map<std::array<TermId, 3>, Statement, absl::Hash<std::array<TermId, 3>>> statements_;
   absl::flat_hash_map<std::array<TermId, 4>, long double, absl::Hash<std::array<TermId, 4>>> weights_;
 };

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "engine/exec/path_steps.h"
 #include "engine/functions/sparql_terms.h"
@@ -33,6 +34,7 @@ struct Path {
   Point start;
   std::vector<Hop> hops;
   long double cost = 0;  // the sum of the steps' weights (1 each without WEIGHT)
+  std::size_t deviation = 0;  // Yen's: where it leaves the path it was found from
   Point At(std::size_t i) const { return i == 0 ? start : hops[i - 1].to; }
   Point end() const { return At(hops.size()); }
   // Cheaper first, then shorter, then by their hops: the order paths are given in.
@@ -44,12 +46,12 @@ struct Path {
   friend bool operator==(const Path& a, const Path& b) { return a.start == b.start && a.hops == b.hops; }
 };
 
-// How a search reached a point: from `other` over `hop` (on the side from
-// the target, `hop` leads from this point to `other`), `depth` steps away.
-struct Came {
-  Point other;
-  Hop hop;
+// How a search from one end reached a point, `depth` steps away: from each
+// of `via`'s points over its hop (from the target's end, the hop leads from
+// this point to that one). One way, or with ALL SHORTEST every one.
+struct Reached {
   std::int64_t depth = 0;
+  absl::InlinedVector<std::pair<Point, Hop>, 1> via;
 };
 
 // A point of Dijkstra's search, with the steps taken to it when MAX bounds them.
@@ -80,21 +82,48 @@ class PathFinder {
       if (found.empty()) return std::nullopt;
       return std::move(found[0]);
     }
-    return BothEnds(source, max, banned, banned_first);
+    if (horizon_ >= 0) {
+      ASSIGN_OR_RETURN(std::optional<Path> found, Guided(source, max, banned, banned_first));
+      // Ski rental: once searches have stepped beyond the mapped region as
+      // often as mapping one more level costs, map it.
+      while (beyond_ >= horizon_points_.size() && !horizon_points_.empty()) RETURN_IF_ERROR(Deepen());
+      return found;
+    }
+    ASSIGN_OR_RETURN(std::vector<Path> found, BothEnds(source, max, banned, banned_first, false, 1));
+    if (found.empty()) return std::nullopt;
+    return std::move(found[0]);
+  }
+
+  // Every shortest path to a bound TO, up to `most`.
+  absl::StatusOr<std::vector<Path>> AllShortest(std::size_t most) {
+    ASSIGN_OR_RETURN(std::vector<Path> paths, BothEnds(Source(), MaxLength(), {}, {}, true, most));
+    std::sort(paths.begin(), paths.end());
+    return paths;
   }
 
   // The k shortest simple paths, by Yen's algorithm: each next one is the
-  // shortest that leaves one of the found ones somewhere along it.
+  // shortest that leaves one of the found ones somewhere along it. With
+  // Lawler's rule: a path leaves its parent at its deviation, and before
+  // that it has the parent's root, whose detours are candidates already.
   absl::StatusOr<std::vector<Path>> KShortest(std::size_t k) {
     std::vector<Path> found;
-    ASSIGN_OR_RETURN(std::optional<Path> first, Cheapest(Source(), MaxLength(), {}, {}));
+    std::optional<Path> first;
+    if (steps_.weighted()) {
+      ASSIGN_OR_RETURN(first, Cheapest(Source(), MaxLength(), {}, {}));
+    } else {
+      // The side from the target keeps its distances: they guide every
+      // detour's search after this one.
+      ASSIGN_OR_RETURN(std::vector<Path> shortest, BothEnds(Source(), MaxLength(), {}, {}, false, 1, true));
+      if (!shortest.empty()) first = std::move(shortest[0]);
+    }
     if (!first) return found;
     found.push_back(std::move(*first));
     std::set<Path> candidates;
     while (found.size() < k) {
       const Path last = found.back();
       long double root_cost = 0;
-      for (std::size_t i = 0; i < last.hops.size(); ++i) {
+      for (std::size_t i = 0; i < last.deviation; ++i) root_cost += last.hops[i].weight;
+      for (std::size_t i = last.deviation; i < last.hops.size(); ++i) {
         const auto same_root = [&](const Path& p) {
           return p.hops.size() > i && std::equal(last.hops.begin(), last.hops.begin() + static_cast<long>(i), p.hops.begin());
         };
@@ -108,7 +137,7 @@ class PathFinder {
                                                            banned, banned_first));
         if (rest) {
           Path whole{Source(), std::vector<Hop>(last.hops.begin(), last.hops.begin() + static_cast<long>(i)),
-                     root_cost + rest->cost};
+                     root_cost + rest->cost, i};
           whole.hops.insert(whole.hops.end(), rest->hops.begin(), rest->hops.end());
           if (std::find(found.begin(), found.end(), whole) == found.end()) candidates.insert(std::move(whole));
         }
@@ -195,24 +224,38 @@ class PathFinder {
   bool Passable(Point p) const { return p.node != from_ && p.node != to_; }
 
   // Breadth-first from both ends at once, a whole level of the smaller side
-  // at a time, until the two meet.
-  absl::StatusOr<std::optional<Path>> BothEnds(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
-                                               const std::set<Hop>& banned_first) {
-    absl::flat_hash_map<Point, Came> ahead, behind;  // reached from the source; from the target
-    ahead.emplace(source, Came{});
+  // at a time, until the two meet: the shortest path (the first by the
+  // points where the sides met), or with `all` every shortest path, up to
+  // `most`. The sides meet after a level that made ahead's depth a and
+  // behind's b; then every shortest path has a+b steps and passes, a steps
+  // in, exactly one point both sides reached, at those depths.
+  // With `keep_distances`, the distances to the target the side behind
+  // found are kept for Guided().
+  absl::StatusOr<std::vector<Path>> BothEnds(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
+                                             const std::set<Hop>& banned_first, bool all, std::size_t most,
+                                             bool keep_distances = false) {
+    absl::flat_hash_map<Point, Reached> ahead, behind;  // from the source; from the target
+    ahead.emplace(source, Reached{});
     std::vector<Point> front = {source}, back;
     for (int s = 0; s < automaton_.states(); ++s) {
       if (automaton_.accepting(s)) {
         back.push_back(Point{to_, s});
-        behind.emplace(back.back(), Came{});
+        behind.emplace(back.back(), Reached{});
       }
     }
     std::int64_t ahead_depth = 0, behind_depth = 0;
-    std::optional<std::pair<std::int64_t, Point>> best;  // the shortest length found, and where the sides met
-    const auto met = [&](Point q, std::int64_t total) {
-      if (!best || std::pair{total, q} < *best) best = {total, q};
+    std::vector<Point> meets;
+    // Records that `from` reaches `q` over `hop` on one side; whether `q`
+    // is new there.
+    const auto reach = [&](absl::flat_hash_map<Point, Reached>& side, std::int64_t depth, Point q, Point from,
+                           const Hop& hop, const absl::flat_hash_map<Point, Reached>& other) {
+      const auto [it, fresh] = side.try_emplace(q, Reached{depth, {}});
+      if (it->second.depth != depth || (!fresh && !all)) return false;
+      it->second.via.emplace_back(from, hop);
+      if (fresh && other.contains(q)) meets.push_back(q);
+      return fresh;
     };
-    while (!front.empty() && !back.empty() && ahead_depth + behind_depth < max) {
+    while (!front.empty() && !back.empty() && ahead_depth + behind_depth < max && meets.empty()) {
       std::vector<Point> next;
       if (front.size() <= back.size()) {
         std::sort(front.begin(), front.end());
@@ -224,9 +267,7 @@ class PathFinder {
             if (u == source && banned_first.contains(hop)) continue;
             const bool target = IsTarget(q);
             if (!target && (!Passable(q) || banned.contains(q))) continue;
-            if (!ahead.try_emplace(q, Came{u, hop, ahead_depth + 1}).second) continue;
-            if (const auto it = behind.find(q); it != behind.end()) met(q, ahead_depth + 1 + it->second.depth);
-            if (!target) next.push_back(q);
+            if (reach(ahead, ahead_depth + 1, q, u, hop, behind) && !target) next.push_back(q);
           }
         }
         front = std::move(next);
@@ -240,33 +281,144 @@ class PathFinder {
             const Point u = in.to;
             const Hop step{in.predicate, v, in.forward, in.weight};
             if (u == source ? banned_first.contains(step) : (!Passable(u) || banned.contains(u))) continue;
-            if (!behind.try_emplace(u, Came{v, step, behind_depth + 1}).second) continue;
-            if (const auto it = ahead.find(u); it != ahead.end()) met(u, behind_depth + 1 + it->second.depth);
-            if (u != source) next.push_back(u);
+            if (reach(behind, behind_depth + 1, u, v, step, ahead) && u != source) next.push_back(u);
           }
         }
         back = std::move(next);
         ++behind_depth;
       }
       RETURN_IF_ERROR(ctx_.Hold((ahead.size() + behind.size()) / 64));
-      if (best) break;
     }
-    if (!best) return std::nullopt;
-    const Point meet = best->second;
-    Path path{source, {}};
-    for (Point at = meet; at != source;) {
-      const Came& came = ahead.at(at);
-      path.hops.push_back(came.hop);
-      at = came.other;
+    if (keep_distances) {
+      for (const auto& [point, reached] : behind) to_target_.emplace(point, reached.depth);
+      horizon_ = behind_depth;
+      horizon_points_ = std::move(back);
     }
-    std::reverse(path.hops.begin(), path.hops.end());
-    for (Point at = meet; !IsTarget(at);) {
-      const Came& came = behind.at(at);
-      path.hops.push_back(came.hop);
-      at = came.other;
+    std::sort(meets.begin(), meets.end());
+    std::vector<Path> paths;
+    for (const Point meet : meets) {
+      Path path{source, {}, static_cast<long double>(ahead_depth + behind_depth)};
+      RETURN_IF_ERROR(Join(ahead, behind, meet, meet, &path, most, &paths));
+      if (paths.size() >= most) break;
     }
-    path.cost = static_cast<long double>(path.hops.size());
-    return path;
+    return paths;
+  }
+
+  // At least how many steps `p` is from the target: the distance the search
+  // behind found it at, or one more than all it searched.
+  std::int64_t ToTarget(Point p) const {
+    if (IsTarget(p)) return 0;
+    const auto it = to_target_.find(p);
+    return it != to_target_.end() ? it->second : horizon_ + 1;
+  }
+
+  // A* from `source`, guided by ToTarget (a lower bound that never falls by
+  // more than one a step, also with points banned): the shortest path to TO
+  // of at most `max` steps avoiding `banned` and `banned_first`. A detour of
+  // Yen's searches only towards the region the first search mapped. With
+  // partial expansion: a point's steps are taken only as far as they keep
+  // its estimate, and the point waits with the next estimate for the rest,
+  // so that a hub's thousands of neighbours are not all queued.
+  absl::StatusOr<std::optional<Path>> Guided(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
+                                             const std::set<Hop>& banned_first) {
+    absl::flat_hash_map<Point, Reached> seen;
+    // By estimate, then the deeper first (nearer the target), then by point.
+    using Entry = std::tuple<std::int64_t, std::int64_t, Point>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
+    seen.emplace(source, Reached{});
+    open.emplace(ToTarget(source), 0, source);
+    std::size_t expanded = 0;
+    while (!open.empty()) {
+      const auto [estimate, minus_depth, u] = open.top();
+      open.pop();
+      const std::int64_t depth = -minus_depth;
+      if (seen.at(u).depth != depth) continue;  // reached by a shorter way since
+      if (IsTarget(u)) {
+        Path path{source, {}, static_cast<long double>(depth)};
+        for (Point at = u; at != source;) {
+          const auto& [previous, hop] = seen.at(at).via.front();
+          path.hops.push_back(hop);
+          at = previous;
+        }
+        std::reverse(path.hops.begin(), path.hops.end());
+        return path;
+      }
+      if (depth >= max) continue;
+      if (estimate - depth > horizon_) ++beyond_;
+      ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(u));
+      std::int64_t later = std::numeric_limits<std::int64_t>::max();
+      for (const Hop& hop : *hops) {
+        RETURN_IF_ERROR(ctx_.Check());
+        const Point q = hop.to;
+        if (u == source && banned_first.contains(hop)) continue;
+        if (!IsTarget(q) && (!Passable(q) || banned.contains(q))) continue;
+        const std::int64_t step_estimate = depth + 1 + ToTarget(q);
+        if (step_estimate > max) continue;
+        if (step_estimate > estimate) {
+          later = std::min(later, step_estimate);
+          continue;
+        }
+        const auto [it, fresh] = seen.try_emplace(q, Reached{depth + 1, {{u, hop}}});
+        if (!fresh) {
+          if (it->second.depth <= depth + 1) continue;
+          it->second = Reached{depth + 1, {{u, hop}}};
+        }
+        open.emplace(step_estimate, -(depth + 1), q);
+      }
+      if (later != std::numeric_limits<std::int64_t>::max()) open.emplace(later, minus_depth, u);
+      if ((++expanded & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024 / 16));
+    }
+    return std::nullopt;
+  }
+
+  // One more level of distances to TO: the points one step before the
+  // farthest mapped ones.
+  absl::Status Deepen() {
+    std::vector<Point> next;
+    for (const Point v : horizon_points_) {
+      ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.In(v));
+      for (const Hop& in : *hops) {
+        RETURN_IF_ERROR(ctx_.Check());
+        if (Passable(in.to) && to_target_.try_emplace(in.to, horizon_ + 1).second) next.push_back(in.to);
+      }
+    }
+    RETURN_IF_ERROR(ctx_.Hold(next.size() / 64 + 1));
+    ++horizon_;
+    horizon_points_ = std::move(next);
+    beyond_ = 0;
+    return absl::OkStatus();
+  }
+
+  // Every path through `meet`: back from `at` to the source on the side
+  // ahead (prepending), then on from `meet` to the target behind.
+  absl::Status Join(const absl::flat_hash_map<Point, Reached>& ahead, const absl::flat_hash_map<Point, Reached>& behind,
+                    Point meet, Point at, Path* path, std::size_t most, std::vector<Path>* out) {
+    RETURN_IF_ERROR(ctx_.Check());
+    if (out->size() >= most) return absl::OkStatus();
+    const Reached& came = ahead.at(at);
+    if (came.via.empty()) return Rest(behind, meet, path, most, out);  // at the source
+    for (const auto& [previous, hop] : came.via) {
+      path->hops.insert(path->hops.begin(), hop);
+      RETURN_IF_ERROR(Join(ahead, behind, meet, previous, path, most, out));
+      path->hops.erase(path->hops.begin());
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Rest(const absl::flat_hash_map<Point, Reached>& behind, Point at, Path* path, std::size_t most,
+                    std::vector<Path>* out) {
+    if (out->size() >= most) return absl::OkStatus();
+    const Reached& goes = behind.at(at);
+    if (goes.via.empty()) {  // at the target
+      out->push_back(*path);
+      if ((out->size() & 255) == 0) return ctx_.Hold(256);
+      return absl::OkStatus();
+    }
+    for (const auto& [next, hop] : goes.via) {
+      path->hops.push_back(hop);
+      RETURN_IF_ERROR(Rest(behind, next, path, most, out));
+      path->hops.pop_back();
+    }
+    return absl::OkStatus();
   }
 
   // Dijkstra's search from `source` by the steps' weights: the cheapest path
@@ -376,6 +528,12 @@ class PathFinder {
   const PathSearch& search_;
   const plan::PathAutomaton& automaton_;
   const TermId from_, to_;
+  // Distances to TO that the first search of KShortest found, complete up
+  // to `horizon_` steps (< 0: none yet).
+  absl::flat_hash_map<Point, std::int64_t> to_target_;
+  std::int64_t horizon_ = -1;
+  std::vector<Point> horizon_points_;  // those at `horizon_` steps
+  std::size_t beyond_ = 0;             // points Guided searched beyond it since
 };
 
 void AppendJson(std::string* out, std::string_view text) {
@@ -436,7 +594,7 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
         }
         break;
       case PathSearch::Mode::kAllShortest:
-        found = finder.BreadthFirst(true, most);
+        found = one_to_all ? finder.BreadthFirst(true, most) : finder.AllShortest(most);
         break;
       case PathSearch::Mode::kAll:
         found = finder.Simple(most);
@@ -494,7 +652,10 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
     }
     for (std::size_t i = 0; i < path.hops.size(); ++i) {
       const Hop& hop = path.hops[i];
-      ASSIGN_OR_RETURN(const Statement statement, steps.StatementOf(path.At(i).node, hop));
+      Statement statement;
+      if (column(5) >= 0 || column(6) >= 0 || column(7) >= 0) {
+        ASSIGN_OR_RETURN(statement, steps.StatementOf(path.At(i).node, hop));
+      }
       Row row = base;
       const auto set = [&](std::size_t c, TermId id) {
         if (const query::VarId v = column(c); v >= 0) row[static_cast<std::size_t>(v)] = id;

@@ -70,6 +70,8 @@ class Printer {
       case Access::kSeekThenEdges:
         return absl::StrCat("scan ", triple, ", or follow its edges in memory from the ",
                             step.forward ? "subject" : "object", " once they are read or pay");
+      case Access::kSeekThenProbe:
+        return absl::StrCat("scan ", triple, ", or probe its edges in memory once they are read or pay");
     }
     return triple;
   }
@@ -105,9 +107,8 @@ class Printer {
                           : weighted && search.k > 1                   ? "Dijkstra, then Yen's k cheapest simple paths"
                           : weighted                                   ? "Dijkstra"
                           : search.k > 1                               ? "breadth-first from both ends, then Yen's k shortest simple paths"
-                          : search.mode == query::PathSearch::Mode::kShortest && node.target_bound
-                              ? "breadth-first from both ends"
-                              : "breadth-first";
+                          : node.target_bound                          ? "breadth-first from both ends"
+                                                                       : "breadth-first";
         return absl::StrCat("Paths ", mode, " from ", TermText(search.from), " to ", TermText(search.to), ", ",
                             search.via ? absl::StrCat("via ", PathText(*search.via, prefixes_))
                                        : "over any entity-valued predicate",

@@ -46,6 +46,7 @@ const char* AccessName(Access access) {
     case Access::kEdgeProbe: return "edge-probe";
     case Access::kFollowEdges: return "follow-edges";
     case Access::kSeekThenEdges: return "seek-then-edges";
+    case Access::kSeekThenProbe: return "seek-then-probe";
   }
   return "?";
 }

@@ -49,10 +49,19 @@ enum class Access {
   kHashProbe,       // every term bound: a probe of a hash set of the pattern's triples
   kEdgeProbe,       // every term bound, constant predicate: a lookup in the predicate's edges in memory
   kFollowEdges,     // constant predicate, one end bound: the edges in memory from that end
-  // The first pattern, constant predicate, one end bound: seeks, until the
-  // predicate's edges are in memory (another query read them) or its seeks
-  // have cost what reading them costs; then it follows the edges.
+  // Constant predicate, one end bound, too few rows for reading the edges to
+  // pay in this query alone: seeks, until the predicate's edges are in memory
+  // (another query read them) or the seeks have cost what reading them
+  // costs (for a first pattern, its own opens in this query; for a later
+  // one, the seeks into them of this query and, over the same snapshot, of
+  // earlier queries); then it follows the edges.
   kSeekThenEdges,
+  // Every term bound, constant predicate, too few rows for reading the
+  // edges to pay in this query alone: seeks, until the predicate's edges are
+  // in memory or the seeks into them (this query's and, over the same
+  // snapshot, earlier queries') have cost what reading them costs; then
+  // probes of the edges.
+  kSeekThenProbe,
 };
 
 struct ScanStep {

@@ -156,19 +156,22 @@ void ChooseAccess(const ScanOrder& order, const storage::StoreStats& stats, std:
     };
     bool forward = true;
     if (k > 0 && IsBound(scan.s, bound) && IsBound(scan.p, bound) && IsBound(scan.o, bound)) {
+      const auto it = scan.p.kind == ScanTerm::Kind::kConstant ? stats.predicates.find(scan.p.id) : stats.predicates.end();
+      // From the end with more distinct nodes: the runs searched are shorter.
+      scan.forward = it == stats.predicates.end() || it->second.distinct_subjects >= it->second.distinct_objects;
       if (pays()) {
-        scan.access = Access::kHashProbe;
-        if (scan.p.kind == ScanTerm::Kind::kConstant) {
-          scan.access = Access::kEdgeProbe;
-          // From the end with more distinct nodes: the runs searched are shorter.
-          const auto it = stats.predicates.find(scan.p.id);
-          scan.forward =
-              it == stats.predicates.end() || it->second.distinct_subjects >= it->second.distinct_objects;
-        }
+        scan.access = scan.p.kind == ScanTerm::Kind::kConstant ? Access::kEdgeProbe : Access::kHashProbe;
+      } else if (it != stats.predicates.end() && it->second.quads <= kMostEdgesInMemory) {
+        scan.access = Access::kSeekThenProbe;
       }
     } else if (k > 0 && CanFollowEdges(scan, bound, &forward)) {
       scan.forward = forward;
-      if (order.rows[k - 1] >= 2 && pays()) scan.access = Access::kFollowEdges;  // one probe is one seek
+      const auto it = stats.predicates.find(scan.p.id);
+      if (order.rows[k - 1] >= 2 && pays()) {
+        scan.access = Access::kFollowEdges;  // one probe is one seek
+      } else if (it != stats.predicates.end() && it->second.quads <= kMostEdgesInMemory) {
+        scan.access = Access::kSeekThenEdges;
+      }
     }
     MarkBound(scan, &bound);
   }

@@ -40,8 +40,10 @@ ScanOrder OrderScans(const std::vector<ScanStep>& scans, const std::vector<bool>
 // the first: a scan whose terms are all bound is an existence probe, and one
 // with a constant predicate and one end bound follows edges, when the rows
 // reaching it number more than an eighth of the triples it could match
-// (reading those once into memory beats a seek per row). Nothing is read
-// into memory for a merge of graphs (FROM).
+// (reading those once into memory beats a seek per row); an existence probe
+// with fewer rows seeks until the edges are in memory or pay (the seeks of
+// later queries count too: kSeekThenProbe). Nothing is read into memory for
+// a merge of graphs (FROM).
 void ChooseAccess(const ScanOrder& order, const storage::StoreStats& stats, std::vector<bool> bound,
                   ScopeKind scope, std::vector<ScanStep>* ordered);
 

@@ -99,7 +99,7 @@ TEST_F(OperatorTest, EachAccessOfAScanGivesTheRowsOfSeeking) {
     bool forward = true;
     std::vector<Access> accesses;
     if (plan::IsBound(step.s, bound) && plan::IsBound(step.p, bound) && plan::IsBound(step.o, bound)) {
-      accesses = {Access::kHashProbe, Access::kEdgeProbe};
+      accesses = {Access::kHashProbe, Access::kEdgeProbe, Access::kSeekThenProbe};
     } else if (plan::CanFollowEdges(step, bound, &forward)) {
       step.forward = forward;
       accesses = {Access::kFollowEdges};
@@ -111,6 +111,12 @@ TEST_F(OperatorTest, EachAccessOfAScanGivesTheRowsOfSeeking) {
         if (access == Access::kEdgeProbe) step.forward = from_subject;
         step.access = access;
         EXPECT_EQ(Run(), seeks) << "step " << k + 1 << " as " << plan::AccessName(access);
+        // Seek-then-probe switches to the edges within the first run (60
+        // rows reach it, against a few dozen triples), then probes from
+        // the start: the same rows.
+        if (access == Access::kSeekThenProbe) {
+          EXPECT_EQ(Run(), seeks) << "step " << k + 1 << ", run again";
+        }
       }
     }
     step.access = Access::kSeek;

@@ -132,6 +132,8 @@ TEST(ScanOrderTest, ManyRowsReachingAStepReadItsTriplesIntoMemory) {
   EXPECT_EQ(merged[1].access, Access::kSeek);
 }
 
+// 10 seeks beat reading 4,000 edges: the step seeks, and moves to the
+// edges only once seeks (of later queries too) have cost as much.
 TEST(ScanOrderTest, FewRowsReachingAStepSeek) {
   std::vector<ScanStep> scans = {Step(Var(0), Constant(kPartOf), Var(1)),
                                  Step(Var(1), Constant(kMemberOf), Var(2))};
@@ -139,7 +141,26 @@ TEST(ScanOrderTest, FewRowsReachingAStepSeek) {
   order.order = {0, 1};
   order.rows = {10, 10};
   ChooseAccess(order, Stats(), std::vector<bool>(3), ScopeKind::kUnion, &scans);
-  EXPECT_EQ(scans[1].access, Access::kSeek);  // 10 seeks beat reading 4,000 edges
+  EXPECT_EQ(scans[1].access, Access::kSeekThenEdges);
+  EXPECT_TRUE(scans[1].forward);
+  // With a variable predicate, only seeks.
+  std::vector<ScanStep> any = {Step(Var(0), Constant(kPartOf), Var(1)), Step(Var(1), Var(3), Var(2))};
+  ChooseAccess(order, Stats(), std::vector<bool>(4), ScopeKind::kUnion, &any);
+  EXPECT_EQ(any[1].access, Access::kSeek);
+}
+
+// An existence check reached by too few rows for reading the edges to pay
+// in one query seeks, and may switch to probing them at run time (the seeks
+// of later queries count too).
+TEST(ScanOrderTest, AFewTimesCheckedTripleSeeksUntilItsEdgesPay) {
+  std::vector<ScanStep> scans = {Step(Var(0), Constant(kPartOf), Var(1)),
+                                 Step(Var(0), Constant(kMemberOf), Var(1))};
+  ScanOrder order;
+  order.order = {0, 1};
+  order.rows = {10, 1};
+  ChooseAccess(order, Stats(), std::vector<bool>(2), ScopeKind::kUnion, &scans);
+  EXPECT_EQ(scans[1].access, Access::kSeekThenProbe);
+  ChooseAccess(order, Stats(), std::vector<bool>(2), ScopeKind::kMerge, &scans);
 }
 
 TEST(ScanOrderTest, AFirstStepFromABoundEndMaySwitchToEdgesAtRunTime) {

@@ -495,6 +495,37 @@ TEST_F(QueryTest, ExplainAnalyzeShowsWhatRan) {
   EXPECT_THAT(optional, ::testing::ContainsRegex("opened 100x, [0-9]+x from edges in memory\\]"));
 }
 
+// A triple checked for a few rows per query seeks; once the checks of the
+// queries over the same snapshot have cost what reading the predicate's
+// edges costs, they probe the edges in memory, and ANALYZE says so.
+TEST_F(QueryTest, ChecksRepeatedOverQueriesMoveToTheEdgesInMemory) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string p = "<http://x/p" + std::to_string(i) + ">";
+    text += p + " <http://x/memberOf> <http://x/d" + std::to_string(i % 50) + "> .\n";
+    if (i < 40) text += p + " <http://x/advisor> <http://x/d" + std::to_string(i % 50) + "> .\n";
+  }
+  Load("members.nt", text);
+  const std::string query = "SELECT * { ?p <http://x/advisor> ?d . ?p <http://x/memberOf> ?d }";
+  const auto analyze = [&] {
+    auto plan = db_->Explain(query, true);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    return plan.ok() ? *plan : "";
+  };
+  const std::string first = analyze();
+  EXPECT_THAT(first, HasSubstr("2. scan ?p <http://x/memberOf> ?d, or probe its edges in memory once they are read or pay"
+                               "  (est "));
+  EXPECT_THAT(first, HasSubstr("[rows 40, opened 40x]"));  // 40 seeks: 2,000 edges are not worth reading yet
+  std::string later;
+  int runs = 1;
+  for (; runs < 10 && later.find("from edges in memory") == std::string::npos; ++runs) later = analyze();
+  EXPECT_EQ(runs, 3) << "2,000 edges are read after 2,000 / 32 seeks: in the second query";
+  EXPECT_THAT(analyze(), HasSubstr("[rows 40, opened 40x, 40x from edges in memory]"));
+  auto rows = testing::ReadAll(db_->Query(query));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 40u);
+}
+
 TEST_F(QueryTest, CyclicJoinProbesAHashSetAndFindsTheSameRows) {
   // 200 people, each working for one of 20 organisations in one of 5
   // countries, and living in one: the last pattern closes a cycle.
