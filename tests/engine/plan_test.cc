@@ -97,6 +97,17 @@ TEST(ScanOrderTest, TheRarePredicateGoesFirst) {
   EXPECT_LT(bound.rows[0], 1.0);
 }
 
+// With both ends bound, the check that rarely holds (a membership between
+// two given nodes: 4,000 of 2,000 x 40 pairs) comes before the one that
+// often does (a type: 1 in 20), whichever is written first.
+TEST(ScanOrderTest, TheSelectiveCheckComesFirst) {
+  const std::vector<ScanStep> scans = {Step(Var(0), Constant(kPartOf), Var(1)),
+                                       Step(Var(0), Constant(kType), Constant(kState)),
+                                       Step(Var(0), Constant(kMemberOf), Var(1))};
+  const ScanOrder order = OrderScans(scans, std::vector<bool>(2), Stats());
+  EXPECT_THAT(order.order, ElementsAre(0u, 2u, 1u));
+}
+
 TEST(ScanOrderTest, AStepSharingAVariableGoesBeforeOneThatSharesNone) {
   // ?e type State . ?e memberOf ?o . ?x partOf ?y: partOf is rarest, but
   // once ?e is bound, memberOf joins it and partOf would be a cross product.
