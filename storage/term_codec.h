@@ -48,6 +48,14 @@ std::optional<TermId> InlineId(const Term& term);
 // REQUIRES: IsInline(id).
 Term DecodeInline(TermId id);
 
+// The inline ids of an xsd:integer and an xsd:boolean, without a lexical
+// form: what InlineId gives for their canonical literals.
+// REQUIRES: -2^59 <= value < 2^59.
+inline TermId IntegerId(std::int64_t value) {
+  return MakeId(TermTag::kInteger, static_cast<std::uint64_t>(value + (std::int64_t{1} << 59)));
+}
+inline TermId BooleanId(bool value) { return MakeId(TermTag::kBoolean, value ? 1 : 0); }
+
 // The time zone of an inline xsd:date or xsd:dateTime, as a code that is
 // equal for equal zones (none is a zone of its own).
 // REQUIRES: TagOf(id) is kDate or kDateTime.

@@ -16,7 +16,6 @@ namespace relata::engine::exec {
 namespace {
 
 constexpr char kRdfReifies[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies";
-constexpr char kXsdBoolean[] = "http://www.w3.org/2001/XMLSchema#boolean";
 // The extractor loader's vocabulary (docs/extractor-format.md).
 constexpr char kConfidence[] = "https://relata.dev/kg/confidence";
 constexpr char kEvidence[] = "https://relata.dev/kg/evidence";
@@ -214,8 +213,7 @@ absl::StatusOr<long double> PathSteps::Weight(TermId from, const Hop& hop) {
   set(kStart, from);
   set(kPredicate, hop.predicate);
   set(kEnd, hop.to.node);
-  ASSIGN_OR_RETURN(const TermId forward, ctx_.Intern(Term::Literal(hop.forward ? "true" : "false", kXsdBoolean)));
-  set(kForward, forward);
+  set(kForward, storage::BooleanId(hop.forward));
   if (weight_reads_statement_) {
     ASSIGN_OR_RETURN(const Statement statement, StatementOf(from, hop));
     set(kDocument, statement.document);

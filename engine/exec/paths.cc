@@ -26,9 +26,7 @@ using query::PathSearch;
 using plan::ScanTerm;
 
 constexpr char kRdfJson[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
-constexpr char kXsdInteger[] = "http://www.w3.org/2001/XMLSchema#integer";
 constexpr char kXsdDecimal[] = "http://www.w3.org/2001/XMLSchema#decimal";
-constexpr char kXsdBoolean[] = "http://www.w3.org/2001/XMLSchema#boolean";
 
 struct Path {
   Point start;
@@ -155,7 +153,7 @@ class PathFinder {
   // with `all` every one of them, else one per target.
   absl::StatusOr<std::vector<Path>> BreadthFirst(bool all, std::size_t most) {
     absl::flat_hash_map<Point, std::int64_t> depth_of;
-    absl::flat_hash_map<Point, std::vector<std::pair<Point, Hop>>> parents;
+    absl::flat_hash_map<Point, absl::InlinedVector<std::pair<Point, Hop>, 1>> parents;
     absl::flat_hash_map<TermId, std::int64_t> node_depth;  // first depth a node was reached at as an end
     depth_of.emplace(Source(), 0);
     std::vector<Point> level = {Source()}, targets;
@@ -480,7 +478,7 @@ class PathFinder {
     return paths;
   }
 
-  absl::Status Enumerate(const absl::flat_hash_map<Point, std::vector<std::pair<Point, Hop>>>& parents, Point at,
+  absl::Status Enumerate(const absl::flat_hash_map<Point, absl::InlinedVector<std::pair<Point, Hop>, 1>>& parents, Point at,
                          std::vector<Hop>* reversed, std::size_t most, std::vector<Path>* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
@@ -551,6 +549,104 @@ void AppendJson(std::string* out, std::string_view text) {
   out->push_back('"');
 }
 
+// The rows of the paths found, made as they are asked for: one per step,
+// or one per path with its steps as JSON.
+class PathRows : public RowSource {
+ public:
+  PathRows(Context& ctx, const plan::Node& node, std::unique_ptr<Row> input, std::unique_ptr<PathSteps> steps,
+           std::vector<Path> paths)
+      : ctx_(ctx), node_(node), search_(*node.pattern->paths), input_(std::move(input)), steps_(std::move(steps)),
+        paths_(std::move(paths)) {
+    // Statements are read only for the columns that show them.
+    for (const std::size_t c : {kDocumentColumn, kConfidenceColumn, kEvidenceColumn}) statements_ |= Column(c) >= 0;
+  }
+
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (path_ < paths_.size() && !search_.compact && step_ >= paths_[path_].hops.size()) {
+      ++path_;
+      step_ = 0;
+    }
+    if (path_ >= paths_.size()) return false;
+    RETURN_IF_ERROR(ctx_.Check());
+    const Path& path = paths_[path_];
+    *row = *input_;
+    if (node_.object.kind == ScanTerm::Kind::kVariable) (*row)[static_cast<std::size_t>(node_.object.var)] = path.end().node;
+    if (search_.compact) {
+      ASSIGN_OR_RETURN((*row)[static_cast<std::size_t>(search_.columns[0])], Json(path));
+      ++path_;
+      return true;
+    }
+    const Hop& hop = path.hops[step_];
+    Statement statement;
+    if (statements_) {
+      ASSIGN_OR_RETURN(statement, steps_->StatementOf(path.At(step_).node, hop));
+    }
+    const auto set = [&](std::size_t c, TermId id) {
+      if (const query::VarId v = Column(c); v >= 0) (*row)[static_cast<std::size_t>(v)] = id;
+    };
+    set(0, storage::IntegerId(static_cast<std::int64_t>(path_ + 1)));
+    set(1, storage::IntegerId(static_cast<std::int64_t>(step_ + 1)));
+    set(2, path.At(step_).node);
+    set(3, hop.predicate);
+    set(4, hop.to.node);
+    set(kDocumentColumn, statement.document);
+    set(kConfidenceColumn, statement.confidence);
+    set(kEvidenceColumn, statement.evidence);
+    set(8, storage::BooleanId(hop.forward));
+    if (Column(9) >= 0) {
+      TermId cost = storage::IntegerId(static_cast<std::int64_t>(path.hops.size()));
+      if (steps_->weighted()) {
+        ASSIGN_OR_RETURN(cost, ctx_.Intern(Term::Literal(FormatDecimal(path.cost), kXsdDecimal)));
+      }
+      set(9, cost);
+    }
+    ++step_;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kDocumentColumn = 5, kConfidenceColumn = 6, kEvidenceColumn = 7;
+
+  query::VarId Column(std::size_t i) const { return i < search_.columns.size() ? search_.columns[i] : -1; }
+
+  absl::StatusOr<TermId> Json(const Path& path) {
+    std::string json = absl::StrCat("{\"length\":", path.hops.size());
+    if (steps_->weighted()) absl::StrAppend(&json, ",\"cost\":", FormatDecimal(path.cost));
+    json += ",\"steps\":[";
+    for (std::size_t i = 0; i < path.hops.size(); ++i) {
+      const Hop& hop = path.hops[i];
+      ASSIGN_OR_RETURN(const Statement statement, steps_->StatementOf(path.At(i).node, hop));
+      const std::pair<const char*, TermId> parts[] = {{"start", path.At(i).node}, {"predicate", hop.predicate},
+                                                      {"end", hop.to.node}, {"document", statement.document},
+                                                      {"confidence", statement.confidence},
+                                                      {"evidence", statement.evidence}};
+      absl::StrAppend(&json, i ? "," : "", "{\"forward\":", hop.forward ? "true" : "false");
+      for (const auto& [name, id] : parts) {
+        if (id == kNoTerm) continue;
+        ASSIGN_OR_RETURN(const Term t, ctx_.Resolve(id));
+        absl::StrAppend(&json, ",\"", name, "\":");
+        if (std::string_view(name) == "confidence") {
+          json += t.value;
+        } else {
+          AppendJson(&json, t.IsBlank() ? "_:" + t.value : t.value);
+        }
+      }
+      json += "}";
+    }
+    json += "]}";
+    return ctx_.Intern(Term::Literal(json, kRdfJson));
+  }
+
+  Context& ctx_;
+  const plan::Node& node_;
+  const PathSearch& search_;
+  const std::unique_ptr<Row> input_;        // what PathSteps reads WEIGHT's other variables from
+  const std::unique_ptr<PathSteps> steps_;  // for the statements of the steps shown
+  const std::vector<Path> paths_;
+  std::size_t path_ = 0, step_ = 0;
+  bool statements_ = false;
+};
+
 }  // namespace
 
 absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& input, const GraphScope& scope) {
@@ -570,9 +666,10 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
   }
   GraphScope edges = scope;
   if (!node.graphs.empty()) edges = GraphScope{.kind = GraphScope::Kind::kGraphs, .graphs = node.graphs};
-  PathSteps steps(*this, node, input, from, std::move(edges));
-  RETURN_IF_ERROR(steps.Init());
-  PathFinder finder(ctx_, steps, search, from, to);
+  auto row = std::make_unique<Row>(input);
+  auto steps = std::make_unique<PathSteps>(*this, node, *row, from, std::move(edges));
+  RETURN_IF_ERROR(steps->Init());
+  PathFinder finder(ctx_, *steps, search, from, to);
   const std::size_t most = search.limit ? static_cast<std::size_t>(*search.limit) : std::numeric_limits<std::size_t>::max();
   // Without VIA a path steps between entities only: a literal is no end.
   const bool reachable = !node.entities_only || to == kNoTerm || storage::TagOf(to) == storage::TermTag::kIri ||
@@ -585,7 +682,7 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
         if (search.k > 1) {
           found = finder.KShortest(static_cast<std::size_t>(search.k));
         } else if (one_to_all) {
-          found = steps.weighted() ? finder.CheapestToEach(most) : finder.BreadthFirst(false, most);
+          found = steps->weighted() ? finder.CheapestToEach(most) : finder.BreadthFirst(false, most);
         } else {
           absl::StatusOr<std::optional<Path>> one = finder.Cheapest(finder.Source(), finder.MaxLength(), {}, {});
           if (!one.ok()) return one.status();
@@ -604,79 +701,7 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
     paths = std::move(*found);
   }
   if (paths.size() > most) paths.resize(most);
-
-  const auto integer = [&](std::size_t n) { return ctx_.Intern(Term::Literal(std::to_string(n), kXsdInteger)); };
-  const auto cost_of = [&](const Path& path) {
-    return steps.weighted() ? ctx_.Intern(Term::Literal(FormatDecimal(path.cost), kXsdDecimal)) : integer(path.hops.size());
-  };
-  const auto column = [&](std::size_t i) { return i < search.columns.size() ? search.columns[i] : -1; };
-  std::vector<Row> rows;
-  for (std::size_t p = 0; p < paths.size(); ++p) {
-    const Path& path = paths[p];
-    Row base = input;
-    if (node.object.kind == ScanTerm::Kind::kVariable) base[static_cast<std::size_t>(node.object.var)] = path.end().node;
-    if (search.compact) {
-      std::string json = absl::StrCat("{\"length\":", path.hops.size());
-      if (steps.weighted()) absl::StrAppend(&json, ",\"cost\":", FormatDecimal(path.cost));
-      json += ",\"steps\":[";
-      for (std::size_t i = 0; i < path.hops.size(); ++i) {
-        const Hop& hop = path.hops[i];
-        ASSIGN_OR_RETURN(const Statement statement, steps.StatementOf(path.At(i).node, hop));
-        const std::pair<const char*, TermId> parts[] = {{"start", path.At(i).node}, {"predicate", hop.predicate},
-                                                        {"end", hop.to.node}, {"document", statement.document},
-                                                        {"confidence", statement.confidence},
-                                                        {"evidence", statement.evidence}};
-        absl::StrAppend(&json, i ? "," : "", "{\"forward\":", hop.forward ? "true" : "false");
-        for (const auto& [name, id] : parts) {
-          if (id == kNoTerm) continue;
-          ASSIGN_OR_RETURN(const Term t, ctx_.Resolve(id));
-          absl::StrAppend(&json, ",\"", name, "\":");
-          if (std::string_view(name) == "confidence") {
-            json += t.value;
-          } else {
-            AppendJson(&json, t.IsBlank() ? "_:" + t.value : t.value);
-          }
-        }
-        json += "}";
-      }
-      json += "]}";
-      ASSIGN_OR_RETURN(base[static_cast<std::size_t>(search.columns[0])],
-                       ctx_.Intern(Term::Literal(json, kRdfJson)));
-      rows.push_back(std::move(base));
-      continue;
-    }
-    ASSIGN_OR_RETURN(const TermId path_number, integer(p + 1));
-    TermId cost = kNoTerm;
-    if (column(9) >= 0) {
-      ASSIGN_OR_RETURN(cost, cost_of(path));
-    }
-    for (std::size_t i = 0; i < path.hops.size(); ++i) {
-      const Hop& hop = path.hops[i];
-      Statement statement;
-      if (column(5) >= 0 || column(6) >= 0 || column(7) >= 0) {
-        ASSIGN_OR_RETURN(statement, steps.StatementOf(path.At(i).node, hop));
-      }
-      Row row = base;
-      const auto set = [&](std::size_t c, TermId id) {
-        if (const query::VarId v = column(c); v >= 0) row[static_cast<std::size_t>(v)] = id;
-      };
-      ASSIGN_OR_RETURN(const TermId step_number, integer(i + 1));
-      ASSIGN_OR_RETURN(const TermId forward, ctx_.Intern(Term::Literal(hop.forward ? "true" : "false", kXsdBoolean)));
-      set(0, path_number);
-      set(1, step_number);
-      set(2, path.At(i).node);
-      set(3, hop.predicate);
-      set(4, hop.to.node);
-      set(5, statement.document);
-      set(6, statement.confidence);
-      set(7, statement.evidence);
-      set(8, forward);
-      set(9, cost);
-      rows.push_back(std::move(row));
-      if ((rows.size() & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024));
-    }
-  }
-  return Source(std::make_unique<VectorSource>(std::move(rows)));
+  return Source(std::make_unique<PathRows>(ctx_, node, std::move(row), std::move(steps), std::move(paths)));
 }
 
 }  // namespace relata::engine::exec

@@ -69,6 +69,17 @@ TEST(TermCodecTest, IntegerIdsSortLikeTheirValues) {
   EXPECT_LT(*b, *c);
 }
 
+TEST(TermCodecTest, IntegerAndBooleanIdsAreThoseOfTheirLiterals) {
+  for (const std::int64_t v : {std::int64_t{0}, std::int64_t{1}, std::int64_t{-7}, std::int64_t{123456789},
+                               (std::int64_t{1} << 59) - 1, -(std::int64_t{1} << 59)}) {
+    EXPECT_EQ(IntegerId(v), InlineId(Term::Literal(std::to_string(v), "http://www.w3.org/2001/XMLSchema#integer")))
+        << v;
+  }
+  for (const bool b : {true, false}) {
+    EXPECT_EQ(BooleanId(b), InlineId(Term::Literal(b ? "true" : "false", "http://www.w3.org/2001/XMLSchema#boolean")));
+  }
+}
+
 TEST(TermCodecTest, DoubleIdsSortLikeTheirValues) {
   const auto a = InlineId(Typed("-2.5E0", "double"));
   const auto b = InlineId(Typed("-1.0E0", "double"));
