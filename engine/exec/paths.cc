@@ -185,14 +185,21 @@ class PathFinder {
       if (to_ != kNoTerm && !targets.empty()) break;
       level = std::move(next);
     }
+    // In the order paths are given in: shorter first, then by their ends
+    // (and the paths to one end by their hops).
+    std::sort(targets.begin(), targets.end(), [&](Point a, Point b) {
+      return std::pair{depth_of.at(a), a.node} < std::pair{depth_of.at(b), b.node};
+    });
     std::vector<Path> paths;
-    for (const Point target : targets) {
-      // Back from the target through every parent: each way is a path.
-      std::vector<Hop> reversed;
-      RETURN_IF_ERROR(Enumerate(parents, target, &reversed, all ? most : paths.size() + 1, &paths));
-      if (paths.size() >= most) break;
+    for (std::size_t i = 0; i < targets.size() && paths.size() < most;) {
+      const std::size_t first = paths.size();
+      // Back from each target at one node through every parent: each way is a path.
+      for (const TermId node = targets[i].node; i < targets.size() && targets[i].node == node; ++i) {
+        std::vector<Hop> reversed;
+        RETURN_IF_ERROR(Enumerate(parents, targets[i], &reversed, all ? most : paths.size() + 1, &paths));
+      }
+      std::sort(paths.begin() + static_cast<long>(first), paths.end());
     }
-    std::sort(paths.begin(), paths.end());
     return paths;
   }
 
