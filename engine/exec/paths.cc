@@ -149,14 +149,14 @@ class PathFinder {
     return found;
   }
 
-  // Every shortest path to TO, or (TO unbound) to each node within reach;
-  // with `all` every one of them, else one per target.
+  // The shortest path to each node within reach (TO unbound); with `all`
+  // every shortest path to each.
   absl::StatusOr<std::vector<Path>> BreadthFirst(bool all, std::size_t most) {
-    absl::flat_hash_map<Point, std::int64_t> depth_of;
-    absl::flat_hash_map<Point, absl::InlinedVector<std::pair<Point, Hop>, 1>> parents;
+    absl::flat_hash_map<Point, Reached> reached;
     absl::flat_hash_map<TermId, std::int64_t> node_depth;  // first depth a node was reached at as an end
-    depth_of.emplace(Source(), 0);
-    std::vector<Point> level = {Source()}, targets;
+    reached.emplace(Source(), Reached{});
+    std::vector<Point> level = {Source()};
+    std::vector<std::pair<std::int64_t, Point>> targets;  // and their depths
     for (std::int64_t depth = 1; depth <= MaxLength() && !level.empty(); ++depth) {
       std::vector<Point> next;
       for (const Point u : level) {
@@ -164,41 +164,33 @@ class PathFinder {
         for (const Hop& hop : *hops) {
           RETURN_IF_ERROR(ctx_.Check());
           const Point q = hop.to;
-          const bool end = automaton_.accepting(q.state);
-          if (q.node == from_ || (to_ != kNoTerm && q.node == to_ && !end)) continue;
-          const auto [it, fresh] = depth_of.try_emplace(q, depth);
-          if (it->second == depth && (fresh || all)) parents[q].emplace_back(u, hop);
+          if (q.node == from_) continue;
+          const auto [it, fresh] = reached.try_emplace(q, Reached{depth, {}});
+          if (it->second.depth == depth && (fresh || all)) it->second.via.emplace_back(u, hop);
           if (!fresh) continue;
-          if (to_ != kNoTerm) {
-            if (q.node == to_) {
-              targets.push_back(q);
-              continue;  // a path ends where it reaches TO
-            }
-          } else if (end) {
+          if (automaton_.accepting(q.state)) {
             const auto [at, first] = node_depth.try_emplace(q.node, depth);
-            if (first || (all && at->second == depth)) targets.push_back(q);
+            if (first || (all && at->second == depth)) targets.emplace_back(depth, q);
           }
           next.push_back(q);
         }
       }
       RETURN_IF_ERROR(ctx_.Hold(next.size() / 2));
-      if (to_ != kNoTerm && !targets.empty()) break;
       level = std::move(next);
     }
     // In the order paths are given in: shorter first, then by their ends
     // (and the paths to one end by their hops).
-    std::sort(targets.begin(), targets.end(), [&](Point a, Point b) {
-      return std::pair{depth_of.at(a), a.node} < std::pair{depth_of.at(b), b.node};
-    });
+    std::sort(targets.begin(), targets.end(),
+              [](const auto& a, const auto& b) { return std::pair{a.first, a.second.node} < std::pair{b.first, b.second.node}; });
     std::vector<Path> paths;
     for (std::size_t i = 0; i < targets.size() && paths.size() < most;) {
       const std::size_t first = paths.size();
-      // Back from each target at one node through every parent: each way is a path.
-      for (const TermId node = targets[i].node; i < targets.size() && targets[i].node == node; ++i) {
+      // Back from each target at one node through every way it was reached.
+      for (const TermId node = targets[i].second.node; i < targets.size() && targets[i].second.node == node; ++i) {
         std::vector<Hop> reversed;
-        RETURN_IF_ERROR(Enumerate(parents, targets[i], &reversed, all ? most : paths.size() + 1, &paths));
+        RETURN_IF_ERROR(Enumerate(reached, targets[i].second, &reversed, all ? most : paths.size() + 1, &paths));
       }
-      std::sort(paths.begin() + static_cast<long>(first), paths.end());
+      if (paths.size() - first > 1) std::sort(paths.begin() + static_cast<long>(first), paths.end());
     }
     return paths;
   }
@@ -316,6 +308,7 @@ class PathFinder {
     const auto it = to_target_.find(p);
     return it != to_target_.end() ? it->second : horizon_ + 1;
   }
+
 
   // A* from `source`, guided by ToTarget (a lower bound that never falls by
   // more than one a step, also with points banned): the shortest path to TO
@@ -485,8 +478,8 @@ class PathFinder {
     return paths;
   }
 
-  absl::Status Enumerate(const absl::flat_hash_map<Point, absl::InlinedVector<std::pair<Point, Hop>, 1>>& parents, Point at,
-                         std::vector<Hop>* reversed, std::size_t most, std::vector<Path>* out) {
+  absl::Status Enumerate(const absl::flat_hash_map<Point, Reached>& reached, Point at, std::vector<Hop>* reversed,
+                         std::size_t most, std::vector<Path>* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
     if (at == Source()) {
@@ -495,9 +488,9 @@ class PathFinder {
       if ((out->size() & 255) == 0) return ctx_.Hold(256);
       return absl::OkStatus();
     }
-    for (const auto& [previous, hop] : parents.at(at)) {
+    for (const auto& [previous, hop] : reached.at(at).via) {
       reversed->push_back(hop);
-      RETURN_IF_ERROR(Enumerate(parents, previous, reversed, most, out));
+      RETURN_IF_ERROR(Enumerate(reached, previous, reversed, most, out));
       reversed->pop_back();
     }
     return absl::OkStatus();
