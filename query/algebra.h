@@ -5,6 +5,7 @@
 #define RELATA_QUERY_ALGEBRA_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -211,6 +212,9 @@ struct Query {
 
   // The base IRI in force at the end of the prologue (IRI() resolves against it).
   std::string base_iri;
+  // The prefixes in force there (the parse options' and the query's own):
+  // EXPLAIN writes IRIs with them.
+  std::map<std::string, std::string> prefixes;
   // Shared by the whole query, sub-queries included.
   std::shared_ptr<std::vector<std::string>> variable_names;
 };

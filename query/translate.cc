@@ -22,6 +22,7 @@ Query Translator::QueryUnit(const Node& root) {
   }
   query.variable_names = names_;
   query.base_iri = base_;
+  query.prefixes = prefixes_;
   return query;
 }
 

@@ -337,9 +337,9 @@ void Database::Interrupt() { impl_->interrupts.fetch_add(1); }
 absl::StatusOr<std::string> Database::Explain(std::string_view sparql, bool analyze, const QueryOptions& options) {
   ASSIGN_OR_RETURN(auto parsed, Parse(sparql, options));
   engine::ExecutionOptions limits = impl_->Limits(options);
-  // Longest namespace first: where two fit, the shorter name wins.
-  const auto prefixes = internal::ParseOptionsOf(options).prefixes;
-  limits.explain_prefixes.assign(prefixes.begin(), prefixes.end());
+  // The query's own prefixes and the predeclared ones; longest namespace
+  // first: where two fit, the shorter name wins.
+  limits.explain_prefixes.assign(parsed->prefixes.begin(), parsed->prefixes.end());
   std::stable_sort(limits.explain_prefixes.begin(), limits.explain_prefixes.end(),
                    [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
   return engine::Execution::Explain(*impl_->store, std::move(parsed), limits, analyze);

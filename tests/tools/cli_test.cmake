@@ -101,6 +101,9 @@ expect_output("a table follows COLUMNS"
 expect_output("EXPLAIN writes prefixed names and the path itself"
   "PropertyPath e:india \\(kg:member_of\\|\\^kg:part_of\\)\\+ \\?org"
   ${RELATA} query ${WORK}/kgdb "EXPLAIN SELECT ?org WHERE { e:india (kg:member_of|^kg:part_of)+ ?org }")
+# ... and the query's own prefixes.
+expect_output("EXPLAIN writes the query's own prefixes" "1\\. scan \\?a x:knows \\?b"
+  ${RELATA} query ${WORK}/qdb "EXPLAIN PREFIX x: <http://x/> SELECT * WHERE { ?a x:knows ?b }")
 # stats: each table's columns line up, however long the names.
 file(WRITE "${WORK}/long.nq" "<http://x/a> <http://x/p> <http://x/b> <http://example.org/graphs/a-graph-name-longer-than-sixty-characters-in-all> .\n<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> \"A\" .\n")
 execute_process(COMMAND ${RELATA} load ${WORK}/statsdb ${WORK}/long.nq OUTPUT_QUIET)
