@@ -49,7 +49,8 @@ tsan: deps
 
 # Google Benchmark stages, the side-by-side load against Virtuoso
 # (BENCH_TRIPLES triples of the news-shaped graph), then the query suites
-# against Oxigraph, Virtuoso and Kuzu (see the README's Performance section).
+# against Oxigraph, Virtuoso and Kuzu, and the path searches against Kuzu and
+# Virtuoso (see the README's Performance section).
 BENCH_TRIPLES ?= 10000000
 BENCH_QUERIES ?= lubm10 news-1M traversal
 bench: build
@@ -57,6 +58,7 @@ bench: build
 	@$(BUILD)/bench/api_benchmark
 	@BUILD=$(abspath $(BUILD)) bench/compare_load.sh $(BENCH_TRIPLES)
 	@for suite in $(BENCH_QUERIES); do BUILD=$(abspath $(BUILD)) bench/compare_queries.sh $$suite || exit 1; done
+	@BUILD=$(abspath $(BUILD)) bench/compare_paths.sh traversal
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(TSAN)
