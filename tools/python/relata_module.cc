@@ -1,0 +1,1030 @@
+// relata._relata: the engine's public API for Python (pybind11). Terms are
+// small immutable classes; a query's rows stream in batches read with the
+// GIL released; Ctrl-C cancels what runs; errors are Python exceptions
+// carrying the positions relata's messages give. The package's Python side
+// (tools/python/relata/) adds load_records, pandas and the rdflib store.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <set>
+#include <shared_mutex>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "relata/database.h"
+
+namespace py = pybind11;
+
+namespace relata::python {
+namespace {
+
+constexpr char kXsd[] = "http://www.w3.org/2001/XMLSchema#";
+
+// ---- exceptions ----
+
+PyObject* g_error = nullptr;         // relata.Error, the base of all
+PyObject* g_syntax_error = nullptr;  // with line, column, text (the line and a caret)
+PyObject* g_load_error = nullptr;    // with file, line, column
+PyObject* g_timeout = nullptr;
+PyObject* g_cancelled = nullptr;
+
+[[noreturn]] void Raise(PyObject* type, const std::string& message,
+                        const std::vector<std::pair<const char*, py::object>>& attributes = {}) {
+  py::object error = py::reinterpret_borrow<py::object>(type)(message);
+  for (const auto& [name, value] : attributes) py::setattr(error, name, value);
+  PyErr_SetObject(type, error.ptr());
+  throw py::error_already_set();
+}
+
+// The line `line` (from 1) of `text` and a caret under `column`.
+std::string CaretText(std::string_view text, int line, int column) {
+  std::size_t start = 0;
+  for (int i = 1; i < line && start != std::string_view::npos; ++i) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos) return "";
+  const std::size_t end = text.find('\n', start);
+  std::string shown(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  return shown + "\n" + std::string(static_cast<std::size_t>(std::max(column - 1, 0)), ' ') + "^";
+}
+
+// Raises the Python exception for `status`. `query` is the text a
+// "line:column: " message points into (none for loads, whose messages start
+// with "file:line:column: ").
+[[noreturn]] void RaiseStatus(const absl::Status& status, std::string_view query = {}) {
+  const std::string message(status.message());
+  switch (status.code()) {
+    case absl::StatusCode::kDeadlineExceeded:
+      Raise(g_timeout, message);
+    case absl::StatusCode::kCancelled:
+      // Ctrl-C set the query's flag: Python's handler raises KeyboardInterrupt.
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      Raise(g_cancelled, message);
+    case absl::StatusCode::kInvalidArgument: {
+      static const std::regex kQueryPosition(R"(^(\d+):(\d+): )");
+      static const std::regex kFilePosition(R"(^(.*):(\d+):(\d+): )");
+      std::smatch match;
+      if (!query.empty() && std::regex_search(message, match, kQueryPosition)) {
+        const int line = std::stoi(match[1]), column = std::stoi(match[2]);
+        Raise(g_syntax_error, message,
+              {{"line", py::int_(line)}, {"column", py::int_(column)}, {"text", py::str(CaretText(query, line, column))}});
+      }
+      if (query.empty() && std::regex_search(message, match, kFilePosition)) {
+        Raise(g_load_error, message,
+              {{"file", py::str(match[1].str())}, {"line", py::int_(std::stoi(match[2]))},
+               {"column", py::int_(std::stoi(match[3]))}});
+      }
+      Raise(g_error, message);
+    }
+    default:
+      Raise(g_error, message);
+  }
+}
+
+template <typename T>
+T Check(absl::StatusOr<T> value, std::string_view query = {}) {
+  if (!value.ok()) RaiseStatus(value.status(), query);
+  return std::move(*value);
+}
+void Check(const absl::Status& status, std::string_view query = {}) {
+  if (!status.ok()) RaiseStatus(status, query);
+}
+
+// ---- Ctrl-C ----
+//
+// Python runs its SIGINT handler only between bytecodes, and relata's work
+// runs with the GIL released: a handler of ours, chained before Python's,
+// sets the cancel flag of every call running now, and Python's then raises
+// KeyboardInterrupt once the call has returned.
+
+constexpr int kSlots = 256;
+std::atomic<std::atomic<bool>*> g_running[kSlots];
+struct sigaction g_python_handler;
+std::mutex g_install;
+
+extern "C" void OnInterrupt(int signal) {
+  for (auto& slot : g_running) {
+    if (std::atomic<bool>* flag = slot.load(std::memory_order_relaxed)) flag->store(true, std::memory_order_relaxed);
+  }
+  if (g_python_handler.sa_handler == SIG_DFL) {
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  } else if (g_python_handler.sa_handler != SIG_IGN && g_python_handler.sa_handler != nullptr) {
+    g_python_handler.sa_handler(signal);
+  }
+}
+
+// While alive, Ctrl-C sets `*cancel`. Installs the chained handler when
+// Python's is in place (a program that ignores SIGINT keeps ignoring it).
+class Interruptible {
+ public:
+  explicit Interruptible(std::atomic<bool>* cancel) {
+    {
+      std::lock_guard<std::mutex> lock(g_install);
+      struct sigaction current {};
+      if (sigaction(SIGINT, nullptr, &current) == 0 && current.sa_handler != OnInterrupt &&
+          current.sa_handler != SIG_IGN && !(current.sa_flags & SA_SIGINFO)) {
+        g_python_handler = current;
+        struct sigaction ours = current;
+        ours.sa_handler = OnInterrupt;
+        sigaction(SIGINT, &ours, nullptr);
+      }
+    }
+    for (auto& slot : g_running) {
+      std::atomic<bool>* empty = nullptr;
+      if (slot.compare_exchange_strong(empty, cancel)) {
+        slot_ = &slot;
+        break;
+      }
+    }
+  }
+  ~Interruptible() {
+    if (slot_ != nullptr) slot_->store(nullptr);
+  }
+  Interruptible(const Interruptible&) = delete;
+  Interruptible& operator=(const Interruptible&) = delete;
+
+ private:
+  std::atomic<std::atomic<bool>*>* slot_ = nullptr;
+};
+
+// ---- terms ----
+
+struct PyTerm {
+  Term term;
+};
+struct PyNamedNode : PyTerm {};
+struct PyBlankNode : PyTerm {};
+struct PyLiteral : PyTerm {};
+struct PyTriple : PyTerm {};
+
+struct PyQuad {
+  Term subject, predicate, object;
+  std::optional<Term> graph;  // none: the default graph
+};
+
+py::object ToPython(const Term& term);
+
+// Python objects kept for the life of the process are leaked on purpose: a
+// static py::object would be released after the interpreter has finalised.
+const py::module_& Datetime() {
+  static const auto* datetime = new py::module_(py::module_::import("datetime"));
+  return *datetime;
+}
+
+const py::object& DecimalType() {
+  static const auto* decimal = new py::object(py::module_::import("decimal").attr("Decimal"));
+  return *decimal;
+}
+
+// A literal's value as Python has it: int, Decimal, float, bool, date,
+// datetime; its lexical form when that does not parse.
+py::object Native(const Term& term) {
+  switch (term.kind) {
+    case TermKind::kIri: return py::str(term.value);
+    case TermKind::kBlank: return py::str("_:" + term.value);
+    case TermKind::kTriple: return ToPython(term);
+    case TermKind::kLiteral: break;
+  }
+  if (!term.datatype.starts_with(kXsd)) return py::str(term.value);
+  const std::string_view type = std::string_view(term.datatype).substr(sizeof(kXsd) - 1);
+  static const std::set<std::string_view> kIntegers = {
+      "integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+      "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"};
+  // A lexical form that does not parse as its type stays a str.
+  const auto or_lexical = [&](PyObject* value) {
+    if (value == nullptr) {
+      PyErr_Clear();
+      return py::object(py::str(term.value));
+    }
+    return py::reinterpret_steal<py::object>(value);
+  };
+  const auto call = [&](const py::object& f) {
+    PyObject* value = PyObject_CallOneArg(f.ptr(), py::str(term.value).ptr());
+    return or_lexical(value);
+  };
+  if (kIntegers.contains(type)) return or_lexical(PyLong_FromString(term.value.c_str(), nullptr, 10));
+  if (type == "decimal") {
+    return call(DecimalType());
+  }
+  if (type == "double" || type == "float") {
+    const std::string text = term.value == "INF" ? "inf" : term.value == "-INF" ? "-inf" : term.value;
+    return or_lexical(PyFloat_FromString(py::str(text).ptr()));
+  }
+  if (type == "boolean") return py::bool_(term.value == "true" || term.value == "1");
+  if (type == "dateTime") return call(Datetime().attr("datetime").attr("fromisoformat"));
+  if (type == "date") {
+    // A date's time zone has no place in datetime.date.
+    PyObject* value = PyObject_CallOneArg(Datetime().attr("date").attr("fromisoformat").ptr(),
+                                          py::str(term.value.substr(0, 10)).ptr());
+    return or_lexical(value);
+  }
+  return py::str(term.value);
+}
+
+py::object ToPython(const Term& term) {
+  switch (term.kind) {
+    case TermKind::kIri: return py::cast(PyNamedNode{{term}});
+    case TermKind::kBlank: return py::cast(PyBlankNode{{term}});
+    case TermKind::kLiteral: return py::cast(PyLiteral{{term}});
+    case TermKind::kTriple: return py::cast(PyTriple{{term}});
+  }
+  return py::none();
+}
+
+// A Python value as a term: a relata term, or a str, bool, int, float,
+// Decimal, date or datetime as a literal of its XSD type.
+Term FromPython(const py::handle& value) {
+  if (py::isinstance<PyTerm>(value)) return value.cast<const PyTerm&>().term;
+  if (py::isinstance<py::bool_>(value)) return Term::Literal(value.cast<bool>() ? "true" : "false", std::string(kXsd) + "boolean");
+  if (py::isinstance<py::int_>(value)) return Term::Literal(py::str(value).cast<std::string>(), std::string(kXsd) + "integer");
+  if (py::isinstance<py::float_>(value)) {
+    std::ostringstream text;
+    text.precision(17);
+    text << value.cast<double>();
+    std::string lexical = text.str();
+    if (lexical.find_first_of(".eEn") == std::string::npos) lexical += ".0";
+    return Term::Literal(lexical, std::string(kXsd) + "double");
+  }
+  if (py::isinstance<py::str>(value)) return Term::Literal(value.cast<std::string>());
+  if (py::isinstance(value, DecimalType())) return Term::Literal(py::str(value).cast<std::string>(), std::string(kXsd) + "decimal");
+  if (py::isinstance(value, Datetime().attr("datetime"))) {
+    return Term::Literal(value.attr("isoformat")().cast<std::string>(), std::string(kXsd) + "dateTime");
+  }
+  if (py::isinstance(value, Datetime().attr("date"))) {
+    return Term::Literal(value.attr("isoformat")().cast<std::string>(), std::string(kXsd) + "date");
+  }
+  throw py::type_error("not an RDF term or a value relata makes a literal of: " +
+                       py::repr(value).cast<std::string>());
+}
+
+std::optional<Term> OptionalTerm(const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  return FromPython(value);
+}
+
+Quad QuadOf(const py::handle& value) {
+  if (py::isinstance<PyQuad>(value)) {
+    const auto& q = value.cast<const PyQuad&>();
+    Quad quad{q.subject, q.predicate, q.object, {}};
+    if (q.graph) quad.graph = *q.graph;
+    return quad;
+  }
+  const py::sequence parts = value.cast<py::sequence>();
+  if (parts.size() != 3 && parts.size() != 4) throw py::type_error("a quad, or a (subject, predicate, object[, graph]) tuple");
+  Quad quad{FromPython(parts[0]), FromPython(parts[1]), FromPython(parts[2]), {}};
+  if (parts.size() == 4 && !parts[3].is_none()) quad.graph = FromPython(parts[3]);
+  return quad;
+}
+
+std::string Repr(const char* name, const Term& term) { return std::string("<") + name + " " + term.ToNTriples() + ">"; }
+
+// ---- the database and what depends on it ----
+
+// The Database and what must end before it: cursors and transactions
+// register a closer, which close() calls under the exclusive lock.
+struct Handle {
+  std::unique_ptr<Database> db;
+  std::shared_mutex lock;  // shared while relata works, exclusive to close
+  std::mutex registry;
+  std::uint64_t next_id = 0;
+  std::unordered_map<std::uint64_t, std::function<void()>> dependents;
+  std::string path;
+
+  std::uint64_t Register(std::function<void()> closer) {
+    std::lock_guard<std::mutex> guard(registry);
+    dependents.emplace(++next_id, std::move(closer));
+    return next_id;
+  }
+  void Unregister(std::uint64_t id) {
+    std::lock_guard<std::mutex> guard(registry);
+    dependents.erase(id);
+  }
+};
+
+// Shared access to an open database with the GIL released: relata's work
+// runs in its scope. Raises relata.Error when it is closed.
+class Use {
+ public:
+  explicit Use(const std::shared_ptr<Handle>& handle) : handle_(handle) {
+    {
+      py::gil_scoped_release release;
+      lock_ = std::shared_lock<std::shared_mutex>(handle->lock);
+    }
+    if (handle->db == nullptr) {
+      lock_.unlock();
+      Raise(g_error, "the database is closed");
+    }
+  }
+  Database& db() { return *handle_->db; }
+
+ private:
+  const std::shared_ptr<Handle>& handle_;
+  std::shared_lock<std::shared_mutex> lock_;
+};
+
+// The options of a call: timeout in seconds, memory in bytes, prefixes
+// (name -> IRI) the text may use undeclared, and the dataset's graphs (IRIs
+// replacing FROM / FROM NAMED).
+struct CallOptions {
+  py::object timeout = py::none(), memory = py::none(), prefixes = py::none(), default_graphs = py::none(),
+             named_graphs = py::none();
+};
+
+QueryOptions OptionsOf(const CallOptions& call, std::atomic<bool>* cancel) {
+  QueryOptions options;
+  const py::object& timeout = call.timeout;
+  const py::object& memory = call.memory;
+  if (!call.prefixes.is_none()) {
+    for (const auto& [name, iri] : call.prefixes.cast<py::dict>()) {
+      options.prefixes[py::str(name).cast<std::string>()] = py::str(iri).cast<std::string>();
+    }
+  }
+  if (!call.default_graphs.is_none()) {
+    for (const auto& g : call.default_graphs) options.default_graphs.push_back(py::str(g).cast<std::string>());
+  }
+  if (!call.named_graphs.is_none()) {
+    for (const auto& g : call.named_graphs) options.named_graphs.push_back(py::str(g).cast<std::string>());
+  }
+  if (!timeout.is_none()) {
+    options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout.cast<double>() * 1000));
+  }
+  if (!memory.is_none()) options.memory_bytes = memory.cast<std::size_t>();
+  options.cancel = cancel;
+  return options;
+}
+
+// A query's answer: rows as tuples, read in batches with the GIL released.
+class Results {
+ public:
+  Results(std::shared_ptr<Handle> handle, Cursor cursor, std::string query, bool native,
+          std::shared_ptr<std::atomic<bool>> cancel)
+      : handle_(std::move(handle)), cursor_(std::move(cursor)), query_(std::move(query)), native_(native),
+        cancel_(std::move(cancel)) {
+    py::list columns;
+    for (const std::string& c : cursor_->columns()) columns.append(py::str(c));
+    columns_ = py::tuple(columns);
+    triples_ = cursor_->kind() == Cursor::Kind::kTriples;
+    id_ = handle_->Register([this] { cursor_.reset(); });
+  }
+  ~Results() { handle_->Unregister(id_); }
+  Results(const Results&) = delete;
+  Results& operator=(const Results&) = delete;
+
+  py::tuple columns() const { return columns_; }
+  std::string kind() const { return triples_ ? "triples" : "solutions"; }
+
+  py::object Next() {
+    if (next_ >= batch_.size()) {
+      if (done_) throw py::stop_iteration();
+      Fill();
+      if (batch_.empty()) throw py::stop_iteration();
+    }
+    return Row(batch_[next_++]);
+  }
+
+  // Every remaining row.
+  py::list All() {
+    py::list rows;
+    while (true) {
+      while (next_ < batch_.size()) rows.append(Row(batch_[next_++]));
+      if (done_) return rows;
+      Fill();
+    }
+  }
+
+  void Cancel() { cancel_->store(true); }
+
+ private:
+  static constexpr std::size_t kBatch = 512;
+
+  void Fill() {
+    batch_.clear();
+    next_ = 0;
+    std::optional<absl::Status> failed;
+    {
+      Use use(handle_);
+      if (!cursor_) {
+        done_ = true;
+        Raise(g_error, "the database is closed");
+      }
+      py::gil_scoped_release release;
+      Interruptible interruptible(cancel_.get());
+      while (batch_.size() < kBatch) {
+        absl::StatusOr<bool> more = cursor_->Next();
+        if (!more.ok()) {
+          failed = more.status();
+          break;
+        }
+        if (!*more) {
+          done_ = true;
+          break;
+        }
+        batch_.push_back(cursor_->row());
+      }
+    }
+    if (failed) {
+      done_ = true;
+      RaiseStatus(*failed, query_);
+    }
+  }
+
+  py::object Row(const std::vector<std::optional<Term>>& row) const {
+    if (triples_) {
+      PyQuad quad{*row[0], *row[1], *row[2], std::nullopt};
+      return py::cast(std::move(quad));
+    }
+    py::tuple tuple(row.size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (!row[i]) {
+        tuple[i] = py::none();
+      } else {
+        tuple[i] = native_ ? Native(*row[i]) : ToPython(*row[i]);
+      }
+    }
+    return tuple;
+  }
+
+  std::shared_ptr<Handle> handle_;
+  std::optional<Cursor> cursor_;
+  std::string query_;
+  bool native_ = false, triples_ = false, done_ = false;
+  std::shared_ptr<std::atomic<bool>> cancel_;
+  py::tuple columns_;
+  std::vector<std::vector<std::optional<Term>>> batch_;
+  std::size_t next_ = 0;
+  std::uint64_t id_ = 0;
+};
+
+// What a query call returns: rows, triples, or ASK's answer.
+py::object Answer(const std::shared_ptr<Handle>& handle, Cursor cursor, std::string query, bool native,
+                  std::shared_ptr<std::atomic<bool>> cancel) {
+  if (cursor.kind() == Cursor::Kind::kBoolean) return py::bool_(cursor.boolean());
+  return py::cast(std::make_unique<Results>(handle, std::move(cursor), std::move(query), native, std::move(cancel)));
+}
+
+class PyPrepared {
+ public:
+  PyPrepared(std::shared_ptr<Handle> handle, PreparedQuery prepared, std::string query)
+      : handle_(std::move(handle)), prepared_(std::move(prepared)), query_(std::move(query)) {}
+
+  py::object Execute(const py::object& timeout, const py::object& memory, bool native, const py::kwargs& bindings) {
+    PreparedQuery run = prepared_;
+    for (const auto& [name, value] : bindings) Check(run.Bind(name.cast<std::string>(), FromPython(value)));
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    std::optional<absl::StatusOr<Cursor>> cursor;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      Interruptible interruptible(cancel.get());
+      cursor.emplace(run.Execute(OptionsOf(CallOptions{timeout, memory}, cancel.get())));
+    }
+    return Answer(handle_, Check(std::move(*cursor), query_), query_, native, cancel);
+  }
+
+ private:
+  std::shared_ptr<Handle> handle_;
+  PreparedQuery prepared_;
+  std::string query_;
+};
+
+py::dict UpdateDict(const UpdateReport& report) {
+  py::dict d;
+  d["inserted"] = report.inserted;
+  d["deleted"] = report.deleted;
+  d["seconds"] = report.seconds;
+  return d;
+}
+
+class PyTransaction {
+ public:
+  PyTransaction(std::shared_ptr<Handle> handle, std::unique_ptr<Transaction> txn)
+      : handle_(std::move(handle)), txn_(std::move(txn)) {
+    id_ = handle_->Register([this] { txn_.reset(); });
+  }
+  ~PyTransaction() {
+    if (txn_) {
+      py::gil_scoped_release release;
+      txn_.reset();  // rolls back
+    }
+    handle_->Unregister(id_);
+  }
+  PyTransaction(const PyTransaction&) = delete;
+  PyTransaction& operator=(const PyTransaction&) = delete;
+
+ private:
+  // Runs `f` on the open transaction with the GIL released. (Defined before
+  // the calls: its return type is deduced.)
+  template <typename F>
+  auto Write(F f, std::string_view query = {}) {
+    std::optional<decltype(f(*txn_))> result;
+    {
+      Use use(handle_);
+      if (!txn_) Raise(g_error, "the transaction has ended (committed, rolled back, or its database closed)");
+      py::gil_scoped_release release;
+      result.emplace(f(*txn_));
+    }
+    return Check(std::move(*result), query);
+  }
+  void Finish() {
+    py::gil_scoped_release release;
+    std::unique_lock<std::shared_mutex> lock(handle_->lock);
+    txn_.reset();
+  }
+
+ public:
+  bool Add(const py::handle& quad) {
+    const Quad q = QuadOf(quad);
+    return Write([&](Transaction& t) { return t.Add(q); });
+  }
+  bool Remove(const py::handle& quad) {
+    const Quad q = QuadOf(quad);
+    return Write([&](Transaction& t) { return t.Remove(q); });
+  }
+  py::dict Update(const std::string& text) {
+    return UpdateDict(Write([&](Transaction& t) { return t.Update(text); }, text));
+  }
+  py::object Query(const std::string& text, bool native) {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    QueryOptions options;
+    options.cancel = cancel.get();
+    Cursor cursor = Write([&](Transaction& t) { return t.Query(text, options); }, text);
+    return Answer(handle_, std::move(cursor), text, native, cancel);
+  }
+  py::dict Commit() {
+    py::dict report = UpdateDict(Write([](Transaction& t) { return t.Commit(); }));
+    Finish();
+    return report;
+  }
+  void Rollback() {
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      if (txn_) txn_->Rollback();
+    }
+    Finish();
+  }
+  bool active() const { return txn_ != nullptr; }
+
+ private:
+  std::shared_ptr<Handle> handle_;
+  std::unique_ptr<Transaction> txn_;
+  std::uint64_t id_ = 0;
+};
+
+py::dict LoadDict(const LoadReport& r) {
+  py::dict d;
+  d["statements"] = r.statements;
+  d["records"] = r.records;
+  d["quads"] = r.quads;
+  d["duplicates"] = r.duplicates;
+  d["added"] = r.added;
+  d["removed"] = r.removed;
+  d["skipped"] = r.skipped;
+  d["errors"] = r.errors;
+  d["entities"] = r.entities;
+  d["relations"] = r.relations;
+  d["merges"] = r.merges;
+  d["candidates"] = r.candidates;
+  d["warnings"] = r.warnings;
+  d["seconds"] = r.seconds;
+  return d;
+}
+
+class PyDatabase {
+ public:
+  explicit PyDatabase(std::shared_ptr<Handle> handle) : handle_(std::move(handle)) {}
+  ~PyDatabase() { Close(); }
+
+  static std::unique_ptr<PyDatabase> Open(const std::string& path, bool create, bool read_only) {
+    Options options;
+    options.create_if_missing = create;
+    options.read_only = read_only;
+    std::optional<absl::StatusOr<std::unique_ptr<Database>>> db;
+    {
+      py::gil_scoped_release release;
+      db.emplace(Database::Open(path, options));
+    }
+    auto handle = std::make_shared<Handle>();
+    handle->db = Check(std::move(*db));
+    handle->path = path;
+    return std::make_unique<PyDatabase>(std::move(handle));
+  }
+  static std::unique_ptr<PyDatabase> Memory() {
+    auto handle = std::make_shared<Handle>();
+    handle->db = Check(Database::OpenInMemory());
+    handle->path = ":memory:";
+    return std::make_unique<PyDatabase>(std::move(handle));
+  }
+
+  // Ends what depends on the database (cursors, transactions: they then
+  // raise relata.Error), then closes it. Closing twice does nothing.
+  void Close() {
+    py::gil_scoped_release release;
+    std::unique_lock<std::shared_mutex> lock(handle_->lock);
+    if (handle_->db == nullptr) return;
+    {
+      std::lock_guard<std::mutex> guard(handle_->registry);
+      for (auto& [id, closer] : handle_->dependents) closer();
+    }
+    handle_->db.reset();
+  }
+  bool closed() const { return handle_->db == nullptr; }
+  bool read_only() {
+    Use use(handle_);
+    return use.db().read_only();
+  }
+  std::string path() const { return handle_->path; }
+
+  py::dict Load(const py::object& paths, const std::string& format, bool lenient, bool replace,
+                const std::string& graph, const std::string& base_iri) {
+    std::vector<std::string> files;
+    if (py::isinstance<py::str>(paths) || py::hasattr(paths, "__fspath__")) {
+      files.push_back(py::str(paths).cast<std::string>());
+    } else {
+      for (const auto& p : paths) files.push_back(py::str(p).cast<std::string>());
+    }
+    LoadOptions options;
+    options.format = format;
+    options.lenient = lenient;
+    options.replace = replace;
+    options.graph = graph;
+    options.base_iri = base_iri;
+    std::atomic<bool> cancel{false};
+    options.cancel = &cancel;
+    std::optional<absl::StatusOr<LoadReport>> report;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      Interruptible interruptible(&cancel);
+      report.emplace(use.db().Load(files, options));
+    }
+    return LoadDict(Check(std::move(*report)));
+  }
+
+  py::object Query(const std::string& text, const py::object& timeout, const py::object& memory,
+                   const py::object& bindings, bool native, const py::object& prefixes,
+                   const py::object& default_graphs, const py::object& named_graphs) {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    const QueryOptions options =
+        OptionsOf(CallOptions{timeout, memory, prefixes, default_graphs, named_graphs}, cancel.get());
+    std::optional<absl::StatusOr<Cursor>> cursor;
+    if (!bindings.is_none()) {
+      std::vector<std::pair<std::string, Term>> values;
+      for (const auto& [name, value] : bindings.cast<py::dict>()) values.emplace_back(name.cast<std::string>(), FromPython(value));
+      Use use(handle_);
+      py::gil_scoped_release release;
+      Interruptible interruptible(cancel.get());
+      absl::StatusOr<PreparedQuery> prepared = use.db().Prepare(text, options);
+      if (!prepared.ok()) {
+        cursor.emplace(prepared.status());
+      } else {
+        absl::Status bound;
+        for (const auto& [name, value] : values) {
+          if (bound.ok()) bound = prepared->Bind(name, value);
+        }
+        cursor.emplace(bound.ok() ? prepared->Execute(options) : absl::StatusOr<Cursor>(bound));
+      }
+    } else {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      Interruptible interruptible(cancel.get());
+      cursor.emplace(use.db().Query(text, options));
+    }
+    return Answer(handle_, Check(std::move(*cursor), text), text, native, cancel);
+  }
+
+  py::dict Update(const std::string& text, const py::object& timeout, const py::object& prefixes) {
+    std::atomic<bool> cancel{false};
+    const QueryOptions options = OptionsOf(CallOptions{timeout, py::none(), prefixes}, &cancel);
+    std::optional<absl::StatusOr<UpdateReport>> report;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      Interruptible interruptible(&cancel);
+      report.emplace(use.db().Update(text, options));
+    }
+    return UpdateDict(Check(std::move(*report), text));
+  }
+
+  std::unique_ptr<PyPrepared> Prepare(const std::string& text) {
+    std::optional<absl::StatusOr<PreparedQuery>> prepared;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      prepared.emplace(use.db().Prepare(text));
+    }
+    return std::make_unique<PyPrepared>(handle_, Check(std::move(*prepared), text), text);
+  }
+
+  std::unique_ptr<PyTransaction> Begin() {
+    std::optional<absl::StatusOr<std::unique_ptr<Transaction>>> txn;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      txn.emplace(use.db().Begin());
+    }
+    return std::make_unique<PyTransaction>(handle_, Check(std::move(*txn)));
+  }
+
+  std::uint64_t Insert(const py::iterable& quads) {
+    std::vector<Quad> batch;
+    for (const auto& q : quads) batch.push_back(QuadOf(q));
+    std::optional<absl::StatusOr<std::uint64_t>> added;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      added.emplace(use.db().Insert(batch));
+    }
+    return Check(std::move(*added));
+  }
+
+  // The quads that match, each triple of the union default graph once when
+  // no graph is given.
+  py::list Match(const py::object& s, const py::object& p, const py::object& o, const py::object& g) {
+    const std::optional<Term> subject = OptionalTerm(s), predicate = OptionalTerm(p), object = OptionalTerm(o),
+                              graph = OptionalTerm(g);
+    std::vector<Quad> found;
+    absl::Status status;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      status = use.db().Match(subject, predicate, object, graph, [&](const Quad& quad) {
+        found.push_back(quad);
+        return true;
+      });
+    }
+    Check(status);
+    py::list out;
+    for (Quad& q : found) {
+      PyQuad quad{std::move(q.subject), std::move(q.predicate), std::move(q.object), std::nullopt};
+      if (!q.InDefaultGraph()) quad.graph = std::move(q.graph);
+      out.append(py::cast(std::move(quad)));
+    }
+    return out;
+  }
+
+  py::dict Stats() {
+    std::optional<absl::StatusOr<Statistics>> stats;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      stats.emplace(use.db().Stats());
+    }
+    const Statistics s = Check(std::move(*stats));
+    py::dict d;
+    d["quads"] = s.quads;
+    d["iris"] = s.iris;
+    d["literals"] = s.literals;
+    d["blank_nodes"] = s.blank_nodes;
+    d["triple_terms"] = s.triple_terms;
+    d["bytes_on_disk"] = s.bytes_on_disk;
+    py::dict predicates, graphs;
+    for (const auto& p : s.predicates) predicates[py::str(p.predicate.value)] = p.quads;
+    for (const auto& g : s.graphs) graphs[g.graph ? py::object(ToPython(*g.graph)) : py::object(py::none())] = g.quads;
+    d["predicates"] = predicates;
+    d["graphs"] = graphs;
+    return d;
+  }
+
+  py::dict CheckStore() {
+    std::optional<absl::StatusOr<Database::CheckReport>> report;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      report.emplace(use.db().Check());
+    }
+    const Database::CheckReport r = Check(std::move(*report));
+    py::dict d;
+    d["quads"] = r.quads;
+    d["terms"] = r.terms;
+    d["problems"] = r.problems;
+    d["ok"] = r.problems.empty();
+    return d;
+  }
+
+  std::string Explain(const std::string& text, bool analyze) {
+    std::optional<absl::StatusOr<std::string>> plan;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      plan.emplace(use.db().Explain(text, analyze));
+    }
+    return Check(std::move(*plan), text);
+  }
+
+  void Dump(const std::string& path, const std::string& format) {
+    absl::Status status;
+    {
+      Use use(handle_);
+      py::gil_scoped_release release;
+      std::ofstream out(path, std::ios::binary);
+      status = out ? use.db().Dump(out, format) : absl::UnavailableError("cannot write " + path);
+    }
+    Check(status);
+  }
+
+  void Interrupt() {
+    Use use(handle_);
+    use.db().Interrupt();
+  }
+
+ private:
+  std::shared_ptr<Handle> handle_;
+};
+
+std::string TermString(const PyTerm& t) { return t.term.ToNTriples(); }
+bool TermEqual(const PyTerm& a, const py::object& b) {
+  return py::isinstance<PyTerm>(b) && a.term == b.cast<const PyTerm&>().term;
+}
+py::int_ TermHash(const PyTerm& t) { return py::int_(std::hash<std::string>{}(t.term.ToNTriples())); }
+
+}  // namespace
+}  // namespace relata::python
+
+PYBIND11_MODULE(_relata, m) {
+  using namespace relata;          // NOLINT: the module's definitions read better unqualified
+  using namespace relata::python;  // NOLINT
+  m.doc() = "relata's engine for Python: open a store, load, query, update. See help(relata).";
+
+  g_error = PyErr_NewExceptionWithDoc("relata.Error", "Anything relata reports: the base of its exceptions.",
+                                      PyExc_Exception, nullptr);
+  g_syntax_error = PyErr_NewExceptionWithDoc(
+      "relata.SyntaxError", "A query or update that does not parse: `line`, `column` and `text` (the line and a caret).",
+      g_error, nullptr);
+  g_load_error = PyErr_NewExceptionWithDoc(
+      "relata.LoadError", "Bad input to a load: `file`, `line` and `column`; the store is as it was.", g_error, nullptr);
+  g_timeout = PyErr_NewExceptionWithDoc("relata.Timeout", "A query that ran past its timeout.", g_error, nullptr);
+  g_cancelled = PyErr_NewExceptionWithDoc("relata.Cancelled", "A query or load cancelled (cancel(), interrupt()).",
+                                          g_error, nullptr);
+  m.attr("Error") = py::handle(g_error);
+  m.attr("SyntaxError") = py::handle(g_syntax_error);
+  m.attr("LoadError") = py::handle(g_load_error);
+  m.attr("Timeout") = py::handle(g_timeout);
+  m.attr("Cancelled") = py::handle(g_cancelled);
+
+  py::class_<PyTerm>(m, "Term", "An RDF term: NamedNode, BlankNode, Literal or Triple.")
+      .def_property_readonly("value", [](const PyTerm& t) { return t.term.value; },
+                             "The IRI, the blank node's label, or the literal's lexical form.")
+      .def("__str__", &TermString)
+      .def("__eq__", &TermEqual)
+      .def("__hash__", &TermHash)
+      .def("to_python", [](const PyTerm& t) { return Native(t.term); },
+           "The value as Python has it: a literal's int, Decimal, float, bool, date, datetime or str; an IRI's str.");
+  py::class_<PyNamedNode, PyTerm>(m, "NamedNode", "An IRI.")
+      .def(py::init([](const std::string& iri) { return PyNamedNode{{Term::Iri(iri)}}; }), py::arg("value"))
+      .def("__repr__", [](const PyNamedNode& t) { return Repr("NamedNode", t.term); })
+      .def(py::pickle([](const PyNamedNode& t) { return py::make_tuple(t.term.value); },
+                      [](const py::tuple& s) { return PyNamedNode{{Term::Iri(s[0].cast<std::string>())}}; }));
+  py::class_<PyBlankNode, PyTerm>(m, "BlankNode", "A blank node; a new one without a label.")
+      .def(py::init([](const std::optional<std::string>& label) {
+             static std::atomic<std::uint64_t> fresh{0};
+             return PyBlankNode{{Term::Blank(label ? *label : "py" + std::to_string(++fresh))}};
+           }),
+           py::arg("value") = py::none())
+      .def("__repr__", [](const PyBlankNode& t) { return Repr("BlankNode", t.term); });
+  py::class_<PyLiteral, PyTerm>(m, "Literal",
+                                "A literal: Literal('text', language='en'), Literal('5', datatype=xsd_integer), or "
+                                "Literal(5) from a Python int, float, bool, Decimal, date or datetime.")
+      .def(py::init([](const py::object& value, const py::object& datatype, const py::object& language,
+                       const py::object& direction) {
+             if (!py::isinstance<py::str>(value)) {
+               if (!datatype.is_none() || !language.is_none()) throw py::type_error("a datatype or language goes with a str");
+               return PyLiteral{{FromPython(value)}};
+             }
+             const std::string lexical = value.cast<std::string>();
+             if (!language.is_none()) {
+               return PyLiteral{{Term::LangLiteral(lexical, language.cast<std::string>(),
+                                                   direction.is_none() ? "" : direction.cast<std::string>())}};
+             }
+             if (datatype.is_none()) return PyLiteral{{Term::Literal(lexical)}};
+             const std::string type = py::isinstance<PyTerm>(datatype) ? datatype.cast<const PyTerm&>().term.value
+                                                                        : datatype.cast<std::string>();
+             return PyLiteral{{Term::Literal(lexical, type)}};
+           }),
+           py::arg("value"), py::arg("datatype") = py::none(), py::arg("language") = py::none(),
+           py::arg("direction") = py::none())
+      .def_property_readonly("datatype", [](const PyLiteral& t) { return PyNamedNode{{Term::Iri(t.term.datatype)}}; })
+      .def_property_readonly("language", [](const PyLiteral& t) -> py::object {
+        return t.term.language.empty() ? py::object(py::none()) : py::object(py::str(t.term.language));
+      })
+      .def_property_readonly("direction", [](const PyLiteral& t) -> py::object {
+        return t.term.direction.empty() ? py::object(py::none()) : py::object(py::str(t.term.direction));
+      })
+      .def("__repr__", [](const PyLiteral& t) { return Repr("Literal", t.term); });
+  py::class_<PyTriple, PyTerm>(m, "Triple", "An RDF 1.2 triple term: subject, predicate, object.")
+      .def(py::init([](const py::object& s, const py::object& p, const py::object& o) {
+             return PyTriple{{Term::Triple(FromPython(s), FromPython(p), FromPython(o))}};
+           }),
+           py::arg("subject"), py::arg("predicate"), py::arg("object"))
+      .def_property_readonly("subject", [](const PyTriple& t) { return ToPython(t.term.triple[0]); })
+      .def_property_readonly("predicate", [](const PyTriple& t) { return ToPython(t.term.triple[1]); })
+      .def_property_readonly("object", [](const PyTriple& t) { return ToPython(t.term.triple[2]); })
+      .def("__repr__", [](const PyTriple& t) { return Repr("Triple", t.term); });
+  py::class_<PyQuad>(m, "Quad", "A triple in a graph (graph None: the default graph); unpacks as (s, p, o, g).")
+      .def(py::init([](const py::object& s, const py::object& p, const py::object& o, const py::object& g) {
+             return PyQuad{FromPython(s), FromPython(p), FromPython(o), OptionalTerm(g)};
+           }),
+           py::arg("subject"), py::arg("predicate"), py::arg("object"), py::arg("graph") = py::none())
+      .def_property_readonly("subject", [](const PyQuad& q) { return ToPython(q.subject); })
+      .def_property_readonly("predicate", [](const PyQuad& q) { return ToPython(q.predicate); })
+      .def_property_readonly("object", [](const PyQuad& q) { return ToPython(q.object); })
+      .def_property_readonly("graph", [](const PyQuad& q) { return q.graph ? ToPython(*q.graph) : py::none(); })
+      .def("__iter__", [](const PyQuad& q) {
+        return py::iter(py::make_tuple(ToPython(q.subject), ToPython(q.predicate), ToPython(q.object),
+                                       q.graph ? ToPython(*q.graph) : py::none()));
+      })
+      .def("__eq__", [](const PyQuad& a, const py::object& b) {
+        if (!py::isinstance<PyQuad>(b)) return false;
+        const auto& q = b.cast<const PyQuad&>();
+        return a.subject == q.subject && a.predicate == q.predicate && a.object == q.object && a.graph == q.graph;
+      })
+      .def("__hash__", [](const PyQuad& q) {
+        return py::int_(std::hash<std::string>{}(q.subject.ToNTriples() + q.predicate.ToNTriples() +
+                                                 q.object.ToNTriples() + (q.graph ? q.graph->ToNTriples() : "")));
+      })
+      .def("__repr__", [](const PyQuad& q) {
+        return "<Quad " + q.subject.ToNTriples() + " " + q.predicate.ToNTriples() + " " + q.object.ToNTriples() +
+               (q.graph ? " " + q.graph->ToNTriples() : "") + ">";
+      });
+
+  py::class_<Results>(m, "Results", "A query's rows, read as they come: iterate, or to_list().")
+      .def_property_readonly("columns", &Results::columns, "The variable names, in order.")
+      .def_property_readonly("kind", &Results::kind, "\"solutions\" (tuples) or \"triples\" (Quads).")
+      .def("__iter__", [](py::object self) { return self; })
+      .def("__next__", &Results::Next)
+      .def("to_list", &Results::All, "Every remaining row, as a list of tuples.")
+      .def("cancel", &Results::Cancel, "Stops the query from any thread: reading on raises relata.Cancelled.");
+
+  py::class_<PyPrepared>(m, "PreparedQuery", "A query parsed once: execute(var=value, ...) runs it with bindings.")
+      .def("execute", &PyPrepared::Execute, py::arg("timeout") = py::none(), py::arg("memory") = py::none(),
+           py::arg("native") = false, "Runs the query with each keyword's variable bound to its term (or value).");
+
+  py::class_<PyTransaction>(m, "Transaction",
+                            "Changes seen by this transaction's queries and, at commit(), by everyone at once.")
+      .def("add", &PyTransaction::Add, py::arg("quad"), "Adds a Quad or (s, p, o[, g]); False when it was there.")
+      .def("remove", &PyTransaction::Remove, py::arg("quad"), "Removes a Quad or (s, p, o[, g]); False when absent.")
+      .def("update", &PyTransaction::Update, py::arg("sparql"))
+      .def("query", &PyTransaction::Query, py::arg("sparql"), py::arg("native") = false)
+      .def("commit", &PyTransaction::Commit)
+      .def("rollback", &PyTransaction::Rollback)
+      .def_property_readonly("active", &PyTransaction::active)
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__", [](PyTransaction& t, const py::object& type, const py::object&, const py::object&) {
+        if (!t.active()) return false;
+        if (type.is_none()) {
+          t.Commit();
+        } else {
+          t.Rollback();
+        }
+        return false;
+      });
+
+  py::class_<PyDatabase>(m, "Database", "A relata store. Database.open(path) or Database.memory(); a context manager.")
+      .def_static("open", &PyDatabase::Open, py::arg("path"), py::arg("create") = true, py::arg("read_only") = false,
+                  "Opens (or creates) the store at `path`; read_only opens it beside a process that writes it.")
+      .def_static("memory", &PyDatabase::Memory, "A scratch store, removed when closed.")
+      .def("close", &PyDatabase::Close, "Closes the store; its open results and transactions end.")
+      .def_property_readonly("closed", &PyDatabase::closed)
+      .def_property_readonly("read_only", &PyDatabase::read_only)
+      .def_property_readonly("path", &PyDatabase::path)
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__", [](PyDatabase& db, const py::object&, const py::object&, const py::object&) {
+        db.Close();
+        return false;
+      })
+      .def("load", &PyDatabase::Load, py::arg("paths"), py::arg("format") = "", py::arg("lenient") = false,
+           py::arg("replace") = false, py::arg("graph") = "", py::arg("base_iri") = "",
+           "Loads files (a path or a list of them) all or nothing; returns the load report as a dict.")
+      .def("query", &PyDatabase::Query, py::arg("sparql"), py::arg("timeout") = py::none(),
+           py::arg("memory") = py::none(), py::arg("bindings") = py::none(), py::arg("native") = false,
+           py::arg("prefixes") = py::none(), py::arg("default_graphs") = py::none(),
+           py::arg("named_graphs") = py::none(),
+           "Runs a SPARQL query: Results for SELECT (tuples), CONSTRUCT/DESCRIBE (Quads), a bool for ASK.")
+      .def("update", &PyDatabase::Update, py::arg("sparql"), py::arg("timeout") = py::none(),
+           py::arg("prefixes") = py::none(),
+           "Runs a SPARQL update all or nothing; returns what it inserted and deleted.")
+      .def("prepare", &PyDatabase::Prepare, py::arg("sparql"))
+      .def("begin", &PyDatabase::Begin, "A Transaction; as a context manager it commits unless an exception ends it.")
+      .def("insert", &PyDatabase::Insert, py::arg("quads"), "Adds Quads or tuples in one atomic write; returns how many were new.")
+      .def("match", &PyDatabase::Match, py::arg("subject") = py::none(), py::arg("predicate") = py::none(),
+           py::arg("object") = py::none(), py::arg("graph") = py::none(), "The Quads matching (None: any).")
+      .def("stats", &PyDatabase::Stats)
+      .def("check", &PyDatabase::CheckStore, "Reads the whole store and lists any inconsistency.")
+      .def("explain", &PyDatabase::Explain, py::arg("sparql"), py::arg("analyze") = false)
+      .def("dump", &PyDatabase::Dump, py::arg("path"), py::arg("format") = "nquads")
+      .def("interrupt", &PyDatabase::Interrupt, "Cancels every query and update of this database running now.");
+}
