@@ -217,6 +217,10 @@ struct Query {
   std::map<std::string, std::string> prefixes;
   // Shared by the whole query, sub-queries included.
   std::shared_ptr<std::vector<std::string>> variable_names;
+  // Variables PATHS starts FROM that no pattern before it binds: only a
+  // prepared query's binding can bind them. Each with the positioned error a
+  // run without that binding stops with.
+  std::vector<std::pair<VarId, std::string>> bound_by_caller;
 };
 
 // SPARQL 1.1 Update: a request is operations run in order, all or nothing.

@@ -65,6 +65,7 @@ absl::StatusOr<Query> Translate(const tao::pegtl::parse_tree::node& root, std::s
   translation::Translator translator(text, options);
   Query query = translator.QueryUnit(root);
   if (!translator.error().ok()) return translator.error();
+  query.bound_by_caller = std::move(translator.unbound_starts());
   return query;
 }
 
@@ -73,6 +74,8 @@ absl::StatusOr<Update> TranslateUpdate(const tao::pegtl::parse_tree::node& root,
   translation::Translator translator(text, options);
   Update update = translator.UpdateUnit(root);
   if (!translator.error().ok()) return translator.error();
+  // An update has no bindings of its caller.
+  if (!translator.unbound_starts().empty()) return absl::InvalidArgumentError(translator.unbound_starts()[0].second);
   return update;
 }
 

@@ -336,8 +336,10 @@ Pattern Translator::Paths(const Node& n, const Pattern& before) {
       PatternTerm t = GraphNode(*c.children.at(0), unused);
       if (c.is_type<g::PathsFrom>()) {
         if (t.IsVariable() && !in_scope.contains(t.var)) {
-          Fail(*c.children[0], absl::StrCat("PATHS starts FROM ?", (*names_)[static_cast<std::size_t>(t.var)],
-                                            ", which no pattern before it binds: bind it first, or give an IRI"));
+          unbound_starts_.emplace_back(
+              t.var, absl::StrCat(TextPosition(text_, Offset(*c.children[0])), ": PATHS starts FROM ?",
+                                  (*names_)[static_cast<std::size_t>(t.var)],
+                                  ", which no pattern before it binds: bind it first, or give an IRI"));
         }
         search->from = std::move(t);
       } else {

@@ -67,6 +67,7 @@ class Translator {
 
   // The first error of the translation (QueryUnit, UpdateUnit), if any.
   const absl::Status& error() const { return error_; }
+  std::vector<std::pair<VarId, std::string>>& unbound_starts() { return unbound_starts_; }
 
   Query QueryUnit(const Node& root);
 
@@ -284,6 +285,7 @@ class Translator {
   bool in_template_ = false;
   bool aggregates_allowed_ = true;
   Query* current_ = nullptr;
+  std::vector<std::pair<VarId, std::string>> unbound_starts_;  // Query::bound_by_caller
   // INSERT DATA blank node labels and the operation each was first used in.
   std::map<std::string, int> data_blank_operation_;
   int operation_count_ = 0;

@@ -69,6 +69,9 @@ class Execution::Impl {
     }
     std::vector<bool> bound(ctx_.width());
     for (std::size_t i = 0; i < bound.size(); ++i) bound[i] = initial_[i] != kNoTerm;
+    for (const auto& [var, error] : query_->bound_by_caller) {
+      if (!bound[static_cast<std::size_t>(var)]) return absl::InvalidArgumentError(error);
+    }
     plan::TopScope top;
     top.kind = scope_.kind == GraphScope::Kind::kUnion   ? plan::ScopeKind::kUnion
                : scope_.kind == GraphScope::Kind::kGraph ? plan::ScopeKind::kOneGraph

@@ -455,6 +455,31 @@ TEST_F(PathsTest, ExplainShowsTheSearch) {
                                    "forwards, weighted (Dijkstra)"));
 }
 
+// A prepared query's binding may give the start; run without it, the query
+// stops with the error an unprepared one gets at once.
+TEST_F(PathsTest, APreparedQueryMayBindTheStart) {
+  Load("two.nt", "<http://x/n0> <http://x/p0> <http://x/n1> .\n<http://x/n1> <http://x/p0> <http://x/n2> .\n");
+  const std::string sparql = "SELECT ?s ?end WHERE { PATHS SHORTEST FROM ?from TO <http://x/n2> AS (?p ?s ?start ?pred ?end) }";
+  auto prepared = db_->Prepare(sparql);
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  const auto unbound = testing::ReadAll(prepared->Execute());
+  ASSERT_FALSE(unbound.ok());
+  EXPECT_THAT(std::string(unbound.status().message()), ::testing::StartsWith("1:" + std::to_string(sparql.find("?from") + 1) +
+                                                                ": PATHS starts FROM ?from, which no pattern"));
+  ASSERT_TRUE(prepared->Bind("from", Term::Iri("http://x/n0")).ok());
+  const auto rows = testing::ReadAll(prepared->Execute());
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 2u);
+  ASSERT_TRUE(prepared->Bind("from", Term::Iri("http://x/n1")).ok());
+  EXPECT_EQ(testing::ReadAll(prepared->Execute())->size(), 1u);
+  // An update has no caller to bind it.
+  EXPECT_THAT(std::string(db_->Update("INSERT { ?end <http://x/q> 1 } WHERE { PATHS SHORTEST FROM ?from TO "
+                                      "<http://x/n2> AS (?p ?s ?start ?pred ?end) }")
+                              .status()
+                              .message()),
+              HasSubstr("PATHS starts FROM ?from, which no pattern"));
+}
+
 TEST_F(PathsTest, BadPathsGetAPositionedError) {
   // The message, which must point at `marker` in the query.
   const auto error_at = [&](const std::string& sparql, const std::string& marker) {

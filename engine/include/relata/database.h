@@ -204,7 +204,6 @@ class Cursor {
   friend class Database;
   friend class Transaction;
   friend class PreparedQuery;
-class PreparedQuery;
   Cursor(Kind kind, std::unique_ptr<engine::Execution> execution);
   // A cursor over rows already made (EXPLAIN's plan lines).
   Cursor(std::vector<std::string> columns, std::vector<std::vector<std::optional<Term>>> rows);
