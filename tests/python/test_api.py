@@ -3,6 +3,7 @@ cancellation, threads, and what happens after the database closes."""
 import datetime
 import decimal
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -129,6 +130,32 @@ def test_load_records_all_or_nothing(db):
         db.load_records(broken)
     assert error.value.file == "<records>" and error.value.line == 2
     assert db.stats()["quads"] == before
+
+
+def graph_document_records(graph_document, document_id):
+    """docs/python.md's conversion of a LangChain GraphDocument to KG-JSONL, as written there."""
+    return {
+        "document": {"id": document_id, "title": graph_document.source.metadata.get("title")},
+        "entities": [{"id": node.id, "name": node.id, "type": node.type, "properties": node.properties}
+                     for node in graph_document.nodes],
+        "relations": [{"subject": r.source.id, "predicate": r.type.lower(), "object": r.target.id,
+                       "properties": r.properties} for r in graph_document.relationships],
+    }
+
+
+def test_load_records_from_a_langchain_graph_document(db):
+    # LangChain's classes (langchain_community.graphs.graph_document) in their shape.
+    from types import SimpleNamespace as Shape
+    putin = Shape(id="Vladimir Putin", type="Person", properties={})
+    sco = Shape(id="SCO", type="Organization", properties={"founded": 2001})
+    document = Shape(nodes=[putin, sco],
+                     relationships=[Shape(source=putin, target=sco, type="ATTENDED", properties={})],
+                     source=Shape(page_content="Putin attended the SCO summit.", metadata={"title": "Summit"}))
+    report = db.load_records([graph_document_records(document, "summit-1")])
+    assert report["entities"] == 2 and report["relations"] == 1
+    rows = db.query("SELECT ?who ?founded WHERE { ?p kg:attended ?o . ?p rdfs:label ?who . ?o kg:founded ?founded }",
+                    native=True).to_list()
+    assert rows == [("Vladimir Putin", 2001)]
 
 
 def test_timeout(news):
@@ -317,3 +344,31 @@ def test_terms_are_values():
         Literal(object())
     with pytest.raises(TypeError):
         Literal(5, language="en")
+
+
+def test_every_public_name_has_a_docstring_and_a_type_hint():
+    def documented(value):
+        lines = (getattr(value, "__doc__", None) or "").strip().splitlines()
+        # pybind11 starts a function's __doc__ with its signature.
+        if lines and re.match(r"^\w+\(.*\)( -> .*)?$", lines[0]):
+            lines = lines[1:]
+        return any(line.strip() for line in lines)
+
+    with open(os.path.join(os.path.dirname(relata.__file__), "__init__.pyi"), encoding="utf-8") as stub:
+        hints = stub.read()
+    missing = []
+    for name in relata.__all__:
+        value = getattr(relata, name)
+        if not documented(value):
+            missing.append(name)
+        if not re.search(r"^class %s\b" % name, hints, re.M):
+            missing.append(name + " (no hint)")
+        for attribute, member in vars(value).items():
+            if attribute.startswith("_") and attribute not in ("__init__", "__iter__", "__enter__", "__exit__"):
+                continue
+            if not documented(member):
+                missing.append("%s.%s" % (name, attribute))
+            if not attribute.startswith("_") and not re.search(r"\b(def|property.*\n\s+def) %s\b|^\s+%s:" % (
+                    attribute, attribute), hints, re.M):
+                missing.append("%s.%s (no hint)" % (name, attribute))
+    assert missing == []

@@ -2,6 +2,7 @@
 picture of the neighbourhood drawn by networkx."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -40,3 +41,27 @@ def test_the_notebook_answers_the_tours_questions_and_draws(tmp_path):
     with open(picture, "rb") as png:
         assert png.read(8) == b"\x89PNG\r\n\x1a\n"
     assert picture.stat().st_size > 10000
+
+
+def python_blocks(path, after):
+    """The ```python blocks of a Markdown file that follow the heading `after`, up to the next '## '."""
+    with open(path, encoding="utf-8") as markdown:
+        text = markdown.read()
+    section = text[text.index(after):]
+    end = section.find("\n## ", len(after))
+    section = section if end == -1 else section[:end]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_the_readme_and_docs_python_examples_run(tmp_path):
+    # Where they expect to be: a checkout with the store `make shell` built.
+    shutil.copytree(os.environ["RELATA_NEWS_DB"], tmp_path / "build" / "news.db")
+    os.makedirs(tmp_path / "data")
+    os.symlink(os.path.join(ROOT, "data", "news"), tmp_path / "data" / "news")
+    blocks = python_blocks(os.path.join(ROOT, "README.md"), "## Python") + \
+        python_blocks(os.path.join(ROOT, "docs", "python.md"), "# Python")[:1]
+    assert len(blocks) == 2
+    for block in blocks:
+        run = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, block + run.stderr
+        assert "https://relata.dev/e/brics BRICS" in run.stdout.splitlines()

@@ -23,6 +23,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "relata/database.h"
 
 namespace py = pybind11;
@@ -176,7 +178,7 @@ struct PyQuad {
   std::optional<Term> graph;  // none: the default graph
 };
 
-py::object ToPython(const Term& term);
+py::object ToPython(Term term);
 
 // Python objects kept for the life of the process are leaked on purpose: a
 // static py::object would be released after the interpreter has finalised.
@@ -235,14 +237,54 @@ py::object Native(const Term& term) {
   return py::str(term.value);
 }
 
-py::object ToPython(const Term& term) {
+py::object ToPython(Term term) {
   switch (term.kind) {
-    case TermKind::kIri: return py::cast(PyNamedNode{{term}});
-    case TermKind::kBlank: return py::cast(PyBlankNode{{term}});
-    case TermKind::kLiteral: return py::cast(PyLiteral{{term}});
-    case TermKind::kTriple: return py::cast(PyTriple{{term}});
+    case TermKind::kIri: return py::cast(PyNamedNode{{std::move(term)}});
+    case TermKind::kBlank: return py::cast(PyBlankNode{{std::move(term)}});
+    case TermKind::kLiteral: return py::cast(PyLiteral{{std::move(term)}});
+    case TermKind::kTriple: return py::cast(PyTriple{{std::move(term)}});
   }
   return py::none();
+}
+
+// The Python objects of recently returned terms, shared: terms are
+// immutable, and rows repeat their predicates, subjects and entities, whose
+// objects then cost a lookup instead of a pybind11 instance made and freed.
+// Read and written with the GIL held; emptied when full. Leaked like the
+// imports above.
+class TermObjects {
+ public:
+  py::object Get(Term&& term) {
+    if (term.kind == TermKind::kTriple) return ToPython(std::move(term));
+    if (const auto it = objects_.find(term); it != objects_.end()) return it->second;
+    if (objects_.size() >= kCapacity) objects_.clear();
+    py::object object = ToPython(std::move(term));
+    // Keyed by the object's own term: a miss copies nothing.
+    objects_.emplace(&object.cast<const PyTerm&>().term, object);
+    return object;
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 1 << 14;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(const Term& t) const {
+      return absl::HashOf(static_cast<int>(t.kind), t.value, t.datatype, t.language, t.direction);
+    }
+    std::size_t operator()(const Term* t) const { return (*this)(*t); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(const Term* a, const Term* b) const { return *a == *b; }
+    bool operator()(const Term* a, const Term& b) const { return *a == b; }
+    bool operator()(const Term& a, const Term* b) const { return a == *b; }
+  };
+  absl::flat_hash_map<const Term*, py::object, Hash, Equal> objects_;
+};
+
+TermObjects& SharedTermObjects() {
+  static auto* objects = new TermObjects();
+  return *objects;
 }
 
 // A Python value as a term: a relata term, or a str, bool, int, float,
@@ -320,9 +362,12 @@ struct Handle {
 class Use {
  public:
   explicit Use(const std::shared_ptr<Handle>& handle) : handle_(handle) {
-    {
+    // Only a closing database holds the lock exclusively: wait for it
+    // without the GIL, which its closer may need.
+    lock_ = std::shared_lock<std::shared_mutex>(handle->lock, std::try_to_lock);
+    if (!lock_.owns_lock()) {
       py::gil_scoped_release release;
-      lock_ = std::shared_lock<std::shared_mutex>(handle->lock);
+      lock_.lock();
     }
     if (handle->db == nullptr) {
       lock_.unlock();
@@ -393,14 +438,24 @@ class Results {
       Fill();
       if (batch_.empty()) throw py::stop_iteration();
     }
-    return Row(batch_[next_++]);
+    return Row(std::move(batch_[next_++]));
+  }
+
+  // The rest of the current batch, or the next batch; empty at the end.
+  // Python's __iter__ is a generator over these: no exception per row, and
+  // none at the end.
+  py::list Batch() {
+    if (next_ >= batch_.size() && !done_) Fill();
+    py::list rows;
+    while (next_ < batch_.size()) rows.append(Row(std::move(batch_[next_++])));
+    return rows;
   }
 
   // Every remaining row.
   py::list All() {
     py::list rows;
     while (true) {
-      while (next_ < batch_.size()) rows.append(Row(batch_[next_++]));
+      while (next_ < batch_.size()) rows.append(Row(std::move(batch_[next_++])));
       if (done_) return rows;
       Fill();
     }
@@ -409,7 +464,7 @@ class Results {
   void Cancel() { cancel_->store(true); }
 
  private:
-  static constexpr std::size_t kBatch = 512;
+  static constexpr std::size_t kBatch = 64;
 
   void Fill() {
     batch_.clear();
@@ -442,9 +497,10 @@ class Results {
     }
   }
 
-  py::object Row(const std::vector<std::optional<Term>>& row) const {
+  py::object Row(std::vector<std::optional<Term>>&& row) const {
     if (triples_) {
-      PyQuad quad{*row[0], *row[1], *row[2], std::nullopt};
+      PyQuad quad{std::move(*row[0]), std::move(*row[1]), std::move(*row[2]), std::nullopt};
+      // (A Quad holds terms, not their objects: no sharing here.)
       return py::cast(std::move(quad));
     }
     py::tuple tuple(row.size());
@@ -452,7 +508,7 @@ class Results {
       if (!row[i]) {
         tuple[i] = py::none();
       } else {
-        tuple[i] = native_ ? Native(*row[i]) : ToPython(*row[i]);
+        tuple[i] = native_ ? Native(*row[i]) : SharedTermObjects().Get(std::move(*row[i]));
       }
     }
     return tuple;
@@ -885,7 +941,8 @@ PYBIND11_MODULE(_relata, m) {
       .def("to_python", [](const PyTerm& t) { return Native(t.term); },
            "The value as Python has it: a literal's int, Decimal, float, bool, date, datetime or str; an IRI's str.");
   py::class_<PyNamedNode, PyTerm>(m, "NamedNode", "An IRI.")
-      .def(py::init([](const std::string& iri) { return PyNamedNode{{Term::Iri(iri)}}; }), py::arg("value"))
+      .def(py::init([](const std::string& iri) { return PyNamedNode{{Term::Iri(iri)}}; }), py::arg("value"),
+           "The IRI `value` (absolute, as written: relata does not resolve it).")
       .def("__repr__", [](const PyNamedNode& t) { return Repr("NamedNode", t.term); })
       .def(py::pickle([](const PyNamedNode& t) { return py::make_tuple(t.term.value); },
                       [](const py::tuple& s) { return PyNamedNode{{Term::Iri(s[0].cast<std::string>())}}; }));
@@ -894,7 +951,7 @@ PYBIND11_MODULE(_relata, m) {
              static std::atomic<std::uint64_t> fresh{0};
              return PyBlankNode{{Term::Blank(label ? *label : "py" + std::to_string(++fresh))}};
            }),
-           py::arg("value") = py::none())
+           py::arg("value") = py::none(), "A blank node labelled `value`, or a fresh one.")
       .def("__repr__", [](const PyBlankNode& t) { return Repr("BlankNode", t.term); });
   py::class_<PyLiteral, PyTerm>(m, "Literal",
                                 "A literal: Literal('text', language='en'), Literal('5', datatype=xsd_integer), or "
@@ -916,37 +973,52 @@ PYBIND11_MODULE(_relata, m) {
              return PyLiteral{{Term::Literal(lexical, type)}};
            }),
            py::arg("value"), py::arg("datatype") = py::none(), py::arg("language") = py::none(),
-           py::arg("direction") = py::none())
-      .def_property_readonly("datatype", [](const PyLiteral& t) { return PyNamedNode{{Term::Iri(t.term.datatype)}}; })
-      .def_property_readonly("language", [](const PyLiteral& t) -> py::object {
-        return t.term.language.empty() ? py::object(py::none()) : py::object(py::str(t.term.language));
-      })
-      .def_property_readonly("direction", [](const PyLiteral& t) -> py::object {
-        return t.term.direction.empty() ? py::object(py::none()) : py::object(py::str(t.term.direction));
-      })
+           py::arg("direction") = py::none(),
+           "A literal of lexical form `value` (a str), or of a Python value with its XSD datatype.")
+      .def_property_readonly(
+          "datatype", [](const PyLiteral& t) { return PyNamedNode{{Term::Iri(t.term.datatype)}}; },
+          "The datatype, a NamedNode (xsd:string for a plain literal, rdf:langString with a language).")
+      .def_property_readonly(
+          "language",
+          [](const PyLiteral& t) -> py::object {
+            return t.term.language.empty() ? py::object(py::none()) : py::object(py::str(t.term.language));
+          },
+          "The language tag, or None.")
+      .def_property_readonly(
+          "direction",
+          [](const PyLiteral& t) -> py::object {
+            return t.term.direction.empty() ? py::object(py::none()) : py::object(py::str(t.term.direction));
+          },
+          "The base direction (\"ltr\" or \"rtl\") of a directional language string, or None.")
       .def("__repr__", [](const PyLiteral& t) { return Repr("Literal", t.term); });
   py::class_<PyTriple, PyTerm>(m, "Triple", "An RDF 1.2 triple term: subject, predicate, object.")
       .def(py::init([](const py::object& s, const py::object& p, const py::object& o) {
              return PyTriple{{Term::Triple(FromPython(s), FromPython(p), FromPython(o))}};
            }),
-           py::arg("subject"), py::arg("predicate"), py::arg("object"))
-      .def_property_readonly("subject", [](const PyTriple& t) { return ToPython(t.term.triple[0]); })
-      .def_property_readonly("predicate", [](const PyTriple& t) { return ToPython(t.term.triple[1]); })
-      .def_property_readonly("object", [](const PyTriple& t) { return ToPython(t.term.triple[2]); })
+           py::arg("subject"), py::arg("predicate"), py::arg("object"), "The triple term of three terms (or values).")
+      .def_property_readonly("subject", [](const PyTriple& t) { return ToPython(t.term.triple[0]); }, "The subject.")
+      .def_property_readonly("predicate", [](const PyTriple& t) { return ToPython(t.term.triple[1]); }, "The predicate.")
+      .def_property_readonly("object", [](const PyTriple& t) { return ToPython(t.term.triple[2]); }, "The object.")
       .def("__repr__", [](const PyTriple& t) { return Repr("Triple", t.term); });
   py::class_<PyQuad>(m, "Quad", "A triple in a graph (graph None: the default graph); unpacks as (s, p, o, g).")
       .def(py::init([](const py::object& s, const py::object& p, const py::object& o, const py::object& g) {
              return PyQuad{FromPython(s), FromPython(p), FromPython(o), OptionalTerm(g)};
            }),
-           py::arg("subject"), py::arg("predicate"), py::arg("object"), py::arg("graph") = py::none())
-      .def_property_readonly("subject", [](const PyQuad& q) { return ToPython(q.subject); })
-      .def_property_readonly("predicate", [](const PyQuad& q) { return ToPython(q.predicate); })
-      .def_property_readonly("object", [](const PyQuad& q) { return ToPython(q.object); })
-      .def_property_readonly("graph", [](const PyQuad& q) { return q.graph ? ToPython(*q.graph) : py::none(); })
-      .def("__iter__", [](const PyQuad& q) {
-        return py::iter(py::make_tuple(ToPython(q.subject), ToPython(q.predicate), ToPython(q.object),
-                                       q.graph ? ToPython(*q.graph) : py::none()));
-      })
+           py::arg("subject"), py::arg("predicate"), py::arg("object"), py::arg("graph") = py::none(),
+           "A quad of terms (or values); graph None is the default graph.")
+      .def_property_readonly("subject", [](const PyQuad& q) { return ToPython(q.subject); }, "The subject.")
+      .def_property_readonly("predicate", [](const PyQuad& q) { return ToPython(q.predicate); }, "The predicate.")
+      .def_property_readonly("object", [](const PyQuad& q) { return ToPython(q.object); }, "The object.")
+      .def_property_readonly(
+          "graph", [](const PyQuad& q) { return q.graph ? ToPython(*q.graph) : py::none(); },
+          "The graph's NamedNode, or None for the default graph.")
+      .def(
+          "__iter__",
+          [](const PyQuad& q) {
+            return py::iter(py::make_tuple(ToPython(q.subject), ToPython(q.predicate), ToPython(q.object),
+                                           q.graph ? ToPython(*q.graph) : py::none()));
+          },
+          "subject, predicate, object, graph: a Quad unpacks as a 4-tuple.")
       .def("__eq__", [](const PyQuad& a, const py::object& b) {
         if (!py::isinstance<PyQuad>(b)) return false;
         const auto& q = b.cast<const PyQuad&>();
@@ -966,6 +1038,7 @@ PYBIND11_MODULE(_relata, m) {
       .def_property_readonly("kind", &Results::kind, "\"solutions\" (tuples) or \"triples\" (Quads).")
       .def("__iter__", [](py::object self) { return self; })
       .def("__next__", &Results::Next)
+      .def("_batch", &Results::Batch, "The rows read next, at most a batch of them; [] at the end.")
       .def("to_list", &Results::All, "Every remaining row, as a list of tuples.")
       .def("cancel", &Results::Cancel, "Stops the query from any thread: reading on raises relata.Cancelled.");
 
@@ -977,35 +1050,43 @@ PYBIND11_MODULE(_relata, m) {
                             "Changes seen by this transaction's queries and, at commit(), by everyone at once.")
       .def("add", &PyTransaction::Add, py::arg("quad"), "Adds a Quad or (s, p, o[, g]); False when it was there.")
       .def("remove", &PyTransaction::Remove, py::arg("quad"), "Removes a Quad or (s, p, o[, g]); False when absent.")
-      .def("update", &PyTransaction::Update, py::arg("sparql"))
-      .def("query", &PyTransaction::Query, py::arg("sparql"), py::arg("native") = false)
-      .def("commit", &PyTransaction::Commit)
-      .def("rollback", &PyTransaction::Rollback)
-      .def_property_readonly("active", &PyTransaction::active)
-      .def("__enter__", [](py::object self) { return self; })
-      .def("__exit__", [](PyTransaction& t, const py::object& type, const py::object&, const py::object&) {
-        if (!t.active()) return false;
-        if (type.is_none()) {
-          t.Commit();
-        } else {
-          t.Rollback();
-        }
-        return false;
-      });
+      .def("update", &PyTransaction::Update, py::arg("sparql"),
+           "Runs a SPARQL update inside the transaction; returns what it inserted and deleted.")
+      .def("query", &PyTransaction::Query, py::arg("sparql"), py::arg("native") = false,
+           "Queries the store as of begin() plus this transaction's own changes.")
+      .def("commit", &PyTransaction::Commit, "Makes every change visible at once; returns what changed.")
+      .def("rollback", &PyTransaction::Rollback, "Drops every change.")
+      .def_property_readonly("active", &PyTransaction::active, "False once committed, rolled back or closed.")
+      .def("__enter__", [](py::object self) { return self; }, "The transaction itself.")
+      .def(
+          "__exit__",
+          [](PyTransaction& t, const py::object& type, const py::object&, const py::object&) {
+            if (!t.active()) return false;
+            if (type.is_none()) {
+              t.Commit();
+            } else {
+              t.Rollback();
+            }
+            return false;
+          },
+          "Commits, or rolls back when an exception ends the block.");
 
   py::class_<PyDatabase>(m, "Database", "A relata store. Database.open(path) or Database.memory(); a context manager.")
       .def_static("open", &PyDatabase::Open, py::arg("path"), py::arg("create") = true, py::arg("read_only") = false,
                   "Opens (or creates) the store at `path`; read_only opens it beside a process that writes it.")
       .def_static("memory", &PyDatabase::Memory, "A scratch store, removed when closed.")
       .def("close", &PyDatabase::Close, "Closes the store; its open results and transactions end.")
-      .def_property_readonly("closed", &PyDatabase::closed)
-      .def_property_readonly("read_only", &PyDatabase::read_only)
-      .def_property_readonly("path", &PyDatabase::path)
-      .def("__enter__", [](py::object self) { return self; })
-      .def("__exit__", [](PyDatabase& db, const py::object&, const py::object&, const py::object&) {
-        db.Close();
-        return false;
-      })
+      .def_property_readonly("closed", &PyDatabase::closed, "Whether close() was called.")
+      .def_property_readonly("read_only", &PyDatabase::read_only, "Whether the store was opened read-only.")
+      .def_property_readonly("path", &PyDatabase::path, "The store's directory (\":memory:\" for Database.memory()).")
+      .def("__enter__", [](py::object self) { return self; }, "The database itself.")
+      .def(
+          "__exit__",
+          [](PyDatabase& db, const py::object&, const py::object&, const py::object&) {
+            db.Close();
+            return false;
+          },
+          "Closes the database.")
       .def("load", &PyDatabase::Load, py::arg("paths"), py::arg("format") = "", py::arg("lenient") = false,
            py::arg("replace") = false, py::arg("graph") = "", py::arg("base_iri") = "",
            "Loads files (a path or a list of them) all or nothing; returns the load report as a dict.")
@@ -1017,14 +1098,17 @@ PYBIND11_MODULE(_relata, m) {
       .def("update", &PyDatabase::Update, py::arg("sparql"), py::arg("timeout") = py::none(),
            py::arg("prefixes") = py::none(),
            "Runs a SPARQL update all or nothing; returns what it inserted and deleted.")
-      .def("prepare", &PyDatabase::Prepare, py::arg("sparql"))
+      .def("prepare", &PyDatabase::Prepare, py::arg("sparql"),
+           "Parses a query once: a PreparedQuery to execute(var=value, ...) many times.")
       .def("begin", &PyDatabase::Begin, "A Transaction; as a context manager it commits unless an exception ends it.")
       .def("insert", &PyDatabase::Insert, py::arg("quads"), "Adds Quads or tuples in one atomic write; returns how many were new.")
       .def("match", &PyDatabase::Match, py::arg("subject") = py::none(), py::arg("predicate") = py::none(),
            py::arg("object") = py::none(), py::arg("graph") = py::none(), "The Quads matching (None: any).")
-      .def("stats", &PyDatabase::Stats)
+      .def("stats", &PyDatabase::Stats, "The store's counts (quads, terms, per graph) as a dict.")
       .def("check", &PyDatabase::CheckStore, "Reads the whole store and lists any inconsistency.")
-      .def("explain", &PyDatabase::Explain, py::arg("sparql"), py::arg("analyze") = false)
-      .def("dump", &PyDatabase::Dump, py::arg("path"), py::arg("format") = "nquads")
+      .def("explain", &PyDatabase::Explain, py::arg("sparql"), py::arg("analyze") = false,
+           "The query's plan as text; with analyze=True run, with rows and times per operator.")
+      .def("dump", &PyDatabase::Dump, py::arg("path"), py::arg("format") = "nquads",
+           "Writes every quad to the file `path` in `format` (as load's: \"nquads\", \"trig\", ...).")
       .def("interrupt", &PyDatabase::Interrupt, "Cancels every query and update of this database running now.");
 }

@@ -64,6 +64,16 @@ def _to_pandas(self):
     return pandas.DataFrame(rows, columns=list(self.columns))
 
 
+def _iterate(self):
+    """The rows one by one, read from relata a batch at a time."""
+    while True:
+        rows = self._batch()
+        if not rows:
+            return
+        yield from rows
+
+
 Database.load_records = _load_records
+Results.__iter__ = _iterate
 Database.search = _search
 Results.to_pandas = _to_pandas
