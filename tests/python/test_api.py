@@ -1,8 +1,10 @@
 """The Python module as its users call it: every public call, its errors,
 cancellation, threads, and what happens after the database closes."""
+import copy
 import datetime
 import decimal
 import os
+import pickle
 import re
 import signal
 import subprocess
@@ -344,6 +346,16 @@ def test_terms_are_values():
         Literal(object())
     with pytest.raises(TypeError):
         Literal(5, language="en")
+    with pytest.raises(TypeError):
+        relata.Term()
+    with pytest.raises(TypeError):
+        Literal(NamedNode("http://x/a"))
+    assert isinstance(Literal("a"), relata.Term) and not isinstance(Literal("a"), NamedNode)
+    terms = [NamedNode("http://x/a"), BlankNode("b"), Literal("a", language="ar", direction="rtl"), Literal(1.5),
+             Literal("x", datatype=XSD + "token"), t]
+    assert pickle.loads(pickle.dumps(terms)) == terms
+    assert copy.deepcopy(terms) == terms
+    assert {term: i for i, term in enumerate(terms)}[Literal(1.5)] == 3
 
 
 def test_every_public_name_has_a_docstring_and_a_type_hint():

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -23,7 +24,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "relata/database.h"
 
@@ -164,14 +164,37 @@ class Interruptible {
 };
 
 // ---- terms ----
-
-struct PyTerm {
+//
+// Term objects are plain CPython objects holding a relata::Term inline, made
+// with one allocation: a query's rows make millions of them, and a pybind11
+// instance costs two more allocations and an entry in pybind11's registry of
+// instances, each undone when it is freed. The types are made in the module's
+// init (MakeTermTypes) and their methods bound there with pybind11.
+struct TermObject {
+  PyObject_HEAD
   Term term;
 };
-struct PyNamedNode : PyTerm {};
-struct PyBlankNode : PyTerm {};
-struct PyLiteral : PyTerm {};
-struct PyTriple : PyTerm {};
+
+PyTypeObject* g_term_type = nullptr;  // relata.Term, the base of the four
+PyTypeObject* g_named_node_type = nullptr;
+PyTypeObject* g_blank_node_type = nullptr;
+PyTypeObject* g_literal_type = nullptr;
+PyTypeObject* g_triple_type = nullptr;
+
+bool IsTerm(PyObject* object) { return PyObject_TypeCheck(object, g_term_type) != 0; }
+const Term& TermOf(PyObject* object) { return reinterpret_cast<TermObject*>(object)->term; }
+
+py::object NewTerm(PyTypeObject* type, Term term) {
+  PyObject* object = type->tp_alloc(type, 0);
+  if (object == nullptr) throw py::error_already_set();
+  new (&reinterpret_cast<TermObject*>(object)->term) Term(std::move(term));
+  return py::reinterpret_steal<py::object>(object);
+}
+
+std::size_t HashOfTerm(const Term& t) {
+  if (t.kind == TermKind::kTriple) return absl::HashOf(t.ToNTriples());
+  return absl::HashOf(static_cast<int>(t.kind), t.value, t.datatype, t.language, t.direction);
+}
 
 struct PyQuad {
   Term subject, predicate, object;
@@ -239,58 +262,18 @@ py::object Native(const Term& term) {
 
 py::object ToPython(Term term) {
   switch (term.kind) {
-    case TermKind::kIri: return py::cast(PyNamedNode{{std::move(term)}});
-    case TermKind::kBlank: return py::cast(PyBlankNode{{std::move(term)}});
-    case TermKind::kLiteral: return py::cast(PyLiteral{{std::move(term)}});
-    case TermKind::kTriple: return py::cast(PyTriple{{std::move(term)}});
+    case TermKind::kIri: return NewTerm(g_named_node_type, std::move(term));
+    case TermKind::kBlank: return NewTerm(g_blank_node_type, std::move(term));
+    case TermKind::kLiteral: return NewTerm(g_literal_type, std::move(term));
+    case TermKind::kTriple: return NewTerm(g_triple_type, std::move(term));
   }
   return py::none();
-}
-
-// The Python objects of recently returned terms, shared: terms are
-// immutable, and rows repeat their predicates, subjects and entities, whose
-// objects then cost a lookup instead of a pybind11 instance made and freed.
-// Read and written with the GIL held; emptied when full. Leaked like the
-// imports above.
-class TermObjects {
- public:
-  py::object Get(Term&& term) {
-    if (term.kind == TermKind::kTriple) return ToPython(std::move(term));
-    if (const auto it = objects_.find(term); it != objects_.end()) return it->second;
-    if (objects_.size() >= kCapacity) objects_.clear();
-    py::object object = ToPython(std::move(term));
-    // Keyed by the object's own term: a miss copies nothing.
-    objects_.emplace(&object.cast<const PyTerm&>().term, object);
-    return object;
-  }
-
- private:
-  static constexpr std::size_t kCapacity = 1 << 14;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(const Term& t) const {
-      return absl::HashOf(static_cast<int>(t.kind), t.value, t.datatype, t.language, t.direction);
-    }
-    std::size_t operator()(const Term* t) const { return (*this)(*t); }
-  };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(const Term* a, const Term* b) const { return *a == *b; }
-    bool operator()(const Term* a, const Term& b) const { return *a == b; }
-    bool operator()(const Term& a, const Term* b) const { return a == *b; }
-  };
-  absl::flat_hash_map<const Term*, py::object, Hash, Equal> objects_;
-};
-
-TermObjects& SharedTermObjects() {
-  static auto* objects = new TermObjects();
-  return *objects;
 }
 
 // A Python value as a term: a relata term, or a str, bool, int, float,
 // Decimal, date or datetime as a literal of its XSD type.
 Term FromPython(const py::handle& value) {
-  if (py::isinstance<PyTerm>(value)) return value.cast<const PyTerm&>().term;
+  if (IsTerm(value.ptr())) return TermOf(value.ptr());
   if (py::isinstance<py::bool_>(value)) return Term::Literal(value.cast<bool>() ? "true" : "false", std::string(kXsd) + "boolean");
   if (py::isinstance<py::int_>(value)) return Term::Literal(py::str(value).cast<std::string>(), std::string(kXsd) + "integer");
   if (py::isinstance<py::float_>(value)) {
@@ -332,7 +315,6 @@ Quad QuadOf(const py::handle& value) {
   return quad;
 }
 
-std::string Repr(const char* name, const Term& term) { return std::string("<") + name + " " + term.ToNTriples() + ">"; }
 
 // ---- the database and what depends on it ----
 
@@ -500,7 +482,6 @@ class Results {
   py::object Row(std::vector<std::optional<Term>>&& row) const {
     if (triples_) {
       PyQuad quad{std::move(*row[0]), std::move(*row[1]), std::move(*row[2]), std::nullopt};
-      // (A Quad holds terms, not their objects: no sharing here.)
       return py::cast(std::move(quad));
     }
     py::tuple tuple(row.size());
@@ -508,7 +489,7 @@ class Results {
       if (!row[i]) {
         tuple[i] = py::none();
       } else {
-        tuple[i] = native_ ? Native(*row[i]) : SharedTermObjects().Get(std::move(*row[i]));
+        tuple[i] = native_ ? Native(*row[i]) : ToPython(std::move(*row[i]));
       }
     }
     return tuple;
@@ -902,11 +883,175 @@ class PyDatabase {
   std::shared_ptr<Handle> handle_;
 };
 
-std::string TermString(const PyTerm& t) { return t.term.ToNTriples(); }
-bool TermEqual(const PyTerm& a, const py::object& b) {
-  return py::isinstance<PyTerm>(b) && a.term == b.cast<const PyTerm&>().term;
+// The slots of the term types.
+void TermDealloc(PyObject* self) {
+  PyTypeObject* type = Py_TYPE(self);
+  reinterpret_cast<TermObject*>(self)->term.~Term();
+  type->tp_free(self);
+  Py_DECREF(type);  // a heap type's instances hold a reference to it
 }
-py::int_ TermHash(const PyTerm& t) { return py::int_(std::hash<std::string>{}(t.term.ToNTriples())); }
+
+PyObject* TermRichCompare(PyObject* a, PyObject* b, int op) {
+  if ((op != Py_EQ && op != Py_NE) || !IsTerm(b)) Py_RETURN_NOTIMPLEMENTED;
+  return PyBool_FromLong((TermOf(a) == TermOf(b)) == (op == Py_EQ));
+}
+
+Py_hash_t TermHash(PyObject* self) {
+  const auto hash = static_cast<Py_hash_t>(HashOfTerm(TermOf(self)));
+  return hash == -1 ? -2 : hash;  // -1 means an error to Python
+}
+
+PyObject* TermStr(PyObject* self) {
+  const std::string text = TermOf(self).ToNTriples();
+  return PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+}
+
+PyObject* TermRepr(PyObject* self) {
+  const char* name = Py_TYPE(self)->tp_name;  // "relata.NamedNode"
+  if (const char* dot = std::strrchr(name, '.')) name = dot + 1;
+  const std::string text = std::string("<") + name + " " + TermOf(self).ToNTriples() + ">";
+  return PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+}
+
+// Term itself is abstract; each concrete type gets its __new__ in
+// MakeTermTypes.
+PyObject* AbstractTermNew(PyTypeObject* type, PyObject*, PyObject*) {
+  PyErr_Format(PyExc_TypeError, "%s is abstract: make a NamedNode, BlankNode, Literal or Triple", type->tp_name);
+  return nullptr;
+}
+
+PyTypeObject* MakeTermType(py::module_& m, const char* name, const char* doc, PyTypeObject* base) {
+  PyType_Slot slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(&TermDealloc)},
+      {Py_tp_richcompare, reinterpret_cast<void*>(&TermRichCompare)},
+      {Py_tp_hash, reinterpret_cast<void*>(&TermHash)},
+      {Py_tp_str, reinterpret_cast<void*>(&TermStr)},
+      {Py_tp_repr, reinterpret_cast<void*>(&TermRepr)},
+      {Py_tp_new, reinterpret_cast<void*>(&AbstractTermNew)},
+      {Py_tp_doc, const_cast<char*>(doc)},
+      {0, nullptr},
+  };
+  const std::string qualified = std::string("relata.") + name;
+  // Only Term is subclassed: the four are final, as their objects are made here.
+  const auto flags = static_cast<unsigned int>(Py_TPFLAGS_DEFAULT | (base == nullptr ? Py_TPFLAGS_BASETYPE : 0));
+  PyType_Spec spec{qualified.c_str(), static_cast<int>(sizeof(TermObject)), 0, flags, slots};
+  py::object bases = base == nullptr ? py::object(py::none()) : py::make_tuple(py::handle(reinterpret_cast<PyObject*>(base)));
+  PyObject* type = PyType_FromSpecWithBases(&spec, base == nullptr ? nullptr : bases.ptr());
+  if (type == nullptr) throw py::error_already_set();
+  // Our reference is never given back: the types live as long as the process.
+  m.add_object(name, type);
+  return reinterpret_cast<PyTypeObject*>(type);
+}
+
+// Binds f as the method `name` of `type` (a property's getter with a doc
+// when `property`).
+template <typename F>
+void AddMethod(PyTypeObject* type, const char* name, F&& f, const char* doc) {
+  py::handle cls(reinterpret_cast<PyObject*>(type));
+  py::setattr(cls, name, py::cpp_function(std::forward<F>(f), py::name(name), py::is_method(cls), doc));
+}
+template <typename F>
+void AddProperty(PyTypeObject* type, const char* name, F&& f, const char* doc) {
+  static const auto* property = new py::object(py::module_::import("builtins").attr("property"));
+  py::setattr(py::handle(reinterpret_cast<PyObject*>(type)), name,
+              (*property)(py::cpp_function(std::forward<F>(f)), py::none(), py::none(), doc));
+}
+template <typename F, typename... Extra>
+void AddNew(PyTypeObject* type, F&& f, const char* doc, Extra... extra) {
+  py::setattr(py::handle(reinterpret_cast<PyObject*>(type)), "__new__",
+              py::staticmethod(py::cpp_function(std::forward<F>(f), py::name("__new__"), py::arg("cls"), extra..., doc)));
+}
+
+py::object OptionalString(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
+
+void MakeTermTypes(py::module_& m) {
+  g_term_type = MakeTermType(m, "Term", "An RDF term: NamedNode, BlankNode, Literal or Triple. Immutable, hashable, "
+                                        "equal by value; str() is its N-Triples form.", nullptr);
+  AddProperty(g_term_type, "value", [](py::handle self) { return TermOf(self.ptr()).value; },
+              "The IRI, the blank node's label, or the literal's lexical form.");
+  AddMethod(g_term_type, "to_python", [](py::handle self) { return Native(TermOf(self.ptr())); },
+            "The value as Python has it: a literal's int, Decimal, float, bool, date, datetime or str; an IRI's str.");
+
+  g_named_node_type = MakeTermType(m, "NamedNode", "An IRI.", g_term_type);
+  AddNew(g_named_node_type,
+         [](py::handle cls, const std::string& iri) {
+           return NewTerm(reinterpret_cast<PyTypeObject*>(cls.ptr()), Term::Iri(iri));
+         },
+         "The IRI `value` (absolute, as written: relata does not resolve it).", py::arg("value"));
+
+  g_blank_node_type = MakeTermType(m, "BlankNode", "A blank node; a new one without a label.", g_term_type);
+  AddNew(g_blank_node_type,
+         [](py::handle cls, const std::optional<std::string>& label) {
+           static std::atomic<std::uint64_t> fresh{0};
+           return NewTerm(reinterpret_cast<PyTypeObject*>(cls.ptr()),
+                          Term::Blank(label ? *label : "py" + std::to_string(++fresh)));
+         },
+         "A blank node labelled `value`, or a fresh one.", py::arg("value") = py::none());
+
+  g_literal_type = MakeTermType(m, "Literal",
+                                "A literal: Literal('text', language='en'), Literal('5', datatype=xsd_integer), or "
+                                "Literal(5) from a Python int, float, bool, Decimal, date or datetime.",
+                                g_term_type);
+  AddNew(
+      g_literal_type,
+      [](py::handle cls, const py::object& value, const py::object& datatype, const py::object& language,
+         const py::object& direction) {
+        auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+        if (!py::isinstance<py::str>(value)) {
+          if (!datatype.is_none() || !language.is_none()) throw py::type_error("a datatype or language goes with a str");
+          Term term = FromPython(value);
+          if (term.kind != TermKind::kLiteral) throw py::type_error("a Literal's value is a str or a Python value");
+          return NewTerm(type, std::move(term));
+        }
+        const std::string lexical = value.cast<std::string>();
+        if (!language.is_none()) {
+          return NewTerm(type, Term::LangLiteral(lexical, language.cast<std::string>(),
+                                                 direction.is_none() ? "" : direction.cast<std::string>()));
+        }
+        if (datatype.is_none()) return NewTerm(type, Term::Literal(lexical));
+        const std::string iri = IsTerm(datatype.ptr()) ? TermOf(datatype.ptr()).value : datatype.cast<std::string>();
+        return NewTerm(type, Term::Literal(lexical, iri));
+      },
+      "A literal of lexical form `value` (a str), or of a Python value with its XSD datatype.", py::arg("value"),
+      py::arg("datatype") = py::none(), py::arg("language") = py::none(), py::arg("direction") = py::none());
+  AddProperty(g_literal_type, "datatype", [](py::handle self) { return ToPython(Term::Iri(TermOf(self.ptr()).datatype)); },
+              "The datatype, a NamedNode (xsd:string for a plain literal, rdf:langString with a language).");
+  AddProperty(g_literal_type, "language", [](py::handle self) { return OptionalString(TermOf(self.ptr()).language); },
+              "The language tag, or None.");
+  AddProperty(g_literal_type, "direction", [](py::handle self) { return OptionalString(TermOf(self.ptr()).direction); },
+              "The base direction (\"ltr\" or \"rtl\") of a directional language string, or None.");
+
+  g_triple_type = MakeTermType(m, "Triple", "An RDF 1.2 triple term: subject, predicate, object.", g_term_type);
+  AddNew(g_triple_type,
+         [](py::handle cls, const py::object& s, const py::object& p, const py::object& o) {
+           return NewTerm(reinterpret_cast<PyTypeObject*>(cls.ptr()),
+                          Term::Triple(FromPython(s), FromPython(p), FromPython(o)));
+         },
+         "The triple term of three terms (or values).", py::arg("subject"), py::arg("predicate"), py::arg("object"));
+  AddProperty(g_triple_type, "subject", [](py::handle self) { return ToPython(TermOf(self.ptr()).triple[0]); },
+              "The subject.");
+  AddProperty(g_triple_type, "predicate", [](py::handle self) { return ToPython(TermOf(self.ptr()).triple[1]); },
+              "The predicate.");
+  AddProperty(g_triple_type, "object", [](py::handle self) { return ToPython(TermOf(self.ptr()).triple[2]); },
+              "The object.");
+
+  // Pickling (and copy.deepcopy): each type rebuilt from its constructor's arguments.
+  AddMethod(g_term_type, "__reduce__", [](py::handle self) {
+    const Term& t = TermOf(self.ptr());
+    py::handle type(reinterpret_cast<PyObject*>(Py_TYPE(self.ptr())));
+    switch (t.kind) {
+      case TermKind::kIri:
+      case TermKind::kBlank: return py::make_tuple(type, py::make_tuple(t.value));
+      case TermKind::kLiteral:
+        if (!t.language.empty()) {
+          return py::make_tuple(type, py::make_tuple(t.value, py::none(), t.language, OptionalString(t.direction)));
+        }
+        return py::make_tuple(type, py::make_tuple(t.value, t.datatype));
+      case TermKind::kTriple: break;
+    }
+    return py::make_tuple(type, py::make_tuple(ToPython(t.triple[0]), ToPython(t.triple[1]), ToPython(t.triple[2])));
+  }, "How pickle rebuilds the term.");
+}
 
 }  // namespace
 }  // namespace relata::python
@@ -932,74 +1077,7 @@ PYBIND11_MODULE(_relata, m) {
   m.attr("Timeout") = py::handle(g_timeout);
   m.attr("Cancelled") = py::handle(g_cancelled);
 
-  py::class_<PyTerm>(m, "Term", "An RDF term: NamedNode, BlankNode, Literal or Triple.")
-      .def_property_readonly("value", [](const PyTerm& t) { return t.term.value; },
-                             "The IRI, the blank node's label, or the literal's lexical form.")
-      .def("__str__", &TermString)
-      .def("__eq__", &TermEqual)
-      .def("__hash__", &TermHash)
-      .def("to_python", [](const PyTerm& t) { return Native(t.term); },
-           "The value as Python has it: a literal's int, Decimal, float, bool, date, datetime or str; an IRI's str.");
-  py::class_<PyNamedNode, PyTerm>(m, "NamedNode", "An IRI.")
-      .def(py::init([](const std::string& iri) { return PyNamedNode{{Term::Iri(iri)}}; }), py::arg("value"),
-           "The IRI `value` (absolute, as written: relata does not resolve it).")
-      .def("__repr__", [](const PyNamedNode& t) { return Repr("NamedNode", t.term); })
-      .def(py::pickle([](const PyNamedNode& t) { return py::make_tuple(t.term.value); },
-                      [](const py::tuple& s) { return PyNamedNode{{Term::Iri(s[0].cast<std::string>())}}; }));
-  py::class_<PyBlankNode, PyTerm>(m, "BlankNode", "A blank node; a new one without a label.")
-      .def(py::init([](const std::optional<std::string>& label) {
-             static std::atomic<std::uint64_t> fresh{0};
-             return PyBlankNode{{Term::Blank(label ? *label : "py" + std::to_string(++fresh))}};
-           }),
-           py::arg("value") = py::none(), "A blank node labelled `value`, or a fresh one.")
-      .def("__repr__", [](const PyBlankNode& t) { return Repr("BlankNode", t.term); });
-  py::class_<PyLiteral, PyTerm>(m, "Literal",
-                                "A literal: Literal('text', language='en'), Literal('5', datatype=xsd_integer), or "
-                                "Literal(5) from a Python int, float, bool, Decimal, date or datetime.")
-      .def(py::init([](const py::object& value, const py::object& datatype, const py::object& language,
-                       const py::object& direction) {
-             if (!py::isinstance<py::str>(value)) {
-               if (!datatype.is_none() || !language.is_none()) throw py::type_error("a datatype or language goes with a str");
-               return PyLiteral{{FromPython(value)}};
-             }
-             const std::string lexical = value.cast<std::string>();
-             if (!language.is_none()) {
-               return PyLiteral{{Term::LangLiteral(lexical, language.cast<std::string>(),
-                                                   direction.is_none() ? "" : direction.cast<std::string>())}};
-             }
-             if (datatype.is_none()) return PyLiteral{{Term::Literal(lexical)}};
-             const std::string type = py::isinstance<PyTerm>(datatype) ? datatype.cast<const PyTerm&>().term.value
-                                                                        : datatype.cast<std::string>();
-             return PyLiteral{{Term::Literal(lexical, type)}};
-           }),
-           py::arg("value"), py::arg("datatype") = py::none(), py::arg("language") = py::none(),
-           py::arg("direction") = py::none(),
-           "A literal of lexical form `value` (a str), or of a Python value with its XSD datatype.")
-      .def_property_readonly(
-          "datatype", [](const PyLiteral& t) { return PyNamedNode{{Term::Iri(t.term.datatype)}}; },
-          "The datatype, a NamedNode (xsd:string for a plain literal, rdf:langString with a language).")
-      .def_property_readonly(
-          "language",
-          [](const PyLiteral& t) -> py::object {
-            return t.term.language.empty() ? py::object(py::none()) : py::object(py::str(t.term.language));
-          },
-          "The language tag, or None.")
-      .def_property_readonly(
-          "direction",
-          [](const PyLiteral& t) -> py::object {
-            return t.term.direction.empty() ? py::object(py::none()) : py::object(py::str(t.term.direction));
-          },
-          "The base direction (\"ltr\" or \"rtl\") of a directional language string, or None.")
-      .def("__repr__", [](const PyLiteral& t) { return Repr("Literal", t.term); });
-  py::class_<PyTriple, PyTerm>(m, "Triple", "An RDF 1.2 triple term: subject, predicate, object.")
-      .def(py::init([](const py::object& s, const py::object& p, const py::object& o) {
-             return PyTriple{{Term::Triple(FromPython(s), FromPython(p), FromPython(o))}};
-           }),
-           py::arg("subject"), py::arg("predicate"), py::arg("object"), "The triple term of three terms (or values).")
-      .def_property_readonly("subject", [](const PyTriple& t) { return ToPython(t.term.triple[0]); }, "The subject.")
-      .def_property_readonly("predicate", [](const PyTriple& t) { return ToPython(t.term.triple[1]); }, "The predicate.")
-      .def_property_readonly("object", [](const PyTriple& t) { return ToPython(t.term.triple[2]); }, "The object.")
-      .def("__repr__", [](const PyTriple& t) { return Repr("Triple", t.term); });
+  MakeTermTypes(m);
   py::class_<PyQuad>(m, "Quad", "A triple in a graph (graph None: the default graph); unpacks as (s, p, o, g).")
       .def(py::init([](const py::object& s, const py::object& p, const py::object& o, const py::object& g) {
              return PyQuad{FromPython(s), FromPython(p), FromPython(o), OptionalTerm(g)};
