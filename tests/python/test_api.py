@@ -115,6 +115,18 @@ def test_a_bad_load_names_file_line_column_and_changes_nothing(db, tmp_path):
     assert report["added"] == 1 and report["statements"] == 1
 
 
+def test_load_takes_paths_a_format_and_a_graph(db, tmp_path):
+    facts = tmp_path / "facts.data"
+    facts.write_text("<http://x/a> <http://x/p> <http://x/b> .\n")
+    report = db.load(facts, format="turtle", graph="http://x/g")
+    assert report["quads"] == 1
+    assert db.query("ASK { GRAPH <http://x/g> { <http://x/a> <http://x/p> <http://x/b> } }") is True
+    more = tmp_path / "more.nt"
+    more.write_text("<http://x/b> <http://x/p> <http://x/c> .\n")
+    assert db.load([str(more)], format=None, graph=None)["quads"] == 1
+    assert db.query("ASK { <http://x/b> <http://x/p> <http://x/c> }") is True
+
+
 def test_load_records_all_or_nothing(db):
     records = [
         {"kind": "document", "id": "d1", "title": "One"},

@@ -65,3 +65,15 @@ def test_the_readme_and_docs_python_examples_run(tmp_path):
         run = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, timeout=60)
         assert run.returncode == 0, block + run.stderr
         assert "https://relata.dev/e/brics BRICS" in run.stdout.splitlines()
+
+
+def test_the_package_installs_and_imports_from_its_prefix(tmp_path):
+    install = subprocess.run([os.environ["RELATA_CMAKE"], "--install", os.environ["RELATA_BUILD_DIR"],
+                              "--prefix", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert install.returncode == 0, install.stderr
+    site = tmp_path / "lib" / "python3" / "dist-packages"
+    run = subprocess.run([sys.executable, "-c", "import relata, relata.rdflib; print(relata.__file__); "
+                          "print(relata.Database.memory().query('ASK { }'))"],
+                         env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [str(site / "relata" / "__init__.py"), "True"]

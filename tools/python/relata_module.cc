@@ -686,8 +686,8 @@ class PyDatabase {
   }
   std::string path() const { return handle_->path; }
 
-  py::dict Load(const py::object& paths, const std::string& format, bool lenient, bool replace,
-                const std::string& graph, const std::string& base_iri) {
+  py::dict Load(const py::object& paths, const std::optional<std::string>& format, bool lenient, bool replace,
+                const std::optional<std::string>& graph, const std::optional<std::string>& base_iri) {
     std::vector<std::string> files;
     if (py::isinstance<py::str>(paths) || py::hasattr(paths, "__fspath__")) {
       files.push_back(py::str(paths).cast<std::string>());
@@ -695,11 +695,11 @@ class PyDatabase {
       for (const auto& p : paths) files.push_back(py::str(p).cast<std::string>());
     }
     LoadOptions options;
-    options.format = format;
+    options.format = format.value_or("");
     options.lenient = lenient;
     options.replace = replace;
-    options.graph = graph;
-    options.base_iri = base_iri;
+    options.graph = graph.value_or("");
+    options.base_iri = base_iri.value_or("");
     std::atomic<bool> cancel{false};
     options.cancel = &cancel;
     std::optional<absl::StatusOr<LoadReport>> report;
@@ -1165,8 +1165,8 @@ PYBIND11_MODULE(_relata, m) {
             return false;
           },
           "Closes the database.")
-      .def("load", &PyDatabase::Load, py::arg("paths"), py::arg("format") = "", py::arg("lenient") = false,
-           py::arg("replace") = false, py::arg("graph") = "", py::arg("base_iri") = "",
+      .def("load", &PyDatabase::Load, py::arg("paths"), py::arg("format") = py::none(), py::arg("lenient") = false,
+           py::arg("replace") = false, py::arg("graph") = py::none(), py::arg("base_iri") = py::none(),
            "Loads files (a path or a list of them) all or nothing; returns the load report as a dict.")
       .def("query", &PyDatabase::Query, py::arg("sparql"), py::arg("timeout") = py::none(),
            py::arg("memory") = py::none(), py::arg("bindings") = py::none(), py::arg("native") = false,

@@ -154,8 +154,9 @@ class Database:
     def path(self) -> str: ...
     def __enter__(self) -> Database: ...
     def __exit__(self, *exc: object) -> bool: ...
-    def load(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], format: str = "",
-             lenient: bool = False, replace: bool = False, graph: str = "", base_iri: str = "") -> dict[str, Any]:
+    def load(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], format: str | None = None,
+             lenient: bool = False, replace: bool = False, graph: str | None = None,
+             base_iri: str | None = None) -> dict[str, Any]:
         """Loads files all or nothing: N-Triples, N-Quads, Turtle, TriG, KG-JSONL, neo4j CSV or OpenIE TSV (format
         from the extension, or "ntriples", "nquads", "turtle", "trig", "kg", "csv", "openie"). Returns the load
         report; raises LoadError with the file, line and column of bad input."""
