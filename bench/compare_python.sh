@@ -5,7 +5,7 @@
 #   rows     every row of a SELECT of ROWS triples of news-1M, as terms (and
 #            in Python also as native values); rdflib over the same quads
 #   one-hop  a prepared 1-hop query on the bundled news graph, run RUNS times
-#            with another entity bound each time, every row read
+#            with another entity bound each time, every row read (CPU time)
 # Prints per measure the median milliseconds of each and the ratios.
 #
 #   bench/compare_python.sh [ROWS] [RUNS]
@@ -35,9 +35,10 @@ for ((round = 0; round < ROUNDS; round++)); do
   "$BUILD/bench/relata-bench-query" "$DB" --repeat 3 "$ROWS_QUERY" |
     awk -F'\t' '!/^#/ && NF >= 5 { printf "rows\tc++\t%s\t%s\n", $2, $4 }' >>"$OUT"
   "$PYTHON" "$ROOT/bench/python_bench.py" rows "$DB" "$ROWS_QUERY" --repeat 3 >>"$OUT"
-  # The C++ API's prepared 1-hop (Google Benchmark's time per run, scaled to RUNS).
+  # The C++ API's prepared 1-hop (Google Benchmark's CPU time per run, scaled
+  # to RUNS; python_bench.py measures CPU time too).
   "$BUILD/bench/api_benchmark" --benchmark_filter='^BM_PreparedOneHop$' --benchmark_format=csv 2>/dev/null |
-    awk -F, -v runs="$RUNS" '/BM_PreparedOneHop/ { printf "one-hop x%d\tc++\t%d\t%.3f\n", runs, $11 * runs, $3 * runs / 1e6 }' >>"$OUT"
+    awk -F, -v runs="$RUNS" '/BM_PreparedOneHop/ { printf "one-hop x%d\tc++\t%d\t%.3f\n", runs, $11 * runs, $4 * runs / 1e6 }' >>"$OUT"
   "$PYTHON" "$ROOT/bench/python_bench.py" one-hop "$ROOT/data/news" --runs "$RUNS" --repeat 3 \
     $([ "$round" = 0 ] || echo --no-rdflib) >>"$OUT"
 done

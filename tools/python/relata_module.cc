@@ -363,6 +363,16 @@ class Use {
   std::shared_lock<std::shared_mutex> lock_;
 };
 
+// Runs `end` (what frees a dependent's cursor or transaction) with the GIL
+// released and the database's shared lock held: close() in another thread
+// either has ended it already or waits until it is gone.
+template <typename F>
+void EndUnderSharedLock(Handle& handle, F end) {
+  py::gil_scoped_release release;
+  std::shared_lock<std::shared_mutex> lock(handle.lock);
+  end();
+}
+
 // The options of a call: timeout in seconds, memory in bytes, prefixes
 // (name -> IRI) the text may use undeclared, and the dataset's graphs (IRIs
 // replacing FROM / FROM NAMED).
@@ -394,20 +404,46 @@ QueryOptions OptionsOf(const CallOptions& call, std::atomic<bool>* cancel) {
   return options;
 }
 
+// Rows read from a cursor at once, with the GIL released: a query call
+// reads the first batch before it returns (one release of the GIL for a
+// small answer), and Results reads the next ones as they are needed.
+struct RowBatch {
+  static constexpr std::size_t kRows = 64;
+  std::vector<std::vector<std::optional<Term>>> rows;
+  bool done = false;                   // the cursor is at its end
+  std::optional<absl::Status> failed;  // raised once these rows are read
+
+  void Read(Cursor& cursor) {
+    rows.clear();
+    while (rows.size() < kRows) {
+      absl::StatusOr<bool> more = cursor.Next();
+      if (!more.ok()) {
+        failed = more.status();
+        return;
+      }
+      if (!*more) {
+        done = true;
+        return;
+      }
+      rows.push_back(cursor.row());
+    }
+  }
+};
+
 // A query's answer: rows as tuples, read in batches with the GIL released.
 class Results {
  public:
-  Results(std::shared_ptr<Handle> handle, Cursor cursor, std::string query, bool native,
-          std::shared_ptr<std::atomic<bool>> cancel)
+  Results(std::shared_ptr<Handle> handle, Cursor cursor, std::shared_ptr<const std::string> query, bool native,
+          std::shared_ptr<std::atomic<bool>> cancel, RowBatch first, py::tuple columns)
       : handle_(std::move(handle)), cursor_(std::move(cursor)), query_(std::move(query)), native_(native),
-        cancel_(std::move(cancel)) {
-    py::list columns;
-    for (const std::string& c : cursor_->columns()) columns.append(py::str(c));
-    columns_ = py::tuple(columns);
+        cancel_(std::move(cancel)), batch_(std::move(first)), columns_(std::move(columns)) {
     triples_ = cursor_->kind() == Cursor::Kind::kTriples;
     id_ = handle_->Register([this] { cursor_.reset(); });
   }
-  ~Results() { handle_->Unregister(id_); }
+  ~Results() {
+    EndUnderSharedLock(*handle_, [this] { cursor_.reset(); });
+    handle_->Unregister(id_);
+  }
   Results(const Results&) = delete;
   Results& operator=(const Results&) = delete;
 
@@ -415,68 +451,58 @@ class Results {
   std::string kind() const { return triples_ ? "triples" : "solutions"; }
 
   py::object Next() {
-    if (next_ >= batch_.size()) {
-      if (done_) throw py::stop_iteration();
-      Fill();
-      if (batch_.empty()) throw py::stop_iteration();
-    }
-    return Row(std::move(batch_[next_++]));
+    if (!Available()) throw py::stop_iteration();
+    return Row(std::move(batch_.rows[next_++]));
   }
 
   // The rest of the current batch, or the next batch; empty at the end.
   // Python's __iter__ is a generator over these: no exception per row, and
   // none at the end.
   py::list Batch() {
-    if (next_ >= batch_.size() && !done_) Fill();
     py::list rows;
-    while (next_ < batch_.size()) rows.append(Row(std::move(batch_[next_++])));
+    if (!Available()) return rows;
+    while (next_ < batch_.rows.size()) rows.append(Row(std::move(batch_.rows[next_++])));
     return rows;
   }
 
   // Every remaining row.
   py::list All() {
     py::list rows;
-    while (true) {
-      while (next_ < batch_.size()) rows.append(Row(std::move(batch_[next_++])));
-      if (done_) return rows;
-      Fill();
+    while (Available()) {
+      while (next_ < batch_.rows.size()) rows.append(Row(std::move(batch_.rows[next_++])));
     }
+    return rows;
   }
+
+  // Whether every row has been taken and nothing (no error) is left to read.
+  bool Complete() const { return batch_.done && !batch_.failed && next_ >= batch_.rows.size(); }
 
   void Cancel() { cancel_->store(true); }
 
  private:
-  static constexpr std::size_t kBatch = 64;
-
-  void Fill() {
-    batch_.clear();
-    next_ = 0;
-    std::optional<absl::Status> failed;
-    {
+  // Whether a row is there to take, reading the next batch when the
+  // current one is used up; raises the error that ended the cursor once its
+  // rows before the error are taken.
+  bool Available() {
+    while (next_ >= batch_.rows.size()) {
+      if (batch_.failed) {
+        const absl::Status failed = *batch_.failed;
+        batch_.failed.reset();
+        batch_.done = true;
+        RaiseStatus(failed, *query_);
+      }
+      if (batch_.done) return false;
       Use use(handle_);
       if (!cursor_) {
-        done_ = true;
+        batch_.done = true;
         Raise(g_error, "the database is closed");
       }
       py::gil_scoped_release release;
       Interruptible interruptible(cancel_.get());
-      while (batch_.size() < kBatch) {
-        absl::StatusOr<bool> more = cursor_->Next();
-        if (!more.ok()) {
-          failed = more.status();
-          break;
-        }
-        if (!*more) {
-          done_ = true;
-          break;
-        }
-        batch_.push_back(cursor_->row());
-      }
+      batch_.Read(*cursor_);
+      next_ = 0;
     }
-    if (failed) {
-      done_ = true;
-      RaiseStatus(*failed, query_);
-    }
+    return true;
   }
 
   py::object Row(std::vector<std::optional<Term>>&& row) const {
@@ -497,45 +523,70 @@ class Results {
 
   std::shared_ptr<Handle> handle_;
   std::optional<Cursor> cursor_;
-  std::string query_;
-  bool native_ = false, triples_ = false, done_ = false;
+  std::shared_ptr<const std::string> query_;  // for the positions of errors
+  bool native_ = false, triples_ = false;
   std::shared_ptr<std::atomic<bool>> cancel_;
-  py::tuple columns_;
-  std::vector<std::vector<std::optional<Term>>> batch_;
+  RowBatch batch_;
   std::size_t next_ = 0;
+  py::tuple columns_;
   std::uint64_t id_ = 0;
 };
 
-// What a query call returns: rows, triples, or ASK's answer.
-py::object Answer(const std::shared_ptr<Handle>& handle, Cursor cursor, std::string query, bool native,
-                  std::shared_ptr<std::atomic<bool>> cancel) {
+// A query's cursor and its first rows, read with the GIL released by the
+// caller.
+struct Started {
+  absl::StatusOr<Cursor> cursor;
+  RowBatch first;
+
+  // read_first false (a transaction's query, started inside its own call):
+  // every row is read when asked for.
+  Started(absl::StatusOr<Cursor> c, bool read_first) : cursor(std::move(c)) {
+    if (read_first && cursor.ok() && cursor->kind() != Cursor::Kind::kBoolean) first.Read(*cursor);
+  }
+};
+
+py::tuple ColumnsOf(const Cursor& cursor) {
+  py::tuple columns(cursor.columns().size());
+  for (std::size_t i = 0; i < cursor.columns().size(); ++i) columns[i] = py::str(cursor.columns()[i]);
+  return columns;
+}
+
+// What a query call returns: rows, triples, or ASK's answer. `*columns`
+// keeps the column names for the next run of a prepared query.
+py::object Answer(const std::shared_ptr<Handle>& handle, Started started, std::shared_ptr<const std::string> query,
+                  bool native, std::shared_ptr<std::atomic<bool>> cancel, std::optional<py::tuple>* columns) {
+  Cursor cursor = Check(std::move(started.cursor), *query);
   if (cursor.kind() == Cursor::Kind::kBoolean) return py::bool_(cursor.boolean());
-  return py::cast(std::make_unique<Results>(handle, std::move(cursor), std::move(query), native, std::move(cancel)));
+  if (!*columns) *columns = ColumnsOf(cursor);
+  return py::cast(std::make_unique<Results>(handle, std::move(cursor), std::move(query), native, std::move(cancel),
+                                            std::move(started.first), **columns));
 }
 
 class PyPrepared {
  public:
   PyPrepared(std::shared_ptr<Handle> handle, PreparedQuery prepared, std::string query)
-      : handle_(std::move(handle)), prepared_(std::move(prepared)), query_(std::move(query)) {}
+      : handle_(std::move(handle)), prepared_(std::move(prepared)),
+        query_(std::make_shared<const std::string>(std::move(query))) {}
 
   py::object Execute(const py::object& timeout, const py::object& memory, bool native, const py::kwargs& bindings) {
     PreparedQuery run = prepared_;
-    for (const auto& [name, value] : bindings) Check(run.Bind(name.cast<std::string>(), FromPython(value)));
+    for (const auto& [name, value] : bindings) Check(run.Bind(name.cast<std::string>(), FromPython(value)), *query_);
     auto cancel = std::make_shared<std::atomic<bool>>(false);
-    std::optional<absl::StatusOr<Cursor>> cursor;
+    std::optional<Started> started;
     {
       Use use(handle_);
       py::gil_scoped_release release;
       Interruptible interruptible(cancel.get());
-      cursor.emplace(run.Execute(OptionsOf(CallOptions{timeout, memory}, cancel.get())));
+      started.emplace(run.Execute(OptionsOf(CallOptions{timeout, memory}, cancel.get())), true);
     }
-    return Answer(handle_, Check(std::move(*cursor), query_), query_, native, cancel);
+    return Answer(handle_, std::move(*started), query_, native, cancel, &columns_);
   }
 
  private:
   std::shared_ptr<Handle> handle_;
   PreparedQuery prepared_;
-  std::string query_;
+  std::shared_ptr<const std::string> query_;
+  std::optional<py::tuple> columns_;  // known after the first run
 };
 
 py::dict UpdateDict(const UpdateReport& report) {
@@ -553,10 +604,7 @@ class PyTransaction {
     id_ = handle_->Register([this] { txn_.reset(); });
   }
   ~PyTransaction() {
-    if (txn_) {
-      py::gil_scoped_release release;
-      txn_.reset();  // rolls back
-    }
+    EndUnderSharedLock(*handle_, [this] { txn_.reset(); });  // rolls back
     handle_->Unregister(id_);
   }
   PyTransaction(const PyTransaction&) = delete;
@@ -599,7 +647,9 @@ class PyTransaction {
     QueryOptions options;
     options.cancel = cancel.get();
     Cursor cursor = Write([&](Transaction& t) { return t.Query(text, options); }, text);
-    return Answer(handle_, std::move(cursor), text, native, cancel);
+    std::optional<py::tuple> columns;
+    return Answer(handle_, Started(std::move(cursor), false), std::make_shared<const std::string>(text), native, cancel,
+                  &columns);
   }
   py::dict Commit() {
     py::dict report = UpdateDict(Write([](Transaction& t) { return t.Commit(); }));
@@ -718,7 +768,7 @@ class PyDatabase {
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     const QueryOptions options =
         OptionsOf(CallOptions{timeout, memory, prefixes, default_graphs, named_graphs}, cancel.get());
-    std::optional<absl::StatusOr<Cursor>> cursor;
+    std::optional<Started> started;
     if (!bindings.is_none()) {
       std::vector<std::pair<std::string, Term>> values;
       for (const auto& [name, value] : bindings.cast<py::dict>()) values.emplace_back(name.cast<std::string>(), FromPython(value));
@@ -727,21 +777,22 @@ class PyDatabase {
       Interruptible interruptible(cancel.get());
       absl::StatusOr<PreparedQuery> prepared = use.db().Prepare(text, options);
       if (!prepared.ok()) {
-        cursor.emplace(prepared.status());
+        started.emplace(prepared.status(), true);
       } else {
         absl::Status bound;
         for (const auto& [name, value] : values) {
           if (bound.ok()) bound = prepared->Bind(name, value);
         }
-        cursor.emplace(bound.ok() ? prepared->Execute(options) : absl::StatusOr<Cursor>(bound));
+        started.emplace(bound.ok() ? prepared->Execute(options) : absl::StatusOr<Cursor>(bound), true);
       }
     } else {
       Use use(handle_);
       py::gil_scoped_release release;
       Interruptible interruptible(cancel.get());
-      cursor.emplace(use.db().Query(text, options));
+      started.emplace(use.db().Query(text, options), true);
     }
-    return Answer(handle_, Check(std::move(*cursor), text), text, native, cancel);
+    std::optional<py::tuple> columns;
+    return Answer(handle_, std::move(*started), std::make_shared<const std::string>(text), native, cancel, &columns);
   }
 
   py::dict Update(const std::string& text, const py::object& timeout, const py::object& prefixes) {
@@ -1117,6 +1168,7 @@ PYBIND11_MODULE(_relata, m) {
       .def("__iter__", [](py::object self) { return self; })
       .def("__next__", &Results::Next)
       .def("_batch", &Results::Batch, "The rows read next, at most a batch of them; [] at the end.")
+      .def_property_readonly("_complete", &Results::Complete, "Whether every row has been taken.")
       .def("to_list", &Results::All, "Every remaining row, as a list of tuples.")
       .def("cancel", &Results::Cancel, "Stops the query from any thread: reading on raises relata.Cancelled.");
 

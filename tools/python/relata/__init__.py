@@ -66,11 +66,15 @@ def _to_pandas(self):
 
 def _iterate(self):
     """The rows one by one, read from relata a batch at a time."""
-    while True:
-        rows = self._batch()
-        if not rows:
-            return
+    rows = self._batch()
+    # An answer that fits in a batch, as most lookups do, needs no generator.
+    return iter(rows) if self._complete else _rest(self, rows)
+
+
+def _rest(self, rows):
+    while rows:
         yield from rows
+        rows = self._batch()
 
 
 Database.load_records = _load_records
