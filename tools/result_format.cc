@@ -463,17 +463,13 @@ int TerminalWidth() {
   return 0;
 }
 
-std::string ExplainError(std::string_view text, std::string_view message) {
-  int line = 0, column = 0;
-  if (std::sscanf(std::string(message).c_str(), "%d:%d:", &line, &column) != 2 || line < 1 || column < 1) {
-    return std::string(message);
-  }
+std::string SourceWithCaret(std::string_view text, int line, int column, std::string_view indent) {
   std::size_t start = 0;
   for (int l = 1; l < line && start != std::string_view::npos; ++l) {
     start = text.find('\n', start);
     if (start != std::string_view::npos) ++start;
   }
-  if (start == std::string_view::npos) return std::string(message);
+  if (start == std::string_view::npos) return "";
   const std::size_t end = text.find('\n', start);
   const std::string_view source = text.substr(start, end == std::string_view::npos ? end : end - start);
   std::string caret;
@@ -483,7 +479,16 @@ std::string ExplainError(std::string_view text, std::string_view message) {
     if (++chars >= static_cast<std::size_t>(column)) break;
     caret.push_back(c == '\t' ? '\t' : ' ');
   }
-  return std::string(message) + "\n  " + std::string(source) + "\n  " + caret + "^";
+  return std::string(indent) + std::string(source) + "\n" + std::string(indent) + caret + "^";
+}
+
+std::string ExplainError(std::string_view text, std::string_view message) {
+  int line = 0, column = 0;
+  if (std::sscanf(std::string(message).c_str(), "%d:%d:", &line, &column) != 2 || line < 1 || column < 1) {
+    return std::string(message);
+  }
+  const std::string shown = SourceWithCaret(text, line, column, "  ");
+  return shown.empty() ? std::string(message) : std::string(message) + "\n" + shown;
 }
 
 }  // namespace relata::tools

@@ -84,6 +84,11 @@ int TerminalWidth();
 // the column; other messages unchanged.
 std::string ExplainError(std::string_view text, std::string_view message);
 
+// The line `line` (from 1) of `text`, then a line with a caret under its
+// code point `column` (tabs kept, so that it lines up), each after
+// `indent`; "" when `text` has no such line.
+std::string SourceWithCaret(std::string_view text, int line, int column, std::string_view indent = "");
+
 }  // namespace relata::tools
 
 #endif  // RELATA_TOOLS_RESULT_FORMAT_H_

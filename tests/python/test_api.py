@@ -99,6 +99,11 @@ def test_a_syntax_error_has_its_position_and_caret(db):
     assert (error.value.line, error.value.column) == (2, 15)
     assert error.value.text == "WHERE { ?x ?y }\n              ^"
     assert str(error.value).startswith("2:15: ")
+    # Columns count characters, as the shell's caret does: "Путин" is five.
+    with pytest.raises(relata.SyntaxError) as error:
+        db.query('SELECT * WHERE { ?x rdfs:label "Путин" ?y }')
+    assert error.value.column == 40
+    assert error.value.text == 'SELECT * WHERE { ?x rdfs:label "Путин" ?y }\n' + " " * 39 + "^"
     with pytest.raises(relata.SyntaxError):
         db.update("INSERT DATA { <http://x/a> }")
 

@@ -26,6 +26,7 @@
 
 #include "absl/hash/hash.h"
 #include "relata/database.h"
+#include "tools/result_format.h"
 
 namespace py = pybind11;
 
@@ -50,19 +51,6 @@ PyObject* g_cancelled = nullptr;
   throw py::error_already_set();
 }
 
-// The line `line` (from 1) of `text` and a caret under `column`.
-std::string CaretText(std::string_view text, int line, int column) {
-  std::size_t start = 0;
-  for (int i = 1; i < line && start != std::string_view::npos; ++i) {
-    start = text.find('\n', start);
-    if (start != std::string_view::npos) ++start;
-  }
-  if (start == std::string_view::npos) return "";
-  const std::size_t end = text.find('\n', start);
-  std::string shown(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-  return shown + "\n" + std::string(static_cast<std::size_t>(std::max(column - 1, 0)), ' ') + "^";
-}
-
 // Raises the Python exception for `status`. `query` is the text a
 // "line:column: " message points into (none for loads, whose messages start
 // with "file:line:column: ").
@@ -82,7 +70,7 @@ std::string CaretText(std::string_view text, int line, int column) {
       if (!query.empty() && std::regex_search(message, match, kQueryPosition)) {
         const int line = std::stoi(match[1]), column = std::stoi(match[2]);
         Raise(g_syntax_error, message,
-              {{"line", py::int_(line)}, {"column", py::int_(column)}, {"text", py::str(CaretText(query, line, column))}});
+              {{"line", py::int_(line)}, {"column", py::int_(column)}, {"text", py::str(tools::SourceWithCaret(query, line, column))}});
       }
       if (query.empty() && std::regex_search(message, match, kFilePosition)) {
         Raise(g_load_error, message,
