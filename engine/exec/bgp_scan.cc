@@ -14,6 +14,14 @@ using plan::Access;
 using plan::ScanStep;
 using plan::ScanTerm;
 
+// Whether `seeks` into the edges of `predicate` have come to cost what
+// reading them all costs (kSeekInEdgesRead).
+absl::StatusOr<bool> SeeksPaidForEdges(Context& ctx, TermId predicate, std::uint64_t seeks) {
+  ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx.Stats());
+  const auto it = stats->predicates.find(predicate);
+  return it != stats->predicates.end() && seeks * kSeekInEdgesRead > it->second.quads;
+}
+
 class BgpSource : public RowSource {
  public:
   // `steps` are the plan's; `follow_first` says whether a kSeekThenEdges
@@ -103,9 +111,8 @@ class BgpSource : public RowSource {
     if (++unspent_[l] == kSeeksSpentAtOnce || first) {
       const std::uint64_t spent = ctx_.SpendSeeks(scan.p.id, scan.forward, scope_, unspent_[l]);
       unspent_[l] = 0;
-      ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
-      const auto it = stats->predicates.find(scan.p.id);
-      if (it != stats->predicates.end() && spent * kSeekInEdgesRead > it->second.quads) {
+      ASSIGN_OR_RETURN(const bool paid, SeeksPaidForEdges(ctx_, scan.p.id, spent));
+      if (paid) {
         ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
       }
     }
@@ -301,19 +308,14 @@ absl::StatusOr<Source> Evaluator::OpenScans(const plan::Node& node, const Row& i
   if (node.kind == K::kUnit) return Source(std::make_unique<VectorSource>(std::vector<Row>{input}));
   // A first step that may follow its edges does so once they are in memory
   // (this query or another over the same snapshot read them), or once the
-  // seeks of the opens before cost what reading every edge costs: from then
-  // on it can lose at most that much again, and the edges serve the next
-  // queries too.
+  // seeks of the opens before have paid for reading them.
   const std::uint64_t opened_before = ctx_.CountOpen(&node);
   bool follow_first = false;
   const ScanStep& first = node.scans.front();
   if (first.access == Access::kSeekThenEdges) {
     follow_first = ctx_.BuiltAdjacency(first.p.id, first.forward, scope) != nullptr;
     if (!follow_first) {
-      ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
-      const auto it = stats->predicates.find(first.p.id);
-      follow_first = it != stats->predicates.end() &&
-                     opened_before * kSeekInEdgesRead > it->second.quads;
+      ASSIGN_OR_RETURN(follow_first, SeeksPaidForEdges(ctx_, first.p.id, opened_before));
     }
   }
   return Source(std::make_unique<BgpSource>(ctx_, node.scans, follow_first, input, scope));

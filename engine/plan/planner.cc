@@ -330,8 +330,7 @@ absl::StatusOr<std::unique_ptr<Node>> Planner::CountEdges(const query::Query& q,
   }
   ASSIGN_OR_RETURN(const std::optional<TermId> predicate, Lookup(t->predicate.constant));
   if (!predicate) return other_shape;
-  const auto it = stats_.predicates.find(*predicate);
-  if (it == stats_.predicates.end() || it->second.quads > kMostEdgesInMemory) return other_shape;
+  if (!EdgesFitInMemory(stats_, *predicate, kMostEdgesInMemory)) return other_shape;
   auto node = MakeNode(Node::Kind::kCountEdges, &q.where);
   node->query = &q;
   node->predicate = *predicate;

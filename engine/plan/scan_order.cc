@@ -147,6 +147,11 @@ ScanOrder OrderScans(const std::vector<ScanStep>& scans, const std::vector<bool>
   return plan;
 }
 
+bool EdgesFitInMemory(const storage::StoreStats& stats, TermId predicate, std::uint64_t most_edges) {
+  const auto it = stats.predicates.find(predicate);
+  return it != stats.predicates.end() && it->second.quads <= most_edges;
+}
+
 void ChooseAccess(const ScanOrder& order, const storage::StoreStats& stats, std::vector<bool> bound,
                   ScopeKind scope, std::vector<ScanStep>* ordered) {
   if (scope == ScopeKind::kMerge) return;
@@ -166,15 +171,14 @@ void ChooseAccess(const ScanOrder& order, const storage::StoreStats& stats, std:
       scan.forward = it == stats.predicates.end() || it->second.distinct_subjects >= it->second.distinct_objects;
       if (pays()) {
         scan.access = scan.p.kind == ScanTerm::Kind::kConstant ? Access::kEdgeProbe : Access::kHashProbe;
-      } else if (it != stats.predicates.end() && it->second.quads <= kMostEdgesInMemory) {
+      } else if (scan.p.kind == ScanTerm::Kind::kConstant && EdgesFitInMemory(stats, scan.p.id, kMostEdgesInMemory)) {
         scan.access = Access::kSeekThenProbe;
       }
     } else if (k > 0 && CanFollowEdges(scan, bound, &forward)) {
       scan.forward = forward;
-      const auto it = stats.predicates.find(scan.p.id);
       if (order.rows[k - 1] >= 2 && pays()) {
         scan.access = Access::kFollowEdges;  // one probe is one seek
-      } else if (it != stats.predicates.end() && it->second.quads <= kMostEdgesInMemory) {
+      } else if (EdgesFitInMemory(stats, scan.p.id, kMostEdgesInMemory)) {
         scan.access = Access::kSeekThenEdges;
       }
     }
@@ -188,8 +192,7 @@ void ChooseFirstAccess(const storage::StoreStats& stats, const std::vector<bool>
   ScanStep& scan = ordered->front();
   bool forward = true;
   if (!CanFollowEdges(scan, bound, &forward)) return;
-  const auto it = stats.predicates.find(scan.p.id);
-  if (it == stats.predicates.end() || it->second.quads > most_edges) return;
+  if (!EdgesFitInMemory(stats, scan.p.id, most_edges)) return;
   scan.forward = forward;
   scan.access = Access::kSeekThenEdges;
 }

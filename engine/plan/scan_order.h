@@ -25,6 +25,10 @@ void MarkBound(const ScanStep& scan, std::vector<bool>* bound);
 // to a free variable; `*forward` is whether that end is the subject.
 bool CanFollowEdges(const ScanStep& scan, const std::vector<bool>& bound, bool* forward);
 
+// Whether the edges of `predicate` are few enough (at most `most_edges`) to
+// be read into memory.
+bool EdgesFitInMemory(const storage::StoreStats& stats, TermId predicate, std::uint64_t most_edges);
+
 // The order of a basic graph pattern's scans: dynamic programming over the
 // subsets of scans (each extended only by a scan that shares a variable
 // with it, unless none does), minimising the rows all prefixes produce;
