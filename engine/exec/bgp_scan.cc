@@ -14,14 +14,6 @@ using plan::Access;
 using plan::ScanStep;
 using plan::ScanTerm;
 
-// Whether `seeks` into the edges of `predicate` have come to cost what
-// reading them all costs (kSeekInEdgesRead).
-absl::StatusOr<bool> SeeksPaidForEdges(Context& ctx, TermId predicate, std::uint64_t seeks) {
-  ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx.Stats());
-  const auto it = stats->predicates.find(predicate);
-  return it != stats->predicates.end() && seeks * kSeekInEdgesRead > it->second.quads;
-}
-
 class BgpSource : public RowSource {
  public:
   // `steps` are the plan's; `follow_first` says whether a kSeekThenEdges
@@ -111,7 +103,7 @@ class BgpSource : public RowSource {
     if (++unspent_[l] == kSeeksSpentAtOnce || first) {
       const std::uint64_t spent = ctx_.SpendSeeks(scan.p.id, scan.forward, scope_, unspent_[l]);
       unspent_[l] = 0;
-      ASSIGN_OR_RETURN(const bool paid, SeeksPaidForEdges(ctx_, scan.p.id, spent));
+      ASSIGN_OR_RETURN(const bool paid, ctx_.SeeksPaidForEdges(scan.p.id, spent));
       if (paid) {
         ASSIGN_OR_RETURN(adjacencies_[l], ctx_.AdjacencyOf(scan.p.id, scan.forward, scope_));
       }
@@ -315,7 +307,7 @@ absl::StatusOr<Source> Evaluator::OpenScans(const plan::Node& node, const Row& i
   if (first.access == Access::kSeekThenEdges) {
     follow_first = ctx_.BuiltAdjacency(first.p.id, first.forward, scope) != nullptr;
     if (!follow_first) {
-      ASSIGN_OR_RETURN(follow_first, SeeksPaidForEdges(ctx_, first.p.id, opened_before));
+      ASSIGN_OR_RETURN(follow_first, ctx_.SeeksPaidForEdges(first.p.id, opened_before));
     }
   }
   return Source(std::make_unique<BgpSource>(ctx_, node.scans, follow_first, input, scope));

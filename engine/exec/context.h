@@ -258,6 +258,14 @@ class Context {
     return stats_.get();
   }
 
+  // Whether `seeks` into the edges of `predicate` have come to cost what
+  // reading them all costs (kSeekInEdgesRead).
+  absl::StatusOr<bool> SeeksPaidForEdges(TermId predicate, std::uint64_t seeks) {
+    ASSIGN_OR_RETURN(const storage::StoreStats* stats, Stats());
+    const auto it = stats->predicates.find(predicate);
+    return it != stats->predicates.end() && seeks * kSeekInEdgesRead > it->second.quads;
+  }
+
  private:
   static AdjacencyKey EdgesKey(TermId predicate, bool forward, const GraphScope& scope) {
     const QuadStore::Pattern pattern = PatternWithin(scope);

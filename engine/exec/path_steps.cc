@@ -125,10 +125,8 @@ absl::Status PathSteps::Read(TermId node, TermId predicate, bool by_subject,
     if (edges.in_memory == nullptr && !edges.too_many && ++edges.unspent == kSeeksSpentAtOnce) {
       const std::uint64_t spent = ctx_.SpendSeeks(predicate, by_subject, scope_, edges.unspent);
       edges.unspent = 0;
-      ASSIGN_OR_RETURN(const storage::StoreStats* stats, ctx_.Stats());
-      const auto found = stats->predicates.find(predicate);
-      const std::uint64_t quads = found == stats->predicates.end() ? 0 : found->second.quads;
-      if (spent >= kFewestSeeksBeforeEdgesInMemory && spent * kSeekInEdgesRead >= quads) {
+      ASSIGN_OR_RETURN(const bool paid, ctx_.SeeksPaidForEdges(predicate, spent));
+      if (paid && spent >= kFewestSeeksBeforeEdgesInMemory) {
         ASSIGN_OR_RETURN(edges.in_memory, eval_.PredicateEdges(predicate, by_subject, scope_, kMostEdgesToRead));
         edges.too_many = edges.in_memory == nullptr;
       }
