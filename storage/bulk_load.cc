@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "engine/base/status_macros.h"
 #include "storage/quad_store.h"
 #include "storage/store_internal.h"
@@ -239,12 +240,122 @@ struct IndexCounts {
   absl::flat_hash_map<TermId, std::uint64_t> graphs;
 };
 
+// Collects the text index entries of a load: the literals text predicates
+// state, each analysed once, their postings kept compactly (a term number,
+// an offset into one buffer of values) until they are written in key order.
+class TextCollector {
+ public:
+  TextCollector(std::shared_ptr<const TextSettings> settings, std::shared_ptr<const TextAnalyzer> analyzer,
+                const std::vector<std::string>& added_predicates)
+      : analyzer_(std::move(analyzer)), predicates_(settings->added_predicates) {
+    for (const std::string& iri : added_predicates) {
+      if (std::find(predicates_.begin(), predicates_.end(), iri) == predicates_.end()) predicates_.push_back(iri);
+    }
+  }
+  const std::vector<std::string>& predicates() const { return predicates_; }
+
+  // `quad` was encoded as `ids`; `fresh` says whether the load gave its
+  // object its id (then it cannot be indexed yet).
+  void Add(const Quad& quad, const QuadIds& ids, bool fresh) {
+    if (TagOf(ids.o) != TermTag::kLiteral) return;
+    auto [it, inserted] = gives_text_.try_emplace(ids.p, false);
+    if (inserted) it->second = IsTextPredicate(quad.predicate.value, predicates_);
+    if (!it->second || !seen_.insert(ids.o).second) return;
+    if (fresh) {
+      Index(ids.o, quad.object.value);
+    } else {
+      known_.emplace_back(ids.o, quad.object.value);
+    }
+  }
+  // A literal the store held before the load, stated by a text predicate.
+  void AddKnown(TermId literal, std::string text) {
+    if (seen_.insert(literal).second) known_.emplace_back(literal, std::move(text));
+  }
+  // The known literals not indexed yet, by `indexed`.
+  absl::Status IndexKnown(const std::function<absl::StatusOr<bool>(TermId)>& indexed) {
+    for (auto& [literal, text] : known_) {
+      ASSIGN_OR_RETURN(const bool already, indexed(literal));
+      if (!already) Index(literal, text);
+    }
+    known_.clear();
+    return absl::OkStatus();
+  }
+  bool empty() const { return units_.empty(); }
+  const TextTotals& added() const { return added_; }
+
+  // Every entry in key order: units, the totals (`old` plus this load's),
+  // postings.
+  absl::Status Write(const TextTotals& old, const std::function<absl::Status(std::string_view, std::string_view)>& put) {
+    std::sort(units_.begin(), units_.end());
+    std::string value;
+    for (const auto& [literal, length] : units_) {
+      value.clear();
+      AppendVarint(length, &value);
+      RETURN_IF_ERROR(put(TextUnitKey(literal), value));
+    }
+    RETURN_IF_ERROR(put(kTextTotalsKey, EncodeTextTotals({old.literals + added_.literals, old.length + added_.length})));
+    std::vector<std::uint32_t> order(terms_.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return terms_[a] < terms_[b]; });
+    std::vector<std::uint32_t> rank(terms_.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+    std::sort(postings_.begin(), postings_.end(), [&](const Posting& a, const Posting& b) {
+      return rank[a.term] != rank[b.term] ? rank[a.term] < rank[b.term] : a.literal < b.literal;
+    });
+    std::string key;
+    for (const Posting& posting : postings_) {
+      key = TextPostingPrefix(terms_[posting.term]);
+      AppendBigEndian(posting.literal, &key);
+      std::size_t end = posting.value;
+      ReadVarint(values_, &end);  // length
+      const std::uint64_t count = ReadVarint(values_, &end);
+      for (std::uint64_t i = 0; i < count; ++i) ReadVarint(values_, &end);
+      RETURN_IF_ERROR(put(key, std::string_view(values_).substr(posting.value, end - posting.value)));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  void Index(TermId literal, std::string_view text) {
+    std::uint32_t length = 0;
+    for (auto& [key, value] : TextIndexEntries(*analyzer_, text, literal, &length)) {
+      if (!IsTextPostingKey(key)) continue;
+      const std::string_view term(key.data(), key.size() - 9);
+      auto [it, inserted] = vocabulary_.try_emplace(std::string(term), static_cast<std::uint32_t>(terms_.size()));
+      if (inserted) terms_.emplace_back(term);
+      postings_.push_back(Posting{it->second, values_.size(), literal});
+      values_ += value;
+    }
+    units_.emplace_back(literal, length);
+    ++added_.literals;
+    added_.length += length;
+  }
+
+  struct Posting {
+    std::uint32_t term;
+    std::size_t value;  // offset in values_
+    TermId literal;
+  };
+  std::shared_ptr<const TextAnalyzer> analyzer_;
+  std::vector<std::string> predicates_;  // added to the defaults: the store's and this load's
+  absl::flat_hash_map<TermId, bool> gives_text_;
+  absl::flat_hash_set<TermId> seen_;
+  std::vector<std::pair<TermId, std::string>> known_;
+  absl::flat_hash_map<std::string, std::uint32_t> vocabulary_;
+  std::vector<std::string> terms_;
+  std::vector<Posting> postings_;
+  std::string values_;
+  std::vector<std::pair<TermId, std::uint32_t>> units_;
+  TextTotals added_;
+};
+
 }  // namespace
 
 struct QuadStore::BulkLoad::State {
   State(QuadStore& s, const BulkLoadOptions& o)
       : store(s), options(o), lock(s.write_mutex_), rollback(s), encoder(s),
-        dir(s.path_ + "/bulk-load-" + std::to_string(getpid())) {}
+        dir(s.path_ + "/bulk-load-" + std::to_string(getpid())),
+        text(s.text_settings(), s.text_analyzer(), o.text_predicates) {}
   ~State() {
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
@@ -268,6 +379,41 @@ struct QuadStore::BulkLoad::State {
     for (const auto& [key, kind] : names.Take()) RETURN_IF_ERROR(file.Put(key, rocksdb::Slice(&kind, 1)));
     return file.Finish(args);
   }
+  // The text index's new entries, and the predicates added to it.
+  absl::Status WriteText(std::vector<rocksdb::IngestExternalFileArg>* args) {
+    if (text.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const TextTotals old, store.ReadTextTotals());
+    SstFile file(kText, store.families_[kText], dir + "/text.sst");
+    RETURN_IF_ERROR(text.Write(old, [&](std::string_view key, std::string_view value) {
+      return file.Put(Slice(key), Slice(value));
+    }));
+    return file.Finish(args);
+  }
+  // Indexes what the store held before the load that the load makes text:
+  // literals stated again, and those of predicates added to the index.
+  absl::Status IndexKnownText() {
+    const std::vector<std::string>& before = store.text_settings()->added_predicates;
+    for (const std::string& iri : text.predicates()) {
+      if (std::find(before.begin(), before.end(), iri) != before.end()) continue;
+      ASSIGN_OR_RETURN(const std::optional<TermId> predicate, store.Lookup(Term::Iri(iri)));
+      if (!predicate.has_value() || (*predicate & kPayloadMask) > rollback.before(TermTag::kIri)) continue;
+      Pattern pattern;
+      pattern.ids.p = *predicate;
+      for (auto cursor = store.OpenCursor(pattern, true); cursor->Valid(); cursor->Next()) {
+        if (TagOf(cursor->quad().o) != TermTag::kLiteral) continue;
+        ASSIGN_OR_RETURN(Term literal, store.Resolve(cursor->quad().o));
+        text.AddKnown(cursor->quad().o, std::move(literal.value));
+      }
+    }
+    return text.IndexKnown([&](TermId literal) -> absl::StatusOr<bool> {
+      std::string ignored;
+      const absl::Status unit = store.Get(kText, TextUnitKey(literal), &ignored, nullptr, "text index");
+      if (absl::IsNotFound(unit)) return false;
+      RETURN_IF_ERROR(unit);
+      return true;
+    });
+  }
+  bool AddsTextPredicates() const { return text.predicates() != store.text_settings()->added_predicates; }
   std::string RunPath(int run, Permutation permutation) const {
     return dir + "/run-" + std::to_string(run) + "." + kFamilyNames[FamilyOf(permutation)];
   }
@@ -280,6 +426,7 @@ struct QuadStore::BulkLoad::State {
   std::string dir;  // temporary: runs and SST files before ingestion
   std::vector<Row> quads;  // the current run, in buffer order
   NameCollector names;     // held in memory for the whole load, like new terms
+  TextCollector text;      // the same
   int runs = 0;
   bool store_has_quads = false;
   bool finished = false;
@@ -445,7 +592,9 @@ absl::Status QuadStore::BulkLoad::Add(std::span<const Quad> quads) {
   }
   for (std::size_t i = 0; i < quads.size(); ++i) {
     const Row& row = st.quads[start + i];
-    st.names.Add(quads[i], QuadIds{row[0], row[1], row[2], row[3]});
+    const QuadIds ids{row[0], row[1], row[2], row[3]};
+    st.names.Add(quads[i], ids);
+    st.text.Add(quads[i], ids, (ids.o & kPayloadMask) > st.rollback.before(TermTag::kLiteral));
   }
   // Sorting needs a second copy of the run; the dictionary of new terms
   // shares the budget but cannot be spilled, so runs never get tiny.
@@ -521,7 +670,8 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   // Each thread also writes one side of the dictionary after its indexes:
   // str2id (the dearer) goes with the half that skips the statistics, the
   // name index with the other.
-  std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file, names_file;
+  std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file, names_file, text_file;
+  RETURN_IF_ERROR(st.IndexKnownText());
   std::vector<Row> copy;
   if (st.runs == 0) {
     RETURN_IF_ERROR(st.CreateTemporaryDirectory());
@@ -535,7 +685,8 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
       [&]() -> absl::Status {
         RETURN_IF_ERROR(merge ? build_merged(kFirstHalf) : SortEach(st.quads, kFirstHalf, build_sorted));
         RETURN_IF_ERROR(st.WriteId2Str(&id2str_file));
-        return st.WriteNames(&names_file);
+        RETURN_IF_ERROR(st.WriteNames(&names_file));
+        return st.WriteText(&text_file);
       },
       [&]() -> absl::Status {
         RETURN_IF_ERROR(merge ? build_merged(kSecondHalf) : SortEach(copy, kSecondHalf, build_sorted));
@@ -543,11 +694,12 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
       });
   RETURN_IF_ERROR(built);
   const IndexCounts& spog = counts[static_cast<std::size_t>(Permutation::kSpog)];
-  if (spog.added == 0) return 0;
+  const bool adds_text_predicates = st.AddsTextPredicates();
+  if (spog.added == 0 && text_file.empty() && !adds_text_predicates) return 0;
 
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto* files : {&index_files[0], &index_files[1], &index_files[2], &index_files[3],
-                      &str2id_file, &id2str_file, &names_file}) {
+                      &str2id_file, &id2str_file, &names_file, &text_file}) {
     for (auto& file : *files) args.push_back(std::move(file));
   }
 
@@ -595,12 +747,14 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
   for (int tag = 1; tag <= 4; ++tag) {
     RETURN_IF_ERROR(meta.Put("next/" + std::to_string(tag), EncodeU64(store.next_sequence_[tag])));
   }
+  if (adds_text_predicates) RETURN_IF_ERROR(meta.Put(kTextPredicatesKey, SerializePredicates(st.text.predicates())));
   RETURN_IF_ERROR(meta.Finish(&args));
 
   const rocksdb::Status ingested = store.db_->IngestExternalFiles(args);
   store.ForgetReadCaches();
   RETURN_IF_ERROR(ToStatus(ingested, "bulk load"));
   st.rollback.Commit();
+  if (adds_text_predicates) RETURN_IF_ERROR(store.LoadTextSettings());
   return spog.added;
 }
 

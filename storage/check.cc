@@ -1,5 +1,5 @@
-// relata check: the permutations, statistics, dictionary, name index and
-// file checksums read in full and compared.
+// relata check: the permutations, statistics, dictionary, name and text
+// indexes and file checksums read in full and compared.
 #include "storage/quad_store.h"
 
 #include <rocksdb/cache.h>
@@ -200,6 +200,7 @@ absl::StatusOr<QuadStore::CheckReport> QuadStore::Check() const {
   }
 
   RETURN_IF_ERROR(CheckNames(counted, &report));
+  RETURN_IF_ERROR(CheckText(&report));
 
   // Dictionary: str2id and id2str hold the same (term, id) pairs, and every
   // id in use has a term. Both are read in order, never looked up: a lookup

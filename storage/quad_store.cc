@@ -1,6 +1,6 @@
 // RocksDB layout: column families "default" (format version, id counters),
 // "str2id", "id2str", "spog", "posg", "ospg", "gspo" (32-byte keys, empty
-// values), "stats" and "names" (name_index.h). An ordinary write is one WriteBatch across them; a
+// values), "stats", "names" (name_index.h) and "text" (text_index.h). An ordinary write is one WriteBatch across them; a
 // bulk load (bulk_load.cc) is one ingestion of SST files across them. This
 // file opens the store and writes it; dictionary.cc reads and assigns term
 // ids, cursor.cc scans, statistics.cc counts and check.cc verifies.
@@ -234,9 +234,13 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenWith(const std::string
   std::string version;
   const rocksdb::Status v = store->db_->Get(rocksdb::ReadOptions(), kFormatKey, &version);
   if (v.IsNotFound() && fresh) {
-    RETURN_IF_ERROR(ToStatus(store->db_->Put(rocksdb::WriteOptions(), kFormatKey,
-                                             std::string(kFormatVersion)),
-                             path));
+    rocksdb::WriteBatch created;
+    rocksdb::Status put = created.Put(kFormatKey, std::string(kFormatVersion));
+    // Written now, so that a later build with other defaults reads this
+    // store's index as it was written.
+    if (put.ok()) put = created.Put(kTextOptionsKey, TextOptions::Default().Serialize());
+    if (put.ok()) put = store->db_->Write(rocksdb::WriteOptions(), &created);
+    RETURN_IF_ERROR(ToStatus(put, path));
   } else if (v.IsNotFound()) {
     return absl::FailedPreconditionError(path + ": not a relata store (no format version)");
   } else {
@@ -262,6 +266,7 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenWith(const std::string
         store->db_->Get(rocksdb::ReadOptions(), "next/" + std::to_string(tag), &value);
     if (c.ok()) store->next_sequence_[tag] = DecodeU64(value);
   }
+  RETURN_IF_ERROR(store->LoadTextSettings());
   return store;
 }
 

@@ -19,6 +19,7 @@
 #include "relata/term.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
+#include "storage/text_index.h"
 
 namespace rocksdb {
 class DB;
@@ -53,7 +54,7 @@ struct StoreStats {
 class QuadStore {
  public:
   // The on-disk format this build reads and writes.
-  static constexpr std::string_view kFormatVersion = "relata-quads-2";
+  static constexpr std::string_view kFormatVersion = "relata-quads-3";
 
   // Opens the store at `path`, creating it when missing and `create` is set.
   // A directory that is not a store, a damaged store or another format
@@ -177,6 +178,20 @@ class QuadStore {
                          const std::function<bool(const NameEntry&)>& visit,
                          const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
 
+  // The full-text index (text_index.h). Its settings are fixed by the first
+  // write that indexes text; predicates can be added by a bulk load.
+  std::shared_ptr<const TextSettings> text_settings() const;
+  std::shared_ptr<const TextAnalyzer> text_analyzer() const;
+  // Sets how text is analysed. kFailedPrecondition once the index holds text.
+  absl::Status ConfigureText(const TextOptions& options);
+  absl::StatusOr<TextTotals> ReadTextTotals(const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
+  // Calls `visit` for each posting of `term` (of every term starting with it,
+  // with `prefix`), in key order, until it returns false.
+  absl::Status ScanText(std::string_view term, bool prefix, const std::function<bool(const TextPosting&)>& visit,
+                        const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
+  // The ids of the predicates in the store that give text.
+  absl::StatusOr<std::vector<TermId>> TextPredicateIds(const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
+
   absl::StatusOr<StoreStats> Stats() const;
   // The same statistics, read once and kept until the next write: for the
   // planner, which consults them on every query.
@@ -184,8 +199,8 @@ class QuadStore {
 
   // Reads the whole store and reports every inconsistency found: the four
   // permutations must hold the same quads, the statistics must match them,
-  // the dictionary must resolve every id in use, both ways, the name index
-  // must hold what the name quads give, and every block of every file must
+  // the dictionary must resolve every id in use, both ways, the name and
+  // text indexes must hold what the name and text quads give, and every block of every file must
   // match its checksum. An empty `problems` means consistent; an error
   // status means it could not read.
   struct CheckReport {
@@ -204,6 +219,9 @@ class QuadStore {
   // returns OK.
   struct BulkLoadOptions {
     std::size_t memory_bytes = std::size_t{1} << 30;
+    // Predicates to add to the text index's: their literals already in the
+    // store are indexed by the same load.
+    std::vector<std::string> text_predicates;
   };
   class BulkLoad {
    public:
@@ -232,7 +250,7 @@ class QuadStore {
 
   // Writes that commit together or not at all: quads added and removed one
   // by one, each visible at once to reads through View(), none to anyone
-  // else before Commit. Statistics and the name index are brought up to date
+  // else before Commit. Statistics and the name and text indexes are brought up to date
   // at Commit. Holds the write lock from creation to Commit or destruction
   // (which rolls back), so a thread must not start a second one, or a bulk
   // load, while it holds one.
@@ -272,7 +290,9 @@ class QuadStore {
     absl::StatusOr<Changes> CommitLocked();
     absl::StatusOr<bool> Has(const QuadIds& quad);
     absl::StatusOr<bool> IsNameQuad(const QuadIds& quad);
+    absl::Status NoteText(const QuadIds& quad);
     absl::Status UpdateNames();
+    absl::Status UpdateText();
     absl::Status UpdateDistinctCounts();
     struct State;
     std::unique_ptr<State> state_;
@@ -290,6 +310,12 @@ class QuadStore {
   // a writer's, moved while it encodes, and a reader's is as of its open).
   absl::StatusOr<std::array<std::uint64_t, 5>> CommittedCounters(const Snapshot& view) const;
   absl::Status CheckNames(const StoreStats& counted, CheckReport* report) const;
+  absl::Status CheckText(CheckReport* report) const;
+  absl::Status LoadTextSettings();
+  // Whether `literal` is the object of a quad whose predicate is one of
+  // `text_predicates` (sorted), by a scan of ospg.
+  absl::StatusOr<bool> HoldsText(TermId literal, const std::vector<TermId>& text_predicates,
+                                 const Snapshot* view) const;
   absl::StatusOr<Term> TermFromEntry(TermId id, std::string_view entry, const Snapshot* view) const;
   // A point read of `family`, through `view`'s snapshot and pending writes
   // when given.
@@ -316,6 +342,9 @@ class QuadStore {
   // iterators of before. `only_if`, when given, runs first under the same
   // lock (no snapshot is handed out meanwhile); false forgets nothing.
   void ForgetReadCaches(const std::function<bool()>& only_if = nullptr) const;
+  mutable std::mutex text_mutex_;
+  std::shared_ptr<const TextSettings> text_settings_;
+  std::shared_ptr<const TextAnalyzer> text_analyzer_;
   mutable std::mutex stats_mutex_;
   mutable std::shared_ptr<const StoreStats> stats_cache_;
   mutable std::uint64_t writes_ = 0;  // ForgetReadCaches and catch-up calls, under stats_mutex_

@@ -24,9 +24,9 @@
 
 namespace relata::storage {
 
-enum Family { kMeta, kStr2Id, kId2Str, kSpog, kPosg, kOspg, kGspo, kStats, kNames, kFamilyCount };
+enum Family { kMeta, kStr2Id, kId2Str, kSpog, kPosg, kOspg, kGspo, kStats, kNames, kText, kFamilyCount };
 inline constexpr const char* kFamilyNames[kFamilyCount] = {
-    "default", "str2id", "id2str", "spog", "posg", "ospg", "gspo", "stats", "names"};
+    "default", "str2id", "id2str", "spog", "posg", "ospg", "gspo", "stats", "names", "text"};
 inline int FamilyOf(Permutation permutation) { return kSpog + static_cast<int>(permutation); }
 
 // The one place a rocksdb::Status becomes an absl::Status.

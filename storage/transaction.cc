@@ -1,7 +1,7 @@
 // QuadStore::Transaction: one WriteBatchWithIndex holds every write, so the
 // transaction reads its own writes through it (View) and commits them in one
-// atomic step. Statistics and the name index are derived at Commit from what
-// the writes touched, comparing the store before with the store after.
+// atomic step. Statistics and the name and text indexes are derived at Commit
+// from what the writes touched, comparing the store before with the store after.
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <map>
@@ -9,6 +9,7 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "engine/base/status_macros.h"
 #include "storage/store_internal.h"
 
@@ -48,6 +49,10 @@ struct QuadStore::Transaction::State {
   // Subjects whose names changed, with the names removed.
   std::map<TermId, std::vector<std::string>> renamed;
   absl::flat_hash_map<TermId, std::optional<NameKind>> name_kind_of_predicate;
+  // Literals stated or unstated by a text predicate: whether each is
+  // indexed is settled at Commit.
+  absl::flat_hash_set<TermId> text_literals;
+  absl::flat_hash_map<TermId, bool> text_predicate;
 };
 
 QuadStore::Transaction::Transaction(QuadStore& store) : state_(std::make_unique<State>(store)) {}
@@ -83,6 +88,18 @@ absl::StatusOr<bool> QuadStore::Transaction::IsNameQuad(const QuadIds& quad) {
   return it->second.has_value();
 }
 
+absl::Status QuadStore::Transaction::NoteText(const QuadIds& quad) {
+  State& st = *state_;
+  if (TagOf(quad.o) != TermTag::kLiteral) return absl::OkStatus();
+  auto [it, inserted] = st.text_predicate.try_emplace(quad.p, false);
+  if (inserted) {
+    ASSIGN_OR_RETURN(const Term predicate, st.store.Resolve(quad.p, View().get()));
+    it->second = predicate.IsIri() && IsTextPredicate(predicate.value, st.store.text_settings()->added_predicates);
+  }
+  if (it->second) st.text_literals.insert(quad.o);
+  return absl::OkStatus();
+}
+
 // Whether the store with this transaction's writes has `quad`; an error once
 // the transaction ended.
 absl::StatusOr<bool> QuadStore::Transaction::Has(const QuadIds& quad) {
@@ -115,6 +132,7 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
   st.object_pairs.emplace(EncodeQuadKey(Permutation::kPosg, quad).data(), 16);
   ASSIGN_OR_RETURN(const bool names, IsNameQuad(quad));
   if (names) st.renamed.try_emplace(quad.s);
+  RETURN_IF_ERROR(NoteText(quad));
   return true;
 }
 
@@ -144,6 +162,7 @@ absl::StatusOr<bool> QuadStore::Transaction::Delete(const QuadIds& quad) {
     ASSIGN_OR_RETURN(const Term name, st.store.Resolve(quad.o, View().get()));
     if (name.IsLiteral()) st.renamed[quad.s].push_back(name.value);
   }
+  RETURN_IF_ERROR(NoteText(quad));
   for (const Permutation permutation : kAllPermutations) {
     RETURN_IF_ERROR(ToStatus(st.batch.Delete(st.store.families_[FamilyOf(permutation)],
                                              Slice(EncodeQuadKey(permutation, quad))),
@@ -303,6 +322,39 @@ absl::Status QuadStore::Transaction::UpdateNames() {
   return absl::OkStatus();
 }
 
+// Each literal a write stated or unstated with a text predicate is indexed
+// after the writes exactly when some quad still states it.
+absl::Status QuadStore::Transaction::UpdateText() {
+  State& st = *state_;
+  if (st.text_literals.empty()) return absl::OkStatus();
+  const std::shared_ptr<const Snapshot> view = View();
+  ASSIGN_OR_RETURN(std::vector<TermId> predicates, st.store.TextPredicateIds(st.base));
+  for (const auto& [predicate, gives_text] : st.text_predicate) {
+    if (gives_text) predicates.push_back(predicate);
+  }
+  std::sort(predicates.begin(), predicates.end());
+  ASSIGN_OR_RETURN(TextTotals totals, st.store.ReadTextTotals(st.base));
+  const std::shared_ptr<const TextAnalyzer> analyzer = st.store.text_analyzer();
+  for (const TermId literal : st.text_literals) {
+    std::string ignored;
+    const absl::Status unit = st.store.Get(kText, TextUnitKey(literal), &ignored, st.base.get(), "text index");
+    if (!unit.ok() && !absl::IsNotFound(unit)) return unit;
+    const bool indexed = unit.ok();
+    ASSIGN_OR_RETURN(const bool stated, st.store.HoldsText(literal, predicates, view.get()));
+    if (indexed == stated) continue;
+    ASSIGN_OR_RETURN(const Term text, st.store.Resolve(literal, view.get()));
+    std::uint32_t length = 0;
+    for (const auto& [key, value] : TextIndexEntries(*analyzer, text.value, literal, &length)) {
+      RETURN_IF_ERROR(ToStatus(stated ? st.batch.Put(st.store.families_[kText], Slice(key), Slice(value))
+                                      : st.batch.Delete(st.store.families_[kText], Slice(key)),
+                               "text index"));
+    }
+    totals.literals = stated ? totals.literals + 1 : totals.literals - 1;
+    totals.length = stated ? totals.length + length : totals.length - length;
+  }
+  return ToStatus(st.batch.Put(st.store.families_[kText], kTextTotalsKey, EncodeTextTotals(totals)), "text index");
+}
+
 absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::Commit() {
   State& st = *state_;
   if (st.done) return absl::FailedPreconditionError("the transaction has ended");
@@ -320,6 +372,7 @@ absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::CommitLo
   RETURN_IF_ERROR(ToStatus(st.write_failure, "transaction"));
   if (st.changes.inserted + st.changes.deleted == 0) return st.changes;
   RETURN_IF_ERROR(UpdateNames());
+  RETURN_IF_ERROR(UpdateText());
   RETURN_IF_ERROR(UpdateDistinctCounts());
   for (int tag = 1; tag <= 4; ++tag) {
     RETURN_IF_ERROR(ToStatus(st.batch.Put("next/" + std::to_string(tag), EncodeU64(st.store.next_sequence_[tag])),

@@ -32,6 +32,8 @@ struct ExprEnv {
 
 class Evaluator {
  public:
+  // relata:text's hits of one text (search.cc).
+  struct TextHits;
   // `plan` must outlive the evaluator and every source it opens.
   Evaluator(Context& ctx, const plan::Plan& plan) : ctx_(ctx), plan_(plan) {}
   Context& ctx() { return ctx_; }
@@ -64,6 +66,8 @@ class Evaluator {
   // One per operator family.
   absl::StatusOr<Source> OpenScans(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenSearch(const plan::Node& node, const Row& input);
+  // The hits of relata:text `node` for `text`, found on the first call.
+  absl::StatusOr<std::shared_ptr<const TextHits>> FindText(const plan::Node& node, const Term& text);
   absl::StatusOr<Source> OpenPath(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenPaths(const plan::Node& node, const Row& input, const GraphScope& scope);
   absl::StatusOr<Source> OpenJoin(const plan::Node& node, const Row& input, const GraphScope& scope);
@@ -97,6 +101,8 @@ class Evaluator {
   // One cursor for every step of a path search: a scan ends before the next
   // begins, and re-seeking is much cheaper than a new iterator.
   std::unique_ptr<QuadStore::Cursor> step_cursor_;
+  // The last text each relata:text node searched for, with its hits.
+  absl::flat_hash_map<const plan::Node*, std::shared_ptr<const TextHits>> text_hits_;
 };
 
 }  // namespace relata::engine::exec

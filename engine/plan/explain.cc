@@ -85,6 +85,16 @@ class Printer {
       case K::kIndexNestedLoop: return absl::StrCat("IndexNestedLoop over ", node.scans.size(), " triple pattern(s)");
       case K::kSearch: {
         const SearchCall& call = node.search;
+        if (call.index == SearchCall::Index::kText) {
+          std::string binds;
+          for (const auto& [t, what] : {std::pair{call.score, "score"}, std::pair{call.snippet, "snippet"},
+                                        std::pair{call.literal, "text"}}) {
+            if (t != nullptr) absl::StrAppend(&binds, binds.empty() ? " with " : ", ", what, " ", TermText(*t));
+          }
+          return absl::StrCat("TextSearch ", TermText(*call.entity), binds, " for ", TermText(*call.text),
+                              call.probe ? ": the hits found once, probed for each row's holder"
+                                         : ", best first (BM25), each hit's holders in turn");
+        }
         return absl::StrCat("NameSearch ", TermText(*call.entity),
                             call.score != nullptr ? absl::StrCat(" with score ", TermText(*call.score)) : "",
                             " for ", TermText(*call.text), ", best match first");

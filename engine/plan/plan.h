@@ -32,6 +32,8 @@ inline constexpr std::size_t kMostEdgesInMemory = std::size_t{8} << 20;
 
 // The IRI of relata's name search (`?e relata:search "text"`).
 inline constexpr std::string_view kSearchIri = "https://relata.dev/ns#search";
+// The IRI of relata's full-text search (`?r relata:text "query"`).
+inline constexpr std::string_view kTextIri = "https://relata.dev/ns#text";
 inline constexpr std::string_view kRdfTypeIri = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
 // A term of a triple pattern with its constant resolved to a store id.
@@ -76,12 +78,22 @@ struct ScanStep {
 // is one graph, which one only known when it runs.
 enum class ScopeKind { kUnion, kOneGraph, kMerge };
 
-// A relata:search triple: `?e relata:search "text"`, or with a list
-// subject `(?e ?score) relata:search "text"`.
+// A relata:search triple, `?e relata:search "text"` or with a list subject
+// `(?e ?score) relata:search "text"`; or a relata:text triple,
+// `(?r ?score ?snippet ?text) relata:text "query"` (any leading part of the
+// list, or ?r alone).
 struct SearchCall {
-  const query::PatternTerm* entity = nullptr;
-  const query::PatternTerm* score = nullptr;  // none without the list form
+  enum class Index { kNames, kText };
+  Index index = Index::kNames;
+  const query::PatternTerm* entity = nullptr;  // kText: what holds the text
+  const query::PatternTerm* score = nullptr;   // none without the list form
+  const query::PatternTerm* snippet = nullptr; // kText
+  const query::PatternTerm* literal = nullptr; // kText: the text matched
   const query::PatternTerm* text = nullptr;
+  // kText: the holder comes bound (the rest of the pattern ran first), and
+  // the hits are probed for it rather than listed.
+  bool probe = false;
+  double text_hits = -1;  // kText, listed: the estimate of its hits (text_estimate.h)
 };
 
 // Where a property path search starts, from what the rows bind.
@@ -98,7 +110,7 @@ struct Node {
     kNoRows,          // a constant the store does not hold: nothing can match
     kUnit,            // the one empty solution (an empty group)
     kIndexNestedLoop, // `scans` in order, one cursor per level
-    kSearch,          // `search`, per input row, best match first
+    kSearch,          // `search`, per input row, best match first (or a probe of the hits)
     kPropertyPath,    // `pattern`'s path from `path_start`
     kPaths,           // `pattern`'s PATHS search, per input row, with `subject`, `object` its ends
     kNestedJoin,      // children[1] opened per row of children[0]

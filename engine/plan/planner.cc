@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/plan/scan_order.h"
+#include "engine/plan/text_estimate.h"
+#include "query/text_query.h"
 
 namespace relata::engine::plan {
 namespace {
@@ -23,10 +25,10 @@ bool IsIri(const PatternTerm& t, std::string_view iri) {
   return t.kind == PatternTerm::Kind::kConstant && t.constant.IsIri() && t.constant.value == iri;
 }
 
-// The BGP's searches; their triples, and the rdf:first/rdf:rest triples of a
-// list subject, are marked in `consumed` (which is left empty when there is
-// no search).
-std::vector<SearchCall> FindSearches(const query::Pattern& p, std::vector<bool>* consumed) {
+// The BGP's searches (relata:search, relata:text); their triples, and the
+// rdf:first/rdf:rest triples of a list subject, are marked in `consumed`
+// (which is left empty when there is none).
+absl::StatusOr<std::vector<SearchCall>> FindSearches(const query::Pattern& p, std::vector<bool>* consumed) {
   static const std::string kFirst = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
   static const std::string kRest = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
   static const std::string kNil = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
@@ -43,20 +45,49 @@ std::vector<SearchCall> FindSearches(const query::Pattern& p, std::vector<bool>*
     return -1;
   };
   for (std::size_t i = 0; i < triples.size(); ++i) {
-    if (!IsIri(triples[i].predicate, kSearchIri)) continue;
+    const bool text = IsIri(triples[i].predicate, kTextIri);
+    if (!text && !IsIri(triples[i].predicate, kSearchIri)) continue;
     if (consumed->empty()) consumed->assign(triples.size(), false);
     (*consumed)[i] = true;
     SearchCall call;
+    call.index = text ? SearchCall::Index::kText : SearchCall::Index::kNames;
     call.entity = &triples[i].subject;
     call.text = &triples[i].object;
-    const int first = find(triples[i].subject, kFirst), rest = find(triples[i].subject, kRest);
-    if (first >= 0 && rest >= 0) {
-      const PatternTerm& tail = triples[static_cast<std::size_t>(rest)].object;
-      const int second = find(tail, kFirst), end = find(tail, kRest);
-      if (second >= 0 && end >= 0 && IsIri(triples[static_cast<std::size_t>(end)].object, kNil)) {
-        call.entity = &triples[static_cast<std::size_t>(first)].object;
-        call.score = &triples[static_cast<std::size_t>(second)].object;
-        for (const int j : {first, rest, second, end}) (*consumed)[static_cast<std::size_t>(j)] = true;
+    // A list subject: its elements, read along rdf:rest to rdf:nil.
+    std::vector<const PatternTerm*> elements;
+    std::vector<int> list_triples;
+    const PatternTerm* cell = &triples[i].subject;
+    for (;;) {
+      const int first = find(*cell, kFirst), rest = find(*cell, kRest);
+      if (first < 0 || rest < 0) break;
+      elements.push_back(&triples[static_cast<std::size_t>(first)].object);
+      list_triples.push_back(first);
+      list_triples.push_back(rest);
+      cell = &triples[static_cast<std::size_t>(rest)].object;
+      if (IsIri(*cell, kNil)) break;
+    }
+    if (!elements.empty() && IsIri(*cell, kNil)) {
+      const std::size_t most = text ? 4 : 2;
+      if (elements.size() > most) {
+        return absl::InvalidArgumentError(
+            text ? "relata:text binds at most (?holder ?score ?snippet ?text): the list has " +
+                       std::to_string(elements.size()) + " elements"
+                 : "relata:search binds at most (?entity ?score): the list has " + std::to_string(elements.size()) +
+                       " elements");
+      }
+      for (const int j : list_triples) (*consumed)[static_cast<std::size_t>(j)] = true;
+      const PatternTerm** slots[] = {&call.entity, &call.score, &call.snippet, &call.literal};
+      for (std::size_t k = 0; k < elements.size(); ++k) *slots[k] = elements[k];
+    }
+    if (text && call.text->kind == PatternTerm::Kind::kConstant) {
+      if (!call.text->constant.IsLiteral()) {
+        return absl::InvalidArgumentError("relata:text needs the query as a string, not " +
+                                          call.text->constant.ToNTriples());
+      }
+      const absl::StatusOr<query::TextQuery> parsed = query::ParseTextQuery(call.text->constant.value);
+      if (!parsed.ok()) {
+        return absl::InvalidArgumentError("relata:text \"" + call.text->constant.value + "\": " +
+                                          std::string(parsed.status().message()));
       }
     }
     searches.push_back(call);
@@ -488,7 +519,7 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
 absl::StatusOr<Planner::Planned> Planner::Bgp(const query::Pattern& p, const std::vector<bool>& bound,
                                               const Scope& scope) {
   std::vector<bool> consumed;
-  const std::vector<SearchCall> searches = FindSearches(p, &consumed);
+  ASSIGN_OR_RETURN(std::vector<SearchCall> searches, FindSearches(p, &consumed));
   std::vector<ScanStep> scans;
   for (std::size_t i = 0; i < p.triples.size(); ++i) {
     if (!consumed.empty() && consumed[i]) continue;
@@ -508,6 +539,38 @@ absl::StatusOr<Planner::Planned> Planner::Bgp(const query::Pattern& p, const std
     scans.push_back(std::move(scan));
   }
   if (searches.empty()) return Scans(p, std::move(scans), bound, scope);
+  const auto mark = [](const SearchCall& call, std::vector<bool>* after) {
+    for (const PatternTerm* t : {call.entity, call.score, call.snippet, call.literal}) MarkVariable(t, after);
+  };
+  // A text search's hits, or the rows of the rest of the pattern, whichever
+  // are fewer, come first: the other side then probes them.
+  if (searches.size() == 1 && searches[0].index == SearchCall::Index::kText && searches[0].entity->IsVariable()) {
+    SearchCall& call = searches[0];
+    const auto holder = static_cast<std::size_t>(call.entity->var);
+    double hits = -1;
+    if (call.text->kind == PatternTerm::Kind::kConstant) {
+      ASSIGN_OR_RETURN(const query::TextQuery parsed, query::ParseTextQuery(call.text->constant.value));
+      ASSIGN_OR_RETURN(hits, EstimateTextHits(parsed, store_, snapshot_));
+    }
+    if (bound[holder]) call.probe = true;
+    if (!call.probe && hits >= 0 && !scans.empty()) {
+      Planned rest = Scans(p, scans, bound, scope);
+      if (rest.bound[holder] && rest.node->estimated_rows >= 0 && rest.node->estimated_rows < hits) {
+        call.probe = true;
+        auto search = MakeNode(Node::Kind::kSearch, &p);
+        search->search = call;
+        search->estimated_rows = 1;
+        std::vector<bool> after = rest.bound;
+        mark(call, &after);
+        auto join = MakeNode(Node::Kind::kNestedJoin, &p);
+        join->estimated_rows = rest.node->estimated_rows;
+        join->children.push_back(std::move(rest.node));
+        join->children.push_back(std::move(search));
+        return Planned{std::move(join), std::move(after)};
+      }
+    }
+    if (!call.probe && hits >= 0) searches[0].text_hits = hits;
+  }
   // Each search once per row of the one before it; the searches' order is
   // the order of the results.
   std::unique_ptr<Node> node;
@@ -515,8 +578,8 @@ absl::StatusOr<Planner::Planned> Planner::Bgp(const query::Pattern& p, const std
   for (const SearchCall& call : searches) {
     auto search = MakeNode(Node::Kind::kSearch, &p);
     search->search = call;
-    MarkVariable(call.entity, &after);
-    MarkVariable(call.score, &after);
+    if (call.text_hits >= 0) search->estimated_rows = call.text_hits;
+    mark(call, &after);
     if (node == nullptr) {
       node = std::move(search);
       continue;

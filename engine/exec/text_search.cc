@@ -1,0 +1,383 @@
+// Text queries are evaluated set at a time: each word's postings are read in
+// literal order and combined by merging, AND intersecting, OR uniting and NOT
+// subtracting sorted lists of (literal, score).
+#include "engine/exec/text_search.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "engine/base/status_macros.h"
+
+namespace relata::engine {
+namespace {
+
+using storage::TermId;
+using Scored = std::vector<TextHit>;  // sorted by literal
+
+struct TermCounts {
+  TermId literal;
+  std::uint32_t tf, length;
+};
+
+}  // namespace
+
+struct TextSearch::Node {
+  enum class Kind { kAny, kTerm, kPrefix, kPhrase, kAnd, kOr, kNot };
+  Kind kind = Kind::kAny;
+  std::vector<std::string> terms;       // kTerm, kPhrase; kPrefix: its folded start
+  std::vector<std::uint32_t> offsets;   // kPhrase: each term's position after the first's
+  std::vector<Node> children;
+};
+
+namespace {
+
+using Node = TextSearch::Node;
+
+Node FromTokens(const std::vector<TextToken>& tokens) {
+  Node node;
+  if (tokens.empty()) return node;
+  node.kind = tokens.size() == 1 ? Node::Kind::kTerm : Node::Kind::kPhrase;
+  for (const TextToken& token : tokens) {
+    node.terms.push_back(token.term);
+    node.offsets.push_back(token.position - tokens.front().position);
+  }
+  return node;
+}
+
+Node Build(const query::TextQuery& q, const TextAnalyzer& analyzer) {
+  using K = query::TextQuery::Kind;
+  Node node;
+  switch (q.kind) {
+    case K::kWord:
+    case K::kPhrase:
+      return FromTokens(analyzer.Analyze(q.text));
+    case K::kPrefix: {
+      const std::string folded = TextAnalyzer::Fold(q.text);
+      if (folded.empty()) return node;
+      // "Russia-Chi*": the whole words as a phrase would match, the last begun.
+      const std::size_t space = folded.rfind(' ');
+      Node prefix;
+      prefix.kind = Node::Kind::kPrefix;
+      prefix.terms.push_back(space == std::string::npos ? folded : folded.substr(space + 1));
+      if (space == std::string::npos) return prefix;
+      node.kind = Node::Kind::kAnd;
+      node.children.push_back(FromTokens(analyzer.Analyze(folded.substr(0, space))));
+      node.children.push_back(std::move(prefix));
+      break;
+    }
+    case K::kNot: {
+      Node negated = Build(q.children.front(), analyzer);
+      if (negated.kind == Node::Kind::kAny) return negated;
+      node.kind = Node::Kind::kNot;
+      node.children.push_back(std::move(negated));
+      return node;
+    }
+    case K::kAnd:
+    case K::kOr:
+      node.kind = q.kind == K::kAnd ? Node::Kind::kAnd : Node::Kind::kOr;
+      for (const query::TextQuery& child : q.children) node.children.push_back(Build(child, analyzer));
+      break;
+  }
+  // A stop word constrains nothing: it leaves the AND or OR it is in.
+  std::erase_if(node.children, [](const Node& child) { return child.kind == Node::Kind::kAny; });
+  bool positive = false;
+  for (const Node& child : node.children) positive = positive || child.kind != Node::Kind::kNot;
+  if (!positive) return Node();
+  if (node.children.size() == 1) return std::move(node.children.front());
+  return node;
+}
+
+class Evaluation {
+ public:
+  Evaluation(const storage::QuadStore& store, const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot,
+             const std::function<absl::Status()>& check, storage::TextTotals totals)
+      : store_(store), snapshot_(snapshot), check_(check), totals_(totals),
+        average_length_(totals.literals == 0 ? 1
+                                             : static_cast<double>(totals.length) / static_cast<double>(totals.literals)) {}
+
+  absl::StatusOr<Scored> Evaluate(const Node& node) {
+    switch (node.kind) {
+      case Node::Kind::kAny: return Scored();
+      case Node::Kind::kTerm: {
+        std::vector<TermCounts> counts;
+        RETURN_IF_ERROR(Scan(node.terms.front(), false, [&](const storage::TextPosting& p) {
+          counts.push_back({p.literal(), p.count(), p.length()});
+        }));
+        return Score(counts);
+      }
+      case Node::Kind::kPrefix: {
+        // Postings come term by term: a literal's words that share the
+        // prefix are summed as one term's occurrences.
+        absl::flat_hash_map<TermId, TermCounts> by_literal;
+        RETURN_IF_ERROR(Scan(node.terms.front(), true, [&](const storage::TextPosting& p) {
+          auto [it, inserted] = by_literal.try_emplace(p.literal(), TermCounts{p.literal(), 0, p.length()});
+          it->second.tf += p.count();
+        }));
+        std::vector<TermCounts> counts;
+        counts.reserve(by_literal.size());
+        for (const auto& [literal, c] : by_literal) counts.push_back(c);
+        std::sort(counts.begin(), counts.end(), [](const TermCounts& a, const TermCounts& b) { return a.literal < b.literal; });
+        return Score(counts);
+      }
+      case Node::Kind::kPhrase: return Phrase(node);
+      case Node::Kind::kAnd: {
+        std::vector<const Node*> positive, negative;
+        for (const Node& child : node.children) (child.kind == Node::Kind::kNot ? negative : positive).push_back(&child);
+        ASSIGN_OR_RETURN(Scored all, Evaluate(*positive.front()));
+        for (std::size_t i = 1; i < positive.size() && !all.empty(); ++i) {
+          ASSIGN_OR_RETURN(const Scored more, Evaluate(*positive[i]));
+          all = Intersect(all, more);
+        }
+        for (const Node* no : negative) {
+          if (all.empty()) break;
+          ASSIGN_OR_RETURN(const Scored excluded, Evaluate(no->children.front()));
+          all = Subtract(all, excluded);
+        }
+        return all;
+      }
+      case Node::Kind::kOr: {
+        Scored all;
+        for (const Node& child : node.children) {
+          ASSIGN_OR_RETURN(const Scored more, Evaluate(child));
+          all = Unite(all, more);
+        }
+        return all;
+      }
+      case Node::Kind::kNot:
+        return absl::InternalError("NOT outside an AND");  // Build never leaves one there
+    }
+    return Scored();
+  }
+
+ private:
+  absl::Status Scan(const std::string& term, bool prefix, const std::function<void(const storage::TextPosting&)>& use) {
+    absl::Status stopped;
+    std::size_t seen = 0;
+    RETURN_IF_ERROR(store_.ScanText(
+        term, prefix,
+        [&](const storage::TextPosting& posting) {
+          if ((++seen & 4095) == 0) {
+            stopped = check_();
+            if (!stopped.ok()) return false;
+          }
+          use(posting);
+          return true;
+        },
+        snapshot_));
+    return stopped;
+  }
+
+  double Idf(std::size_t df) const {
+    const double n = static_cast<double>(totals_.literals), d = static_cast<double>(df);
+    return std::log(1 + (n - d + 0.5) / (d + 0.5));
+  }
+  double Weight(double idf, double tf, double length) const {
+    return idf * tf * (kBm25K1 + 1) / (tf + kBm25K1 * (1 - kBm25B + kBm25B * length / average_length_));
+  }
+  Scored Score(const std::vector<TermCounts>& counts) const {
+    const double idf = Idf(counts.size());
+    Scored scored;
+    scored.reserve(counts.size());
+    for (const TermCounts& c : counts) scored.push_back({c.literal, Weight(idf, c.tf, c.length)});
+    return scored;
+  }
+
+  absl::StatusOr<Scored> Phrase(const Node& node) {
+    struct Occurrences {
+      TermId literal;
+      std::uint32_t length;
+      std::vector<std::uint32_t> positions;
+    };
+    std::vector<std::vector<Occurrences>> lists(node.terms.size());
+    for (std::size_t i = 0; i < node.terms.size(); ++i) {
+      RETURN_IF_ERROR(Scan(node.terms[i], false, [&](const storage::TextPosting& p) {
+        lists[i].push_back({p.literal(), p.length(), p.Positions()});
+      }));
+      if (lists[i].empty()) return Scored();
+    }
+    std::vector<TermCounts> counts;
+    std::vector<std::size_t> at(lists.size(), 0);
+    for (const Occurrences& first : lists[0]) {
+      bool everywhere = true;
+      for (std::size_t i = 1; i < lists.size() && everywhere; ++i) {
+        while (at[i] < lists[i].size() && lists[i][at[i]].literal < first.literal) ++at[i];
+        everywhere = at[i] < lists[i].size() && lists[i][at[i]].literal == first.literal;
+      }
+      if (!everywhere) continue;
+      std::uint32_t tf = 0;
+      for (const std::uint32_t start : first.positions) {
+        bool whole = true;
+        for (std::size_t i = 1; i < lists.size() && whole; ++i) {
+          const std::vector<std::uint32_t>& positions = lists[i][at[i]].positions;
+          whole = std::binary_search(positions.begin(), positions.end(), start + node.offsets[i]);
+        }
+        tf += whole ? 1 : 0;
+      }
+      if (tf > 0) counts.push_back({first.literal, tf, first.length});
+    }
+    return Score(counts);
+  }
+
+  static Scored Intersect(const Scored& a, const Scored& b) {
+    Scored out;
+    for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      if (a[i].literal < b[j].literal) {
+        ++i;
+      } else if (b[j].literal < a[i].literal) {
+        ++j;
+      } else {
+        out.push_back({a[i].literal, a[i].score + b[j].score});
+        ++i, ++j;
+      }
+    }
+    return out;
+  }
+  static Scored Unite(const Scored& a, const Scored& b) {
+    Scored out;
+    out.reserve(std::max(a.size(), b.size()));
+    std::size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+      if (j == b.size() || (i < a.size() && a[i].literal < b[j].literal)) {
+        out.push_back(a[i++]);
+      } else if (i == a.size() || b[j].literal < a[i].literal) {
+        out.push_back(b[j++]);
+      } else {
+        out.push_back({a[i].literal, a[i].score + b[j].score});
+        ++i, ++j;
+      }
+    }
+    return out;
+  }
+  static Scored Subtract(const Scored& a, const Scored& b) {
+    Scored out;
+    std::size_t j = 0;
+    for (const TextHit& hit : a) {
+      while (j < b.size() && b[j].literal < hit.literal) ++j;
+      if (j == b.size() || b[j].literal != hit.literal) out.push_back(hit);
+    }
+    return out;
+  }
+
+  const storage::QuadStore& store_;
+  const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot_;
+  const std::function<absl::Status()>& check_;
+  const storage::TextTotals totals_;
+  const double average_length_;
+};
+
+// What a snippet marks: the terms and prefixes the query asks for.
+void Wanted(const Node& node, absl::flat_hash_set<std::string>* terms, std::vector<std::string>* prefixes) {
+  switch (node.kind) {
+    case Node::Kind::kTerm:
+    case Node::Kind::kPhrase:
+      terms->insert(node.terms.begin(), node.terms.end());
+      return;
+    case Node::Kind::kPrefix:
+      prefixes->push_back(node.terms.front());
+      return;
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr:
+      for (const Node& child : node.children) Wanted(child, terms, prefixes);
+      return;
+    case Node::Kind::kAny:
+    case Node::Kind::kNot:
+      return;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<TextSearch> TextSearch::Prepare(std::string_view text, std::shared_ptr<const TextAnalyzer> analyzer) {
+  ASSIGN_OR_RETURN(query::TextQuery parsed, query::ParseTextQuery(text));
+  TextSearch search;
+  auto root = std::make_shared<Node>(Build(parsed, *analyzer));
+  if (root->kind == Node::Kind::kAny) {
+    return absl::InvalidArgumentError("column 1: the text query has only stop words (\"the\", \"of\", ...): add a word that says what to find");
+  }
+  search.query_ = std::move(parsed);
+  search.root_ = std::move(root);
+  search.analyzer_ = std::move(analyzer);
+  return search;
+}
+
+absl::StatusOr<std::vector<TextHit>> TextSearch::Run(const storage::QuadStore& store,
+                                                     const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot,
+                                                     const std::function<absl::Status()>& check) const {
+  ASSIGN_OR_RETURN(const storage::TextTotals totals, store.ReadTextTotals(snapshot));
+  Evaluation evaluation(store, snapshot, check, totals);
+  ASSIGN_OR_RETURN(std::vector<TextHit> hits, evaluation.Evaluate(*root_));
+  std::sort(hits.begin(), hits.end(), [](const TextHit& a, const TextHit& b) {
+    return a.score != b.score ? a.score > b.score : a.literal < b.literal;
+  });
+  return hits;
+}
+
+std::string TextSearch::Snippet(std::string_view text, std::size_t words) const {
+  absl::flat_hash_set<std::string> terms;
+  std::vector<std::string> prefixes;
+  Wanted(*root_, &terms, &prefixes);
+  const std::vector<TextToken> tokens = analyzer_->Analyze(text);
+  std::vector<bool> matched(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    matched[i] = terms.contains(tokens[i].term) ||
+                 std::any_of(prefixes.begin(), prefixes.end(),
+                             [&](const std::string& p) { return tokens[i].term.starts_with(p); });
+  }
+  // The window of `words` positions with the most distinct matched terms,
+  // then the most matches; the first such.
+  std::size_t best_first = 0, best_last = tokens.empty() ? 0 : tokens.size() - 1;
+  std::pair<std::size_t, std::size_t> best{0, 0};
+  for (std::size_t first = 0; first < tokens.size(); ++first) {
+    if (!matched[first] && first > 0) continue;
+    absl::flat_hash_set<std::string_view> distinct;
+    std::size_t count = 0, last = first;
+    for (std::size_t i = first; i < tokens.size() && tokens[i].position < tokens[first].position + words; ++i) {
+      last = i;
+      if (matched[i]) {
+        ++count;
+        distinct.insert(tokens[i].term);
+      }
+    }
+    const std::pair<std::size_t, std::size_t> value{distinct.size(), count};
+    if (value > best) {
+      best = value;
+      best_first = first;
+      best_last = last;
+    }
+  }
+  if (tokens.empty()) return std::string(text.substr(0, 200));
+  // Before the first match, a few words of context when they fit.
+  while (best_first > 0 && tokens[best_last].position - tokens[best_first - 1].position < words) --best_first;
+  const std::size_t begin = best_first == 0 ? 0 : tokens[best_first].begin;
+  const std::size_t end = best_last + 1 == tokens.size() ? text.size() : tokens[best_last].end;
+  // Matched words next to each other ("national currencies") share a mark.
+  std::vector<std::pair<std::size_t, std::size_t>> marks;
+  for (std::size_t i = best_first; i <= best_last; ++i) {
+    if (!matched[i]) continue;
+    if (!marks.empty() && tokens[i].begin <= marks.back().second) continue;  // another term of one word
+    if (!marks.empty()) {
+      const std::string_view gap = text.substr(marks.back().second, tokens[i].begin - marks.back().second);
+      if (gap.find_first_not_of(" \t") == std::string_view::npos) {
+        marks.back().second = tokens[i].end;
+        continue;
+      }
+    }
+    marks.emplace_back(tokens[i].begin, tokens[i].end);
+  }
+  std::string out = begin > 0 ? "…" : "";
+  std::size_t at = begin;
+  for (const auto& [from, to] : marks) {
+    out.append(text.substr(at, from - at));
+    out += "«";
+    out.append(text.substr(from, to - from));
+    out += "»";
+    at = to;
+  }
+  out.append(text.substr(at, end - at));
+  if (end < text.size()) out += "…";
+  return out;
+}
+
+}  // namespace relata::engine

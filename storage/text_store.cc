@@ -1,0 +1,185 @@
+// QuadStore's full-text index: its settings, its reads and its check. The
+// writes are with the other writes, in bulk_load.cc and transaction.cc.
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <algorithm>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "engine/base/status_macros.h"
+#include "storage/store_internal.h"
+
+namespace relata::storage {
+
+absl::Status QuadStore::LoadTextSettings() {
+  auto settings = std::make_shared<TextSettings>();
+  std::string value;
+  const rocksdb::Status options = db_->Get(rocksdb::ReadOptions(), kTextOptionsKey, &value);
+  if (options.ok()) {
+    ASSIGN_OR_RETURN(settings->options, TextOptions::Parse(value));
+  } else if (!options.IsNotFound()) {
+    return ToStatus(options, path_ + ": text index settings");
+  }
+  const rocksdb::Status predicates = db_->Get(rocksdb::ReadOptions(), kTextPredicatesKey, &value);
+  if (predicates.ok()) {
+    settings->added_predicates = ParsePredicates(value);
+  } else if (!predicates.IsNotFound()) {
+    return ToStatus(predicates, path_ + ": text index settings");
+  }
+  auto analyzer = std::make_shared<const TextAnalyzer>(settings->options);
+  std::lock_guard<std::mutex> lock(text_mutex_);
+  text_settings_ = std::move(settings);
+  text_analyzer_ = std::move(analyzer);
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const TextSettings> QuadStore::text_settings() const {
+  std::lock_guard<std::mutex> lock(text_mutex_);
+  return text_settings_;
+}
+
+std::shared_ptr<const TextAnalyzer> QuadStore::text_analyzer() const {
+  std::lock_guard<std::mutex> lock(text_mutex_);
+  return text_analyzer_;
+}
+
+absl::Status QuadStore::ConfigureText(const TextOptions& options) {
+  std::lock_guard<std::mutex> write(write_mutex_);
+  ASSIGN_OR_RETURN(const TextTotals totals, ReadTextTotals());
+  if (totals.literals > 0 && options != text_settings()->options) {
+    return absl::FailedPreconditionError(
+        path_ + ": the text index already holds text analysed with other settings; load the data into a new "
+                "store to change them");
+  }
+  RETURN_IF_ERROR(ToStatus(db_->Put(rocksdb::WriteOptions(), kTextOptionsKey, options.Serialize()),
+                           path_ + ": text index settings"));
+  return LoadTextSettings();
+}
+
+absl::StatusOr<TextTotals> QuadStore::ReadTextTotals(const std::shared_ptr<const Snapshot>& snapshot) const {
+  std::string value;
+  const absl::Status read = Get(kText, kTextTotalsKey, &value, snapshot.get(), "text index totals");
+  if (absl::IsNotFound(read)) return TextTotals{};
+  RETURN_IF_ERROR(read);
+  return DecodeTextTotals(value);
+}
+
+absl::Status QuadStore::ScanText(std::string_view term, bool prefix,
+                                 const std::function<bool(const TextPosting&)>& visit,
+                                 const std::shared_ptr<const Snapshot>& snapshot) const {
+  if (term.empty()) return absl::OkStatus();
+  rocksdb::ReadOptions options;
+  if (snapshot != nullptr) options.snapshot = snapshot->snapshot_;
+  // Terms are [a-z0-9]: the first key past them is the term (or the prefix)
+  // with its last byte one higher, or term + '\1'.
+  std::string limit(term);
+  if (prefix) {
+    limit.back() = static_cast<char>(limit.back() + 1);
+  } else {
+    limit.push_back('\x01');
+  }
+  const rocksdb::Slice upper_bound(limit);
+  options.iterate_upper_bound = &upper_bound;
+  std::unique_ptr<rocksdb::Iterator> it(
+      snapshot != nullptr && snapshot->pending_ != nullptr
+          ? snapshot->pending_->NewIteratorWithBase(families_[kText], db_->NewIterator(options, families_[kText]),
+                                                    &options)
+          : db_->NewIterator(options, families_[kText]));
+  const std::string start = prefix ? std::string(term) : TextPostingPrefix(term);
+  for (it->Seek(Slice(start)); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!IsTextPostingKey(key)) continue;
+    if (!visit(TextPosting(key, std::string_view(it->value().data(), it->value().size())))) break;
+  }
+  return ToStatus(it->status(), "text index");
+}
+
+absl::StatusOr<std::vector<TermId>> QuadStore::TextPredicateIds(
+    const std::shared_ptr<const Snapshot>& snapshot) const {
+  ASSIGN_OR_RETURN(const auto stats, CachedStats());
+  const std::shared_ptr<const TextSettings> settings = text_settings();
+  std::vector<TermId> ids;
+  for (const auto& [predicate, counts] : stats->predicates) {
+    if (TagOf(predicate) != TermTag::kIri) continue;
+    ASSIGN_OR_RETURN(const Term iri, Resolve(predicate, snapshot.get()));
+    if (IsTextPredicate(iri.value, settings->added_predicates)) ids.push_back(predicate);
+  }
+  return ids;
+}
+
+absl::StatusOr<bool> QuadStore::HoldsText(TermId literal, const std::vector<TermId>& text_predicates,
+                                          const Snapshot* view) const {
+  Pattern pattern;
+  pattern.ids.o = literal;
+  std::shared_ptr<const Snapshot> shared;
+  if (view != nullptr) shared = std::shared_ptr<const Snapshot>(std::shared_ptr<const Snapshot>(), view);
+  for (auto cursor = OpenCursor(pattern, false, shared); cursor->Valid(); cursor->Next()) {
+    if (std::binary_search(text_predicates.begin(), text_predicates.end(), cursor->quad().p)) return true;
+  }
+  return false;
+}
+
+// The text index holds exactly the entries a rebuild from the quads would
+// write, and totals that add up. Entries are compared by hash, like names.
+absl::Status QuadStore::CheckText(CheckReport* report) const {
+  const auto entry_hash = [](std::string_view key, std::string_view value) {
+    return absl::HashOf(absl::string_view(key.data(), key.size()), absl::string_view(value.data(), value.size()));
+  };
+  ASSIGN_OR_RETURN(std::vector<TermId> predicates, TextPredicateIds());
+  const std::shared_ptr<const TextAnalyzer> analyzer = text_analyzer();
+  absl::flat_hash_set<TermId> literals;
+  for (const TermId predicate : predicates) {
+    Pattern pattern;
+    pattern.ids.p = predicate;
+    for (auto cursor = OpenCursor(pattern, true); cursor->Valid(); cursor->Next()) {
+      if (TagOf(cursor->quad().o) == TermTag::kLiteral) literals.insert(cursor->quad().o);
+    }
+  }
+  absl::flat_hash_map<std::uint64_t, int> expected;
+  TextTotals totals;
+  for (const TermId literal : literals) {
+    ASSIGN_OR_RETURN(const Term text, Resolve(literal));
+    std::uint32_t length = 0;
+    for (const auto& [key, value] : TextIndexEntries(*analyzer, text.value, literal, &length)) {
+      ++expected[entry_hash(key, value)];
+    }
+    ++totals.literals;
+    totals.length += length;
+  }
+  std::uint64_t unexpected = 0;
+  std::optional<TextTotals> stored;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kText]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    if (key == kTextTotalsKey) {
+      stored = DecodeTextTotals(value);
+      continue;
+    }
+    const auto found = expected.find(entry_hash(key, value));
+    if (found == expected.end() || found->second == 0) {
+      ++unexpected;
+    } else {
+      --found->second;
+    }
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "text index"));
+  std::uint64_t missing = 0;
+  for (const auto& [hash, left] : expected) missing += static_cast<std::uint64_t>(left);
+  if (unexpected > 0 || missing > 0) {
+    report->problems.push_back("text index: " + std::to_string(missing) + " entries missing, " +
+                               std::to_string(unexpected) + " that no text quad gives");
+  }
+  const TextTotals have = stored.value_or(TextTotals{});
+  if (have.literals != totals.literals || have.length != totals.length) {
+    report->problems.push_back("text index: totals say " + std::to_string(have.literals) + " texts of " +
+                               std::to_string(have.length) + " terms, the quads give " +
+                               std::to_string(totals.literals) + " of " + std::to_string(totals.length));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace relata::storage
