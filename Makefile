@@ -32,7 +32,7 @@ test-asan: build-asan
 
 test: test-release test-asan
 
-# Each fuzz target in turn for FUZZ_SECONDS (make test gives each 30 s);
+# Each fuzz target in turn for FUZZ_SECONDS (make test gives each 15 s);
 # the corpora grow in $(ASAN)/tests/fuzz/<target>/corpus.
 FUZZ_SECONDS ?= 600
 fuzz: build-asan

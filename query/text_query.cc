@@ -84,7 +84,9 @@ class Parser {
 
   absl::StatusOr<TextQuery> Unary() {
     const std::size_t start = at_;
-    const bool dash = text_[at_] == '-' && at_ + 1 < text_.size() && !EndsWord(text_[at_ + 1]);
+    // "-gas" excludes gas; "--" begins a word, so that what TextQueryString
+    // prints parses back the same.
+    const bool dash = text_[at_] == '-' && at_ + 1 < text_.size() && !EndsWord(text_[at_ + 1]) && text_[at_ + 1] != '-';
     if (dash || Keyword("NOT")) {
       if (dash) ++at_;
       SkipSpace();
@@ -108,6 +110,7 @@ class Parser {
     if (AtKeyword("AND") || AtKeyword("OR")) {
       return Error(start, AtKeyword("OR") ? "OR needs a term before it" : "AND needs a term before it");
     }
+    if (AtKeyword("NOT")) return Error(start, "NOT is an operator here: to find the word, write \"NOT\"");
     const char c = text_[at_];
     if (c == ')') return Error(start, "a term is missing before ')'");
     if (c == '(') {

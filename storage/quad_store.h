@@ -290,9 +290,8 @@ class QuadStore {
     absl::StatusOr<Changes> CommitLocked();
     absl::StatusOr<bool> Has(const QuadIds& quad);
     absl::StatusOr<bool> IsNameQuad(const QuadIds& quad);
-    absl::Status NoteText(const QuadIds& quad);
+    absl::Status SyncText(const QuadIds& quad);
     absl::Status UpdateNames();
-    absl::Status UpdateText();
     absl::Status UpdateDistinctCounts();
     struct State;
     std::unique_ptr<State> state_;

@@ -1,7 +1,7 @@
 // QuadStore::Transaction: one WriteBatchWithIndex holds every write, so the
 // transaction reads its own writes through it (View) and commits them in one
-// atomic step. Statistics and the name and text indexes are derived at Commit
-// from what the writes touched, comparing the store before with the store after.
+// atomic step. Statistics and the name index are derived at Commit from what
+// the writes touched; the text index follows each write, comparing the store before with the store after.
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <map>
@@ -49,10 +49,12 @@ struct QuadStore::Transaction::State {
   // Subjects whose names changed, with the names removed.
   std::map<TermId, std::vector<std::string>> renamed;
   absl::flat_hash_map<TermId, std::optional<NameKind>> name_kind_of_predicate;
-  // Literals stated or unstated by a text predicate: whether each is
-  // indexed is settled at Commit.
-  absl::flat_hash_set<TermId> text_literals;
+  // Whether each predicate written gives text; the store's text predicates
+  // with those written, sorted; the text index's totals after the writes
+  // (read at the first write of text).
   absl::flat_hash_map<TermId, bool> text_predicate;
+  std::vector<TermId> text_predicates;
+  std::optional<TextTotals> text_totals;
 };
 
 QuadStore::Transaction::Transaction(QuadStore& store) : state_(std::make_unique<State>(store)) {}
@@ -88,7 +90,10 @@ absl::StatusOr<bool> QuadStore::Transaction::IsNameQuad(const QuadIds& quad) {
   return it->second.has_value();
 }
 
-absl::Status QuadStore::Transaction::NoteText(const QuadIds& quad) {
+// After a write of `quad`: when a text predicate states its literal object,
+// the literal is indexed exactly when some quad still states it so. Done at
+// once, so that the transaction's own text searches find its writes.
+absl::Status QuadStore::Transaction::SyncText(const QuadIds& quad) {
   State& st = *state_;
   if (TagOf(quad.o) != TermTag::kLiteral) return absl::OkStatus();
   auto [it, inserted] = st.text_predicate.try_emplace(quad.p, false);
@@ -96,8 +101,32 @@ absl::Status QuadStore::Transaction::NoteText(const QuadIds& quad) {
     ASSIGN_OR_RETURN(const Term predicate, st.store.Resolve(quad.p, View().get()));
     it->second = predicate.IsIri() && IsTextPredicate(predicate.value, st.store.text_settings()->added_predicates);
   }
-  if (it->second) st.text_literals.insert(quad.o);
-  return absl::OkStatus();
+  if (!it->second) return absl::OkStatus();
+  if (!st.text_totals.has_value()) {
+    ASSIGN_OR_RETURN(st.text_predicates, st.store.TextPredicateIds(st.base));
+    std::sort(st.text_predicates.begin(), st.text_predicates.end());
+    ASSIGN_OR_RETURN(st.text_totals, st.store.ReadTextTotals(st.base));
+  }
+  const auto at = std::lower_bound(st.text_predicates.begin(), st.text_predicates.end(), quad.p);
+  if (at == st.text_predicates.end() || *at != quad.p) st.text_predicates.insert(at, quad.p);
+  const std::shared_ptr<const Snapshot> view = View();
+  std::string ignored;
+  const absl::Status unit = st.store.Get(kText, TextUnitKey(quad.o), &ignored, view.get(), "text index");
+  if (!unit.ok() && !absl::IsNotFound(unit)) return unit;
+  const bool indexed = unit.ok();
+  ASSIGN_OR_RETURN(const bool stated, st.store.HoldsText(quad.o, st.text_predicates, view.get()));
+  if (indexed == stated) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const Term text, st.store.Resolve(quad.o, view.get()));
+  std::uint32_t length = 0;
+  for (const auto& [key, value] : TextIndexEntries(*st.store.text_analyzer(), text.value, quad.o, &length)) {
+    RETURN_IF_ERROR(ToStatus(stated ? st.batch.Put(st.store.families_[kText], Slice(key), Slice(value))
+                                    : st.batch.Delete(st.store.families_[kText], Slice(key)),
+                             "text index"));
+  }
+  TextTotals& totals = *st.text_totals;
+  totals.literals = stated ? totals.literals + 1 : totals.literals - 1;
+  totals.length = stated ? totals.length + length : totals.length - length;
+  return ToStatus(st.batch.Put(st.store.families_[kText], kTextTotalsKey, EncodeTextTotals(totals)), "text index");
 }
 
 // Whether the store with this transaction's writes has `quad`; an error once
@@ -132,7 +161,7 @@ absl::StatusOr<bool> QuadStore::Transaction::Insert(const QuadIds& quad) {
   st.object_pairs.emplace(EncodeQuadKey(Permutation::kPosg, quad).data(), 16);
   ASSIGN_OR_RETURN(const bool names, IsNameQuad(quad));
   if (names) st.renamed.try_emplace(quad.s);
-  RETURN_IF_ERROR(NoteText(quad));
+  RETURN_IF_ERROR(SyncText(quad));
   return true;
 }
 
@@ -162,12 +191,12 @@ absl::StatusOr<bool> QuadStore::Transaction::Delete(const QuadIds& quad) {
     ASSIGN_OR_RETURN(const Term name, st.store.Resolve(quad.o, View().get()));
     if (name.IsLiteral()) st.renamed[quad.s].push_back(name.value);
   }
-  RETURN_IF_ERROR(NoteText(quad));
   for (const Permutation permutation : kAllPermutations) {
     RETURN_IF_ERROR(ToStatus(st.batch.Delete(st.store.families_[FamilyOf(permutation)],
                                              Slice(EncodeQuadKey(permutation, quad))),
                              "transaction"));
   }
+  RETURN_IF_ERROR(SyncText(quad));
   ++st.changes.deleted;
   --st.predicate_quads[quad.p];
   --st.graph_quads[quad.g];
@@ -322,39 +351,6 @@ absl::Status QuadStore::Transaction::UpdateNames() {
   return absl::OkStatus();
 }
 
-// Each literal a write stated or unstated with a text predicate is indexed
-// after the writes exactly when some quad still states it.
-absl::Status QuadStore::Transaction::UpdateText() {
-  State& st = *state_;
-  if (st.text_literals.empty()) return absl::OkStatus();
-  const std::shared_ptr<const Snapshot> view = View();
-  ASSIGN_OR_RETURN(std::vector<TermId> predicates, st.store.TextPredicateIds(st.base));
-  for (const auto& [predicate, gives_text] : st.text_predicate) {
-    if (gives_text) predicates.push_back(predicate);
-  }
-  std::sort(predicates.begin(), predicates.end());
-  ASSIGN_OR_RETURN(TextTotals totals, st.store.ReadTextTotals(st.base));
-  const std::shared_ptr<const TextAnalyzer> analyzer = st.store.text_analyzer();
-  for (const TermId literal : st.text_literals) {
-    std::string ignored;
-    const absl::Status unit = st.store.Get(kText, TextUnitKey(literal), &ignored, st.base.get(), "text index");
-    if (!unit.ok() && !absl::IsNotFound(unit)) return unit;
-    const bool indexed = unit.ok();
-    ASSIGN_OR_RETURN(const bool stated, st.store.HoldsText(literal, predicates, view.get()));
-    if (indexed == stated) continue;
-    ASSIGN_OR_RETURN(const Term text, st.store.Resolve(literal, view.get()));
-    std::uint32_t length = 0;
-    for (const auto& [key, value] : TextIndexEntries(*analyzer, text.value, literal, &length)) {
-      RETURN_IF_ERROR(ToStatus(stated ? st.batch.Put(st.store.families_[kText], Slice(key), Slice(value))
-                                      : st.batch.Delete(st.store.families_[kText], Slice(key)),
-                               "text index"));
-    }
-    totals.literals = stated ? totals.literals + 1 : totals.literals - 1;
-    totals.length = stated ? totals.length + length : totals.length - length;
-  }
-  return ToStatus(st.batch.Put(st.store.families_[kText], kTextTotalsKey, EncodeTextTotals(totals)), "text index");
-}
-
 absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::Commit() {
   State& st = *state_;
   if (st.done) return absl::FailedPreconditionError("the transaction has ended");
@@ -372,7 +368,6 @@ absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::CommitLo
   RETURN_IF_ERROR(ToStatus(st.write_failure, "transaction"));
   if (st.changes.inserted + st.changes.deleted == 0) return st.changes;
   RETURN_IF_ERROR(UpdateNames());
-  RETURN_IF_ERROR(UpdateText());
   RETURN_IF_ERROR(UpdateDistinctCounts());
   for (int tag = 1; tag <= 4; ++tag) {
     RETURN_IF_ERROR(ToStatus(st.batch.Put("next/" + std::to_string(tag), EncodeU64(st.store.next_sequence_[tag])),

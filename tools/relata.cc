@@ -32,10 +32,12 @@ constexpr char kUsage[] =
     "                                                         terminal)\n"
     "       relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--replace] [--memory SIZE]\n"
+    "       [--text-index PREDICATE]... [--text-stemming on|off] [--text-stop-words FILE|none]\n"
     "                                                         load RDF or extractor output (.jsonl,\n"
     "                                                         neo4j .csv, OpenIE .tsv), all files or\n"
     "                                                         nothing; --replace: new versions of\n"
-    "                                                         the input's documents\n"
+    "                                                         the input's documents; --text-*: the\n"
+    "                                                         full-text index (docs/sparql.md)\n"
     "  dump DB [--format ntriples|nquads|turtle|trig]         write the store to stdout\n"
     "  stats DB                                               counts per predicate and graph\n"
     "  check DB                                               verify indexes, statistics, dictionary\n"
@@ -140,6 +142,29 @@ class ProgressBar {
   bool shown_ = false;
 };
 
+// load's --text-stemming and --text-stop-words: how the store's text index
+// analyses text, set when it is opened.
+absl::StatusOr<std::optional<relata::TextIndexOptions>> TextIndexFlags(const std::vector<std::string>& args) {
+  std::optional<relata::TextIndexOptions> text;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--text-stemming") {
+      if (args[i + 1] != "on" && args[i + 1] != "off") {
+        return absl::InvalidArgumentError("load: --text-stemming takes on or off, not '" + args[i + 1] + "'");
+      }
+      if (!text) text.emplace();
+      text->stemming = args[i + 1] == "on";
+    } else if (args[i] == "--text-stop-words") {
+      if (!text) text.emplace();
+      text->stop_words.emplace();
+      if (args[i + 1] == "none") continue;
+      std::ifstream in(args[i + 1]);
+      if (!in) return absl::NotFoundError("load: --text-stop-words: cannot read " + args[i + 1]);
+      for (std::string word; in >> word;) text->stop_words->push_back(word);
+    }
+  }
+  return text;
+}
+
 int Load(relata::Database& db, const std::vector<std::string>& args, const std::atomic<bool>* cancel) {
   relata::LoadOptions options;
   options.cancel = cancel;
@@ -158,6 +183,19 @@ int Load(relata::Database& db, const std::vector<std::string>& args, const std::
       options.lenient = true;
     } else if (args[i] == "--replace") {
       options.replace = true;
+    } else if (args[i] == "--text-index" && i + 1 < args.size()) {
+      const std::string& name = args[++i];
+      // A prefixed name of the usual prefixes, or an IRI with or without <>.
+      std::string iri = name.size() > 2 && name.front() == '<' && name.back() == '>' ? name.substr(1, name.size() - 2) : name;
+      if (const auto colon = iri.find(':'); colon != std::string::npos && iri.find("://") == std::string::npos) {
+        const auto& prefixes = relata::DefaultPrefixes();
+        const auto prefix = prefixes.find(iri.substr(0, colon));
+        if (prefix == prefixes.end()) return Fail("load: --text-index " + name + ": unknown prefix; give the full IRI");
+        iri = prefix->second + iri.substr(colon + 1);
+      }
+      options.text_predicates.push_back(iri);
+    } else if ((args[i] == "--text-stemming" || args[i] == "--text-stop-words") && i + 1 < args.size()) {
+      ++i;  // read before the store was opened (TextIndexFlags)
     } else {
       files.push_back(args[i]);
     }
@@ -572,6 +610,11 @@ int main(int argc, char** argv) {
   relata::Options options;
   options.create_if_missing = writes;
   options.read_only = !writes;
+  if (command == "load") {
+    const auto text = TextIndexFlags(args);
+    if (!text.ok()) return Fail(Str(text.status()));
+    options.text_index = *text;
+  }
   auto db = relata::Database::Open(path, options);
   if (!db.ok()) return Fail(Str(db.status()));
   if (command == "load") return Load(**db, args, nullptr);  // Ctrl-C ends the process: nothing is loaded

@@ -50,6 +50,7 @@ constexpr DotCommand kDotCommands[] = {
     {".schema", "", "types and predicates with their counts"},
     {".graphs", "", "the named graphs with their sizes"},
     {".find", "TEXT", "entities whose name or alias matches TEXT"},
+    {".grep", "TEXT", "the facts whose evidence (or titles, descriptions) best match TEXT: words, \"phrases\", pre*, OR, NOT"},
     {".entity", "NAME|IRI", "an entity's card: types, names, every relation and its document"},
     {".graph", "NAME [HOPS] [> FILE]", "the neighbourhood: DOT, or FILE .svg .png (Graphviz) .graphml .json .dot"},
     {".path", "FROM TO [MAX]", "the 3 shortest connections, each step with its document (\"names\" in quotes)"},
@@ -398,6 +399,47 @@ class Shell {
     }
     return true;
   }
+  // The best ten texts for a full-text query, each as the fact it is the
+  // evidence of (with its document and confidence) or as what holds it,
+  // then the snippet.
+  bool ShowText(const std::string& text) {
+    constexpr int kMostHits = 10;
+    auto cursor = db_->Query("SELECT ?holder ?score ?snippet ?fact ?document ?confidence ?predicate WHERE { "
+                             "(?holder ?score ?snippet ?text) relata:text " + Quoted(text) +
+                             " OPTIONAL { ?holder ?predicate ?text } "
+                             " OPTIONAL { GRAPH ?document { ?holder rdf:reifies ?fact } "
+                             "OPTIONAL { ?holder kg:confidence ?confidence } } } LIMIT " + std::to_string(4 * kMostHits));
+    if (!cursor.ok()) return Error(std::string(cursor.status().message()));
+    std::optional<Term> last;
+    int shown = 0;
+    while (true) {
+      const auto more = cursor->Next();
+      if (!more.ok()) return Error(std::string(more.status().message()));
+      if (!*more) break;
+      const auto& row = cursor->row();
+      if (last && *last == *row[0]) continue;  // one line per holder, whatever else matched
+      if (shown == kMostHits) break;
+      last = row[0];
+      std::string what;
+      if (row[3] && row[3]->IsTriple()) {
+        const std::vector<Term>& fact = row[3]->triple;
+        const std::string& p = fact[1].value;
+        what = Label(fact[0]) + " —" + p.substr(p.find_last_of("/#") + 1) + "→ " +
+               (fact[2].IsLiteral() ? fact[2].value : Label(fact[2]));
+      } else {
+        const std::string predicate = row[6] ? row[6]->value.substr(row[6]->value.find_last_of("/#") + 1) : "text";
+        what = Label(*row[0]) + " (" + predicate + ")";
+      }
+      std::string where;
+      if (row[4]) where = Display(*row[4], prefixes_);
+      if (row[5]) where += (where.empty() ? "confidence " : ", ") + row[5]->value;
+      if (!where.empty()) where = "  [" + where + "]";
+      std::fprintf(out_, "%d. %s%s   score %s\n     %s\n", ++shown, what.c_str(), where.c_str(),
+                   row[1]->value.c_str(), row[2]->value.c_str());
+    }
+    if (shown == 0) std::fprintf(out_, "no text matches %s\n", text.c_str());
+    return true;
+  }
   // The entities within `hops` steps of `entity` either way along its
   // relations, with every relation between them, their labels and types:
   // written as DOT, or into `file` in the format its extension names.
@@ -540,6 +582,10 @@ class Shell {
       if (rest().empty()) return Error(".find TEXT");
       return Show("SELECT ?entity ?name ?score WHERE { (?entity ?score) relata:search " + Quoted(rest()) +
                   " OPTIONAL { ?entity rdfs:label ?name } }");
+    }
+    if (command == ".grep") {
+      if (rest().empty()) return Error(".grep TEXT (words, \"a phrase\", prefix*, OR, NOT)");
+      return ShowText(rest());
     }
     if (command == ".conflicts") return Show(std::string(ConflictsQuery()));
     if (command == ".entity") {

@@ -49,6 +49,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
                                                          const Options& options) {
   ASSIGN_OR_RETURN(auto store, options.read_only ? storage::QuadStore::OpenReadOnly(path)
                                                  : storage::QuadStore::Open(path, options.create_if_missing));
+  if (options.text_index.has_value()) {
+    TextOptions text;
+    text.stemming = options.text_index->stemming;
+    text.stop_words = options.text_index->stop_words.value_or(TextOptions::Default().stop_words);
+    if (text != store->text_settings()->options) {
+      if (options.read_only) {
+        return absl::FailedPreconditionError(path + ": its text index analyses text otherwise (opened read-only, it cannot change)");
+      }
+      RETURN_IF_ERROR(store->ConfigureText(text));
+    }
+  }
   return std::unique_ptr<Database>(
       new Database(std::make_unique<Impl>(std::move(store), path)));
 }

@@ -394,6 +394,10 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   }
   LoadReport report;
   if (options.replace) {
+    if (!options.text_predicates.empty()) {
+      return absl::InvalidArgumentError(
+          "--text-index adds predicates in a bulk load: load with it once without --replace, then replace");
+    }
     if (!inputs.empty()) {
       return absl::InvalidArgumentError(Cat(
           inputs.front().source->name(),
@@ -411,6 +415,7 @@ absl::StatusOr<LoadReport> Database::Load(const std::vector<std::string>& paths,
   if (!options.graph.empty()) graph = Term::Iri(options.graph);
   storage::QuadStore::BulkLoadOptions bulk;
   bulk.memory_bytes = options.memory_bytes;
+  bulk.text_predicates = options.text_predicates;
   const auto load = impl_->store->StartBulkLoad(bulk);
   // Bytes of the files already read, and the one being read; both belong to
   // the reader thread, which is where progress is reported from.

@@ -352,14 +352,15 @@ std::string TextSearch::Snippet(std::string_view text, std::size_t words) const 
   while (best_first > 0 && tokens[best_last].position - tokens[best_first - 1].position < words) --best_first;
   const std::size_t begin = best_first == 0 ? 0 : tokens[best_first].begin;
   const std::size_t end = best_last + 1 == tokens.size() ? text.size() : tokens[best_last].end;
-  // Matched words next to each other ("national currencies") share a mark.
+  // Matched words next to each other ("national currencies", or "Power of
+  // Siberia" but for stop words) share a mark.
   std::vector<std::pair<std::size_t, std::size_t>> marks;
   for (std::size_t i = best_first; i <= best_last; ++i) {
     if (!matched[i]) continue;
     if (!marks.empty() && tokens[i].begin <= marks.back().second) continue;  // another term of one word
-    if (!marks.empty()) {
+    if (!marks.empty() && matched[i - 1]) {
       const std::string_view gap = text.substr(marks.back().second, tokens[i].begin - marks.back().second);
-      if (gap.find_first_not_of(" \t") == std::string_view::npos) {
+      if (std::all_of(gap.begin(), gap.end(), [](char c) { return c == ' ' || std::isalnum(static_cast<unsigned char>(c)); })) {
         marks.back().second = tokens[i].end;
         continue;
       }

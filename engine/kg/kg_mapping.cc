@@ -784,6 +784,7 @@ class Mapper {
       const Term doc = Term::Iri(DocumentIri(d.id));
       RETURN_IF_ERROR(Put(doc, kRdfType, Kg(kSourceDocument), doc));
       if (!d.title.empty()) RETURN_IF_ERROR(Put(doc, KgIri("title"), Term::Literal(d.title), doc));
+      if (!d.text.empty()) RETURN_IF_ERROR(Put(doc, KgIri("content"), Term::Literal(d.text), doc));
       if (!d.url.empty()) {
         const bool iri = d.url.find("://") != std::string::npos && query::IsAbsoluteIri(d.url);
         RETURN_IF_ERROR(Put(doc, KgIri("url"), iri ? Term::Iri(d.url) : Term::Literal(d.url), doc));

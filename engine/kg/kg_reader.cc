@@ -380,7 +380,7 @@ class LineReader {
     Document d;
     d.at = Position(nullptr);
     RETURN_IF_ERROR(Fields(object, path,
-                           {"kind", "id", "title", "url", "published", "source", "lang", "extractor"},
+                           {"kind", "id", "title", "text", "url", "published", "source", "lang", "extractor"},
                            [&](std::string_view key, od::value v, const std::string& p) -> absl::Status {
       if (key == "kind") return absl::OkStatus();
       if (key == "extractor") {
@@ -394,7 +394,7 @@ class LineReader {
                                             : k == "model" ? &x.model : &x.run_at);
         });
       }
-      std::string* field = key == "id" ? &d.id : key == "title" ? &d.title : key == "url" ? &d.url
+      std::string* field = key == "id" ? &d.id : key == "title" ? &d.title : key == "text" ? &d.text : key == "url" ? &d.url
                          : key == "published" ? &d.published : key == "source" ? &d.source : &d.lang;
       return String(v, p, field);
     }));

@@ -25,7 +25,7 @@ struct Extractor {
 };
 
 struct Document {
-  std::string id, title, url, published, source, lang;
+  std::string id, title, text, url, published, source, lang;  // text: the article itself, when given
   std::optional<Extractor> extractor;
   SourcePosition at;
 };

@@ -1,6 +1,7 @@
 // Writes killed with SIGKILL at random points, many times over: after each
 // restart the store opens, holds every change that was committed and none
-// that was not, and its statistics and name index agree with its quads.
+// that was not, and its statistics, name index and text index agree with its
+// quads.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -32,14 +33,16 @@ Term Ex(std::string_view local) { return Term::Iri(std::string(kEx) + std::strin
 std::string ItemName(int step, int item) { return absl::StrFormat("item%04d n%d", step, item); }
 Term Graph(int step) { return Ex("g" + std::to_string(step % 3)); }
 
-// The quads of step `step`'s batch: each entity has a batch number and a
-// label (so the name index changes with every step), in one of three graphs.
+// The quads of step `step`'s batch: each entity has a batch number, a label
+// and evidence (so the name and text indexes change with every step), in one
+// of three graphs.
 std::vector<Quad> Batch(int step) {
   std::vector<Quad> quads;
   for (int i = 0; i < kItems; ++i) {
     const Term entity = Ex(absl::StrFormat("e%d_%d", step, i));
     quads.push_back({entity, Ex("batch"), Term::Literal(std::to_string(step), kInteger), Graph(step)});
     quads.push_back({entity, Term::Iri(kLabel), Term::Literal(ItemName(step, i)), Graph(step)});
+    quads.push_back({entity, Ex("evidence"), Term::Literal(absl::StrFormat("Step%04d saw item %d.", step, i)), Graph(step)});
   }
   return quads;
 }
@@ -186,6 +189,19 @@ TEST(CrashTest, KilledUpdatesAndTransactionsKeepExactlyWhatWasCommitted) {
     }
     if (*counter > kKept) {
       const auto gone = Rows(**db, absl::StrFormat("SELECT ?e WHERE { ?e <https://relata.dev/ns#search> \"item%04d\" }",
+                                                   *counter - kKept));
+      ASSERT_TRUE(gone.ok()) << gone.status();
+      EXPECT_EQ(gone->size(), 0u);
+    }
+    // So does the text index.
+    if (*counter >= 1) {
+      const auto found = Rows(**db, absl::StrFormat("SELECT ?e WHERE { ?e <https://relata.dev/ns#text> \"step%04d\" }",
+                                                    *counter));
+      ASSERT_TRUE(found.ok()) << found.status();
+      EXPECT_EQ(found->size(), static_cast<std::size_t>(kItems));
+    }
+    if (*counter > kKept) {
+      const auto gone = Rows(**db, absl::StrFormat("SELECT ?e WHERE { ?e <https://relata.dev/ns#text> \"step%04d\" }",
                                                    *counter - kKept));
       ASSERT_TRUE(gone.ok()) << gone.status();
       EXPECT_EQ(gone->size(), 0u);

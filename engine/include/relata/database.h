@@ -21,8 +21,23 @@
 
 namespace relata {
 
+// How the full-text index (relata:text) analyses text. Fixed once the index
+// holds text: the index and every query over it must agree.
+struct TextIndexOptions {
+  // Snowball stemming: English for Latin words, Russian for Cyrillic ones
+  // ("currencies" finds "currency").
+  bool stemming = true;
+  // Words left out of the index and of queries; nullopt: English and Russian
+  // function words ("the", "of", "и", "в", ...), empty: none.
+  std::optional<std::vector<std::string>> stop_words;
+};
+
 struct Options {
   bool create_if_missing = true;
+  // When set, the store's text index analyses text this way: applied to a
+  // store whose text index is empty, an error (kFailedPrecondition) for one
+  // whose index was built otherwise.
+  std::optional<TextIndexOptions> text_index;
   // Reading only, beside the process that may be writing the store (which
   // holds its lock): each query sees what that process had committed when
   // the query started. Takes no lock and creates nothing; Load, Insert,
@@ -67,6 +82,11 @@ struct LoadOptions {
   // store directory and are merged. Terms new to the store are held in memory
   // on top of this.
   std::size_t memory_bytes = std::size_t{1} << 30;
+  // Predicates (IRIs) whose literal objects the full-text index holds from
+  // now on, besides any vocabulary's evidence, sentence, title, content,
+  // description and comment; their literals already in the store are
+  // indexed by this load. Not with `replace`.
+  std::vector<std::string> text_predicates;
   // Called every 65,536 statements from the thread that reads the input, and
   // once from the calling thread when indexing starts (after the reader ended).
   std::function<void(const LoadProgress&)> progress;
