@@ -2,6 +2,7 @@
 #include "bench/news_graph.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -77,6 +78,62 @@ std::string Name(Random& random, int syllables) {
   return name;
 }
 
+// Sentences of news text: words drawn with a Zipf skew, as words in text are,
+// from the commonest English words, then words of the news domain, then made
+// up ones (a long tail of names and rare words). Every evidence span the
+// generators write is one.
+class Prose {
+ public:
+  Prose() : zipf_(kVocabulary) {
+    static constexpr const char* kCommon[] = {
+        "the", "of", "and", "to", "in", "a", "said", "on", "for", "that", "with", "by", "as", "at", "from",
+        "was", "is", "its", "has", "will", "have", "be", "are", "an", "which", "this", "were", "after", "over",
+        "more", "than", "also", "their", "between", "two", "new", "first", "year", "last", "would"};
+    static constexpr const char* kNews[] = {
+        "president", "minister", "gas", "oil", "pipeline", "trade", "national", "currencies", "agreement",
+        "sanctions", "summit", "energy", "bank", "talks", "cooperation", "security", "border", "military",
+        "economic", "investment", "project", "supplies", "exports", "imports", "deal", "visit", "meeting",
+        "foreign", "government", "prices", "market", "growth", "power", "siberia", "china", "russia",
+        "europe", "union", "council", "treaty", "defence", "nuclear", "agency", "report", "official",
+        "spokesman", "ministry", "parliament", "election", "policy", "relations", "development",
+        "infrastructure", "construction", "railway", "port", "shipping", "grain", "wheat", "coal",
+        "electricity", "technology", "satellite", "space", "finance", "payment", "rouble", "yuan", "dollar",
+        "reserve", "debt", "loan", "fund", "budget", "tax", "tariffs", "production", "output", "capacity",
+        "plant", "field", "reserves", "crude", "refinery", "tanker", "route", "corridor", "region",
+        "province", "capital", "leaders", "delegation", "forum", "declaration", "memorandum", "partnership",
+        "strategic", "bilateral", "regional", "international", "global", "annual", "joint", "currency",
+        "settlements", "organisation", "shanghai", "brics", "eurasian", "pipelines", "transit", "contract"};
+    for (const char* word : kCommon) words_.emplace_back(word);
+    for (const char* word : kNews) words_.emplace_back(word);
+    Random random(20260623);
+    while (words_.size() < kVocabulary) {
+      std::string word = Name(random, 2 + static_cast<int>(random.Below(2)));
+      word[0] = static_cast<char>(word[0] - 'A' + 'a');
+      words_.push_back(std::move(word));
+    }
+  }
+  std::string Sentence(Random& random) const {
+    const std::uint64_t length = 10 + random.Below(21);
+    std::string sentence;
+    for (std::uint64_t i = 0; i < length; ++i) {
+      if (i > 0) sentence += ' ';
+      sentence += words_[zipf_.Draw(random)];
+    }
+    sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+    return sentence + ".";
+  }
+
+ private:
+  static constexpr std::size_t kVocabulary = 5000;
+  Zipf zipf_;
+  std::vector<std::string> words_;
+};
+
+const Prose& NewsProse() {
+  static const Prose prose;
+  return prose;
+}
+
 std::string Date(Random& random) {
   char text[48];  // what the compiler allows for three ints, though dates need 11
   std::snprintf(text, sizeof text, "%04d-%02d-%02d", 1990 + static_cast<int>(random.Below(36)),
@@ -86,9 +143,12 @@ std::string Date(Random& random) {
 
 class Writer {
  public:
-  explicit Writer(std::FILE* out) : out_(out) {}
+  // Writes at most `limit` quads: the rest are dropped, so that a record
+  // of several quads cut short still leaves exactly `limit`.
+  Writer(std::FILE* out, std::uint64_t limit) : out_(out), limit_(limit) {}
   std::uint64_t quads() const { return quads_; }
   void Quad(const std::string& s, const std::string& p, const std::string& o, const std::string& g) {
+    if (quads_ == limit_) return;
     line_ = s;
     line_ += ' ';
     line_ += p;
@@ -105,6 +165,7 @@ class Writer {
 
  private:
   std::FILE* out_;
+  const std::uint64_t limit_;
   std::string line_;
   std::uint64_t quads_ = 0;
 };
@@ -119,7 +180,7 @@ std::string Typed(const std::string& text, const char* type) {
 
 std::uint64_t GenerateNewsGraph(const NewsGraphOptions& options, std::FILE* out) {
   Random random(options.seed);
-  Writer writer(out);
+  Writer writer(out, options.triples);
 
   // About one entity per 12 quads, as extractors over news produce.
   const std::uint64_t entity_count = std::max<std::uint64_t>(10, options.triples / 12);
@@ -178,7 +239,7 @@ std::uint64_t GenerateNewsGraph(const NewsGraphOptions& options, std::FILE* out)
         const std::string node = Iri(kKg, "r" + std::to_string(reifier++));
         writer.Quad(node, kReifies, "<<( " + subject + " " + predicate + " " + object + " )>>", graph);
         writer.Quad(node, Iri(kKg, "confidence"), Typed("0." + std::to_string(50 + random.Below(50)), "decimal"), graph);
-        writer.Quad(node, Iri(kKg, "evidence"), Plain(Name(random, 3) + " said " + Name(random, 5)), graph);
+        writer.Quad(node, Iri(kKg, "evidence"), Plain(NewsProse().Sentence(random)), graph);
       }
     }
     ++document;
@@ -246,7 +307,7 @@ std::uint64_t GenerateNewsKgJsonl(std::uint64_t relation_count, std::uint64_t se
              ",\"predicate\":\"" + predicates[predicate_use.Draw(random)] +
              "\",\"object\":" + end(random.PowerLaw(entities.size())) + ",\"document\":\"" + id +
              "\",\"confidence\":0." + std::to_string(50 + random.Below(50)) + ",\"evidence\":{\"text\":\"" +
-             Name(random, 3) + " said " + Name(random, 5) + "\",\"start\":" + std::to_string(start) +
+             NewsProse().Sentence(random) + "\",\"start\":" + std::to_string(start) +
              ",\"end\":" + std::to_string(start + 40 + random.Below(200)) + "}}";
       emit();
     }

@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <queue>
+#include <set>
 #include <span>
 #include <string>
 #include <thread>
@@ -55,6 +57,22 @@ absl::Status RunInParallel(const std::function<absl::Status()>& first,
   other.join();
   RETURN_IF_ERROR(first_status);
   return second_status;
+}
+
+// Runs `tasks` on two threads (this one and another), each taking the next
+// task when it is done with one: listed longest first, they end at about the
+// same time whatever their sizes. The first error is returned.
+absl::Status RunOnTwoThreads(const std::vector<std::function<absl::Status()>>& tasks) {
+  std::atomic<std::size_t> next{0};
+  std::vector<absl::Status> statuses(tasks.size());
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) statuses[i] = tasks[i]();
+  };
+  std::thread other(work);
+  work();
+  other.join();
+  for (const absl::Status& status : statuses) RETURN_IF_ERROR(status);
+  return absl::OkStatus();
 }
 
 // spog and posg count the most for the statistics, so they go to different
@@ -187,6 +205,11 @@ class SstFile {
     if (entries_++ == 0) RETURN_IF_ERROR(ToStatus(writer_.Open(path_), path_));
     return ToStatus(writer_.Put(key, value), path_);
   }
+  // A key the ingestion removes from the store.
+  absl::Status Delete(const rocksdb::Slice& key) {
+    if (entries_++ == 0) RETURN_IF_ERROR(ToStatus(writer_.Open(path_), path_));
+    return ToStatus(writer_.Delete(key), path_);
+  }
   // Adds the file to `args` when it holds anything.
   absl::Status Finish(std::vector<rocksdb::IngestExternalFileArg>* args) {
     if (entries_ == 0) return absl::OkStatus();
@@ -241,13 +264,17 @@ struct IndexCounts {
 };
 
 // Collects the text index entries of a load: the literals text predicates
-// state, each analysed once, their postings kept compactly (a term number,
-// an offset into one buffer of values) until they are written in key order.
+// state, each analysed once, their words kept compactly (term and text
+// numbers, a position) until they are written in key order, in blocks.
 class TextCollector {
  public:
+  // A term's blocks in the store, as (key, value).
+  using StoredBlocks =
+      std::function<absl::StatusOr<std::vector<std::pair<std::string, std::string>>>(std::string_view term)>;
+
   TextCollector(std::shared_ptr<const TextSettings> settings, std::shared_ptr<const TextAnalyzer> analyzer,
                 const std::vector<std::string>& added_predicates)
-      : analyzer_(std::move(analyzer)), predicates_(settings->added_predicates) {
+      : analyzer_(std::move(analyzer)), enabled_(settings->options.enabled), predicates_(settings->added_predicates) {
     for (const std::string& iri : added_predicates) {
       if (std::find(predicates_.begin(), predicates_.end(), iri) == predicates_.end()) predicates_.push_back(iri);
     }
@@ -257,95 +284,174 @@ class TextCollector {
   // `quad` was encoded as `ids`; `fresh` says whether the load gave its
   // object its id (then it cannot be indexed yet).
   void Add(const Quad& quad, const QuadIds& ids, bool fresh) {
-    if (TagOf(ids.o) != TermTag::kLiteral) return;
+    if (!enabled_ || TagOf(ids.o) != TermTag::kLiteral) return;
     auto [it, inserted] = gives_text_.try_emplace(ids.p, false);
     if (inserted) it->second = IsTextPredicate(quad.predicate.value, predicates_);
     if (!it->second || !seen_.insert(ids.o).second) return;
     if (fresh) {
-      Index(ids.o, quad.object.value);
+      Index(ids.o, quad.object.value, false);
     } else {
       known_.emplace_back(ids.o, quad.object.value);
     }
   }
   // A literal the store held before the load, stated by a text predicate.
   void AddKnown(TermId literal, std::string text) {
-    if (seen_.insert(literal).second) known_.emplace_back(literal, std::move(text));
+    if (enabled_ && seen_.insert(literal).second) known_.emplace_back(literal, std::move(text));
   }
   // The known literals not indexed yet, by `indexed`.
   absl::Status IndexKnown(const std::function<absl::StatusOr<bool>(TermId)>& indexed) {
     for (auto& [literal, text] : known_) {
       ASSIGN_OR_RETURN(const bool already, indexed(literal));
-      if (!already) Index(literal, text);
+      if (!already) Index(literal, text, true);
     }
     known_.clear();
     return absl::OkStatus();
   }
   bool empty() const { return units_.empty(); }
-  const TextTotals& added() const { return added_; }
 
   // Every entry in key order: units, the totals (`old` plus this load's),
-  // postings.
-  absl::Status Write(const TextTotals& old, const std::function<absl::Status(std::string_view, std::string_view)>& put) {
-    std::sort(units_.begin(), units_.end());
+  // blocks. A term's new texts have ids above all the store's, so their
+  // blocks follow the store's; a term with a text the store knew has its
+  // blocks in the store merged with the load's and written again.
+  absl::Status Write(const TextTotals& old, const StoredBlocks& stored,
+                     const std::function<absl::Status(std::string_view, std::string_view)>& put,
+                     const std::function<absl::Status(std::string_view)>& remove) {
+    // The texts in literal order, remembering where each was.
+    std::vector<std::uint32_t> unit_order(units_.size());
+    for (std::uint32_t i = 0; i < unit_order.size(); ++i) unit_order[i] = i;
+    std::sort(unit_order.begin(), unit_order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return units_[a].literal < units_[b].literal; });
+    {
+      std::vector<Unit> sorted(units_.size());
+      for (std::uint32_t i = 0; i < unit_order.size(); ++i) sorted[i] = units_[unit_order[i]];
+      units_.swap(sorted);
+    }
     std::string value;
-    for (const auto& [literal, length] : units_) {
+    for (const Unit& unit : units_) {
       value.clear();
-      AppendVarint(length, &value);
-      RETURN_IF_ERROR(put(TextUnitKey(literal), value));
+      AppendVarint(unit.length, &value);
+      RETURN_IF_ERROR(put(TextUnitKey(unit.literal), value));
     }
     RETURN_IF_ERROR(put(kTextTotalsKey, EncodeTextTotals({old.literals + added_.literals, old.length + added_.length})));
+    // Occurrences sorted by term (in byte order), text, position: each run
+    // of one term and text is a posting. Terms and texts are renumbered in
+    // key order first, so that the sort compares integers.
     std::vector<std::uint32_t> order(terms_.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return terms_[a] < terms_[b]; });
-    std::vector<std::uint32_t> rank(terms_.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
-    std::sort(postings_.begin(), postings_.end(), [&](const Posting& a, const Posting& b) {
-      return rank[a.term] != rank[b.term] ? rank[a.term] < rank[b.term] : a.literal < b.literal;
-    });
-    std::string key;
-    for (const Posting& posting : postings_) {
-      key = TextPostingPrefix(terms_[posting.term]);
-      AppendBigEndian(posting.literal, &key);
-      std::size_t end = posting.value;
-      ReadVarint(values_, &end);  // length
-      const std::uint64_t count = ReadVarint(values_, &end);
-      for (std::uint64_t i = 0; i < count; ++i) ReadVarint(values_, &end);
-      RETURN_IF_ERROR(put(key, std::string_view(values_).substr(posting.value, end - posting.value)));
+    std::vector<std::uint32_t> term_rank(terms_.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) term_rank[order[i]] = i;
+    std::vector<std::uint32_t> unit_rank(unit_order.size());
+    for (std::uint32_t i = 0; i < unit_order.size(); ++i) unit_rank[unit_order[i]] = i;
+    for (Occurrence& o : occurrences_) {
+      o.term = term_rank[o.term];
+      o.unit = unit_rank[o.unit];
+    }
+    std::sort(occurrences_.begin(), occurrences_.end());
+    std::vector<TextEntry> postings;
+    for (std::size_t i = 0; i < occurrences_.size();) {
+      const std::uint32_t term = occurrences_[i].term;
+      postings.clear();
+      bool known = false;
+      for (; i < occurrences_.size() && occurrences_[i].term == term;) {
+        const std::uint32_t unit = occurrences_[i].unit;
+        TextEntry entry{units_[unit].literal, units_[unit].length, {}};
+        for (; i < occurrences_.size() && occurrences_[i].term == term && occurrences_[i].unit == unit; ++i) {
+          entry.positions.push_back(occurrences_[i].position);
+        }
+        known = known || units_[unit].known;
+        postings.push_back(std::move(entry));
+      }
+      const std::string& text = terms_[order[term]];
+      if (known) {
+        RETURN_IF_ERROR(Merge(text, std::move(postings), stored, put, remove));
+      } else {
+        RETURN_IF_ERROR(PutBlocks(text, postings, put));
+      }
     }
     return absl::OkStatus();
   }
 
  private:
-  void Index(TermId literal, std::string_view text) {
-    std::uint32_t length = 0;
-    for (auto& [key, value] : TextIndexEntries(*analyzer_, text, literal, &length)) {
-      if (!IsTextPostingKey(key)) continue;
-      const std::string_view term(key.data(), key.size() - 9);
-      auto [it, inserted] = vocabulary_.try_emplace(std::string(term), static_cast<std::uint32_t>(terms_.size()));
-      if (inserted) terms_.emplace_back(term);
-      postings_.push_back(Posting{it->second, values_.size(), literal});
-      values_ += value;
+  struct Unit {
+    TermId literal;
+    std::uint32_t length;
+    bool known;  // the store had the literal
+  };
+  // One word of one text: `term` and `unit` number terms and texts (units_)
+  // in order of appearance until Write renumbers them in key order.
+  struct Occurrence {
+    std::uint32_t term, unit, position;
+    bool operator<(const Occurrence& o) const {
+      return term != o.term ? term < o.term : unit != o.unit ? unit < o.unit : position < o.position;
     }
-    units_.emplace_back(literal, length);
+  };
+
+  void Index(TermId literal, std::string_view text, bool known) {
+    const std::vector<TextToken> tokens = analyzer_->Analyze(text);
+    for (const TextToken& token : tokens) {
+      const absl::string_view term(token.term.data(), token.term.size());
+      auto it = vocabulary_.find(term);
+      if (it == vocabulary_.end()) {
+        it = vocabulary_.emplace(term, static_cast<std::uint32_t>(terms_.size())).first;
+        terms_.push_back(token.term);
+      }
+      occurrences_.push_back(Occurrence{it->second, static_cast<std::uint32_t>(units_.size()), token.position});
+    }
+    const auto length = static_cast<std::uint32_t>(tokens.size());
+    units_.push_back(Unit{literal, length, known});
     ++added_.literals;
     added_.length += length;
   }
 
-  struct Posting {
-    std::uint32_t term;
-    std::size_t value;  // offset in values_
-    TermId literal;
-  };
+  // `postings` (ascending) in blocks of kTextBlock, each keyed by its first.
+  static absl::Status PutBlocks(const std::string& term, const std::vector<TextEntry>& postings,
+                                const std::function<absl::Status(std::string_view, std::string_view)>& put) {
+    std::vector<TextEntry> block;
+    for (std::size_t start = 0; start < postings.size(); start += kTextBlock) {
+      const std::size_t end = std::min(postings.size(), start + kTextBlock);
+      block.assign(postings.begin() + static_cast<std::ptrdiff_t>(start),
+                   postings.begin() + static_cast<std::ptrdiff_t>(end));
+      RETURN_IF_ERROR(put(TextBlockKey(term, block.front().literal), EncodeTextBlock(block.front().literal, block)));
+    }
+    return absl::OkStatus();
+  }
+
+  // The term's stored postings and `postings` in blocks again: the stored
+  // keys no block takes go.
+  static absl::Status Merge(const std::string& term, std::vector<TextEntry> postings, const StoredBlocks& stored,
+                            const std::function<absl::Status(std::string_view, std::string_view)>& put,
+                            const std::function<absl::Status(std::string_view)>& remove) {
+    ASSIGN_OR_RETURN(const auto blocks, stored(term));
+    std::set<std::string> old_keys;
+    for (const auto& [key, value] : blocks) {
+      old_keys.insert(key);
+      for (TextEntry& entry : DecodeTextBlock(key, value)) postings.push_back(std::move(entry));
+    }
+    std::sort(postings.begin(), postings.end(),
+              [](const TextEntry& a, const TextEntry& b) { return a.literal < b.literal; });
+    std::map<std::string, std::string> written;
+    RETURN_IF_ERROR(PutBlocks(term, postings, [&](std::string_view key, std::string_view value) {
+      written.emplace(std::string(key), std::string(value));
+      return absl::OkStatus();
+    }));
+    for (const std::string& key : old_keys) written.try_emplace(key);  // empty: removed
+    for (const auto& [key, value] : written) {
+      RETURN_IF_ERROR(value.empty() ? remove(key) : put(key, value));
+    }
+    return absl::OkStatus();
+  }
+
   std::shared_ptr<const TextAnalyzer> analyzer_;
+  const bool enabled_;
   std::vector<std::string> predicates_;  // added to the defaults: the store's and this load's
   absl::flat_hash_map<TermId, bool> gives_text_;
   absl::flat_hash_set<TermId> seen_;
   std::vector<std::pair<TermId, std::string>> known_;
   absl::flat_hash_map<std::string, std::uint32_t> vocabulary_;
   std::vector<std::string> terms_;
-  std::vector<Posting> postings_;
-  std::string values_;
-  std::vector<std::pair<TermId, std::uint32_t>> units_;
+  std::vector<Occurrence> occurrences_;
+  std::vector<Unit> units_;
   TextTotals added_;
 };
 
@@ -384,9 +490,19 @@ struct QuadStore::BulkLoad::State {
     if (text.empty()) return absl::OkStatus();
     ASSIGN_OR_RETURN(const TextTotals old, store.ReadTextTotals());
     SstFile file(kText, store.families_[kText], dir + "/text.sst");
-    RETURN_IF_ERROR(text.Write(old, [&](std::string_view key, std::string_view value) {
-      return file.Put(Slice(key), Slice(value));
-    }));
+    const auto stored = [&](std::string_view term) -> absl::StatusOr<std::vector<std::pair<std::string, std::string>>> {
+      std::vector<std::pair<std::string, std::string>> blocks;
+      const std::string prefix = TextTermPrefix(term);
+      std::unique_ptr<rocksdb::Iterator> it(store.db_->NewIterator(TotalOrder(), store.families_[kText]));
+      for (it->Seek(Slice(prefix)); it->Valid() && it->key().starts_with(Slice(prefix)); it->Next()) {
+        if (it->key().size() == prefix.size() + 8) blocks.emplace_back(it->key().ToString(), it->value().ToString());
+      }
+      RETURN_IF_ERROR(ToStatus(it->status(), "text index"));
+      return blocks;
+    };
+    RETURN_IF_ERROR(text.Write(
+        old, stored, [&](std::string_view key, std::string_view value) { return file.Put(Slice(key), Slice(value)); },
+        [&](std::string_view key) { return file.Delete(Slice(key)); }));
     return file.Finish(args);
   }
   // Indexes what the store held before the load that the load makes text:
@@ -667,9 +783,8 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
     }
     return absl::OkStatus();
   };
-  // Each thread also writes one side of the dictionary after its indexes:
-  // str2id (the dearer) goes with the half that skips the statistics, the
-  // name index with the other.
+  // Two threads share the work: the permutations in two halves, the two
+  // sides of the dictionary, the name and text indexes.
   std::vector<rocksdb::IngestExternalFileArg> str2id_file, id2str_file, names_file, text_file;
   RETURN_IF_ERROR(st.IndexKnownText());
   std::vector<Row> copy;
@@ -681,18 +796,14 @@ absl::StatusOr<std::uint64_t> QuadStore::BulkLoad::FinishLocked() {
     std::vector<Row>().swap(st.quads);
   }
   const bool merge = st.runs > 0;
-  const absl::Status built = RunInParallel(
-      [&]() -> absl::Status {
-        RETURN_IF_ERROR(merge ? build_merged(kFirstHalf) : SortEach(st.quads, kFirstHalf, build_sorted));
-        RETURN_IF_ERROR(st.WriteId2Str(&id2str_file));
-        RETURN_IF_ERROR(st.WriteNames(&names_file));
-        return st.WriteText(&text_file);
-      },
-      [&]() -> absl::Status {
-        RETURN_IF_ERROR(merge ? build_merged(kSecondHalf) : SortEach(copy, kSecondHalf, build_sorted));
-        return st.WriteStr2Id(&str2id_file);
-      });
-  RETURN_IF_ERROR(built);
+  RETURN_IF_ERROR(RunOnTwoThreads({
+      [&] { return merge ? build_merged(kFirstHalf) : SortEach(st.quads, kFirstHalf, build_sorted); },
+      [&] { return merge ? build_merged(kSecondHalf) : SortEach(copy, kSecondHalf, build_sorted); },
+      [&] { return st.WriteText(&text_file); },
+      [&] { return st.WriteStr2Id(&str2id_file); },
+      [&] { return st.WriteId2Str(&id2str_file); },
+      [&] { return st.WriteNames(&names_file); },
+  }));
   const IndexCounts& spog = counts[static_cast<std::size_t>(Permutation::kSpog)];
   const bool adds_text_predicates = st.AddsTextPredicates();
   if (spog.added == 0 && text_file.empty() && !adds_text_predicates) return 0;

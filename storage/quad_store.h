@@ -189,6 +189,8 @@ class QuadStore {
   // with `prefix`), in key order, until it returns false.
   absl::Status ScanText(std::string_view term, bool prefix, const std::function<bool(const TextPosting&)>& visit,
                         const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
+  // The text index's size: its files and what is not yet in files.
+  std::uint64_t TextIndexBytes() const;
   // The ids of the predicates in the store that give text.
   absl::StatusOr<std::vector<TermId>> TextPredicateIds(const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
 
@@ -291,6 +293,7 @@ class QuadStore {
     absl::StatusOr<bool> Has(const QuadIds& quad);
     absl::StatusOr<bool> IsNameQuad(const QuadIds& quad);
     absl::Status SyncText(const QuadIds& quad);
+    absl::Status UpdateTextBlock(const std::string& term, const TextEntry& entry, bool add);
     absl::Status UpdateNames();
     absl::Status UpdateDistinctCounts();
     struct State;

@@ -48,13 +48,19 @@ std::string TextUnitKey(TermId literal) {
   return key;
 }
 
-std::string TextPostingPrefix(std::string_view term) {
+std::string TextTermPrefix(std::string_view term) {
   std::string key(term);
   key.push_back('\0');
   return key;
 }
 
-bool IsTextPostingKey(std::string_view key) {
+std::string TextBlockKey(std::string_view term, TermId literal) {
+  std::string key = TextTermPrefix(term);
+  AppendBigEndian(literal, &key);
+  return key;
+}
+
+bool IsTextBlockKey(std::string_view key) {
   return key.size() > 9 && key[0] > '\x02' && key[key.size() - 9] == '\0';
 }
 
@@ -76,52 +82,79 @@ std::uint64_t ReadVarint(std::string_view in, std::size_t* offset) {
   return value;
 }
 
-TextPosting::TextPosting(std::string_view key, std::string_view value)
-    : term_(key.substr(0, key.size() - 9)), value_(value), literal_(ReadBigEndian(key, key.size() - 8)) {
-  std::size_t offset = 0;
-  length_ = static_cast<std::uint32_t>(ReadVarint(value, &offset));
-  count_ = static_cast<std::uint32_t>(ReadVarint(value, &offset));
-  positions_offset_ = offset;
-}
-
 std::vector<std::uint32_t> TextPosting::Positions() const {
-  std::vector<std::uint32_t> positions;
-  positions.reserve(count_);
-  std::size_t offset = positions_offset_;
+  std::vector<std::uint32_t> out;
+  out.reserve(count);
+  std::size_t offset = 0;
   std::uint32_t position = 0;
-  for (std::uint32_t i = 0; i < count_ && offset < value_.size(); ++i) {
-    position += static_cast<std::uint32_t>(ReadVarint(value_, &offset));
-    positions.push_back(position);
+  for (std::uint32_t i = 0; i < count && offset < positions.size(); ++i) {
+    position += static_cast<std::uint32_t>(ReadVarint(positions, &offset));
+    out.push_back(position);
   }
-  return positions;
+  return out;
 }
 
-std::vector<std::pair<std::string, std::string>> TextIndexEntries(const TextAnalyzer& analyzer,
-                                                                  std::string_view text, TermId literal,
-                                                                  std::uint32_t* length) {
+TextBlockReader::TextBlockReader(std::string_view key, std::string_view value)
+    : term_(key.substr(0, key.size() - 9)), value_(value), previous_(ReadBigEndian(key, key.size() - 8)) {
+  count_ = ReadVarint(value_, &offset_);
+}
+
+bool TextBlockReader::Next(TextPosting* posting) {
+  if (read_ == count_ || offset_ >= value_.size()) return false;
+  ++read_;
+  previous_ += ReadVarint(value_, &offset_);
+  posting->term = term_;
+  posting->literal = previous_;
+  posting->length = static_cast<std::uint32_t>(ReadVarint(value_, &offset_));
+  posting->count = static_cast<std::uint32_t>(ReadVarint(value_, &offset_));
+  const std::size_t start = offset_;
+  for (std::uint32_t i = 0; i < posting->count && offset_ < value_.size(); ++i) {
+    while (offset_ < value_.size() && (static_cast<unsigned char>(value_[offset_]) & 0x80) != 0) ++offset_;
+    ++offset_;
+  }
+  posting->positions = value_.substr(start, offset_ - start);
+  return true;
+}
+
+std::string EncodeTextBlock(TermId base, const std::vector<TextEntry>& entries) {
+  std::string value;
+  AppendVarint(entries.size(), &value);
+  TermId previous = base;
+  for (const TextEntry& entry : entries) {
+    AppendVarint(entry.literal - previous, &value);
+    previous = entry.literal;
+    AppendVarint(entry.length, &value);
+    AppendVarint(entry.positions.size(), &value);
+    std::uint32_t last = 0;
+    for (const std::uint32_t position : entry.positions) {
+      AppendVarint(position - last, &value);
+      last = position;
+    }
+  }
+  return value;
+}
+
+std::vector<TextEntry> DecodeTextBlock(std::string_view key, std::string_view value) {
+  std::vector<TextEntry> entries;
+  TextBlockReader reader(key, value);
+  entries.reserve(reader.size());
+  for (TextPosting posting; reader.Next(&posting);) {
+    entries.push_back(TextEntry{posting.literal, posting.length, posting.Positions()});
+  }
+  return entries;
+}
+
+std::vector<std::pair<std::string, std::vector<std::uint32_t>>> TextTerms(const TextAnalyzer& analyzer,
+                                                                           std::string_view text,
+                                                                           std::uint32_t* length) {
   const std::vector<TextToken> tokens = analyzer.Analyze(text);
   *length = static_cast<std::uint32_t>(tokens.size());
   std::map<std::string_view, std::vector<std::uint32_t>> positions;
   for (const TextToken& token : tokens) positions[token.term].push_back(token.position);
-  std::vector<std::pair<std::string, std::string>> entries;
-  entries.reserve(positions.size() + 1);
-  for (const auto& [term, at] : positions) {
-    std::string key = TextPostingPrefix(term);
-    AppendBigEndian(literal, &key);
-    std::string value;
-    AppendVarint(*length, &value);
-    AppendVarint(at.size(), &value);
-    std::uint32_t previous = 0;
-    for (const std::uint32_t position : at) {
-      AppendVarint(position - previous, &value);
-      previous = position;
-    }
-    entries.emplace_back(std::move(key), std::move(value));
-  }
-  std::string unit;
-  AppendVarint(*length, &unit);
-  entries.emplace_back(TextUnitKey(literal), std::move(unit));
-  return entries;
+  std::vector<std::pair<std::string, std::vector<std::uint32_t>>> terms;
+  terms.reserve(positions.size());
+  for (auto& [term, at] : positions) terms.emplace_back(std::string(term), std::move(at));
+  return terms;
 }
 
 }  // namespace relata::storage

@@ -4,9 +4,15 @@
 // the same atomic step as the quads they come from. A literal is indexed
 // once however many quads state it; the quads say what holds the text.
 //
-// Keys (terms are [a-z0-9]+, so the other keys sort before every term):
-//   term '\0' literal id (8 bytes)  -> varint length, varint count, varint
-//                                      position deltas: one posting
+// A term's postings are kept in blocks of up to kTextBlock literals, in
+// literal order, so that a search reads a few values per thousand postings
+// rather than a key per posting. Keys (terms are [a-z0-9]+, so the other
+// keys sort before every term):
+//   term '\0' literal id (8 bytes)  -> a block: varint count, then per
+//       posting varint literal - previous (the key's literal before the
+//       first), varint length, varint count of occurrences, varint position
+//       deltas. The key's literal is at most the block's first, and the
+//       blocks of a term hold disjoint, ascending ranges of literals.
 //   '\x01' literal id               -> varint length: the literal is indexed
 //   '\x02' "totals"                 -> literals (8 bytes), their lengths' sum (8)
 // A literal's length is the number of its terms (stop words not counted).
@@ -48,35 +54,57 @@ std::string EncodeTextTotals(const TextTotals& totals);
 TextTotals DecodeTextTotals(std::string_view value);
 
 std::string TextUnitKey(TermId literal);
-std::string TextPostingPrefix(std::string_view term);
+// The first key of `term`'s blocks; a block's key is this and its literal.
+std::string TextTermPrefix(std::string_view term);
+std::string TextBlockKey(std::string_view term, TermId literal);
+// Whether `key` is a block's (not a unit's or the totals').
+bool IsTextBlockKey(std::string_view key);
 
-// One posting as stored, decoded on demand: most searches need only the
-// counts, phrases the positions too.
-class TextPosting {
- public:
-  // REQUIRES: `key` is a posting key (IsTextPostingKey); both outlive *this.
-  TextPosting(std::string_view key, std::string_view value);
-  std::string_view term() const { return term_; }
-  TermId literal() const { return literal_; }
-  // The literal's length in terms, and how often this term occurs in it.
-  std::uint32_t length() const { return length_; }
-  std::uint32_t count() const { return count_; }
-  // Ascending.
+inline constexpr std::size_t kTextBlock = 128;
+
+// One posting, as read from a block: its positions are decoded on demand
+// (a search needs the counts, a phrase the positions too). Views into the
+// block, valid while it is.
+struct TextPosting {
+  std::string_view term;
+  TermId literal = kNoTerm;
+  std::uint32_t length = 0;  // of the literal, in terms
+  std::uint32_t count = 0;   // occurrences of the term in it
+  std::string_view positions;  // `count` varint deltas
   std::vector<std::uint32_t> Positions() const;
+};
+
+// Reads a block's postings in order.
+class TextBlockReader {
+ public:
+  // REQUIRES: IsTextBlockKey(key). Both must outlive the reader.
+  TextBlockReader(std::string_view key, std::string_view value);
+  std::size_t size() const { return count_; }
+  // The next posting, false after the last.
+  bool Next(TextPosting* posting);
 
  private:
   std::string_view term_, value_;
-  TermId literal_;
-  std::uint32_t length_, count_;
-  std::size_t positions_offset_;
+  TermId previous_;
+  std::size_t count_, read_ = 0, offset_ = 0;
 };
-bool IsTextPostingKey(std::string_view key);
 
-// The entries indexing `text` as `literal`: its postings and its unit entry;
-// `*length` is set to the literal's length.
-std::vector<std::pair<std::string, std::string>> TextIndexEntries(const TextAnalyzer& analyzer,
-                                                                  std::string_view text, TermId literal,
-                                                                  std::uint32_t* length);
+// A posting held whole, for writing blocks.
+struct TextEntry {
+  TermId literal = kNoTerm;
+  std::uint32_t length = 0;
+  std::vector<std::uint32_t> positions;
+  bool operator==(const TextEntry&) const = default;
+};
+// The block value of `entries` (ascending literals) under key literal `base`.
+std::string EncodeTextBlock(TermId base, const std::vector<TextEntry>& entries);
+std::vector<TextEntry> DecodeTextBlock(std::string_view key, std::string_view value);
+
+// The terms of `text`, in byte order, each with its positions; `*length`
+// is set to the text's length.
+std::vector<std::pair<std::string, std::vector<std::uint32_t>>> TextTerms(const TextAnalyzer& analyzer,
+                                                                           std::string_view text,
+                                                                           std::uint32_t* length);
 
 void AppendVarint(std::uint64_t value, std::string* out);
 // Reads a varint at `*offset`, moving it past; 0 past the end.

@@ -48,11 +48,14 @@ std::shared_ptr<const TextAnalyzer> QuadStore::text_analyzer() const {
 
 absl::Status QuadStore::ConfigureText(const TextOptions& options) {
   std::lock_guard<std::mutex> write(write_mutex_);
-  ASSIGN_OR_RETURN(const TextTotals totals, ReadTextTotals());
-  if (totals.literals > 0 && options != text_settings()->options) {
+  if (options == text_settings()->options) return absl::OkStatus();
+  // Whether the store holds text at all, indexed or not: the settings say
+  // how all of it is (or is not) indexed.
+  ASSIGN_OR_RETURN(const std::vector<TermId> text_predicates, TextPredicateIds());
+  if (!text_predicates.empty()) {
     return absl::FailedPreconditionError(
-        path_ + ": the text index already holds text analysed with other settings; load the data into a new "
-                "store to change them");
+        path_ + ": the store already holds text, indexed with other settings; load the data into a new store "
+                "to change them");
   }
   RETURN_IF_ERROR(ToStatus(db_->Put(rocksdb::WriteOptions(), kTextOptionsKey, options.Serialize()),
                            path_ + ": text index settings"));
@@ -88,13 +91,24 @@ absl::Status QuadStore::ScanText(std::string_view term, bool prefix,
           ? snapshot->pending_->NewIteratorWithBase(families_[kText], db_->NewIterator(options, families_[kText]),
                                                     &options)
           : db_->NewIterator(options, families_[kText]));
-  const std::string start = prefix ? std::string(term) : TextPostingPrefix(term);
+  const std::string start = prefix ? std::string(term) : TextTermPrefix(term);
+  TextPosting posting;
   for (it->Seek(Slice(start)); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
-    if (!IsTextPostingKey(key)) continue;
-    if (!visit(TextPosting(key, std::string_view(it->value().data(), it->value().size())))) break;
+    if (!IsTextBlockKey(key)) continue;
+    TextBlockReader block(key, std::string_view(it->value().data(), it->value().size()));
+    while (block.Next(&posting)) {
+      if (!visit(posting)) return ToStatus(it->status(), "text index");
+    }
   }
   return ToStatus(it->status(), "text index");
+}
+
+std::uint64_t QuadStore::TextIndexBytes() const {
+  std::uint64_t files = 0, memory = 0;
+  db_->GetIntProperty(families_[kText], "rocksdb.total-sst-files-size", &files);
+  db_->GetIntProperty(families_[kText], "rocksdb.cur-size-all-mem-tables", &memory);
+  return files + memory;
 }
 
 absl::StatusOr<std::vector<TermId>> QuadStore::TextPredicateIds(
@@ -125,10 +139,12 @@ absl::StatusOr<bool> QuadStore::HoldsText(TermId literal, const std::vector<Term
 // The text index holds exactly the entries a rebuild from the quads would
 // write, and totals that add up. Entries are compared by hash, like names.
 absl::Status QuadStore::CheckText(CheckReport* report) const {
-  const auto entry_hash = [](std::string_view key, std::string_view value) {
+  const bool enabled = text_settings()->options.enabled;
+  const auto entry_hash = [](std::string_view key, std::string_view value) -> std::uint64_t {
     return absl::HashOf(absl::string_view(key.data(), key.size()), absl::string_view(value.data(), value.size()));
   };
   ASSIGN_OR_RETURN(std::vector<TermId> predicates, TextPredicateIds());
+  if (!enabled) predicates.clear();  // nothing should be indexed
   const std::shared_ptr<const TextAnalyzer> analyzer = text_analyzer();
   absl::flat_hash_set<TermId> literals;
   for (const TermId predicate : predicates) {
@@ -138,19 +154,37 @@ absl::Status QuadStore::CheckText(CheckReport* report) const {
       if (TagOf(cursor->quad().o) == TermTag::kLiteral) literals.insert(cursor->quad().o);
     }
   }
+  // Entries are postings (term, literal, encoded posting) and units,
+  // whatever blocks hold the postings.
+  const auto posting_hash = [&](std::string_view term, const TextEntry& entry) {
+    return entry_hash(TextBlockKey(term, entry.literal), EncodeTextBlock(entry.literal, {entry}));
+  };
   absl::flat_hash_map<std::uint64_t, int> expected;
   TextTotals totals;
   for (const TermId literal : literals) {
     ASSIGN_OR_RETURN(const Term text, Resolve(literal));
     std::uint32_t length = 0;
-    for (const auto& [key, value] : TextIndexEntries(*analyzer, text.value, literal, &length)) {
-      ++expected[entry_hash(key, value)];
+    for (auto& [term, positions] : TextTerms(*analyzer, text.value, &length)) {
+      ++expected[posting_hash(term, TextEntry{literal, length, std::move(positions)})];
     }
+    std::string unit;
+    AppendVarint(length, &unit);
+    ++expected[entry_hash(TextUnitKey(literal), unit)];
     ++totals.literals;
     totals.length += length;
   }
-  std::uint64_t unexpected = 0;
+  std::uint64_t unexpected = 0, misplaced = 0;
   std::optional<TextTotals> stored;
+  std::string last_term;
+  TermId last_literal = kNoTerm;
+  const auto found = [&](std::uint64_t hash) {
+    const auto it = expected.find(hash);
+    if (it == expected.end() || it->second == 0) {
+      ++unexpected;
+    } else {
+      --it->second;
+    }
+  };
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kText]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
@@ -159,14 +193,32 @@ absl::Status QuadStore::CheckText(CheckReport* report) const {
       stored = DecodeTextTotals(value);
       continue;
     }
-    const auto found = expected.find(entry_hash(key, value));
-    if (found == expected.end() || found->second == 0) {
-      ++unexpected;
-    } else {
-      --found->second;
+    if (!IsTextBlockKey(key)) {
+      found(entry_hash(key, value));
+      continue;
+    }
+    // A term's literals ascend across its blocks, each block's from its key.
+    const std::string_view term = key.substr(0, key.size() - 9);
+    if (term != last_term) {
+      last_term = std::string(term);
+      last_literal = kNoTerm;
+    }
+    const TermId base = ReadBigEndian(key, key.size() - 8);
+    const std::vector<TextEntry> entries = DecodeTextBlock(key, value);
+    if (entries.empty() || entries.front().literal < base || (last_literal != kNoTerm && base <= last_literal)) {
+      ++misplaced;
+    }
+    for (const TextEntry& entry : entries) {
+      if (last_literal != kNoTerm && entry.literal <= last_literal) ++misplaced;
+      last_literal = entry.literal;
+      found(posting_hash(term, entry));
     }
   }
   RETURN_IF_ERROR(ToStatus(it->status(), "text index"));
+  if (misplaced > 0) {
+    report->problems.push_back("text index: " + std::to_string(misplaced) +
+                               " postings out of order or blocks overlapping");
+  }
   std::uint64_t missing = 0;
   for (const auto& [hash, left] : expected) missing += static_cast<std::uint64_t>(left);
   if (unexpected > 0 || missing > 0) {

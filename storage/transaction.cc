@@ -99,7 +99,9 @@ absl::Status QuadStore::Transaction::SyncText(const QuadIds& quad) {
   auto [it, inserted] = st.text_predicate.try_emplace(quad.p, false);
   if (inserted) {
     ASSIGN_OR_RETURN(const Term predicate, st.store.Resolve(quad.p, View().get()));
-    it->second = predicate.IsIri() && IsTextPredicate(predicate.value, st.store.text_settings()->added_predicates);
+    const std::shared_ptr<const TextSettings> settings = st.store.text_settings();
+    it->second = settings->options.enabled && predicate.IsIri() &&
+                 IsTextPredicate(predicate.value, settings->added_predicates);
   }
   if (!it->second) return absl::OkStatus();
   if (!st.text_totals.has_value()) {
@@ -118,11 +120,14 @@ absl::Status QuadStore::Transaction::SyncText(const QuadIds& quad) {
   if (indexed == stated) return absl::OkStatus();
   ASSIGN_OR_RETURN(const Term text, st.store.Resolve(quad.o, view.get()));
   std::uint32_t length = 0;
-  for (const auto& [key, value] : TextIndexEntries(*st.store.text_analyzer(), text.value, quad.o, &length)) {
-    RETURN_IF_ERROR(ToStatus(stated ? st.batch.Put(st.store.families_[kText], Slice(key), Slice(value))
-                                    : st.batch.Delete(st.store.families_[kText], Slice(key)),
-                             "text index"));
+  for (auto& [term, positions] : TextTerms(*st.store.text_analyzer(), text.value, &length)) {
+    RETURN_IF_ERROR(UpdateTextBlock(term, TextEntry{quad.o, length, std::move(positions)}, stated));
   }
+  std::string unit_length;
+  AppendVarint(length, &unit_length);
+  RETURN_IF_ERROR(ToStatus(stated ? st.batch.Put(st.store.families_[kText], TextUnitKey(quad.o), unit_length)
+                                  : st.batch.Delete(st.store.families_[kText], TextUnitKey(quad.o)),
+                           "text index"));
   TextTotals& totals = *st.text_totals;
   totals.literals = stated ? totals.literals + 1 : totals.literals - 1;
   totals.length = stated ? totals.length + length : totals.length - length;
@@ -349,6 +354,52 @@ absl::Status QuadStore::Transaction::UpdateNames() {
     }
   }
   return absl::OkStatus();
+}
+
+// Adds `entry` to the block of `term` whose range holds its literal (a new
+// block when none does; a block grown to twice kTextBlock is split), or
+// removes it from there (a block left empty goes).
+absl::Status QuadStore::Transaction::UpdateTextBlock(const std::string& term, const TextEntry& entry, bool add) {
+  State& st = *state_;
+  rocksdb::ColumnFamilyHandle* family = st.store.families_[kText];
+  rocksdb::ReadOptions options = TotalOrder();
+  // A new iterator each time: writing the batch invalidates the last one.
+  std::unique_ptr<rocksdb::Iterator> it(
+      st.batch.NewIteratorWithBase(family, st.store.db_->NewIterator(options, family), &options));
+  const std::string wanted = TextBlockKey(term, entry.literal);
+  it->SeekForPrev(Slice(wanted));
+  RETURN_IF_ERROR(ToStatus(it->status(), "text index"));
+  const std::string prefix = TextTermPrefix(term);
+  const bool in_block = it->Valid() && IsTextBlockKey(std::string_view(it->key().data(), it->key().size())) &&
+                        it->key().starts_with(Slice(prefix)) && it->key().size() == wanted.size();
+  if (!in_block) {
+    if (!add) return absl::DataLossError("text index: no block holds the posting of '" + term + "' to remove");
+    return ToStatus(st.batch.Put(family, Slice(wanted), EncodeTextBlock(entry.literal, {entry})), "text index");
+  }
+  const std::string key = it->key().ToString();
+  const TermId base = ReadBigEndian(key, key.size() - 8);
+  std::vector<TextEntry> entries = DecodeTextBlock(key, std::string_view(it->value().data(), it->value().size()));
+  it.reset();
+  const auto at = std::lower_bound(entries.begin(), entries.end(), entry.literal,
+                                   [](const TextEntry& e, TermId literal) { return e.literal < literal; });
+  const bool present = at != entries.end() && at->literal == entry.literal;
+  if (add) {
+    if (present) return absl::OkStatus();
+    entries.insert(at, entry);
+  } else {
+    if (!present) return absl::DataLossError("text index: the block of '" + term + "' lacks the posting to remove");
+    entries.erase(at);
+  }
+  if (entries.empty()) return ToStatus(st.batch.Delete(family, Slice(key)), "text index");
+  if (entries.size() <= 2 * kTextBlock) {
+    return ToStatus(st.batch.Put(family, Slice(key), EncodeTextBlock(base, entries)), "text index");
+  }
+  const std::vector<TextEntry> upper(entries.begin() + static_cast<std::ptrdiff_t>(kTextBlock), entries.end());
+  entries.resize(kTextBlock);
+  RETURN_IF_ERROR(ToStatus(st.batch.Put(family, Slice(key), EncodeTextBlock(base, entries)), "text index"));
+  return ToStatus(st.batch.Put(family, Slice(TextBlockKey(term, upper.front().literal)),
+                               EncodeTextBlock(upper.front().literal, upper)),
+                  "text index");
 }
 
 absl::StatusOr<QuadStore::Transaction::Changes> QuadStore::Transaction::Commit() {

@@ -33,6 +33,7 @@ constexpr char kUsage[] =
     "       relata <command> DB [args]\n"
     "  load DB FILE... [--format F] [--graph IRI] [--base IRI] [--lenient] [--replace] [--memory SIZE]\n"
     "       [--text-index PREDICATE]... [--text-stemming on|off] [--text-stop-words FILE|none]\n"
+    "       [--no-text-index]\n"
     "                                                         load RDF or extractor output (.jsonl,\n"
     "                                                         neo4j .csv, OpenIE .tsv), all files or\n"
     "                                                         nothing; --replace: new versions of\n"
@@ -142,12 +143,17 @@ class ProgressBar {
   bool shown_ = false;
 };
 
-// load's --text-stemming and --text-stop-words: how the store's text index
-// analyses text, set when it is opened.
+// load's --text-stemming, --text-stop-words and --no-text-index: how the
+// store's text index analyses text, set when it is opened.
 absl::StatusOr<std::optional<relata::TextIndexOptions>> TextIndexFlags(const std::vector<std::string>& args) {
   std::optional<relata::TextIndexOptions> text;
-  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "--text-stemming") {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--no-text-index") {
+      if (!text) text.emplace();
+      text->enabled = false;
+    } else if (i + 1 == args.size()) {
+      break;
+    } else if (args[i] == "--text-stemming") {
       if (args[i + 1] != "on" && args[i + 1] != "off") {
         return absl::InvalidArgumentError("load: --text-stemming takes on or off, not '" + args[i + 1] + "'");
       }
@@ -196,6 +202,8 @@ int Load(relata::Database& db, const std::vector<std::string>& args, const std::
       options.text_predicates.push_back(iri);
     } else if ((args[i] == "--text-stemming" || args[i] == "--text-stop-words") && i + 1 < args.size()) {
       ++i;  // read before the store was opened (TextIndexFlags)
+    } else if (args[i] == "--no-text-index") {
+      continue;  // the same
     } else {
       files.push_back(args[i]);
     }
@@ -259,6 +267,9 @@ int Stats(relata::Database& db) {
               static_cast<unsigned long long>(stats->triple_terms),
               static_cast<unsigned long long>(stats->blank_nodes),
               static_cast<unsigned long long>(stats->bytes_on_disk));
+  std::printf("text index: %llu texts, %llu words, %llu bytes\n", static_cast<unsigned long long>(stats->text_index_texts),
+              static_cast<unsigned long long>(stats->text_index_words),
+              static_cast<unsigned long long>(stats->text_index_bytes));
   // Prefixed names, in columns as wide as the longest of both tables.
   const auto& prefixes = relata::DefaultPrefixes();
   std::vector<std::string> predicates, graphs;

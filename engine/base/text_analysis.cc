@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_split.h"
 #include "engine/base/strings.h"
 #include "engine/base/names.h"
@@ -34,15 +35,27 @@ struct StemmerDeleter {
 };
 
 // One per thread and language: a Snowball stemmer keeps state between calls.
+// Words repeat (a load's millions of sentences use a few thousand words
+// most of the time), so stems are remembered, up to a bound.
 std::string Stem(const char* language, std::string_view word) {
-  thread_local std::unique_ptr<sb_stemmer, StemmerDeleter> english(sb_stemmer_new("english", "UTF_8"));
-  thread_local std::unique_ptr<sb_stemmer, StemmerDeleter> russian(sb_stemmer_new("russian", "UTF_8"));
-  sb_stemmer* stemmer = language[0] == 'e' ? english.get() : russian.get();
-  if (stemmer == nullptr) return std::string(word);
+  struct Stemmer {
+    explicit Stemmer(const char* name) : stemmer(sb_stemmer_new(name, "UTF_8")) {}
+    std::unique_ptr<sb_stemmer, StemmerDeleter> stemmer;
+    absl::flat_hash_map<std::string, std::string> stems;
+  };
+  thread_local Stemmer english("english"), russian("russian");
+  Stemmer& s = language[0] == 'e' ? english : russian;
+  const absl::string_view key(word.data(), word.size());
+  if (const auto it = s.stems.find(key); it != s.stems.end()) return it->second;
+  if (s.stemmer == nullptr) return std::string(word);
   const sb_symbol* stem =
-      sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+      sb_stemmer_stem(s.stemmer.get(), reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
   if (stem == nullptr) return std::string(word);  // out of memory: the word unstemmed still matches itself
-  return std::string(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
+  std::string stemmed(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(s.stemmer.get())));
+  constexpr std::size_t kMostStems = 1 << 17;
+  if (s.stems.size() >= kMostStems) s.stems.clear();
+  s.stems.emplace(key, stemmed);
+  return stemmed;
 }
 
 bool IsAsciiAlnum(char c) {
@@ -115,7 +128,8 @@ TextOptions TextOptions::Default() {
 }
 
 std::string TextOptions::Serialize() const {
-  std::string out = stemming ? "stemming on\n" : "stemming off\n";
+  std::string out = enabled ? "" : "index off\n";
+  out += stemming ? "stemming on\n" : "stemming off\n";
   for (const std::string& word : stop_words) out += "stop " + word + "\n";
   return out;
 }
@@ -124,7 +138,9 @@ absl::StatusOr<TextOptions> TextOptions::Parse(std::string_view serialized) {
   TextOptions options;
   for (const absl::string_view piece : absl::StrSplit(ToAbsl(serialized), '\n', absl::SkipEmpty())) {
     const std::string_view line(piece.data(), piece.size());
-    if (line == "stemming on" || line == "stemming off") {
+    if (line == "index off") {
+      options.enabled = false;
+    } else if (line == "stemming on" || line == "stemming off") {
       options.stemming = line == "stemming on";
     } else if (line.starts_with("stop ")) {
       options.stop_words.emplace_back(line.substr(5));
@@ -136,12 +152,13 @@ absl::StatusOr<TextOptions> TextOptions::Parse(std::string_view serialized) {
 }
 
 TextAnalyzer::TextAnalyzer(TextOptions options) : options_(std::move(options)) {
-  for (const std::string& word : options_.stop_words) sorted_stop_words_.push_back(NormalizeName(word));
-  std::sort(sorted_stop_words_.begin(), sorted_stop_words_.end());
+  auto stop_words = std::make_shared<absl::flat_hash_set<std::string>>();
+  for (const std::string& word : options_.stop_words) stop_words->insert(NormalizeName(word));
+  stop_words_ = std::move(stop_words);
 }
 
 bool TextAnalyzer::IsStopWord(std::string_view folded) const {
-  return std::binary_search(sorted_stop_words_.begin(), sorted_stop_words_.end(), folded);
+  return stop_words_->contains(absl::string_view(folded.data(), folded.size()));
 }
 
 std::string TextAnalyzer::Fold(std::string_view word) { return NormalizeName(word); }

@@ -7,10 +7,12 @@
 #define RELATA_ENGINE_BASE_TEXT_ANALYSIS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 
 namespace relata {
@@ -18,13 +20,15 @@ namespace relata {
 // Fixed when a store's text index is first written: the index and the
 // queries over it must analyse text the same way.
 struct TextOptions {
+  bool enabled = true;  // false: the store keeps no text index
   bool stemming = true;
   // Normal forms (NormalizeName) of the words left out; the default is
   // English and Russian function words ("the", "of", "и", "в", ...).
   std::vector<std::string> stop_words;
 
   static TextOptions Default();
-  // One line per setting: "stemming on|off", then "stop WORD" per word.
+  // One line per setting: "index off" when disabled, "stemming on|off",
+  // then "stop WORD" per word.
   std::string Serialize() const;
   static absl::StatusOr<TextOptions> Parse(std::string_view serialized);
   bool operator==(const TextOptions&) const = default;
@@ -53,7 +57,7 @@ class TextAnalyzer {
  private:
   bool IsStopWord(std::string_view folded) const;
   TextOptions options_;
-  std::vector<std::string> sorted_stop_words_;
+  std::shared_ptr<const absl::flat_hash_set<std::string>> stop_words_;
 };
 
 }  // namespace relata

@@ -51,6 +51,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
                                                  : storage::QuadStore::Open(path, options.create_if_missing));
   if (options.text_index.has_value()) {
     TextOptions text;
+    text.enabled = options.text_index->enabled;
     text.stemming = options.text_index->stemming;
     text.stop_words = options.text_index->stop_words.value_or(TextOptions::Default().stop_words);
     if (text != store->text_settings()->options) {
@@ -191,6 +192,10 @@ absl::StatusOr<Statistics> Database::Stats() {
   std::sort(stats.graphs.begin(), stats.graphs.end(),
             [](const auto& a, const auto& b) { return a.quads > b.quads; });
   stats.bytes_on_disk = DirectorySize(impl_->path);
+  ASSIGN_OR_RETURN(const storage::TextTotals text, impl_->store->ReadTextTotals());
+  stats.text_index_texts = text.literals;
+  stats.text_index_words = text.length;
+  stats.text_index_bytes = impl_->store->TextIndexBytes();
   return stats;
 }
 

@@ -188,6 +188,9 @@ absl::StatusOr<std::shared_ptr<const Evaluator::TextHits>> Evaluator::FindText(c
                                                                               const Term& text) {
   auto& cached = text_hits_[&node];
   if (cached != nullptr && cached->text == text.value) return cached;
+  if (!ctx_.store().text_settings()->options.enabled) {
+    return absl::FailedPreconditionError("relata:text: this store keeps no text index (it was made with --no-text-index)");
+  }
   ASSIGN_OR_RETURN(TextSearch search, TextSearch::Prepare(text.value, ctx_.store().text_analyzer()));
   ASSIGN_OR_RETURN(std::vector<TextHit> hits,
                    search.Run(ctx_.store(), ctx_.snapshot(), [this] { return ctx_.Check(); }));

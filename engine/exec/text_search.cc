@@ -103,7 +103,7 @@ class Evaluation {
       case Node::Kind::kTerm: {
         std::vector<TermCounts> counts;
         RETURN_IF_ERROR(Scan(node.terms.front(), false, [&](const storage::TextPosting& p) {
-          counts.push_back({p.literal(), p.count(), p.length()});
+          counts.push_back({p.literal, p.count, p.length});
         }));
         return Score(counts);
       }
@@ -112,8 +112,8 @@ class Evaluation {
         // prefix are summed as one term's occurrences.
         absl::flat_hash_map<TermId, TermCounts> by_literal;
         RETURN_IF_ERROR(Scan(node.terms.front(), true, [&](const storage::TextPosting& p) {
-          auto [it, inserted] = by_literal.try_emplace(p.literal(), TermCounts{p.literal(), 0, p.length()});
-          it->second.tf += p.count();
+          auto [it, inserted] = by_literal.try_emplace(p.literal, TermCounts{p.literal, 0, p.length});
+          it->second.tf += p.count;
         }));
         std::vector<TermCounts> counts;
         counts.reserve(by_literal.size());
@@ -127,6 +127,10 @@ class Evaluation {
         for (const Node& child : node.children) (child.kind == Node::Kind::kNot ? negative : positive).push_back(&child);
         ASSIGN_OR_RETURN(Scored all, Evaluate(*positive.front()));
         for (std::size_t i = 1; i < positive.size() && !all.empty(); ++i) {
+          if (positive[i]->kind == Node::Kind::kTerm) {
+            RETURN_IF_ERROR(AddTermWithin(positive[i]->terms.front(), &all));
+            continue;
+          }
           ASSIGN_OR_RETURN(const Scored more, Evaluate(*positive[i]));
           all = Intersect(all, more);
         }
@@ -152,6 +156,29 @@ class Evaluation {
   }
 
  private:
+  // `all` keeps its literals that hold `term`, each scored the more for it:
+  // the term's postings are merged with `all` as they are read, and only the
+  // matches are kept (its df counts them all).
+  absl::Status AddTermWithin(const std::string& term, Scored* all) {
+    std::vector<TermCounts> matches;
+    std::size_t df = 0, at = 0;
+    RETURN_IF_ERROR(Scan(term, false, [&](const storage::TextPosting& p) {
+      ++df;
+      while (at < all->size() && (*all)[at].literal < p.literal) ++at;
+      if (at < all->size() && (*all)[at].literal == p.literal) matches.push_back({p.literal, p.count, p.length});
+    }));
+    const double idf = Idf(df);
+    Scored kept;
+    kept.reserve(matches.size());
+    std::size_t j = 0;
+    for (const TermCounts& match : matches) {
+      while ((*all)[j].literal < match.literal) ++j;
+      kept.push_back({match.literal, (*all)[j].score + Weight(idf, match.tf, match.length)});
+    }
+    all->swap(kept);
+    return absl::OkStatus();
+  }
+
   absl::Status Scan(const std::string& term, bool prefix, const std::function<void(const storage::TextPosting&)>& use) {
     absl::Status stopped;
     std::size_t seen = 0;
@@ -184,38 +211,48 @@ class Evaluation {
     return scored;
   }
 
+  // Two passes: the literals holding every word, then the positions of
+  // those only (most postings of common words are in no candidate).
   absl::StatusOr<Scored> Phrase(const Node& node) {
+    std::vector<TermId> candidates;
+    for (std::size_t i = 0; i < node.terms.size(); ++i) {
+      std::vector<TermId> literals;
+      std::size_t at = 0;
+      RETURN_IF_ERROR(Scan(node.terms[i], false, [&](const storage::TextPosting& p) {
+        if (i == 0) {
+          literals.push_back(p.literal);
+          return;
+        }
+        while (at < candidates.size() && candidates[at] < p.literal) ++at;
+        if (at < candidates.size() && candidates[at] == p.literal) literals.push_back(p.literal);
+      }));
+      candidates.swap(literals);
+      if (candidates.empty()) return Scored();
+    }
     struct Occurrences {
-      TermId literal;
-      std::uint32_t length;
+      std::uint32_t length = 0;
       std::vector<std::uint32_t> positions;
     };
-    std::vector<std::vector<Occurrences>> lists(node.terms.size());
+    std::vector<std::vector<Occurrences>> lists(node.terms.size(), std::vector<Occurrences>(candidates.size()));
     for (std::size_t i = 0; i < node.terms.size(); ++i) {
+      std::size_t at = 0;
       RETURN_IF_ERROR(Scan(node.terms[i], false, [&](const storage::TextPosting& p) {
-        lists[i].push_back({p.literal(), p.length(), p.Positions()});
+        while (at < candidates.size() && candidates[at] < p.literal) ++at;
+        if (at < candidates.size() && candidates[at] == p.literal) lists[i][at] = {p.length, p.Positions()};
       }));
-      if (lists[i].empty()) return Scored();
     }
     std::vector<TermCounts> counts;
-    std::vector<std::size_t> at(lists.size(), 0);
-    for (const Occurrences& first : lists[0]) {
-      bool everywhere = true;
-      for (std::size_t i = 1; i < lists.size() && everywhere; ++i) {
-        while (at[i] < lists[i].size() && lists[i][at[i]].literal < first.literal) ++at[i];
-        everywhere = at[i] < lists[i].size() && lists[i][at[i]].literal == first.literal;
-      }
-      if (!everywhere) continue;
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
       std::uint32_t tf = 0;
-      for (const std::uint32_t start : first.positions) {
+      for (const std::uint32_t start : lists[0][c].positions) {
         bool whole = true;
         for (std::size_t i = 1; i < lists.size() && whole; ++i) {
-          const std::vector<std::uint32_t>& positions = lists[i][at[i]].positions;
+          const std::vector<std::uint32_t>& positions = lists[i][c].positions;
           whole = std::binary_search(positions.begin(), positions.end(), start + node.offsets[i]);
         }
         tf += whole ? 1 : 0;
       }
-      if (tf > 0) counts.push_back({first.literal, tf, first.length});
+      if (tf > 0) counts.push_back({candidates[c], tf, lists[0][c].length});
     }
     return Score(counts);
   }

@@ -271,6 +271,48 @@ TEST_F(NewsTextTest, ALoadCanAddAPredicateToTheIndex) {
   ExpectConsistent();
 }
 
+// Hundreds of texts sharing words fill many blocks of postings: loads,
+// transactions that split and empty blocks, and a load that merges texts
+// the store knew into the blocks, each leave an index equal to a rebuild.
+TEST_F(TextSearchTest, BlocksOfPostingsFollowEveryKindOfWrite) {
+  const auto count = [&](const std::string& text) {
+    const auto rows = Rows(absl::StrCat(kPrefix, "SELECT (COUNT(*) AS ?n) WHERE { ?r relata:text \"", text, "\" }"));
+    return rows.empty() ? std::string("none") : rows[0].substr(1, rows[0].find('"', 1) - 1);
+  };
+  std::string turtle;
+  for (int i = 0; i < 700; ++i) {
+    turtle += absl::StrCat("<http://ex/a", i, "> <http://ex/evidence> \"shared word number w", i, "\" .\n");
+    turtle += absl::StrCat("<http://ex/b", i, "> <http://ex/note> \"shared note n", i, "\" .\n");
+  }
+  Load("many.nt", turtle);
+  EXPECT_EQ(count("shared"), "700");
+  ExpectConsistent();
+  {
+    auto transaction = db_->Begin();
+    ASSERT_TRUE(transaction.ok());
+    for (int i = 0; i < 400; ++i) {
+      ASSERT_TRUE((*transaction)->Add({Term::Iri(absl::StrCat("http://ex/c", i)), Term::Iri("http://ex/evidence"),
+                                       Term::Literal(absl::StrCat("shared again c", i)), Term::Iri("")}).ok());
+    }
+    ASSERT_TRUE((*transaction)->Commit().ok());
+  }
+  EXPECT_EQ(count("shared"), "1100");
+  ExpectConsistent();
+  ASSERT_TRUE(db_->Update("DELETE { ?a <http://ex/evidence> ?t } WHERE { ?a <http://ex/evidence> ?t "
+                          "FILTER(STRSTARTS(STR(?a), \"http://ex/a\")) }").ok());
+  EXPECT_EQ(count("shared"), "400");
+  EXPECT_EQ(count("number"), "0");
+  ExpectConsistent();
+  // The notes were in the store before their predicate was indexed: their
+  // texts have ids among the indexed ones and are merged into the blocks.
+  LoadOptions options;
+  options.text_predicates = {"http://ex/note"};
+  ASSERT_TRUE(db_->Load(WriteFile("one.nt", "<http://ex/d> <http://ex/evidence> \"shared once more\" .\n"), options).ok());
+  EXPECT_EQ(count("shared"), "1101");
+  EXPECT_EQ(count("note"), "700");
+  ExpectConsistent();
+}
+
 TEST_F(TextSearchTest, StemmingAndStopWordsAreTheStoresChoice) {
   db_.reset();
   Options options;

@@ -21,9 +21,12 @@
 
 namespace relata {
 
-// How the full-text index (relata:text) analyses text. Fixed once the index
+// How the full-text index (relata:text) analyses text. Fixed once the store
 // holds text: the index and every query over it must agree.
 struct TextIndexOptions {
+  // false: the store keeps no text index (relata:text fails), which saves the
+  // index's time at load and its space.
+  bool enabled = true;
   // Snowball stemming: English for Latin words, Russian for Cyrillic ones
   // ("currencies" finds "currency").
   bool stemming = true;
@@ -35,8 +38,8 @@ struct TextIndexOptions {
 struct Options {
   bool create_if_missing = true;
   // When set, the store's text index analyses text this way: applied to a
-  // store whose text index is empty, an error (kFailedPrecondition) for one
-  // whose index was built otherwise.
+  // store that holds no text yet, an error (kFailedPrecondition) for one
+  // whose text was indexed otherwise.
   std::optional<TextIndexOptions> text_index;
   // Reading only, beside the process that may be writing the store (which
   // holds its lock): each query sees what that process had committed when
@@ -130,6 +133,9 @@ struct Statistics {
   std::vector<PredicateCount> predicates;  // most used first
   std::vector<GraphCount> graphs;          // largest first
   std::uint64_t bytes_on_disk = 0;
+  // The full-text index: the texts it holds, their words (stop words not
+  // counted), and its files' bytes (part of bytes_on_disk).
+  std::uint64_t text_index_texts = 0, text_index_words = 0, text_index_bytes = 0;
 };
 
 namespace engine {
