@@ -211,48 +211,71 @@ class Evaluation {
     return scored;
   }
 
-  // Two passes: the literals holding every word, then the positions of
-  // those only (most postings of common words are in no candidate).
+  // One pass per word, each keeping the texts that hold every word so far,
+  // with where each word's positions are (its encoded deltas, copied into one
+  // buffer): the positions are decoded for the texts that hold them all.
   absl::StatusOr<Scored> Phrase(const Node& node) {
+    struct Span {
+      std::size_t offset;
+      std::uint32_t count;
+    };
     std::vector<TermId> candidates;
+    std::vector<std::uint32_t> lengths;
+    std::vector<std::vector<Span>> spans;  // per word, per candidate
+    std::string arena;
     for (std::size_t i = 0; i < node.terms.size(); ++i) {
-      std::vector<TermId> literals;
+      std::vector<TermId> kept;
+      std::vector<std::size_t> from;  // the candidate each kept one was
+      std::vector<Span> word;
       std::size_t at = 0;
       RETURN_IF_ERROR(Scan(node.terms[i], false, [&](const storage::TextPosting& p) {
         if (i == 0) {
-          literals.push_back(p.literal);
-          return;
+          lengths.push_back(p.length);
+        } else {
+          while (at < candidates.size() && candidates[at] < p.literal) ++at;
+          if (at == candidates.size() || candidates[at] != p.literal) return;
+          from.push_back(at);
         }
-        while (at < candidates.size() && candidates[at] < p.literal) ++at;
-        if (at < candidates.size() && candidates[at] == p.literal) literals.push_back(p.literal);
+        kept.push_back(p.literal);
+        word.push_back({arena.size(), p.count});
+        arena.append(p.positions);
       }));
-      candidates.swap(literals);
+      if (i > 0) {
+        for (std::vector<Span>& earlier : spans) {
+          std::vector<Span> narrowed(from.size());
+          for (std::size_t k = 0; k < from.size(); ++k) narrowed[k] = earlier[from[k]];
+          earlier.swap(narrowed);
+        }
+        std::vector<std::uint32_t> narrowed(from.size());
+        for (std::size_t k = 0; k < from.size(); ++k) narrowed[k] = lengths[from[k]];
+        lengths.swap(narrowed);
+      }
+      spans.push_back(std::move(word));
+      candidates.swap(kept);
       if (candidates.empty()) return Scored();
     }
-    struct Occurrences {
-      std::uint32_t length = 0;
-      std::vector<std::uint32_t> positions;
+    const auto decode = [&](const Span& span, std::vector<std::uint32_t>* out) {
+      out->clear();
+      std::size_t offset = span.offset;
+      std::uint32_t position = 0;
+      for (std::uint32_t k = 0; k < span.count; ++k) {
+        position += static_cast<std::uint32_t>(storage::ReadVarint(arena, &offset));
+        out->push_back(position);
+      }
     };
-    std::vector<std::vector<Occurrences>> lists(node.terms.size(), std::vector<Occurrences>(candidates.size()));
-    for (std::size_t i = 0; i < node.terms.size(); ++i) {
-      std::size_t at = 0;
-      RETURN_IF_ERROR(Scan(node.terms[i], false, [&](const storage::TextPosting& p) {
-        while (at < candidates.size() && candidates[at] < p.literal) ++at;
-        if (at < candidates.size() && candidates[at] == p.literal) lists[i][at] = {p.length, p.Positions()};
-      }));
-    }
     std::vector<TermCounts> counts;
+    std::vector<std::vector<std::uint32_t>> positions(node.terms.size());
     for (std::size_t c = 0; c < candidates.size(); ++c) {
+      for (std::size_t i = 0; i < node.terms.size(); ++i) decode(spans[i][c], &positions[i]);
       std::uint32_t tf = 0;
-      for (const std::uint32_t start : lists[0][c].positions) {
+      for (const std::uint32_t start : positions[0]) {
         bool whole = true;
-        for (std::size_t i = 1; i < lists.size() && whole; ++i) {
-          const std::vector<std::uint32_t>& positions = lists[i][c].positions;
-          whole = std::binary_search(positions.begin(), positions.end(), start + node.offsets[i]);
+        for (std::size_t i = 1; i < positions.size() && whole; ++i) {
+          whole = std::binary_search(positions[i].begin(), positions[i].end(), start + node.offsets[i]);
         }
         tf += whole ? 1 : 0;
       }
-      if (tf > 0) counts.push_back({candidates[c], tf, lists[0][c].length});
+      if (tf > 0) counts.push_back({candidates[c], tf, lengths[c]});
     }
     return Score(counts);
   }

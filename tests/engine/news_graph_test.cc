@@ -158,5 +158,32 @@ TEST_F(NewsGraphTest, APathShowsTheArticleThatStatesEachStep) {
   EXPECT_EQ(most, 3u) << "no chain runs through three articles";
 }
 
+// "What did the articles say about national currencies?": the facts whose
+// evidence says it, from the article that states them.
+TEST_F(NewsGraphTest, TextSearchFindsTheFactsWhoseEvidenceSaysIt) {
+  EXPECT_THAT(Rows("SELECT DISTINCT ?s ?p ?o ?document WHERE { (?r ?score) relata:text \"national currencies\" . "
+                   "GRAPH ?document { ?r rdf:reifies <<( ?s ?p ?o )>> } } ORDER BY ?s"),
+              ElementsAre("<https://relata.dev/e/china> <https://relata.dev/kg/settles_trade_in> "
+                          "<https://relata.dev/e/settlements-in-national-currencies> "
+                          "<https://relata.dev/doc/izvestia-2025-putin-xinhua-interview>",
+                          "<https://relata.dev/e/russia> <https://relata.dev/kg/settles_trade_in> "
+                          "<https://relata.dev/e/settlements-in-national-currencies> "
+                          "<https://relata.dev/doc/izvestia-2025-putin-xinhua-interview>"));
+}
+
+// Graph-RAG in one query (docs/sparql.md): the best facts for a text, then
+// the neighbourhood of their entities, as a subgraph of the store.
+TEST_F(NewsGraphTest, HybridRetrievalGivesTheNeighbourhoodOfTheFactsFound) {
+  const std::string query = ReadFile(RELATA_SOURCE_DIR "/examples/queries/hybrid-retrieval.rq");
+  ASSERT_FALSE(query.empty());
+  const std::vector<std::string> triples = Rows(query);
+  EXPECT_THAT(triples, ::testing::Contains("<https://relata.dev/e/power-of-siberia> <https://relata.dev/kg/connects> "
+                                           "<https://relata.dev/e/china>"));
+  EXPECT_GT(triples.size(), 20u);
+  for (const std::string& triple : triples) {
+    EXPECT_TRUE(Ask("ASK { " + triple + " }")) << triple << " is not in the store";
+  }
+}
+
 }  // namespace
 }  // namespace relata
