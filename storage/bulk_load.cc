@@ -9,9 +9,12 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <queue>
 #include <set>
 #include <span>
@@ -279,6 +282,9 @@ class TextCollector {
       if (std::find(predicates_.begin(), predicates_.end(), iri) == predicates_.end()) predicates_.push_back(iri);
     }
   }
+  ~TextCollector() { Drain(); }
+  TextCollector(const TextCollector&) = delete;
+  TextCollector& operator=(const TextCollector&) = delete;
   const std::vector<std::string>& predicates() const { return predicates_; }
 
   // `quad` was encoded as `ids`; `fresh` says whether the load gave its
@@ -289,7 +295,8 @@ class TextCollector {
     if (inserted) it->second = IsTextPredicate(quad.predicate.value, predicates_);
     if (!it->second || !seen_.insert(ids.o).second) return;
     if (fresh) {
-      Index(ids.o, quad.object.value, false);
+      pending_.emplace_back(ids.o, quad.object.value);
+      if (pending_.size() == kBatch) Hand();
     } else {
       known_.emplace_back(ids.o, quad.object.value);
     }
@@ -298,8 +305,10 @@ class TextCollector {
   void AddKnown(TermId literal, std::string text) {
     if (enabled_ && seen_.insert(literal).second) known_.emplace_back(literal, std::move(text));
   }
-  // The known literals not indexed yet, by `indexed`.
+  // The known literals not indexed yet, by `indexed`. Ends the reading: no
+  // Add after it.
   absl::Status IndexKnown(const std::function<absl::StatusOr<bool>(TermId)>& indexed) {
+    Drain();
     for (auto& [literal, text] : known_) {
       ASSIGN_OR_RETURN(const bool already, indexed(literal));
       if (!already) Index(literal, text, true);
@@ -347,7 +356,7 @@ class TextCollector {
       o.term = term_rank[o.term];
       o.unit = unit_rank[o.unit];
     }
-    std::sort(occurrences_.begin(), occurrences_.end());
+    SortOccurrences();
     std::vector<TextEntry> postings;
     for (std::size_t i = 0; i < occurrences_.size();) {
       const std::uint32_t term = occurrences_[i].term;
@@ -387,6 +396,44 @@ class TextCollector {
     }
   };
 
+  // Texts new to the store are analysed on a thread of their own while the
+  // load reads on: the reading leaves a core partly idle. They go in
+  // batches; at most kQueued batches wait, then Add waits too.
+  static constexpr std::size_t kBatch = 4096, kQueued = 16;
+  using Batch = std::vector<std::pair<TermId, std::string>>;
+  void Hand() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!worker_.joinable()) worker_ = std::thread([this] { Work(); });
+    room_.wait(lock, [this] { return queue_.size() < kQueued; });
+    queue_.push_back(std::move(pending_));
+    pending_.clear();
+    ready_.notify_one();
+  }
+  void Work() {
+    for (;;) {
+      Batch batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        room_.notify_one();
+      }
+      for (const auto& [literal, text] : batch) Index(literal, text, false);
+    }
+  }
+  // Waits until every text handed over is analysed.
+  void Drain() {
+    if (!pending_.empty()) Hand();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    ready_.notify_one();
+    if (worker_.joinable()) worker_.join();
+  }
+
   void Index(TermId literal, std::string_view text, bool known) {
     const std::vector<TextToken> tokens = analyzer_->Analyze(text);
     for (const TextToken& token : tokens) {
@@ -402,6 +449,25 @@ class TextCollector {
     units_.push_back(Unit{literal, length, known});
     ++added_.literals;
     added_.length += length;
+  }
+
+  // Into (term, unit, position) order: a counting sort by term, which keeps
+  // the order of texts as they were analysed, most often already theirs by
+  // id; a term whose texts are not is sorted on its own.
+  void SortOccurrences() {
+    std::vector<std::size_t> start(terms_.size() + 1, 0);
+    for (const Occurrence& o : occurrences_) ++start[o.term + 1];
+    for (std::size_t t = 1; t < start.size(); ++t) start[t] += start[t - 1];
+    std::vector<Occurrence> sorted(occurrences_.size());
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (const Occurrence& o : occurrences_) sorted[next[o.term]++] = o;
+    std::vector<Occurrence>().swap(occurrences_);
+    for (std::size_t t = 0; t + 1 < start.size(); ++t) {
+      const auto first = sorted.begin() + static_cast<std::ptrdiff_t>(start[t]);
+      const auto last = sorted.begin() + static_cast<std::ptrdiff_t>(start[t + 1]);
+      if (!std::is_sorted(first, last)) std::sort(first, last);
+    }
+    occurrences_.swap(sorted);
   }
 
   // `postings` (ascending) in blocks of kTextBlock, each keyed by its first.
@@ -442,6 +508,12 @@ class TextCollector {
     return absl::OkStatus();
   }
 
+  Batch pending_;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  std::deque<Batch> queue_;
+  bool done_ = false;
+  std::thread worker_;
   std::shared_ptr<const TextAnalyzer> analyzer_;
   const bool enabled_;
   std::vector<std::string> predicates_;  // added to the defaults: the store's and this load's

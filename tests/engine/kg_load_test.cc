@@ -404,6 +404,9 @@ TEST_F(KgReplaceTest, TheNewVersionTakesThePlaceOfTheOld) {
   // The other document is untouched.
   EXPECT_THAT(Rows("SELECT ?what WHERE { GRAPH doc:a2 { e:xi-jinping kg:attended ?what } }"),
               ElementsAre("<https://relata.dev/e/brics-summit>"));
+  // The text index holds the new title, and no longer the old one.
+  EXPECT_THAT(Rows("SELECT ?d ?title WHERE { (?d ?score ?snippet ?title) relata:text \"meets\" }"),
+              ElementsAre("<https://relata.dev/doc/a1> \"Putin meets Xi, revised\""));
   const auto check = db_->Check();
   ASSERT_TRUE(check.ok()) << check.status();
   EXPECT_THAT(check->problems, IsEmpty());

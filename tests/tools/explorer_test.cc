@@ -135,4 +135,15 @@ TEST_F(ExplorerTest, TheSearchBoxSuggestsEntitiesByAnyOfTheirNames) {
   EXPECT_THAT(sib, HasSubstr("<option value=\"Power of Siberia\" data-iri=\"https://relata.dev/e/power-of-siberia\">"));
 }
 
+// Enter in the search box searches the text too: the entities called so,
+// then the facts whose evidence says it, the words marked.
+TEST_F(ExplorerTest, TheSearchBoxFindsTextBesideNames) {
+  const std::string dom = Open("text=" + Encode("national currencies"), "text");
+  EXPECT_THAT(dom, ::testing::ContainsRegex("id=\"text-meta\">national currencies: [1-9][0-9]* entities, [1-9][0-9]* texts"));
+  EXPECT_THAT(dom, HasSubstr("<a href=\"#entity=https%3A%2F%2Frelata.dev%2Fe%2Fsettlements-in-national-currencies\">"
+                             "Settlements in national currencies</a>"));
+  EXPECT_THAT(dom, ::testing::ContainsRegex("e:russia</a> —settles_trade_in→ <a [^>]*>e:settlements-in-national-currencies</a>"));
+  EXPECT_THAT(dom, HasSubstr("completely converted to <mark>national currencies</mark>"));
+}
+
 }  // namespace
