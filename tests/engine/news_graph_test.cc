@@ -171,6 +171,21 @@ TEST_F(NewsGraphTest, TextSearchFindsTheFactsWhoseEvidenceSaysIt) {
                           "<https://relata.dev/doc/izvestia-2025-putin-xinhua-interview>"));
 }
 
+// The text, the graph and the documents' dates in one query (docs/sparql.md).
+TEST_F(NewsGraphTest, TextSearchJoinsWithTheGraphAndTheDocuments) {
+  EXPECT_THAT(Rows("SELECT ?s ?p ?o ?document WHERE { "
+                   "(?r ?score) relata:text \"gas OR oil OR energy\" . "
+                   "GRAPH ?document { ?r rdf:reifies <<( ?s ?p ?o )>> } "
+                   "?s kg:member_of e:shanghai-cooperation-organization . "
+                   "?o kg:member_of e:shanghai-cooperation-organization . "
+                   "OPTIONAL { ?document kg:published ?date } "
+                   "FILTER(!BOUND(?date) || ?date >= \"2024-01-01\"^^xsd:date) } ORDER BY DESC(?score) ?p LIMIT 10"),
+              ElementsAre("<https://relata.dev/e/russia> <https://relata.dev/kg/exports_gas_to> <https://relata.dev/e/china> "
+                          "<https://relata.dev/doc/izvestia-2025-putin-xinhua-interview>",
+                          "<https://relata.dev/e/russia> <https://relata.dev/kg/exports_oil_to> <https://relata.dev/e/china> "
+                          "<https://relata.dev/doc/izvestia-2025-putin-xinhua-interview>"));
+}
+
 // Graph-RAG in one query (docs/sparql.md): the best facts for a text, then
 // the neighbourhood of their entities, as a subgraph of the store.
 TEST_F(NewsGraphTest, HybridRetrievalGivesTheNeighbourhoodOfTheFactsFound) {
