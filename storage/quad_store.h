@@ -187,6 +187,36 @@ class QuadStore {
   absl::StatusOr<TextTotals> ReadTextTotals(const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
   // Calls `visit` for each posting of `term` (of every term starting with it,
   // with `prefix`), in key order, until it returns false.
+  // How many postings `term` has, from its blocks' counts (no posting is
+  // decoded).
+  absl::StatusOr<std::uint64_t> CountTextPostings(std::string_view term,
+                                                  const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
+  // One term's postings in literal order, read a block at a time; SeekTo
+  // skips to the block that may hold a literal, so that probing a few
+  // literals reads a few blocks.
+  class TextCursor {
+   public:
+    ~TextCursor();
+    bool Valid() const { return valid_; }
+    // REQUIRES: Valid().
+    const TextPosting& posting() const { return posting_; }
+    void Next();
+    // To the first posting with a literal at least `literal` (forward only).
+    void SeekTo(TermId literal);
+    absl::Status status() const;
+
+   private:
+    friend class QuadStore;
+    TextCursor() = default;
+    void LoadBlock();
+    std::unique_ptr<rocksdb::Iterator> it_;
+    std::string prefix_, key_, value_;
+    std::optional<TextBlockReader> block_;
+    TextPosting posting_;
+    bool valid_ = false;
+  };
+  std::unique_ptr<TextCursor> OpenTextCursor(std::string_view term,
+                                             const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
   absl::Status ScanText(std::string_view term, bool prefix, const std::function<bool(const TextPosting&)>& visit,
                         const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
   // The text index's size: its files and what is not yet in files.

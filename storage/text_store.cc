@@ -104,6 +104,96 @@ absl::Status QuadStore::ScanText(std::string_view term, bool prefix,
   return ToStatus(it->status(), "text index");
 }
 
+namespace {
+
+// An iterator over the text family through `snapshot` (and its pending
+// writes, for a transaction's view).
+std::unique_ptr<rocksdb::Iterator> TextIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                                                const rocksdb::Snapshot* snapshot,
+                                                rocksdb::WriteBatchWithIndex* pending) {
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot;
+  if (pending != nullptr) {
+    return std::unique_ptr<rocksdb::Iterator>(
+        pending->NewIteratorWithBase(family, db->NewIterator(options, family), &options));
+  }
+  return std::unique_ptr<rocksdb::Iterator>(db->NewIterator(options, family));
+}
+
+}  // namespace
+
+absl::StatusOr<std::uint64_t> QuadStore::CountTextPostings(std::string_view term,
+                                                         const std::shared_ptr<const Snapshot>& snapshot) const {
+  const std::string prefix = TextTermPrefix(term);
+  auto it = TextIterator(db_.get(), families_[kText], snapshot ? snapshot->snapshot_ : nullptr,
+                         snapshot ? snapshot->pending_ : nullptr);
+  std::uint64_t count = 0;
+  for (it->Seek(Slice(prefix)); it->Valid() && it->key().starts_with(Slice(prefix)); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) continue;
+    std::size_t offset = 0;
+    count += ReadVarint(std::string_view(it->value().data(), it->value().size()), &offset);
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "text index"));
+  return count;
+}
+
+QuadStore::TextCursor::~TextCursor() = default;
+
+std::unique_ptr<QuadStore::TextCursor> QuadStore::OpenTextCursor(std::string_view term,
+                                                                 const std::shared_ptr<const Snapshot>& snapshot) const {
+  auto cursor = std::unique_ptr<TextCursor>(new TextCursor());
+  cursor->prefix_ = TextTermPrefix(term);
+  cursor->it_ = TextIterator(db_.get(), families_[kText], snapshot ? snapshot->snapshot_ : nullptr,
+                             snapshot ? snapshot->pending_ : nullptr);
+  cursor->it_->Seek(Slice(cursor->prefix_));
+  cursor->LoadBlock();
+  return cursor;
+}
+
+// The block the iterator is at, and its first posting; not valid past the
+// term's last block.
+void QuadStore::TextCursor::LoadBlock() {
+  for (;;) {
+    valid_ = false;
+    block_.reset();
+    if (!it_->Valid() || !it_->key().starts_with(Slice(prefix_))) return;
+    if (it_->key().size() != prefix_.size() + 8) {
+      it_->Next();
+      continue;
+    }
+    // Copied: the iterator's slices change when it moves.
+    key_.assign(it_->key().data(), it_->key().size());
+    value_.assign(it_->value().data(), it_->value().size());
+    block_.emplace(key_, value_);
+    if (block_->Next(&posting_)) {
+      valid_ = true;
+      return;
+    }
+    it_->Next();
+  }
+}
+
+void QuadStore::TextCursor::Next() {
+  if (!valid_) return;
+  if (block_->Next(&posting_)) return;
+  it_->Next();
+  LoadBlock();
+}
+
+void QuadStore::TextCursor::SeekTo(TermId literal) {
+  // Along this block first; past its end, to the block whose key is the
+  // last at most `literal` (that block again means the next one).
+  while (valid_ && posting_.literal < literal) {
+    if (block_->Next(&posting_)) continue;
+    const std::string wanted = TextBlockKey(std::string_view(prefix_.data(), prefix_.size() - 1), literal);
+    it_->SeekForPrev(Slice(wanted));
+    if (it_->Valid() && it_->key() == Slice(key_)) it_->Next();
+    LoadBlock();
+  }
+}
+
+absl::Status QuadStore::TextCursor::status() const { return ToStatus(it_->status(), "text index"); }
+
 std::uint64_t QuadStore::TextIndexBytes() const {
   std::uint64_t files = 0, memory = 0;
   db_->GetIntProperty(families_[kText], "rocksdb.total-sst-files-size", &files);

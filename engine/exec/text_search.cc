@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -125,6 +126,19 @@ class Evaluation {
       case Node::Kind::kAnd: {
         std::vector<const Node*> positive, negative;
         for (const Node& child : node.children) (child.kind == Node::Kind::kNot ? negative : positive).push_back(&child);
+        // Words rarest first: the first is read whole, the others only
+        // where it matched.
+        std::vector<std::pair<std::uint64_t, const Node*>> by_count;
+        for (const Node* child : positive) {
+          std::uint64_t count = std::numeric_limits<std::uint64_t>::max();
+          if (child->kind == Node::Kind::kTerm) {
+            ASSIGN_OR_RETURN(count, store_.CountTextPostings(child->terms.front(), snapshot_));
+          }
+          by_count.emplace_back(count, child);
+        }
+        std::stable_sort(by_count.begin(), by_count.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < positive.size(); ++i) positive[i] = by_count[i].second;
         ASSIGN_OR_RETURN(Scored all, Evaluate(*positive.front()));
         for (std::size_t i = 1; i < positive.size() && !all.empty(); ++i) {
           if (positive[i]->kind == Node::Kind::kTerm) {
@@ -161,11 +175,9 @@ class Evaluation {
   // matches are kept (its df counts them all).
   absl::Status AddTermWithin(const std::string& term, Scored* all) {
     std::vector<TermCounts> matches;
-    std::size_t df = 0, at = 0;
-    RETURN_IF_ERROR(Scan(term, false, [&](const storage::TextPosting& p) {
-      ++df;
-      while (at < all->size() && (*all)[at].literal < p.literal) ++at;
-      if (at < all->size() && (*all)[at].literal == p.literal) matches.push_back({p.literal, p.count, p.length});
+    ASSIGN_OR_RETURN(const std::uint64_t df, store_.CountTextPostings(term, snapshot_));
+    RETURN_IF_ERROR(Probe(term, df, *all, [&](const storage::TextPosting& p) {
+      matches.push_back({p.literal, p.count, p.length});
     }));
     const double idf = Idf(df);
     Scored kept;
@@ -178,6 +190,34 @@ class Evaluation {
     all->swap(kept);
     return absl::OkStatus();
   }
+
+  // Calls `use` with the postings of `term` (`count` of them) for the
+  // literals of `wanted` (ascending): when they are few, by skipping the
+  // blocks that hold none; else by reading every block, which costs less
+  // than a seek per few postings.
+  template <typename Wanted>
+  absl::Status Probe(const std::string& term, std::uint64_t count, const std::vector<Wanted>& wanted,
+                     const std::function<void(const storage::TextPosting&)>& use) {
+    if (wanted.size() * 16 > count) {
+      std::size_t at = 0;
+      return Scan(term, false, [&](const storage::TextPosting& p) {
+        while (at < wanted.size() && LiteralOf(wanted[at]) < p.literal) ++at;
+        if (at < wanted.size() && LiteralOf(wanted[at]) == p.literal) use(p);
+      });
+    }
+    const auto cursor = store_.OpenTextCursor(term, snapshot_);
+    std::size_t probed = 0;
+    for (const Wanted& w : wanted) {
+      const TermId literal = LiteralOf(w);
+      if ((++probed & 4095) == 0) RETURN_IF_ERROR(check_());
+      cursor->SeekTo(literal);
+      if (!cursor->Valid()) break;
+      if (cursor->posting().literal == literal) use(cursor->posting());
+    }
+    return cursor->status();
+  }
+  static TermId LiteralOf(const TextHit& hit) { return hit.literal; }
+  static TermId LiteralOf(TermId literal) { return literal; }
 
   absl::Status Scan(const std::string& term, bool prefix, const std::function<void(const storage::TextPosting&)>& use) {
     absl::Status stopped;
@@ -212,45 +252,56 @@ class Evaluation {
   }
 
   // One pass per word, each keeping the texts that hold every word so far,
-  // with where each word's positions are (its encoded deltas, copied into one
-  // buffer): the positions are decoded for the texts that hold them all.
+  // with where each word's positions are (their encoded deltas, copied into
+  // one buffer): the positions are decoded for the texts that hold them all.
   absl::StatusOr<Scored> Phrase(const Node& node) {
     struct Span {
       std::size_t offset;
       std::uint32_t count;
     };
+    // Its words rarest first: the first read whole, the others probed for
+    // the texts that hold the ones before.
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    for (std::size_t i = 0; i < node.terms.size(); ++i) {
+      ASSIGN_OR_RETURN(const std::uint64_t count, store_.CountTextPostings(node.terms[i], snapshot_));
+      order.emplace_back(count, i);
+    }
+    std::stable_sort(order.begin(), order.end());
     std::vector<TermId> candidates;
     std::vector<std::uint32_t> lengths;
-    std::vector<std::vector<Span>> spans;  // per word, per candidate
+    std::vector<std::vector<Span>> spans(node.terms.size());  // per word, per candidate
+    std::vector<std::size_t> done;  // the words read so far
     std::string arena;
-    for (std::size_t i = 0; i < node.terms.size(); ++i) {
+    for (const auto& [count, i] : order) {
       std::vector<TermId> kept;
       std::vector<std::size_t> from;  // the candidate each kept one was
       std::vector<Span> word;
-      std::size_t at = 0;
-      RETURN_IF_ERROR(Scan(node.terms[i], false, [&](const storage::TextPosting& p) {
-        if (i == 0) {
-          lengths.push_back(p.length);
-        } else {
-          while (at < candidates.size() && candidates[at] < p.literal) ++at;
-          if (at == candidates.size() || candidates[at] != p.literal) return;
-          from.push_back(at);
-        }
+      const auto keep = [&](const storage::TextPosting& p) {
+        if (done.empty()) lengths.push_back(p.length);
         kept.push_back(p.literal);
         word.push_back({arena.size(), p.count});
         arena.append(p.positions);
-      }));
-      if (i > 0) {
-        for (std::vector<Span>& earlier : spans) {
+      };
+      if (done.empty()) {
+        RETURN_IF_ERROR(Scan(node.terms[i], false, keep));
+      } else {
+        std::size_t at = 0;
+        RETURN_IF_ERROR(Probe(node.terms[i], count, candidates, [&](const storage::TextPosting& p) {
+          while (candidates[at] < p.literal) ++at;
+          from.push_back(at);
+          keep(p);
+        }));
+        for (const std::size_t earlier : done) {
           std::vector<Span> narrowed(from.size());
-          for (std::size_t k = 0; k < from.size(); ++k) narrowed[k] = earlier[from[k]];
-          earlier.swap(narrowed);
+          for (std::size_t k = 0; k < from.size(); ++k) narrowed[k] = spans[earlier][from[k]];
+          spans[earlier].swap(narrowed);
         }
         std::vector<std::uint32_t> narrowed(from.size());
         for (std::size_t k = 0; k < from.size(); ++k) narrowed[k] = lengths[from[k]];
         lengths.swap(narrowed);
       }
-      spans.push_back(std::move(word));
+      spans[i] = std::move(word);
+      done.push_back(i);
       candidates.swap(kept);
       if (candidates.empty()) return Scored();
     }

@@ -297,6 +297,13 @@ TEST_F(TextSearchTest, BlocksOfPostingsFollowEveryKindOfWrite) {
     ASSERT_TRUE((*transaction)->Commit().ok());
   }
   EXPECT_EQ(count("shared"), "1100");
+  // A rare word with a common one reads the common one's blocks only where
+  // the rare one is: the answers are the same as reading them all.
+  EXPECT_EQ(count("shared c17"), "1");
+  EXPECT_EQ(count("shared w699"), "1");
+  EXPECT_EQ(count("\\\"shared again\\\""), "400");
+  EXPECT_EQ(count("\\\"again shared\\\""), "0");
+  EXPECT_EQ(count("\\\"number w5\\\" shared"), "1");
   ExpectConsistent();
   ASSERT_TRUE(db_->Update("DELETE { ?a <http://ex/evidence> ?t } WHERE { ?a <http://ex/evidence> ?t "
                           "FILTER(STRSTARTS(STR(?a), \"http://ex/a\")) }").ok());
