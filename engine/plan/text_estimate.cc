@@ -50,6 +50,11 @@ class Estimator {
 
  private:
   absl::StatusOr<double> Count(const std::string& term, bool prefix) {
+    if (!prefix) {
+      // A word's count is in its blocks' headers.
+      ASSIGN_OR_RETURN(const std::uint64_t count, store_.CountTextPostings(term, snapshot_));
+      return static_cast<double>(count);
+    }
     double n = 0;
     RETURN_IF_ERROR(store_.ScanText(term, prefix, [&](const storage::TextPosting&) { return ++n < kTextCountCap; },
                                     snapshot_));

@@ -13,11 +13,12 @@
 
 namespace relata::engine::plan {
 
-// Postings counted past this are not counted: the estimate says "at least".
+// A prefix's postings are counted up to this: the estimate says "at least".
 inline constexpr double kTextCountCap = 10000;
 
 // An upper bound of the texts `query` matches (AND: its rarest word; OR: the
-// sum), each word's postings counted up to kTextCountCap.
+// sum): a word's postings counted from its blocks' headers, a prefix's up to
+// kTextCountCap.
 absl::StatusOr<double> EstimateTextHits(const query::TextQuery& query, const storage::QuadStore& store,
                                         const std::shared_ptr<const storage::QuadStore::Snapshot>& snapshot);
 
