@@ -334,6 +334,11 @@ def test_search_stats_check_explain_match_dump(news, tmp_path):
     hits = news.search("путин", 3)
     assert hits[0][0] == NamedNode(E + "vladimir-putin") and hits[0][2] == "Vladimir Putin"
     assert hits[0][1] >= hits[-1][1]
+    texts = news.search_text("national currencies", 5)
+    assert sorted((fact.subject.value, fact.predicate.value) for _, _, _, fact, _ in texts) == \
+        [(E + "china", KG + "settles_trade_in"), (E + "russia", KG + "settles_trade_in")]
+    assert all("«national currencies»" in snippet and score > 0 for _, score, snippet, _, _ in texts)
+    assert {document for *_, document in texts} == {NamedNode("https://relata.dev/doc/izvestia-2025-putin-xinhua-interview")}
     stats = news.stats()
     assert stats["quads"] > 1000 and stats["predicates"][KG + "member_of"] > 0
     assert news.check() == {"quads": stats["quads"], "terms": news.check()["terms"], "problems": [], "ok": True}

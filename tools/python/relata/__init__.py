@@ -6,7 +6,7 @@
         for org, in db.query("SELECT ?org WHERE { e:russia kg:member_of+ ?org }"):
             print(org.value)
 
-Queries are SPARQL 1.1 (with relata's PATHS and relata:search); rows are
+Queries are SPARQL 1.1 (with relata's PATHS, relata:search and relata:text); rows are
 tuples of terms (NamedNode, BlankNode, Literal, Triple; None when unbound),
 or of Python values with native=True. The GIL is released while relata
 works, Ctrl-C cancels what runs, and errors are relata.Error and its
@@ -55,6 +55,21 @@ def _search(self, text, limit=10):
     return [(e, score.to_python(), None if label is None else label.value) for e, score, label in rows]
 
 
+def _search_text(self, text, limit=10):
+    """The texts that match a full-text query best (relata:text: words,
+    "phrases", prefix*, OR, NOT; BM25), as (holder, score, snippet, fact,
+    document) tuples, best first: holder holds the text (a relation's
+    reifier, a document, an entity), snippet marks the matched words with
+    « and », fact is the triple a reifier's evidence states (a Triple term,
+    else None) and document the graph that states it (else None)."""
+    rows = self.query(
+        "SELECT ?holder ?score ?snippet ?fact ?document WHERE { (?holder ?score ?snippet) relata:text ?text "
+        "OPTIONAL { GRAPH ?document { ?holder rdf:reifies ?fact } } } LIMIT %d" % int(limit),
+        bindings={"text": Literal(text)})
+    return [(holder, score.to_python(), snippet.value, fact, document)
+            for holder, score, snippet, fact, document in rows]
+
+
 def _to_pandas(self):
     """The remaining rows as a pandas DataFrame, one column per variable, each
     value as Python has it (Term.to_python()); needs pandas."""
@@ -80,4 +95,5 @@ def _rest(self, rows):
 Database.load_records = _load_records
 Results.__iter__ = _iterate
 Database.search = _search
+Database.search_text = _search_text
 Results.to_pandas = _to_pandas

@@ -181,6 +181,8 @@ class Database:
         """The quads matching (None: any); without a graph each triple of the union once."""
     def search(self, text: str, limit: int = 10) -> list[tuple[NamedNode, float, str | None]]:
         """Entities by name (relata:search), best first: (entity, score, label)."""
+    def search_text(self, text: str, limit: int = 10) -> list[tuple[Term, float, str, Triple | None, NamedNode | None]]:
+        """Full-text search (relata:text), best first: (holder, score, snippet, fact, document)."""
     def stats(self) -> dict[str, Any]: ...
     def check(self) -> dict[str, Any]:
         """Reads the whole store: {"ok", "quads", "terms", "problems"}."""
