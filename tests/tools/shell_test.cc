@@ -361,6 +361,21 @@ TEST_F(ShellTest, PathShowsConnectionsAsChainsWithTheirDocuments) {
   EXPECT_EQ(ExitStatus(), 0);
 }
 
+TEST_F(ShellTest, GrepShowsTheFactsWhoseEvidenceMatchesWithSnippets) {
+  Start();
+  ASSERT_THAT(Prompt(), HasSubstr("quads"));
+  Type(".grep national currencies\r");
+  const std::string out = Prompt();
+  EXPECT_THAT(out, ::testing::ContainsRegex("\n1\\. (Russia|China) —settles_trade_in→ Settlements in national currencies  "
+                                            "\\[doc:izvestia-2025-putin-xinhua-interview, 0\\.85\\]   score [0-9.]+\r\n"
+                                            "     Settlements have been almost completely converted to «national currencies»\r\n"));
+  EXPECT_THAT(out, HasSubstr("\n2. "));
+  Type(".grep NOT gas\r");
+  EXPECT_THAT(Prompt(), HasSubstr("column 1: a query needs a term that is not excluded"));
+  Type("\x04");
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
 TEST_F(ShellTest, UpdatesAndDotCommandsThroughAPipe) {
   const std::string copy = *dir_ + "/copy";
   std::filesystem::copy(Db(), copy, std::filesystem::copy_options::recursive);
