@@ -458,7 +458,12 @@ std::string TextSearch::Snippet(std::string_view text, std::size_t words) const 
       best_last = last;
     }
   }
-  if (tokens.empty()) return std::string(text.substr(0, 200));
+  if (tokens.empty()) {
+    // No word to show: the text's start, cut between characters.
+    std::size_t end = std::min<std::size_t>(text.size(), 200);
+    while (end < text.size() && end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end));
+  }
   // Before the first match, a few words of context when they fit.
   while (best_first > 0 && tokens[best_last].position - tokens[best_first - 1].position < words) --best_first;
   const std::size_t begin = best_first == 0 ? 0 : tokens[best_first].begin;
