@@ -52,6 +52,58 @@ struct Reached {
   absl::InlinedVector<std::pair<Point, Hop>, 1> via;
 };
 
+// The points a breadth-first search reached, numbered in the order it
+// reached them (where it started first), each with the steps it was
+// reached by, in the order it found them: one, or with ALL SHORTEST every
+// one at its depth. Numbers and arrays instead of a map from each point to
+// a list: a search that reaches a hundred thousand points makes a few
+// allocations, not one per point.
+class SearchTree {
+ public:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  // A step between a point and point `other` (from the start's side, the
+  // step from `other` into the point; from the target's, the step from the
+  // point on to `other`); `next`: the point's next one.
+  struct Via {
+    std::uint32_t other, next;
+    TermId predicate;
+    bool forward;
+  };
+
+  // The number of `p`, numbered now at `depth` when it is new; whether it is.
+  std::pair<std::uint32_t, bool> Reach(Point p, std::int64_t depth) {
+    const auto [it, fresh] = numbers_.try_emplace(p, static_cast<std::uint32_t>(points_.size()));
+    if (fresh) points_.push_back(Reached{p, depth, kNone, kNone});
+    return {it->second, fresh};
+  }
+  std::uint32_t Find(Point p) const {
+    const auto it = numbers_.find(p);
+    return it == numbers_.end() ? kNone : it->second;
+  }
+  void AddVia(std::uint32_t at, std::uint32_t other, const Hop& hop) {
+    const auto v = static_cast<std::uint32_t>(vias_.size());
+    vias_.push_back(Via{other, kNone, hop.predicate, hop.forward});
+    Reached& r = points_[at];
+    (r.last_via == kNone ? r.first_via : vias_[r.last_via].next) = v;
+    r.last_via = v;
+  }
+  std::size_t size() const { return points_.size(); }
+  Point point(std::uint32_t n) const { return points_[n].point; }
+  std::int64_t depth(std::uint32_t n) const { return points_[n].depth; }
+  std::uint32_t first_via(std::uint32_t n) const { return points_[n].first_via; }
+  const Via& via(std::uint32_t v) const { return vias_[v]; }
+
+ private:
+  struct Reached {
+    Point point;
+    std::int64_t depth;
+    std::uint32_t first_via, last_via;
+  };
+  absl::flat_hash_map<Point, std::uint32_t> numbers_;
+  std::vector<Reached> points_;
+  std::vector<Via> vias_;
+};
+
 // A point of Dijkstra's search, with the steps taken to it when MAX bounds them.
 struct Label {
   Point point;
@@ -152,27 +204,27 @@ class PathFinder {
   // The shortest path to each node within reach (TO unbound); with `all`
   // every shortest path to each.
   absl::StatusOr<std::vector<Path>> BreadthFirst(bool all, std::size_t most) {
-    absl::flat_hash_map<Point, Reached> reached;
+    SearchTree tree;
     absl::flat_hash_map<TermId, std::int64_t> node_depth;  // first depth a node was reached at as an end
-    reached.emplace(Source(), Reached{});
-    std::vector<Point> level = {Source()};
-    std::vector<std::pair<std::int64_t, Point>> targets;  // and their depths
+    tree.Reach(Source(), 0);
+    std::vector<std::uint32_t> level = {0};
+    std::vector<std::uint32_t> targets;
     for (std::int64_t depth = 1; depth <= MaxLength() && !level.empty(); ++depth) {
-      std::vector<Point> next;
-      for (const Point u : level) {
-        ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(u));
+      std::vector<std::uint32_t> next;
+      for (const std::uint32_t u : level) {
+        ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(tree.point(u)));
         for (const Hop& hop : *hops) {
           RETURN_IF_ERROR(ctx_.Check());
           const Point q = hop.to;
           if (q.node == from_) continue;
-          const auto [it, fresh] = reached.try_emplace(q, Reached{depth, {}});
-          if (it->second.depth == depth && (fresh || all)) it->second.via.emplace_back(u, hop);
+          const auto [at, fresh] = tree.Reach(q, depth);
+          if (tree.depth(at) == depth && (fresh || all)) tree.AddVia(at, u, hop);
           if (!fresh) continue;
           if (automaton_.accepting(q.state)) {
-            const auto [at, first] = node_depth.try_emplace(q.node, depth);
-            if (first || (all && at->second == depth)) targets.emplace_back(depth, q);
+            const auto [end, first] = node_depth.try_emplace(q.node, depth);
+            if (first || (all && end->second == depth)) targets.push_back(at);
           }
-          next.push_back(q);
+          next.push_back(at);
         }
       }
       RETURN_IF_ERROR(ctx_.Hold(next.size() / 2));
@@ -180,15 +232,18 @@ class PathFinder {
     }
     // In the order paths are given in: shorter first, then by their ends
     // (and the paths to one end by their hops).
-    std::sort(targets.begin(), targets.end(),
-              [](const auto& a, const auto& b) { return std::pair{a.first, a.second.node} < std::pair{b.first, b.second.node}; });
+    std::sort(targets.begin(), targets.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::pair{tree.depth(a), tree.point(a).node} < std::pair{tree.depth(b), tree.point(b).node};
+    });
     std::vector<Path> paths;
+    paths.reserve(std::min(most, targets.size()));
     for (std::size_t i = 0; i < targets.size() && paths.size() < most;) {
       const std::size_t first = paths.size();
       // Back from each target at one node through every way it was reached.
-      for (const TermId node = targets[i].second.node; i < targets.size() && targets[i].second.node == node; ++i) {
+      for (const TermId node = tree.point(targets[i]).node; i < targets.size() && tree.point(targets[i]).node == node;
+           ++i) {
         std::vector<Hop> reversed;
-        RETURN_IF_ERROR(Enumerate(reached, targets[i].second, &reversed, all ? most : paths.size() + 1, &paths));
+        RETURN_IF_ERROR(Enumerate(tree, targets[i], &reversed, all ? most : paths.size() + 1, &paths));
       }
       if (paths.size() - first > 1) std::sort(paths.begin() + static_cast<long>(first), paths.end());
     }
@@ -231,32 +286,33 @@ class PathFinder {
   absl::StatusOr<std::vector<Path>> BothEnds(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
                                              const std::set<Hop>& banned_first, bool all, std::size_t most,
                                              bool keep_distances = false) {
-    absl::flat_hash_map<Point, Reached> ahead, behind;  // from the source; from the target
-    ahead.emplace(source, Reached{});
-    std::vector<Point> front = {source}, back;
+    SearchTree ahead, behind;  // from the source; from the target
+    ahead.Reach(source, 0);
+    std::vector<std::uint32_t> front = {0}, back;
     for (int s = 0; s < automaton_.states(); ++s) {
-      if (automaton_.accepting(s)) {
-        back.push_back(Point{to_, s});
-        behind.emplace(back.back(), Reached{});
-      }
+      if (automaton_.accepting(s)) back.push_back(behind.Reach(Point{to_, s}, 0).first);
     }
     std::int64_t ahead_depth = 0, behind_depth = 0;
     std::vector<Point> meets;
-    // Records that `from` reaches `q` over `hop` on one side; whether `q`
-    // is new there.
-    const auto reach = [&](absl::flat_hash_map<Point, Reached>& side, std::int64_t depth, Point q, Point from,
-                           const Hop& hop, const absl::flat_hash_map<Point, Reached>& other) {
-      const auto [it, fresh] = side.try_emplace(q, Reached{depth, {}});
-      if (it->second.depth != depth || (!fresh && !all)) return false;
-      it->second.via.emplace_back(from, hop);
-      if (fresh && other.contains(q)) meets.push_back(q);
-      return fresh;
+    // Records that the point numbered `from` on one side reaches `q` over
+    // `hop`; the number of `q` there when it is new, or kNone.
+    const auto reach = [&](SearchTree& side, std::int64_t depth, Point q, std::uint32_t from, const Hop& hop,
+                           const SearchTree& other) {
+      const auto [at, fresh] = side.Reach(q, depth);
+      if (side.depth(at) != depth || (!fresh && !all)) return SearchTree::kNone;
+      side.AddVia(at, from, hop);
+      if (fresh && other.Find(q) != SearchTree::kNone) meets.push_back(q);
+      return fresh ? at : SearchTree::kNone;
+    };
+    const auto by_point = [](const SearchTree& tree) {
+      return [&tree](std::uint32_t a, std::uint32_t b) { return tree.point(a) < tree.point(b); };
     };
     while (!front.empty() && !back.empty() && ahead_depth + behind_depth < max && meets.empty()) {
-      std::vector<Point> next;
+      std::vector<std::uint32_t> next;
       if (front.size() <= back.size()) {
-        std::sort(front.begin(), front.end());
-        for (const Point u : front) {
+        std::sort(front.begin(), front.end(), by_point(ahead));
+        for (const std::uint32_t n : front) {
+          const Point u = ahead.point(n);
           ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(u));
           for (const Hop& hop : *hops) {
             RETURN_IF_ERROR(ctx_.Check());
@@ -264,21 +320,24 @@ class PathFinder {
             if (u == source && banned_first.contains(hop)) continue;
             const bool target = IsTarget(q);
             if (!target && (!Passable(q) || banned.contains(q))) continue;
-            if (reach(ahead, ahead_depth + 1, q, u, hop, behind) && !target) next.push_back(q);
+            const std::uint32_t at = reach(ahead, ahead_depth + 1, q, n, hop, behind);
+            if (at != SearchTree::kNone && !target) next.push_back(at);
           }
         }
         front = std::move(next);
         ++ahead_depth;
       } else {
-        std::sort(back.begin(), back.end());
-        for (const Point v : back) {
+        std::sort(back.begin(), back.end(), by_point(behind));
+        for (const std::uint32_t n : back) {
+          const Point v = behind.point(n);
           ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.In(v));
           for (const Hop& in : *hops) {
             RETURN_IF_ERROR(ctx_.Check());
             const Point u = in.to;
             const Hop step{in.predicate, v, in.forward, in.weight};
             if (u == source ? banned_first.contains(step) : (!Passable(u) || banned.contains(u))) continue;
-            if (reach(behind, behind_depth + 1, u, v, step, ahead) && u != source) next.push_back(u);
+            const std::uint32_t at = reach(behind, behind_depth + 1, u, n, step, ahead);
+            if (at != SearchTree::kNone && u != source) next.push_back(at);
           }
         }
         back = std::move(next);
@@ -287,15 +346,16 @@ class PathFinder {
       RETURN_IF_ERROR(ctx_.Hold((ahead.size() + behind.size()) / 64));
     }
     if (keep_distances) {
-      for (const auto& [point, reached] : behind) to_target_.emplace(point, reached.depth);
+      for (std::uint32_t n = 0; n < behind.size(); ++n) to_target_.emplace(behind.point(n), behind.depth(n));
       horizon_ = behind_depth;
-      horizon_points_ = std::move(back);
+      horizon_points_.clear();
+      for (const std::uint32_t n : back) horizon_points_.push_back(behind.point(n));
     }
     std::sort(meets.begin(), meets.end());
     std::vector<Path> paths;
     for (const Point meet : meets) {
       Path path{source, {}, static_cast<long double>(ahead_depth + behind_depth)};
-      RETURN_IF_ERROR(Join(ahead, behind, meet, meet, &path, most, &paths));
+      RETURN_IF_ERROR(Join(ahead, behind, behind.Find(meet), ahead.Find(meet), &path, most, &paths));
       if (paths.size() >= most) break;
     }
     return paths;
@@ -320,14 +380,15 @@ class PathFinder {
   absl::StatusOr<std::optional<Path>> Guided(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
                                              const std::set<Hop>& banned_first) {
     absl::flat_hash_map<Point, Reached> seen;
-    // By estimate, then the deeper first (nearer the target), then by point.
-    using Entry = std::tuple<std::int64_t, std::int64_t, Point>;
+    // By estimate, then the deeper first (nearer the target), then by
+    // point; with the first of the point's ordered steps not yet taken.
+    using Entry = std::tuple<std::int64_t, std::int64_t, Point, std::uint32_t>;
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
     seen.emplace(source, Reached{});
-    open.emplace(ToTarget(source), 0, source);
+    open.emplace(ToTarget(source), 0, source, 0);
     std::size_t expanded = 0;
     while (!open.empty()) {
-      const auto [estimate, minus_depth, u] = open.top();
+      const auto [estimate, minus_depth, u, resume] = open.top();
       open.pop();
       const std::int64_t depth = -minus_depth;
       if (seen.at(u).depth != depth) continue;  // reached by a shorter way since
@@ -344,29 +405,50 @@ class PathFinder {
       if (depth >= max) continue;
       if (estimate - depth > horizon_) ++beyond_;
       ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(u));
-      std::int64_t later = std::numeric_limits<std::int64_t>::max();
-      for (const Hop& hop : *hops) {
+      ASSIGN_OR_RETURN(const auto* ordered, Ordered(u, *hops));
+      const auto& order = *ordered;
+      std::size_t i = resume;
+      for (; i < order.size() && depth + 1 + order[i].first <= estimate; ++i) {
         RETURN_IF_ERROR(ctx_.Check());
+        const Hop& hop = (*hops)[order[i].second];
         const Point q = hop.to;
         if (u == source && banned_first.contains(hop)) continue;
         if (!IsTarget(q) && (!Passable(q) || banned.contains(q))) continue;
-        const std::int64_t step_estimate = depth + 1 + ToTarget(q);
-        if (step_estimate > max) continue;
-        if (step_estimate > estimate) {
-          later = std::min(later, step_estimate);
-          continue;
-        }
+        const std::int64_t step_estimate = depth + 1 + order[i].first;
         const auto [it, fresh] = seen.try_emplace(q, Reached{depth + 1, {{u, hop}}});
         if (!fresh) {
           if (it->second.depth <= depth + 1) continue;
           it->second = Reached{depth + 1, {{u, hop}}};
         }
-        open.emplace(step_estimate, -(depth + 1), q);
+        open.emplace(step_estimate, -(depth + 1), q, 0);
       }
-      if (later != std::numeric_limits<std::int64_t>::max()) open.emplace(later, minus_depth, u);
+      // The rest wait with the next estimate they make.
+      if (i < order.size() && depth + 1 + order[i].first <= max) {
+        open.emplace(depth + 1 + order[i].first, minus_depth, u, static_cast<std::uint32_t>(i));
+      }
       if ((++expanded & 1023) == 0) RETURN_IF_ERROR(ctx_.Hold(1024 / 16));
     }
     return std::nullopt;
+  }
+
+  // `u`'s steps (`hops`) by how far from TO they lead, nearest first, as
+  // (ToTarget of the step's end, index in `hops`): Guided takes them only
+  // as far as they keep an estimate, and the detours of KShortest expand
+  // the same points again and again. Ordered again once Deepen has moved
+  // the horizon.
+  absl::StatusOr<const std::vector<std::pair<std::int64_t, std::uint32_t>>*> Ordered(Point u,
+                                                                                      const std::vector<Hop>& hops) {
+    const auto [it, fresh] = ordered_.try_emplace(u);
+    auto& [horizon, order] = it->second;
+    if (fresh || horizon != horizon_) {
+      if (fresh) RETURN_IF_ERROR(ctx_.Hold(1 + hops.size() / 8));
+      horizon = horizon_;
+      order.clear();
+      order.reserve(hops.size());
+      for (std::size_t i = 0; i < hops.size(); ++i) order.emplace_back(ToTarget(hops[i].to), static_cast<std::uint32_t>(i));
+      std::sort(order.begin(), order.end());
+    }
+    return &order;
   }
 
   // One more level of distances to TO: the points one step before the
@@ -387,37 +469,38 @@ class PathFinder {
     return absl::OkStatus();
   }
 
-  // Every path through `meet`: back from `at` to the source on the side
-  // ahead (prepending), then on from `meet` to the target behind.
-  absl::Status Join(const absl::flat_hash_map<Point, Reached>& ahead, const absl::flat_hash_map<Point, Reached>& behind,
-                    Point meet, Point at, Path* path, std::size_t most, std::vector<Path>* out) {
+  // Every path through `meet` (its number behind): back from `at` (a
+  // number ahead) to the source on the side ahead (prepending), then on
+  // from `meet` to the target behind.
+  absl::Status Join(const SearchTree& ahead, const SearchTree& behind, std::uint32_t meet, std::uint32_t at,
+                    Path* path, std::size_t most, std::vector<Path>* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
-    const Reached& came = ahead.at(at);
-    if (came.via.empty()) return Rest(behind, meet, path, most, out);  // at the source
-    for (const auto& [previous, hop] : came.via) {
-      path->hops.insert(path->hops.begin(), hop);
-      RETURN_IF_ERROR(Join(ahead, behind, meet, previous, path, most, out));
+    if (ahead.first_via(at) == SearchTree::kNone) return Rest(behind, meet, path, most, out);  // at the source
+    for (std::uint32_t v = ahead.first_via(at); v != SearchTree::kNone; v = ahead.via(v).next) {
+      const SearchTree::Via& via = ahead.via(v);
+      path->hops.insert(path->hops.begin(), Hop{.predicate = via.predicate, .to = ahead.point(at), .forward = via.forward});
+      RETURN_IF_ERROR(Join(ahead, behind, meet, via.other, path, most, out));
       path->hops.erase(path->hops.begin());
     }
     return absl::OkStatus();
   }
-  absl::Status Rest(const absl::flat_hash_map<Point, Reached>& behind, Point at, Path* path, std::size_t most,
-                    std::vector<Path>* out) {
+  absl::Status Rest(const SearchTree& behind, std::uint32_t at, Path* path, std::size_t most, std::vector<Path>* out) {
     if (out->size() >= most) return absl::OkStatus();
-    const Reached& goes = behind.at(at);
-    if (goes.via.empty()) {  // at the target
+    if (behind.first_via(at) == SearchTree::kNone) {  // at the target
       out->push_back(*path);
       if ((out->size() & 255) == 0) return ctx_.Hold(256);
       return absl::OkStatus();
     }
-    for (const auto& [next, hop] : goes.via) {
-      path->hops.push_back(hop);
-      RETURN_IF_ERROR(Rest(behind, next, path, most, out));
+    for (std::uint32_t v = behind.first_via(at); v != SearchTree::kNone; v = behind.via(v).next) {
+      const SearchTree::Via& via = behind.via(v);
+      path->hops.push_back(Hop{.predicate = via.predicate, .to = behind.point(via.other), .forward = via.forward});
+      RETURN_IF_ERROR(Rest(behind, via.other, path, most, out));
       path->hops.pop_back();
     }
     return absl::OkStatus();
   }
+
 
   // Dijkstra's search from `source` by the steps' weights: the cheapest path
   // to TO, or (TO unbound) to each node within reach, up to `most`. With
@@ -478,19 +561,20 @@ class PathFinder {
     return paths;
   }
 
-  absl::Status Enumerate(const absl::flat_hash_map<Point, Reached>& reached, Point at, std::vector<Hop>* reversed,
-                         std::size_t most, std::vector<Path>* out) {
+  absl::Status Enumerate(const SearchTree& tree, std::uint32_t at, std::vector<Hop>* reversed, std::size_t most,
+                         std::vector<Path>* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
-    if (at == Source()) {
+    if (at == 0) {
       out->push_back(Path{Source(), std::vector<Hop>(reversed->rbegin(), reversed->rend()),
                           static_cast<long double>(reversed->size())});
       if ((out->size() & 255) == 0) return ctx_.Hold(256);
       return absl::OkStatus();
     }
-    for (const auto& [previous, hop] : reached.at(at).via) {
-      reversed->push_back(hop);
-      RETURN_IF_ERROR(Enumerate(reached, previous, reversed, most, out));
+    for (std::uint32_t v = tree.first_via(at); v != SearchTree::kNone; v = tree.via(v).next) {
+      const SearchTree::Via& via = tree.via(v);
+      reversed->push_back(Hop{.predicate = via.predicate, .to = tree.point(at), .forward = via.forward});
+      RETURN_IF_ERROR(Enumerate(tree, via.other, reversed, most, out));
       reversed->pop_back();
     }
     return absl::OkStatus();
@@ -532,6 +616,8 @@ class PathFinder {
   std::int64_t horizon_ = -1;
   std::vector<Point> horizon_points_;  // those at `horizon_` steps
   std::size_t beyond_ = 0;             // points Guided searched beyond it since
+  // Ordered()'s orders, each with the horizon it was made at.
+  absl::flat_hash_map<Point, std::pair<std::int64_t, std::vector<std::pair<std::int64_t, std::uint32_t>>>> ordered_;
 };
 
 void AppendJson(std::string* out, std::string_view text) {
