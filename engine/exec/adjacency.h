@@ -40,6 +40,10 @@ class Adjacency {
   explicit Adjacency(std::vector<std::pair<TermId, TermId>> edges) {
     if (!std::is_sorted(edges.begin(), edges.end())) std::sort(edges.begin(), edges.end());
     targets_.reserve(edges.size());
+    // Sized once: growing a table of a million nodes moves it a dozen times.
+    std::size_t nodes = 0;
+    for (std::size_t i = 0; i < edges.size(); ++i) nodes += i == 0 || edges[i].first != edges[i - 1].first;
+    runs_.reserve(nodes);
     std::size_t start = 0;
     for (std::size_t i = 0; i < edges.size(); ++i) {
       targets_.push_back(edges[i].second);

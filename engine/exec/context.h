@@ -147,11 +147,19 @@ class Context {
     QuadStore::Pattern pattern = PatternWithin(scope);
     pattern.ids.p = predicate;
     std::vector<std::pair<TermId, TermId>> edges;
+    // Held and allocated at once for as many edges as the statistics count
+    // (all graphs'): growing the array by doubling copies it a score of times.
+    ASSIGN_OR_RETURN(const storage::StoreStats* stats, Stats());
+    const auto counted = stats->predicates.find(predicate);
+    const std::size_t expected = counted == stats->predicates.end() ? 0 : counted->second.quads;
+    const std::size_t per_row = std::max<std::size_t>(width_, 1);
+    RETURN_IF_ERROR(Hold(expected / per_row + 1));
+    edges.reserve(expected);
     auto cursor = TakeCursor(pattern, /*distinct=*/scope.kind == GraphScope::Kind::kUnion);
     for (; cursor->Valid(); cursor->Next()) {
       const QuadIds& q = cursor->quad();
       edges.emplace_back(forward ? q.s : q.o, forward ? q.o : q.s);
-      if ((edges.size() & 1023) == 0) RETURN_IF_ERROR(Hold(1024 / std::max<std::size_t>(width_, 1) + 1));
+      if ((edges.size() & 1023) == 0) RETURN_IF_ERROR(edges.size() > expected ? Hold(1024 / per_row + 1) : Check());
     }
     RETURN_IF_ERROR(cursor->status());
     ReturnCursor(std::move(cursor));
