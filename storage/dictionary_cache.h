@@ -51,6 +51,7 @@ class QuadStore::DictionaryCache {
   void Put(TermId id, const Term& term) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (terms_.size() >= kMostEntries) terms_.clear();
+    MakeRoom();
     terms_.try_emplace(id, term);
   }
   // The terms one batch read from the store, under one lock, while they fit.
@@ -67,6 +68,7 @@ class QuadStore::DictionaryCache {
       terms_.clear();
       turned_away_ = 0;
     }
+    MakeRoom();
     for (const std::size_t i : positions) terms_.try_emplace(ids[i], terms[i]);
   }
   void Put(std::string_view key, TermId id) {
@@ -77,6 +79,14 @@ class QuadStore::DictionaryCache {
 
  private:
   static constexpr std::size_t kMostEntries = std::size_t{1} << 16;  // each way; then start over
+
+  // Room for a whole cache's terms at once: growing by doubling moves every
+  // term (four strings each) to the new table, which cost a tenth of the
+  // first run of a query that decodes tens of thousands of terms. The
+  // table's slots are memory the system gives on first touch.
+  void MakeRoom() {
+    if (terms_.capacity() < kMostEntries) terms_.reserve(kMostEntries);
+  }
   std::mutex mutex_;
   absl::flat_hash_map<TermId, Term> terms_;
   std::size_t turned_away_ = 0;  // terms PutBatch had no room for since the cache last started over
