@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
       files.push_back(arg);
     }
   }
+  relata::KeepFreedMemoryForQueries();  // as the relata tools do
   relata::Options options;
   options.create_if_missing = false;
   auto db = relata::Database::Open(argv[1], options);

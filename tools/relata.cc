@@ -579,6 +579,7 @@ int Serve(const std::string& path, const std::vector<std::string>& args) {
 }
 
 int main(int argc, char** argv) {
+  relata::KeepFreedMemoryForQueries();
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.size() == 1 && (all[0] == "--help" || all[0] == "-h" || all[0] == "help")) {
     std::fputs(kUsage, stdout);

@@ -5,6 +5,9 @@
 #include "relata/database.h"
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -246,6 +249,15 @@ std::string_view ConflictsQuery() {
 }
 ORDER BY ?subject ?predicate DESC(?published) ?value ?document
 )";
+}
+
+void KeepFreedMemoryForQueries() {
+#if defined(__GLIBC__)
+  // Fixed thresholds also stop glibc from adapting them: blocks up to 32 MiB
+  // come from the heap, and its top is trimmed only past 256 MiB free.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 }
 
 bool IsExplain(std::string_view text) { return query::FindExplainPrefix(text).has_value(); }

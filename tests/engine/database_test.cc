@@ -3,6 +3,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <atomic>
 
@@ -46,6 +49,34 @@ constexpr char kNews[] =
     "PREFIX ex: <http://example.org/>\n"
     "ex:russia ex:memberOf ex:sco , ex:brics ; ex:name \"Russia\"@en .\n"
     "GRAPH ex:article1 { ex:china ex:memberOf ex:sco . ex:pos ex:capacity 38 }\n";
+
+// The sanitizers bring their own allocator, which mallopt does not set.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kOwnAllocator = true;
+#elif defined(__has_feature)
+constexpr bool kOwnAllocator = __has_feature(address_sanitizer) || __has_feature(thread_sanitizer);
+#else
+constexpr bool kOwnAllocator = false;
+#endif
+
+// ctest runs each test in a process of its own: before the call, glibc
+// maps a 16 MiB block by itself and unmaps it when it is freed.
+TEST(DatabaseTest, KeepFreedMemoryForQueriesKeepsAFreedBlockForTheNextAllocation) {
+#if defined(__GLIBC__)
+  if (kOwnAllocator) GTEST_SKIP() << "the sanitizer's allocator is not glibc's";
+  KeepFreedMemoryForQueries();
+  constexpr std::size_t kBlock = std::size_t{16} << 20;
+  const std::size_t free_before = mallinfo2().fordblks;
+  char* block = static_cast<char*>(std::malloc(kBlock));
+  ASSERT_NE(block, nullptr);
+  std::fill(block, block + kBlock, 'x');
+  EXPECT_EQ(mallinfo2().hblks, 0u);  // from the heap, not a mapping of its own
+  std::free(block);
+  EXPECT_GE(mallinfo2().fordblks, free_before + kBlock);  // still the process's, for the next query
+#else
+  GTEST_SKIP() << "only glibc's allocator is set";
+#endif
+}
 
 TEST(DatabaseTest, FailedLoadLeavesTheStoreExactlyAsBefore) {
   auto db = Database::Open(TempPath("db"));
