@@ -15,6 +15,13 @@ if [ ! -d "$P/node_modules/oxigraph" ]; then
   (cd "$P" && npm install --no-audit --no-fund >"$P/npm.log" 2>&1)
 fi
 export NODE_PATH=$P/node_modules
+# Virtuoso comes from Debian, as the peers' setup.sh installs it (its
+# package would start a system-wide server: service starts are refused).
+if ! command -v virtuoso-t >/dev/null; then
+  if [ ! -x /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends virtuoso-opensource >"$WORK/virtuoso-install.log" 2>&1 ||
+    echo "# could not install virtuoso-opensource (see $WORK/virtuoso-install.log): its columns stay empty" >&2
+fi
 # Virtuoso reads only files under the directories its ini allows: the data is here.
 export VIRT_DIRS_ALLOWED="$P/data, $WORK"
 
@@ -90,7 +97,7 @@ load_virtuoso() {
      grep -q '^# files_with_errors=0' "$WORK/virtuoso-load.err"; then
     touch "$VDB/loaded"
   else
-    echo "# virtuoso did not load $DATA: $(grep -m1 files_with_errors "$WORK/virtuoso-load.err")" >&2
+    echo "# virtuoso did not load $DATA: $(grep -m1 -e files_with_errors -e died "$WORK/virtuoso-load.err")" >&2
     "$P/bin/virtuoso-stop" "$VDB" >/dev/null 2>&1 || true
   fi
 }
