@@ -196,16 +196,16 @@ absl::StatusOr<Term> QuadStore::TermFromEntry(TermId id, std::string_view entry,
   return absl::DataLossError("term " + std::to_string(id) + ": unknown dictionary entry");
 }
 
-absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId> ids,
-                                                         const Snapshot* view) const {
-  std::vector<Term> terms(ids.size());
+absl::StatusOr<std::vector<SharedTerm>> QuadStore::ResolveMany(std::span<const TermId> ids,
+                                                               const Snapshot* view) const {
+  std::vector<SharedTerm> terms(ids.size());
   // Dictionary reads in id order through one batched MultiGet.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (IsInline(ids[i])) {
-      terms[i] = DecodeInline(ids[i]);
+      terms[i] = std::make_shared<const Term>(DecodeInline(ids[i]));
     } else if (TagOf(ids[i]) == TermTag::kBlank) {
-      terms[i] = Term::Blank("b" + std::to_string(ids[i] & kPayloadMask));
+      terms[i] = std::make_shared<const Term>(Term::Blank("b" + std::to_string(ids[i] & kPayloadMask)));
     } else {
       order.push_back(i);
     }
@@ -234,8 +234,8 @@ absl::StatusOr<std::vector<Term>> QuadStore::ResolveMany(std::span<const TermId>
   for (std::size_t k = 0; k < order.size(); ++k) {
     const TermId id = ids[order[k]];
     RETURN_IF_ERROR(ToStatus(statuses[k], "term " + std::to_string(id)));
-    ASSIGN_OR_RETURN(terms[order[k]],
-                     TermFromEntry(id, std::string_view(values[k].data(), values[k].size()), view));
+    ASSIGN_OR_RETURN(Term term, TermFromEntry(id, std::string_view(values[k].data(), values[k].size()), view));
+    terms[order[k]] = std::make_shared<const Term>(std::move(term));
   }
   if (cacheable) dictionary_cache_->PutBatch(ids, order, terms);
   return terms;

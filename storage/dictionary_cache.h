@@ -4,6 +4,7 @@
 #ifndef RELATA_STORAGE_DICTIONARY_CACHE_H_
 #define RELATA_STORAGE_DICTIONARY_CACHE_H_
 
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -24,7 +25,7 @@ class QuadStore::DictionaryCache {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = terms_.find(id);
     if (it == terms_.end()) return std::nullopt;
-    return it->second;
+    return *it->second;
   }
   std::optional<TermId> FindId(std::string_view key) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -35,7 +36,7 @@ class QuadStore::DictionaryCache {
   // Looks up many ids under one lock; fills the terms found and returns the
   // positions of the others.
   std::vector<std::size_t> FindTerms(std::span<const TermId> ids, std::span<const std::size_t> positions,
-                                     std::vector<Term>& terms) {
+                                     std::vector<SharedTerm>& terms) {
     std::vector<std::size_t> missing;
     std::lock_guard<std::mutex> lock(mutex_);
     for (const std::size_t i : positions) {
@@ -52,7 +53,7 @@ class QuadStore::DictionaryCache {
     std::lock_guard<std::mutex> lock(mutex_);
     if (terms_.size() >= kMostEntries) terms_.clear();
     MakeRoom();
-    terms_.try_emplace(id, term);
+    terms_.try_emplace(id, std::make_shared<const Term>(term));
   }
   // The terms one batch read from the store, under one lock, while they fit.
   // Emptying a full cache for every batch would let one result bigger than
@@ -60,7 +61,7 @@ class QuadStore::DictionaryCache {
   // saves; once a whole cache's worth of terms was turned away, though, what
   // it holds is no longer what queries read, and it starts over.
   void PutBatch(std::span<const TermId> ids, std::span<const std::size_t> positions,
-                const std::vector<Term>& terms) {
+                const std::vector<SharedTerm>& terms) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (terms_.size() + positions.size() > kMostEntries) {
       turned_away_ += positions.size();
@@ -80,15 +81,15 @@ class QuadStore::DictionaryCache {
  private:
   static constexpr std::size_t kMostEntries = std::size_t{1} << 16;  // each way; then start over
 
-  // Room for a whole cache's terms at once: growing by doubling moves every
-  // term (four strings each) to the new table, which cost a tenth of the
-  // first run of a query that decodes tens of thousands of terms. The
-  // table's slots are memory the system gives on first touch.
+  // Room for a whole cache's terms at once: growing by doubling rehashes
+  // every entry, which cost a tenth of the first run of a query that decodes
+  // tens of thousands of terms.
   void MakeRoom() {
     if (terms_.capacity() < kMostEntries) terms_.reserve(kMostEntries);
   }
   std::mutex mutex_;
-  absl::flat_hash_map<TermId, Term> terms_;
+  // Shared with the results that read them: a hit costs no copy of the term.
+  absl::flat_hash_map<TermId, SharedTerm> terms_;
   std::size_t turned_away_ = 0;  // terms PutBatch had no room for since the cache last started over
   absl::flat_hash_map<std::string, TermId> ids_;
 };

@@ -31,6 +31,9 @@ class Snapshot;
 
 namespace relata::storage {
 
+// A decoded term shared between the store's cache and the results that use it.
+using SharedTerm = std::shared_ptr<const Term>;
+
 // The id of the stored blank node a label given by QuadStore::Resolve
 // ("b<number>") names; nullopt for any other label.
 std::optional<TermId> StoredBlankId(std::string_view label);
@@ -85,8 +88,9 @@ class QuadStore {
   // (StoredBlankId reads such a label back).
   absl::StatusOr<Term> Resolve(TermId id, const Snapshot* view = nullptr) const;
   // Many terms at once, faster than one by one: one batched dictionary read.
-  absl::StatusOr<std::vector<Term>> ResolveMany(std::span<const TermId> ids,
-                                                const Snapshot* view = nullptr) const;
+  // Shared: a term found in the store's cache of decoded terms is not copied.
+  absl::StatusOr<std::vector<SharedTerm>> ResolveMany(std::span<const TermId> ids,
+                                                      const Snapshot* view = nullptr) const;
   // The id of the triple term of (s, p, o), from its parts' ids, if the store knows it.
   absl::StatusOr<std::optional<TermId>> LookupTriple(TermId s, TermId p, TermId o,
                                                      const Snapshot* view = nullptr) const;

@@ -86,7 +86,7 @@ class Context {
     if (storage::TagOf(id) == kLocalTag) return local_terms_[storage::PayloadOf(id)];
     if (storage::IsInline(id)) return storage::DecodeInline(id);
     if (const Term* cached = cache_.Find(id)) return *cached;
-    if (const auto it = prefetched_.find(id); it != prefetched_.end()) return it->second;
+    if (const auto it = prefetched_.find(id); it != prefetched_.end()) return *it->second;
     ASSIGN_OR_RETURN(Term t, store_.Resolve(id, snapshot_.get()));
     cache_.Put(id, t);
     return t;
@@ -175,7 +175,7 @@ class Context {
     if (id == kNoTerm || storage::IsInline(id) || storage::TagOf(id) == kLocalTag) return nullptr;
     if (const Term* cached = cache_.Find(id)) return cached;
     const auto it = prefetched_.find(id);
-    return it == prefetched_.end() ? nullptr : &it->second;
+    return it == prefetched_.end() ? nullptr : it->second.get();
   }
 
   // Reads the terms of `ids` from the dictionary in one batch, for Resolve
@@ -189,7 +189,7 @@ class Context {
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (ids.empty()) return absl::OkStatus();
     if (prefetched_.size() + ids.size() > (1u << 16)) prefetched_.clear();
-    ASSIGN_OR_RETURN(std::vector<Term> terms, store_.ResolveMany(ids, snapshot_.get()));
+    ASSIGN_OR_RETURN(std::vector<storage::SharedTerm> terms, store_.ResolveMany(ids, snapshot_.get()));
     for (std::size_t i = 0; i < ids.size(); ++i) prefetched_.emplace(ids[i], std::move(terms[i]));
     return absl::OkStatus();
   }
@@ -299,7 +299,7 @@ class Context {
   std::uint64_t next_blank_ = 0;
   std::vector<std::unique_ptr<QuadStore::Cursor>> free_cursors_;
   absl::flat_hash_map<const Term*, std::optional<TermId>> constants_;
-  absl::flat_hash_map<TermId, Term> prefetched_;
+  absl::flat_hash_map<TermId, storage::SharedTerm> prefetched_;
   // Node-based maps: callers keep pointers to the values.
   std::map<std::tuple<const void*, bool, TermId>, TripleSet> existence_;
   std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> adjacency_;

@@ -126,7 +126,7 @@ class Execution::Impl {
             continue;
           }
           if (const auto it = buffer_index_.find(id); it != buffer_index_.end()) {
-            (*out)[i] = buffer_terms_[it->second];
+            (*out)[i] = *buffer_terms_[it->second];
           } else {
             ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(id));
           }
@@ -322,7 +322,7 @@ class Execution::Impl {
   std::size_t next_buffered_ = 0, buffer_limit_ = 16;
   // The decoded terms of the buffered rows, by id.
   absl::flat_hash_map<TermId, std::uint32_t> buffer_index_;
-  std::vector<Term> buffer_terms_;
+  std::vector<storage::SharedTerm> buffer_terms_;
 };
 
 absl::StatusOr<std::string> Execution::Explain(const QuadStore& store, std::shared_ptr<const Query> query,
