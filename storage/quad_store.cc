@@ -387,6 +387,7 @@ void QuadStore::ForgetReadCaches(const std::function<bool()>& only_if) const {
   }
   std::lock_guard<std::mutex> lock(stats_mutex_);
   stats_cache_.reset();
+  graph_counts_cache_.reset();
   ++writes_;
 }
 

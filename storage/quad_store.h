@@ -43,13 +43,19 @@ struct PredicateStats {
   friend bool operator==(const PredicateStats&, const PredicateStats&) = default;
 };
 
+using GraphCounts = std::map<TermId, std::uint64_t>;
+
 struct StoreStats {
   std::uint64_t quads = 0;
   // Terms ever given an id (ids are never reused): IRIs, literals not inlined,
   // triple terms, blank nodes.
   std::uint64_t iris = 0, literals = 0, triple_terms = 0, blank_nodes = 0;
   std::map<TermId, PredicateStats> predicates;
-  std::map<TermId, std::uint64_t> graphs;  // kNoTerm is the default graph
+  // Quads per graph; kNoTerm is the default graph. Stats() counts them,
+  // CachedStats() does not: the planner needs no graph's count, and a
+  // store of many documents has hundreds of thousands of graphs, whose
+  // reading was most of a first query's time (CachedGraphCounts).
+  GraphCounts graphs;
 };
 
 // One store directory. Reads may run from any thread; writes are serialised
@@ -229,9 +235,12 @@ class QuadStore {
   absl::StatusOr<std::vector<TermId>> TextPredicateIds(const std::shared_ptr<const Snapshot>& snapshot = nullptr) const;
 
   absl::StatusOr<StoreStats> Stats() const;
-  // The same statistics, read once and kept until the next write: for the
-  // planner, which consults them on every query.
+  // The same statistics without the graphs' counts, read once and kept
+  // until the next write: for the planner, which consults them on every
+  // query.
   absl::StatusOr<std::shared_ptr<const StoreStats>> CachedStats() const;
+  // The graphs' counts, read once and kept until the next write.
+  absl::StatusOr<std::shared_ptr<const GraphCounts>> CachedGraphCounts() const;
 
   // Reads the whole store and reports every inconsistency found: the four
   // permutations must hold the same quads, the statistics must match them,
@@ -307,10 +316,12 @@ class QuadStore {
     // The store as of the transaction's start plus its writes so far. Reads
     // through it must not be in progress while the transaction writes.
     std::shared_ptr<const Snapshot> View();
-    // The statistics as of the start, with this transaction's quads counted
-    // per predicate and graph (distinct subject and object counts are only
-    // brought up to date by Commit).
+    // The statistics as of the start (as CachedStats: without the graphs'
+    // counts), with this transaction's quads counted per predicate (distinct
+    // subject and object counts are only brought up to date by Commit).
     absl::StatusOr<std::shared_ptr<const StoreStats>> Stats();
+    // The graphs' counts as of the start, with this transaction's quads.
+    absl::StatusOr<std::shared_ptr<const GraphCounts>> CountsPerGraph();
     struct Changes {
       std::uint64_t inserted = 0, deleted = 0;
     };
@@ -342,6 +353,8 @@ class QuadStore {
   // Read-only: brings the view up to the writer's commits, unless a read of
   // the current view is in progress.
   void CatchUpWithWriter() const;
+  // The statistics, with or without the graphs' counts.
+  absl::StatusOr<StoreStats> ReadStats(bool with_graphs) const;
   // The dictionary's id counters per tag as of `view` (next_sequence_ is
   // a writer's, moved while it encodes, and a reader's is as of its open).
   absl::StatusOr<std::array<std::uint64_t, 5>> CommittedCounters(const Snapshot& view) const;
@@ -383,6 +396,7 @@ class QuadStore {
   std::shared_ptr<const TextAnalyzer> text_analyzer_;
   mutable std::mutex stats_mutex_;
   mutable std::shared_ptr<const StoreStats> stats_cache_;
+  mutable std::shared_ptr<const GraphCounts> graph_counts_cache_;
   mutable std::uint64_t writes_ = 0;  // ForgetReadCaches and catch-up calls, under stats_mutex_
   mutable std::mutex read_cache_mutex_;
   mutable std::shared_ptr<const Snapshot> shared_snapshot_;

@@ -33,12 +33,26 @@ absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const
     if (stats_cache_ != nullptr) return stats_cache_;
     writes_before = writes_;
   }
-  ASSIGN_OR_RETURN(StoreStats stats, Stats());
+  ASSIGN_OR_RETURN(StoreStats stats, ReadStats(/*with_graphs=*/false));
   auto shared = std::make_shared<const StoreStats>(std::move(stats));
   std::lock_guard<std::mutex> lock(stats_mutex_);
   // A write that finished meanwhile may not be in these counts: they serve
   // this caller, but later ones must count again.
   if (writes_ == writes_before) stats_cache_ = shared;
+  return shared;
+}
+
+absl::StatusOr<std::shared_ptr<const GraphCounts>> QuadStore::CachedGraphCounts() const {
+  std::uint64_t writes_before = 0;
+  {
+    std::lock_guard<std::mutex> lock(stats_mutex_);
+    if (graph_counts_cache_ != nullptr) return graph_counts_cache_;
+    writes_before = writes_;
+  }
+  ASSIGN_OR_RETURN(StoreStats stats, ReadStats(/*with_graphs=*/true));
+  auto shared = std::make_shared<const GraphCounts>(std::move(stats.graphs));
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  if (writes_ == writes_before) graph_counts_cache_ = shared;
   return shared;
 }
 
@@ -58,7 +72,9 @@ absl::StatusOr<std::array<std::uint64_t, 5>> QuadStore::CommittedCounters(const 
   return counters;
 }
 
-absl::StatusOr<StoreStats> QuadStore::Stats() const {
+absl::StatusOr<StoreStats> QuadStore::Stats() const { return ReadStats(/*with_graphs=*/true); }
+
+absl::StatusOr<StoreStats> QuadStore::ReadStats(bool with_graphs) const {
   StoreStats stats;
   // The committed term counters, not next_sequence_, which a writer moves
   // while it encodes; read in the same snapshot as the counts.
@@ -71,7 +87,8 @@ absl::StatusOr<StoreStats> QuadStore::Stats() const {
   stats.triple_terms = counters[CounterSlot(TermTag::kTriple)];
   stats.blank_nodes = counters[CounterSlot(TermTag::kBlank)];
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, families_[kStats]));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  // The graphs' keys ('G') sort before the predicates' ('P') and the total ('T').
+  for (with_graphs ? it->SeekToFirst() : it->Seek("P"); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
     const std::string_view value(it->value().data(), it->value().size());
     if (key == "T") {

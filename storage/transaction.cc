@@ -228,11 +228,19 @@ absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::Transaction::Stats(
     PredicateStats& p = stats->predicates[predicate];
     p.quads = Apply(p.quads, delta);
   }
+  return std::shared_ptr<const StoreStats>(std::move(stats));
+}
+
+absl::StatusOr<std::shared_ptr<const GraphCounts>> QuadStore::Transaction::CountsPerGraph() {
+  State& st = *state_;
+  ASSIGN_OR_RETURN(const auto stored, st.store.CachedGraphCounts());
+  if (st.graph_quads.empty()) return stored;
+  auto counts = std::make_shared<storage::GraphCounts>(*stored);
   for (const auto& [graph, delta] : st.graph_quads) {
-    std::uint64_t& count = stats->graphs[graph];
+    std::uint64_t& count = (*counts)[graph];
     count = Apply(count, delta);
   }
-  return std::shared_ptr<const StoreStats>(std::move(stats));
+  return std::shared_ptr<const storage::GraphCounts>(std::move(counts));
 }
 
 // For each (s, p) and (p, o) pair a write touched, whether it had quads

@@ -173,6 +173,7 @@ absl::StatusOr<Cursor> Transaction::Query(std::string_view sparql, const QueryOp
   engine::ExecutionOptions limits = impl_->Limits(options);
   limits.view = impl_->txn->View();
   ASSIGN_OR_RETURN(limits.stats, impl_->txn->Stats());
+  limits.transaction = impl_->txn.get();
   ASSIGN_OR_RETURN(auto execution, engine::Execution::Start(impl_->store, std::move(parsed), limits));
   const Cursor::Kind kind = CursorKindOf(form);
   return Cursor(kind, std::move(execution));

@@ -245,8 +245,9 @@ class Context {
         if (id) graphs.push_back(*id);
       }
     } else {
-      ASSIGN_OR_RETURN(const storage::StoreStats* stats, Stats());
-      for (const auto& [g, count] : stats->graphs) {
+      ASSIGN_OR_RETURN(const std::shared_ptr<const storage::GraphCounts> counts,
+                       limits_.transaction != nullptr ? limits_.transaction->CountsPerGraph() : store_.CachedGraphCounts());
+      for (const auto& [g, count] : *counts) {
         if (g != kNoTerm && count > 0) graphs.push_back(g);
       }
     }

@@ -33,6 +33,8 @@ struct ExecutionOptions {
   // of a snapshot taken at the start and the store's statistics.
   std::shared_ptr<const storage::QuadStore::Snapshot> view;
   std::shared_ptr<const storage::StoreStats> stats;
+  // The transaction whose view it is: GRAPH ?g reads its graphs' counts.
+  storage::QuadStore::Transaction* transaction = nullptr;
   // Variables bound before the query runs (a prepared query's Bind): every
   // pattern sees them as constants.
   std::vector<std::pair<query::VarId, Term>> bindings;

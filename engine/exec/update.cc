@@ -242,6 +242,7 @@ class Updater {
     ExecutionOptions limits = options_.limits;
     limits.view = View();
     ASSIGN_OR_RETURN(limits.stats, txn_.Stats());
+    limits.transaction = &txn_;
     limits.union_default_graph = options_.union_default_graph;
     ASSIGN_OR_RETURN(std::unique_ptr<Execution> execution, Execution::Start(store_, where, limits));
     std::vector<std::vector<Binding>> solutions;

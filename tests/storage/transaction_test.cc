@@ -106,6 +106,31 @@ TEST_F(TransactionTest, DeletesLeaveTheStoreAndStatisticsOfTheQuadsThatRemain) {
   EXPECT_THAT(check->problems, IsEmpty());
 }
 
+// The planner's statistics leave the graphs out (a store of many documents
+// has hundreds of thousands); GRAPH ?g reads their counts apart, with a
+// transaction's own quads, and a commit makes the store count them anew.
+TEST_F(TransactionTest, GraphCountsAreReadApartFromThePlannersStatisticsAndFollowWrites) {
+  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  const TermId doc1 = **store_->Lookup(Term::Iri("http://x/doc1"));
+  const TermId doc2 = **store_->Lookup(Term::Iri("http://x/doc2"));
+  EXPECT_THAT((*store_->CachedStats())->graphs, IsEmpty());
+  const auto before = *store_->CachedGraphCounts();
+  EXPECT_EQ(*before, (GraphCounts{{kNoTerm, 2}, {doc1, 2}, {doc2, 2}}));
+  EXPECT_EQ(*before, store_->Stats()->graphs);
+
+  auto txn = store_->BeginTransaction();
+  const auto added = Quads("<http://x/lavrov> <http://x/memberOf> <http://x/sco> <http://x/doc3> .\n");
+  ASSERT_TRUE(*txn->Insert(Ids(added[0], *txn)));
+  ASSERT_TRUE(*txn->Delete(Ids(Quads(kGraph)[3], *txn)));  // doc2's xi
+  const TermId doc3 = **store_->Lookup(Term::Iri("http://x/doc3"), txn->View().get());
+  EXPECT_EQ(**txn->CountsPerGraph(), (GraphCounts{{kNoTerm, 2}, {doc1, 2}, {doc2, 1}, {doc3, 1}}));
+  EXPECT_EQ(**store_->CachedGraphCounts(), *before) << "others see the store as it was";
+
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(**store_->CachedGraphCounts(), (GraphCounts{{kNoTerm, 2}, {doc1, 2}, {doc2, 1}, {doc3, 1}}));
+  EXPECT_THAT((*store_->CachedStats())->graphs, IsEmpty());
+}
+
 TEST_F(TransactionTest, OnlyTheTransactionSeesItsWritesBeforeCommit) {
   ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
   const std::set<std::string> before = Lines();
