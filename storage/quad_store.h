@@ -355,6 +355,10 @@ class QuadStore {
   void CatchUpWithWriter() const;
   // The statistics, with or without the graphs' counts.
   absl::StatusOr<StoreStats> ReadStats(bool with_graphs) const;
+  // `cache` when it is set; else what `read` gives, kept in `cache` unless
+  // a write finished meanwhile (under stats_mutex_).
+  template <typename T, typename Read>
+  absl::StatusOr<std::shared_ptr<const T>> KeptUntilWrite(std::shared_ptr<const T>& cache, Read read) const;
   // The dictionary's id counters per tag as of `view` (next_sequence_ is
   // a writer's, moved while it encodes, and a reader's is as of its open).
   absl::StatusOr<std::array<std::uint64_t, 5>> CommittedCounters(const Snapshot& view) const;

@@ -26,34 +26,32 @@
 
 namespace relata::storage {
 
-absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const {
+template <typename T, typename Read>
+absl::StatusOr<std::shared_ptr<const T>> QuadStore::KeptUntilWrite(std::shared_ptr<const T>& cache, Read read) const {
   std::uint64_t writes_before = 0;
   {
     std::lock_guard<std::mutex> lock(stats_mutex_);
-    if (stats_cache_ != nullptr) return stats_cache_;
+    if (cache != nullptr) return cache;
     writes_before = writes_;
   }
-  ASSIGN_OR_RETURN(StoreStats stats, ReadStats(/*with_graphs=*/false));
-  auto shared = std::make_shared<const StoreStats>(std::move(stats));
+  ASSIGN_OR_RETURN(T value, read());
+  auto shared = std::make_shared<const T>(std::move(value));
   std::lock_guard<std::mutex> lock(stats_mutex_);
   // A write that finished meanwhile may not be in these counts: they serve
   // this caller, but later ones must count again.
-  if (writes_ == writes_before) stats_cache_ = shared;
+  if (writes_ == writes_before) cache = shared;
   return shared;
 }
 
+absl::StatusOr<std::shared_ptr<const StoreStats>> QuadStore::CachedStats() const {
+  return KeptUntilWrite(stats_cache_, [&] { return ReadStats(/*with_graphs=*/false); });
+}
+
 absl::StatusOr<std::shared_ptr<const GraphCounts>> QuadStore::CachedGraphCounts() const {
-  std::uint64_t writes_before = 0;
-  {
-    std::lock_guard<std::mutex> lock(stats_mutex_);
-    if (graph_counts_cache_ != nullptr) return graph_counts_cache_;
-    writes_before = writes_;
-  }
-  ASSIGN_OR_RETURN(StoreStats stats, ReadStats(/*with_graphs=*/true));
-  auto shared = std::make_shared<const GraphCounts>(std::move(stats.graphs));
-  std::lock_guard<std::mutex> lock(stats_mutex_);
-  if (writes_ == writes_before) graph_counts_cache_ = shared;
-  return shared;
+  return KeptUntilWrite(graph_counts_cache_, [&]() -> absl::StatusOr<GraphCounts> {
+    ASSIGN_OR_RETURN(StoreStats stats, ReadStats(/*with_graphs=*/true));
+    return std::move(stats.graphs);
+  });
 }
 
 absl::StatusOr<std::array<std::uint64_t, 5>> QuadStore::CommittedCounters(const Snapshot& view) const {
