@@ -148,10 +148,13 @@ class Context {
     pattern.ids.p = predicate;
     std::vector<std::pair<TermId, TermId>> edges;
     // Held and allocated at once for as many edges as the statistics count
-    // (all graphs'): growing the array by doubling copies it a score of times.
+    // (all graphs': over the union of the graphs, at most that many; in one
+    // graph they may be far fewer, and the array grows as they come):
+    // growing the array by doubling copies it a score of times.
     ASSIGN_OR_RETURN(const storage::StoreStats* stats, Stats());
     const auto counted = stats->predicates.find(predicate);
-    const std::size_t expected = counted == stats->predicates.end() ? 0 : counted->second.quads;
+    const std::size_t expected =
+        counted == stats->predicates.end() || scope.kind != GraphScope::Kind::kUnion ? 0 : counted->second.quads;
     const std::size_t per_row = std::max<std::size_t>(width_, 1);
     RETURN_IF_ERROR(Hold(expected / per_row + 1));
     edges.reserve(expected);
