@@ -44,9 +44,8 @@ struct Path {
   friend bool operator==(const Path& a, const Path& b) { return a.start == b.start && a.hops == b.hops; }
 };
 
-// How a search from one end reached a point, `depth` steps away: from each
-// of `via`'s points over its hop (from the target's end, the hop leads from
-// this point to that one). One way, or with ALL SHORTEST every one.
+// How a detour's A* search (Guided) reached a point, `depth` steps away:
+// from `via`'s point over its hop.
 struct Reached {
   std::int64_t depth = 0;
   absl::InlinedVector<std::pair<Point, Hop>, 1> via;
