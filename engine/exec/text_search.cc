@@ -142,7 +142,7 @@ class Evaluation {
         ASSIGN_OR_RETURN(Scored all, Evaluate(*positive.front()));
         for (std::size_t i = 1; i < positive.size() && !all.empty(); ++i) {
           if (positive[i]->kind == Node::Kind::kTerm) {
-            RETURN_IF_ERROR(AddTermWithin(positive[i]->terms.front(), &all));
+            RETURN_IF_ERROR(AddTermWithin(positive[i]->terms.front(), by_count[i].first, &all));
             continue;
           }
           ASSIGN_OR_RETURN(const Scored more, Evaluate(*positive[i]));
@@ -170,12 +170,11 @@ class Evaluation {
   }
 
  private:
-  // `all` keeps its literals that hold `term`, each scored the more for it:
-  // the term's postings are merged with `all` as they are read, and only the
-  // matches are kept (its df counts them all).
-  absl::Status AddTermWithin(const std::string& term, Scored* all) {
+  // `all` keeps its literals that hold `term` (`df` texts in all), each
+  // scored the more for it: the term's postings are merged with `all` as
+  // they are read, and only the matches are kept.
+  absl::Status AddTermWithin(const std::string& term, std::uint64_t df, Scored* all) {
     std::vector<TermCounts> matches;
-    ASSIGN_OR_RETURN(const std::uint64_t df, store_.CountTextPostings(term, snapshot_));
     RETURN_IF_ERROR(Probe(term, df, *all, [&](const storage::TextPosting& p) {
       matches.push_back({p.literal, p.count, p.length});
     }));
