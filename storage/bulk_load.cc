@@ -50,18 +50,6 @@ void Reorder(std::span<Row> rows, Permutation from, Permutation to) {
   }
 }
 
-// Runs `first` here and `second` on another thread; the sort and write
-// work of a load splits into two halves of about the same size.
-absl::Status RunInParallel(const std::function<absl::Status()>& first,
-                           const std::function<absl::Status()>& second) {
-  absl::Status second_status;
-  std::thread other([&] { second_status = second(); });
-  const absl::Status first_status = first();
-  other.join();
-  RETURN_IF_ERROR(first_status);
-  return second_status;
-}
-
 // Runs `tasks` on two threads (this one and another), each taking the next
 // task when it is done with one: listed longest first, they end at about the
 // same time whatever their sizes. The first error is returned.
@@ -802,8 +790,9 @@ absl::Status QuadStore::BulkLoad::SpillRun() {
     return WriteRun(st.RunPath(run, permutation), rows);
   };
   std::vector<Row> copy = st.quads;
-  RETURN_IF_ERROR(RunInParallel([&] { return SortEach(st.quads, kFirstHalf, write); },
-                                [&] { return SortEach(copy, kSecondHalf, write); }));
+  // The sort and write work of a load splits into two halves of about the same size.
+  RETURN_IF_ERROR(RunOnTwoThreads({[&] { return SortEach(st.quads, kFirstHalf, write); },
+                                   [&] { return SortEach(copy, kSecondHalf, write); }}));
   st.quads.clear();
   return absl::OkStatus();
 }
