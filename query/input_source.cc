@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -32,6 +33,7 @@ class GzSource : public InputSource {
     return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
   }
   std::uint64_t RawSize() const override { return size_; }
+  std::uint64_t KnownLength() const override { return gzdirect(file_) == 1 ? size_ : 0; }
 
  private:
   gzFile file_;
@@ -50,6 +52,7 @@ class StringSource : public InputSource {
   }
   std::uint64_t RawBytesRead() const override { return offset_; }
   std::uint64_t RawSize() const override { return text_.size(); }
+  std::uint64_t KnownLength() const override { return text_.size(); }
 
  private:
   std::string_view text_;
@@ -78,7 +81,10 @@ absl::StatusOr<std::unique_ptr<InputSource>> InputSource::Open(const std::string
     ::close(fd);
     return absl::InternalError(path + ": cannot open");
   }
-  gzbuffer(file, 1 << 20);
+  // 1 MiB for long reads; a small file (the usual query or update file, a
+  // test's data) gets a buffer its size: zlib allocates three times this.
+  constexpr std::uint64_t kMostBuffer = 1 << 20, kLeastBuffer = 8 << 10;
+  gzbuffer(file, static_cast<unsigned>(size == 0 ? kMostBuffer : std::clamp(size, kLeastBuffer, kMostBuffer)));
   return std::unique_ptr<InputSource>(
       new GzSource(is_stdin ? "<stdin>" : path, file, size));
 }

@@ -27,6 +27,9 @@ class InputSource {
   virtual std::uint64_t RawBytesRead() const = 0;
   // The size of the underlying file, or 0 when unknown (stdin, pipes).
   virtual std::uint64_t RawSize() const = 0;
+  // All the bytes Read gives, or 0 when not known before the end (gzip,
+  // stdin, pipes): readers size their buffers by it.
+  virtual std::uint64_t KnownLength() const = 0;
   const std::string& name() const { return name_; }
   const std::string& error() const { return error_; }
 

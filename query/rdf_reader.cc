@@ -683,7 +683,14 @@ absl::Status ParseStatements(Input& in, const ReadOptions& options, const BlockO
 }
 
 absl::Status ReadStream(InputSource& source, const ReadOptions& options, ReaderState& state) {
-  StreamInput in(source.name(), options.max_statement_bytes, SourceReader{&source});
+  // No statement is longer than the whole input: a small file is not given
+  // the buffer of the longest statement allowed (64 MiB by default). The
+  // slack keeps the parser's look-ahead at the end inside the buffer.
+  std::size_t most_bytes = options.max_statement_bytes;
+  if (const std::uint64_t length = source.KnownLength(); length > 0 && length < most_bytes) {
+    most_bytes = static_cast<std::size_t>(length) + 4096;
+  }
+  StreamInput in(source.name(), most_bytes, SourceReader{&source});
   try {
     RETURN_IF_ERROR(ParseStatements(in, options, BlockOrigin{}, source.name(), state));
   } catch (const std::overflow_error&) {

@@ -201,6 +201,7 @@ class CancellableSource : public query::InputSource {
   }
   std::uint64_t RawBytesRead() const override { return source_->RawBytesRead(); }
   std::uint64_t RawSize() const override { return source_->RawSize(); }
+  std::uint64_t KnownLength() const override { return source_->KnownLength(); }
 
  private:
   std::unique_ptr<query::InputSource> source_;
