@@ -24,19 +24,11 @@ build-asan: deps
 shell: build
 	@$(BUILD)/tools/relata $(BUILD)/news.db
 
-# The tests' stores and files go to memory (/dev/shm) where the machine has
-# it: on these disks the fsyncs of a store opened per W3C test were a third
-# of that suite's time. Crash tests kill processes, not the machine, so what
-# they check does not depend on the disk.
-SCRATCH ?= $(if $(wildcard /dev/shm/.),/dev/shm,/tmp)/relata-tests-$(shell id -u)
-
 test-release: build
-	@mkdir -p $(SCRATCH)/release
-	@cd $(BUILD) && TMPDIR=$(SCRATCH)/release ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan: build-asan
-	@mkdir -p $(SCRATCH)/asan
-	@cd $(ASAN) && TMPDIR=$(SCRATCH)/asan ctest --output-on-failure -j $(JOBS) -LE no-sanitizer
+	@cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE no-sanitizer
 
 test: test-release test-asan
 

@@ -190,7 +190,6 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenWith(const std::string
   }
   rocksdb::DBOptions options;
   options.create_if_missing = fresh;
-  options.create_missing_column_families = fresh;
   options.paranoid_checks = true;
   // Every open starts an info log and moves the last one aside: a shell
   // opened a thousand times would keep a thousand of them.
@@ -218,6 +217,16 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenWith(const std::string
     }
     store->reader_dir_ = reader_dir;
     s = rocksdb::DB::OpenAsSecondary(options, path, reader_dir, descriptors, &store->families_, &raw);
+  } else if (fresh) {
+    // The families are made together after the open: made by the open, each
+    // would write and read back RocksDB's OPTIONS file, a fifth of the time
+    // of opening and filling a small store.
+    s = rocksdb::DB::Open(options, path, {descriptors.front()}, &store->families_, &raw);
+    if (s.ok()) {
+      std::vector<rocksdb::ColumnFamilyHandle*> made;
+      s = raw->CreateColumnFamilies({descriptors.begin() + 1, descriptors.end()}, &made);
+      store->families_.insert(store->families_.end(), made.begin(), made.end());
+    }
   } else {
     s = rocksdb::DB::Open(options, path, descriptors, &store->families_, &raw);
   }

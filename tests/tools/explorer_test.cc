@@ -60,14 +60,13 @@ class ExplorerTest : public ::testing::Test {
   }
 
   // The page at `fragment`, as Chromium's DOM once its scripts are done;
-  // its screenshot goes to explorer_work/<name>.png.
+  // its screenshot, taken by the same Chromium, goes to explorer_work/<name>.png.
   static std::string Open(const std::string& fragment, const std::string& name) {
     const std::string base = server_->url().substr(0, server_->url().rfind('/'));
     const std::string page = "'" + base + "/#" + fragment + "'";
     const std::string chromium =
         "timeout 90 chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=15000 --window-size=1200,900 ";
-    RunCommand(chromium + "--screenshot=" + *work_ + "/" + name + ".png " + page + " 2>/dev/null");
-    return RunCommand(chromium + "--dump-dom " + page + " 2>/dev/null");
+    return RunCommand(chromium + "--screenshot=" + *work_ + "/" + name + ".png --dump-dom " + page + " 2>/dev/null");
   }
 
   static std::string* work_;
