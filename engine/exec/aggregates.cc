@@ -237,6 +237,28 @@ absl::StatusOr<Source> Evaluator::OpenAggregate(const plan::Node& node, const Ro
     RETURN_IF_ERROR(failed);
     return Source(std::make_unique<VectorSource>(std::move(rows)));
   }
+  if (node.kind == K::kCountProduct) {
+    std::int64_t product = 1;
+    for (const auto& part : node.children) {
+      ASSIGN_OR_RETURN(Source source, Open(*part, input, scope));
+      std::int64_t count = 0;
+      Row row;
+      while (true) {
+        ASSIGN_OR_RETURN(const bool more, source->Next(&row));
+        if (!more) break;
+        if ((++count & 1023) == 0) RETURN_IF_ERROR(ctx_.Check());
+      }
+      if (__builtin_mul_overflow(product, count, &product)) {
+        return absl::OutOfRangeError("the count is beyond 2^63 - 1");
+      }
+      if (product == 0) break;  // the other patterns cannot change it
+    }
+    Row row(ctx_.width());
+    for (const auto& a : q.aggregates) {
+      ASSIGN_OR_RETURN(row[static_cast<std::size_t>(a.result)], ctx_.Intern(Integer(product)));
+    }
+    return Source(std::make_unique<VectorSource>(std::vector<Row>{std::move(row)}));
+  }
   ASSIGN_OR_RETURN(Source source, Open(*node.children[0], input, scope));
   std::vector<Row> rows;
   if (node.kind == K::kGroupCounts) {

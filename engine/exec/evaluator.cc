@@ -56,6 +56,7 @@ absl::StatusOr<Source> Evaluator::Open(const plan::Node& node, const Row& input,
     case K::kGroup:
     case K::kGroupCounts:
     case K::kCountEdges:
+    case K::kCountProduct:
       source = OpenAggregate(node, input, scope);
       break;
   }

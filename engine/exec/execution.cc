@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
@@ -111,24 +112,23 @@ class Execution::Impl {
       case Query::Form::kAsk:
         return false;
       case Query::Form::kSelect: {
-        if (next_buffered_ == buffer_.size()) {
+        if (next_buffered_ == buffered_rows_) {
           RETURN_IF_ERROR(FillBuffer());
-          if (buffer_.empty()) return false;
+          if (buffered_rows_ == 0) return false;
         }
-        const Row& row = buffer_[next_buffered_++];
+        const std::size_t width = q.projection.size();
+        const std::size_t first = next_buffered_++ * width;
         // Assigned over the caller's previous row: its strings' buffers are
         // reused instead of freed and allocated again.
-        out->resize(q.projection.size());
-        for (std::size_t i = 0; i < q.projection.size(); ++i) {
-          const TermId id = row[static_cast<std::size_t>(q.projection[i])];
-          if (id == kNoTerm) {
+        out->resize(width);
+        for (std::size_t i = 0; i < width; ++i) {
+          const BufferedCell& cell = buffered_[first + i];
+          if (cell.id == kNoTerm) {
             (*out)[i].reset();
-            continue;
-          }
-          if (const auto it = buffer_index_.find(id); it != buffer_index_.end()) {
-            (*out)[i] = *buffer_terms_[it->second];
+          } else if (cell.term != kUnresolved) {
+            (*out)[i] = *buffer_terms_[cell.term];
           } else {
-            ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(id));
+            ASSIGN_OR_RETURN((*out)[i], ctx_.Resolve(cell.id));
           }
         }
         return true;
@@ -182,24 +182,26 @@ class Execution::Impl {
  private:
   // Solutions come in batches whose terms are read from the dictionary
   // together; batches grow from 16 rows so that the first rows come early.
+  // A batch keeps the projected cells only, row after row in one array,
+  // each with the place of its term among those read.
   absl::Status FillBuffer() {
-    buffer_.clear();
-    next_buffered_ = 0;
-    buffer_index_.clear();
+    buffered_.clear();
+    buffered_rows_ = next_buffered_ = 0;
     Row row;
-    while (buffer_.size() < buffer_limit_) {
+    while (buffered_rows_ < buffer_limit_) {
       ASSIGN_OR_RETURN(const bool more, source_->Next(&row));
       if (!more) break;
-      buffer_.push_back(row);
+      for (VarId v : query_->projection) buffered_.push_back({row[static_cast<std::size_t>(v)], kUnresolved});
+      ++buffered_rows_;
     }
     buffer_limit_ = std::min<std::size_t>(buffer_limit_ * 2, 1024);
     std::vector<TermId> ids;
-    for (const Row& r : buffer_) {
-      for (VarId v : query_->projection) {
-        const TermId id = r[static_cast<std::size_t>(v)];
-        if (id == kNoTerm || storage::TagOf(id) == kLocalTag) continue;
-        if (buffer_index_.try_emplace(id, static_cast<std::uint32_t>(ids.size())).second) ids.push_back(id);
-      }
+    term_places_.clear();
+    for (BufferedCell& cell : buffered_) {
+      if (cell.id == kNoTerm || storage::TagOf(cell.id) == kLocalTag) continue;
+      const auto [it, fresh] = term_places_.try_emplace(cell.id, static_cast<std::uint32_t>(ids.size()));
+      if (fresh) ids.push_back(cell.id);
+      cell.term = it->second;
     }
     if (ids.empty()) return absl::OkStatus();
     ASSIGN_OR_RETURN(buffer_terms_, ctx_.store().ResolveMany(ids, ctx_.snapshot().get()));
@@ -318,11 +320,17 @@ class Execution::Impl {
   bool union_default_graph_;
   std::vector<std::pair<query::VarId, Term>> bindings_;
   query::PrefixList explain_prefixes_;
-  std::vector<Row> buffer_;
-  std::size_t next_buffered_ = 0, buffer_limit_ = 16;
-  // The decoded terms of the buffered rows, by id.
-  absl::flat_hash_map<TermId, std::uint32_t> buffer_index_;
+  // A projected cell of a buffered row: its id and where its decoded term
+  // is in buffer_terms_ (kUnresolved: unbound, or local to this query).
+  static constexpr std::uint32_t kUnresolved = std::numeric_limits<std::uint32_t>::max();
+  struct BufferedCell {
+    TermId id;
+    std::uint32_t term;
+  };
+  std::vector<BufferedCell> buffered_;
+  std::size_t buffered_rows_ = 0, next_buffered_ = 0, buffer_limit_ = 16;
   std::vector<storage::SharedTerm> buffer_terms_;
+  absl::flat_hash_map<TermId, std::uint32_t> term_places_;  // of each id in buffer_terms_
 };
 
 absl::StatusOr<std::string> Execution::Explain(const QuadStore& store, std::shared_ptr<const Query> query,

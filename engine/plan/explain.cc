@@ -157,6 +157,9 @@ class Printer {
       case K::kGroupCounts:
         return absl::StrCat("Group by ", q->group_by.size(), " key(s), ", q->aggregates.size(),
                             " count(s), counted as the rows stream");
+      case K::kCountProduct:
+        return absl::StrCat("Count the product of ", node.children.size(),
+                            " patterns that share no variable: each counted, the counts multiplied");
       case K::kCountEdges: {
         const query::TriplePattern& t = q->where.triples[0];
         return absl::StrCat("Group by ", TermText(node.forward ? t.subject : t.object), ", counting the edges in memory of ",

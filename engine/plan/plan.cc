@@ -34,6 +34,7 @@ const char* KindName(Node::Kind kind) {
     case K::kGroup: return "Group";
     case K::kGroupCounts: return "GroupCounts";
     case K::kCountEdges: return "CountEdges";
+    case K::kCountProduct: return "CountProduct";
     case K::kReadInOrder: return "ReadInOrder";
   }
   return "?";

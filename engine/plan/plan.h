@@ -137,6 +137,7 @@ struct Node {
     kGroupCounts,     // the same for COUNTs of variables: counted as rows stream
     // Shortcuts: answers read straight from an index or from edges.
     kCountEdges,      // GROUP BY one end of ?s <p> ?o counting the other: the nodes' runs of edges
+    kCountProduct,    // COUNTs of a product of patterns sharing no variable: each child counted, multiplied
     kReadInOrder,     // ORDER BY ?o LIMIT n over ?s <p> ?o: posg from one end, `wanted` rows
   };
   explicit Node(Kind k) : kind(k) {}
@@ -184,6 +185,7 @@ struct Plan {
   std::unique_ptr<Node> root;
   absl::flat_hash_map<const query::Pattern*, std::unique_ptr<Node>> exists;
   std::vector<std::unique_ptr<std::vector<query::Expr>>> rewritten;
+  std::vector<std::unique_ptr<query::Pattern>> parts;  // patterns the planner cut from the query's
   // The function each call of the query's expressions names, resolved
   // once; nullptr for an IRI that names no function (an error value).
   absl::flat_hash_map<const query::Expr*, const Function*> functions;

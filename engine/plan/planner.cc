@@ -246,6 +246,9 @@ absl::StatusOr<Planner::Planned> Planner::Query(const query::Query& q, std::vect
     ASSIGN_OR_RETURN(node, CountEdges(q, bound, scope));
   }
   if (node == nullptr) {
+    ASSIGN_OR_RETURN(node, CountProduct(q, bound, scope));
+  }
+  if (node == nullptr) {
     ASSIGN_OR_RETURN(Planned where, Pattern(q.where, bound, scope));
     node = std::move(where.node);
     after = std::move(where.bound);
@@ -344,6 +347,75 @@ absl::StatusOr<std::unique_ptr<Node>> Planner::ReadInOrder(const query::Query& q
   node->descending = q.order_by[0].descending;
   node->dates = tag == TermTag::kDate || tag == TermTag::kDateTime;
   node->wanted = static_cast<std::uint64_t>(q.offset + *q.limit);
+  return node;
+}
+
+namespace {
+
+void AddVariables(const PatternTerm& t, std::vector<query::VarId>* vars) {
+  if (t.IsVariable()) vars->push_back(t.var);
+  for (const PatternTerm& part : t.triple) AddVariables(part, vars);
+}
+
+// The triples of `triples` in groups that share no variable, each group in
+// the triples' order.
+std::vector<std::vector<std::size_t>> IndependentGroups(const std::vector<query::TriplePattern>& triples) {
+  std::vector<std::size_t> group(triples.size());
+  for (std::size_t i = 0; i < triples.size(); ++i) group[i] = i;
+  const auto find = [&](std::size_t i) {
+    while (group[i] != i) i = group[i] = group[group[i]];
+    return i;
+  };
+  absl::flat_hash_map<query::VarId, std::size_t> first_with;
+  for (std::size_t i = 0; i < triples.size(); ++i) {
+    std::vector<query::VarId> vars;
+    for (const PatternTerm* t : {&triples[i].subject, &triples[i].predicate, &triples[i].object}) AddVariables(*t, &vars);
+    for (const query::VarId v : vars) {
+      const auto [it, fresh] = first_with.try_emplace(v, i);
+      if (!fresh) group[find(i)] = find(it->second);
+    }
+  }
+  std::vector<std::vector<std::size_t>> groups;
+  absl::flat_hash_map<std::size_t, std::size_t> numbered;
+  for (std::size_t i = 0; i < triples.size(); ++i) {
+    const auto [it, fresh] = numbered.try_emplace(find(i), groups.size());
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  return groups;
+}
+
+}  // namespace
+
+// COUNT(*) (or COUNT of a variable the pattern binds) without GROUP BY over
+// a basic graph pattern whose triples fall into groups that share no
+// variable: the product's count is the product of the groups' counts, so
+// three patterns of 400 matches each are 1,200 rows read, not 64 million
+// made.
+absl::StatusOr<std::unique_ptr<Node>> Planner::CountProduct(const query::Query& q, const std::vector<bool>& bound,
+                                                            const Scope& scope) {
+  if (!q.grouped || !q.group_by.empty() || q.where.kind != query::Pattern::Kind::kBgp) return nullptr;
+  std::vector<query::VarId> mentioned;
+  for (const query::TriplePattern& t : q.where.triples) {
+    for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) AddVariables(*term, &mentioned);
+  }
+  for (const auto& a : q.aggregates) {
+    if (a.kind != query::Aggregate::Kind::kCount || a.distinct) return nullptr;
+    if (a.arg && (a.arg->kind != Expr::Kind::kVariable ||
+                  std::find(mentioned.begin(), mentioned.end(), a.arg->var) == mentioned.end())) {
+      return nullptr;
+    }
+  }
+  const std::vector<std::vector<std::size_t>> groups = IndependentGroups(q.where.triples);
+  if (groups.size() < 2) return nullptr;
+  auto node = std::make_unique<Node>(Node::Kind::kCountProduct);
+  node->query = &q;
+  for (const std::vector<std::size_t>& group : groups) {
+    auto& part = *plan_->parts.emplace_back(std::make_unique<query::Pattern>(query::Pattern::Kind::kBgp));
+    for (const std::size_t i : group) part.triples.push_back(q.where.triples[i]);
+    ASSIGN_OR_RETURN(Planned planned, Pattern(part, bound, scope));
+    node->children.push_back(std::move(planned.node));
+  }
   return node;
 }
 

@@ -59,6 +59,8 @@ class Planner {
                                                     const Scope& scope);
   absl::StatusOr<std::unique_ptr<Node>> CountEdges(const query::Query& q, const std::vector<bool>& bound,
                                                    const Scope& scope);
+  absl::StatusOr<std::unique_ptr<Node>> CountProduct(const query::Query& q, const std::vector<bool>& bound,
+                                                     const Scope& scope);
 
   // The id of a constant; nullopt when no quad can hold it.
   absl::StatusOr<std::optional<TermId>> Lookup(const Term& term);
