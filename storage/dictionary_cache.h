@@ -79,7 +79,7 @@ class QuadStore::DictionaryCache {
   }
 
  private:
-  static constexpr std::size_t kMostEntries = std::size_t{1} << 16;  // each way; then start over
+  static constexpr std::size_t kMostEntries = std::size_t{1} << 17;  // each way; then start over
 
   // Room for a whole cache's terms at once: growing by doubling rehashes
   // every entry, which cost a tenth of the first run of a query that decodes

@@ -74,25 +74,33 @@ absl::Status PathSteps::Init() {
 absl::StatusOr<const std::vector<Hop>*> PathSteps::Steps(Point at, bool out) {
   auto& cache = out ? out_ : in_;
   if (const auto it = cache.find(at); it != cache.end()) return &it->second;
+  std::vector<Hop> hops;
+  RETURN_IF_ERROR(Collect(at, out, &hops));
+  RETURN_IF_ERROR(ctx_.Hold(1 + hops.size() / 4));
+  return &cache.emplace(at, std::move(hops)).first->second;
+}
+
+absl::Status PathSteps::Collect(Point at, bool out, std::vector<Hop>* found) {
+  std::vector<Hop>& hops = *found;
+  hops.clear();
   // Every edge's triples first, then the steps in one array of their
   // number: a hub's steps are many, and growing their array as they come
   // copies them again and again.
   const auto& edges = out ? automaton_.Out(at.state) : automaton_.In(at.state);
-  std::vector<std::pair<TermId, TermId>> triples;
-  std::vector<std::size_t> ends;  // where each edge's triples end
+  triples_.clear();
+  ends_.clear();
   for (const plan::PathAutomaton::Edge& edge : edges) {
     // A step read forward goes from the triple's subject: out of `at` it
     // reads the triples `at` is the subject of, into `at` those it is the
     // object of.
-    RETURN_IF_ERROR(Read(at.node, edge.predicate, out == edge.forward, &triples));
-    ends.push_back(triples.size());
+    RETURN_IF_ERROR(Read(at.node, edge.predicate, out == edge.forward, &triples_));
+    ends_.push_back(triples_.size());
   }
-  std::vector<Hop> hops;
-  hops.reserve(triples.size());
-  for (std::size_t e = 0, i = 0; e < ends.size(); ++e) {
+  hops.reserve(triples_.size());
+  for (std::size_t e = 0, i = 0; e < ends_.size(); ++e) {
     const plan::PathAutomaton::Edge& edge = edges[e];
-    for (; i < ends[e]; ++i) {
-      const auto& [predicate, other] = triples[i];
+    for (; i < ends_[e]; ++i) {
+      const auto& [predicate, other] = triples_[i];
       if (edge.predicate == storage::kNoTerm && automaton_.Named(predicate, edge.forward)) continue;
       // No VIA: links between entities, not values. (Into a point, the
       // other end starts the step, and FROM may be anything.)
@@ -121,8 +129,7 @@ absl::StatusOr<const std::vector<Hop>*> PathSteps::Steps(Point at, bool out) {
     }
     hops = std::move(kept);
   }
-  RETURN_IF_ERROR(ctx_.Hold(1 + hops.size() / 4));
-  return &cache.emplace(at, std::move(hops)).first->second;
+  return absl::OkStatus();
 }
 
 absl::Status PathSteps::Read(TermId node, TermId predicate, bool by_subject,

@@ -70,11 +70,16 @@ class PathSteps {
   // (its `to` is that start point).
   absl::StatusOr<const std::vector<Hop>*> In(Point at) { return Steps(at, false); }
 
+  // The steps out of `at` read afresh into `hops`, for a search that steps
+  // out of each point once: a hundred thousand points' steps are not kept.
+  absl::Status ReadOut(Point at, std::vector<Hop>* hops) { return Collect(at, true, hops); }
+
   // The statement of the triple `hop` follows from node `from`, read once.
   absl::StatusOr<Statement> StatementOf(TermId from, const Hop& hop);
 
  private:
   absl::StatusOr<const std::vector<Hop>*> Steps(Point at, bool out);
+  absl::Status Collect(Point at, bool out, std::vector<Hop>* hops);
   // The triples of `predicate` (kNoTerm: any) at `node`, from their subject
   // (`by_subject`) or object, as (predicate, other end).
   absl::Status Read(TermId node, TermId predicate, bool by_subject, std::vector<std::pair<TermId, TermId>>* out);
@@ -93,6 +98,9 @@ class PathSteps {
   std::optional<TermId> reifies_, confidence_, evidence_;
   bool weight_reads_statement_ = false;
   absl::flat_hash_map<Point, std::vector<Hop>> out_, in_;
+  // Collect's buffers: a point's triples, and where each automaton edge's end.
+  std::vector<std::pair<TermId, TermId>> triples_;
+  std::vector<std::size_t> ends_;
   // By predicate and direction: its edges in memory, once seeks into them
   // have cost what reading them costs (or another query read them).
   struct Edges {

@@ -28,9 +28,14 @@ using plan::ScanTerm;
 constexpr char kRdfJson[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
 constexpr char kXsdDecimal[] = "http://www.w3.org/2001/XMLSchema#decimal";
 
+// Most paths a search gives are a few steps long: their hops sit inside
+// the path, not in an allocation of their own (one-to-all searches give
+// tens of thousands of them).
+using Hops = absl::InlinedVector<Hop, 3>;
+
 struct Path {
   Point start;
-  std::vector<Hop> hops;
+  Hops hops;
   long double cost = 0;  // the sum of the steps' weights (1 each without WEIGHT)
   std::size_t deviation = 0;  // Yen's: where it leaves the path it was found from
   Point At(std::size_t i) const { return i == 0 ? start : hops[i - 1].to; }
@@ -185,7 +190,7 @@ class PathFinder {
         ASSIGN_OR_RETURN(std::optional<Path> rest, Cheapest(last.At(i), MaxLength() - static_cast<std::int64_t>(i),
                                                            banned, banned_first));
         if (rest) {
-          Path whole{Source(), std::vector<Hop>(last.hops.begin(), last.hops.begin() + static_cast<long>(i)),
+          Path whole{Source(), Hops(last.hops.begin(), last.hops.begin() + static_cast<long>(i)),
                      root_cost + rest->cost, i};
           whole.hops.insert(whole.hops.end(), rest->hops.begin(), rest->hops.end());
           if (std::find(found.begin(), found.end(), whole) == found.end()) candidates.insert(std::move(whole));
@@ -208,11 +213,12 @@ class PathFinder {
     tree.Reach(Source(), 0);
     std::vector<std::uint32_t> level = {0};
     std::vector<std::uint32_t> targets;
+    std::vector<Hop> hops;
     for (std::int64_t depth = 1; depth <= MaxLength() && !level.empty(); ++depth) {
       std::vector<std::uint32_t> next;
       for (const std::uint32_t u : level) {
-        ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(tree.point(u)));
-        for (const Hop& hop : *hops) {
+        RETURN_IF_ERROR(steps_.ReadOut(tree.point(u), &hops));
+        for (const Hop& hop : hops) {
           RETURN_IF_ERROR(ctx_.Check());
           const Point q = hop.to;
           if (q.node == from_) continue;
@@ -236,12 +242,12 @@ class PathFinder {
     });
     std::vector<Path> paths;
     paths.reserve(std::min(most, targets.size()));
+    std::vector<Hop> reversed;
     for (std::size_t i = 0; i < targets.size() && paths.size() < most;) {
       const std::size_t first = paths.size();
       // Back from each target at one node through every way it was reached.
       for (const TermId node = tree.point(targets[i]).node; i < targets.size() && tree.point(targets[i]).node == node;
            ++i) {
-        std::vector<Hop> reversed;
         RETURN_IF_ERROR(Enumerate(tree, targets[i], &reversed, all ? most : paths.size() + 1, &paths));
       }
       if (paths.size() - first > 1) std::sort(paths.begin() + static_cast<long>(first), paths.end());
@@ -565,7 +571,7 @@ class PathFinder {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
     if (at == 0) {
-      out->push_back(Path{Source(), std::vector<Hop>(reversed->rbegin(), reversed->rend()),
+      out->push_back(Path{Source(), Hops(reversed->rbegin(), reversed->rend()),
                           static_cast<long double>(reversed->size())});
       if ((out->size() & 255) == 0) return ctx_.Hold(256);
       return absl::OkStatus();
