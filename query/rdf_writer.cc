@@ -10,8 +10,6 @@
 namespace relata::query {
 namespace {
 
-constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
-
 bool IsNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
 }

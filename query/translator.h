@@ -32,7 +32,6 @@ namespace g = grammar::sparql;
 using Node = pegtl::parse_tree::node;
 
 inline constexpr std::string_view kRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-inline constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 
 inline std::string Rdf(std::string_view local) { return absl::StrCat(ToAbsl(kRdf), ToAbsl(local)); }
 inline std::string Xsd(std::string_view local) { return absl::StrCat(ToAbsl(kXsd), ToAbsl(local)); }

@@ -13,7 +13,6 @@
 namespace relata::storage {
 namespace {
 
-constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 constexpr std::int64_t kIntegerBias = std::int64_t{1} << 59;
 constexpr std::int64_t kMantissaBias = std::int64_t{1} << 55;
 constexpr int kTzNone = 0, kTzUtc = 57;  // codes 1..113: offsets -14:00..+14:00 by 15 min

@@ -15,8 +15,6 @@
 namespace relata::tools {
 namespace {
 
-constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
-
 // Well-known namespaces the table shortens IRIs with.
 constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
     {"rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
@@ -93,7 +91,6 @@ std::string CsvField(const std::optional<Term>& t) {
   }
   return quoted + "\"";
 }
-
 
 // Display width in characters of UTF-8 text.
 std::size_t Width(std::string_view s) {
@@ -235,7 +232,6 @@ std::string XmlEscape(std::string_view s) {
   }
   return out;
 }
-
 
 std::string Display(const Term& t, const std::map<std::string, std::string>& prefixes) {
   if (t.IsIri()) {

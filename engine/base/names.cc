@@ -8,15 +8,10 @@
 
 #include <memory>
 
+#include "engine/base/strings.h"
+
 namespace relata {
 namespace {
-
-bool IsAscii(std::string_view s) {
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
 
 // Folds ASCII text the way NormalizeName does once ICU is done with it.
 std::string FoldAscii(std::string_view s) {

@@ -13,6 +13,13 @@ namespace relata {
 
 inline absl::string_view ToAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
+inline bool IsAscii(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 inline std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -181,18 +181,18 @@ std::optional<Term> EncodeForUri(std::span<const Term> args, absl::Status*) {
   return Term::Literal(out);
 }
 
-enum class Find { kContains, kStarts, kEnds, kBefore, kAfter };
-template <Find kFind>
+enum class SubstringTest { kContains, kStarts, kEnds, kBefore, kAfter };
+template <SubstringTest kFind>
 std::optional<Term> FindIn(std::span<const Term> args, absl::Status*) {
   if (!ArgumentsCompatible(args[0], args[1])) return std::nullopt;
   const std::string& s = args[0].value;
   const std::string& t = args[1].value;
-  if constexpr (kFind == Find::kContains) return Boolean(s.find(t) != std::string::npos);
-  if constexpr (kFind == Find::kStarts) return Boolean(s.starts_with(t));
-  if constexpr (kFind == Find::kEnds) return Boolean(s.ends_with(t));
+  if constexpr (kFind == SubstringTest::kContains) return Boolean(s.find(t) != std::string::npos);
+  if constexpr (kFind == SubstringTest::kStarts) return Boolean(s.starts_with(t));
+  if constexpr (kFind == SubstringTest::kEnds) return Boolean(s.ends_with(t));
   const auto at = s.find(t);
   if (at == std::string::npos) return Term::Literal("");
-  if constexpr (kFind == Find::kBefore) return StringLike(args[0], s.substr(0, at));
+  if constexpr (kFind == SubstringTest::kBefore) return StringLike(args[0], s.substr(0, at));
   return StringLike(args[0], s.substr(at + t.size()));
 }
 
@@ -239,11 +239,11 @@ constexpr Function kStringFunctions[] = {
     {"UCASE", 1, 1, ChangeCaseOf<true>},
     {"LCASE", 1, 1, ChangeCaseOf<false>},
     {"ENCODE_FOR_URI", 1, 1, EncodeForUri},
-    {"CONTAINS", 2, 2, FindIn<Find::kContains>},
-    {"STRSTARTS", 2, 2, FindIn<Find::kStarts>},
-    {"STRENDS", 2, 2, FindIn<Find::kEnds>},
-    {"STRBEFORE", 2, 2, FindIn<Find::kBefore>},
-    {"STRAFTER", 2, 2, FindIn<Find::kAfter>},
+    {"CONTAINS", 2, 2, FindIn<SubstringTest::kContains>},
+    {"STRSTARTS", 2, 2, FindIn<SubstringTest::kStarts>},
+    {"STRENDS", 2, 2, FindIn<SubstringTest::kEnds>},
+    {"STRBEFORE", 2, 2, FindIn<SubstringTest::kBefore>},
+    {"STRAFTER", 2, 2, FindIn<SubstringTest::kAfter>},
     {"CONCAT", 0, -1, Concat},
     {"REGEX", 2, 3, RegexCall},
     {"REPLACE", 3, 4, ReplaceCall},

@@ -30,7 +30,6 @@ constexpr std::string_view kOwlInverseOf = "http://www.w3.org/2002/07/owl#invers
 constexpr std::string_view kOwlFunctional = "http://www.w3.org/2002/07/owl#FunctionalProperty";
 constexpr std::string_view kOwlSymmetric = "http://www.w3.org/2002/07/owl#SymmetricProperty";
 constexpr std::string_view kRdfProperty = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property";
-constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 // same_as links scored below this are review candidates, not merges.
 constexpr double kSameAsMergeScore = 0.9;
 // Names this similar, of one type, in different entities are candidates.

@@ -19,8 +19,6 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
-
 bool Digits(std::string_view s, std::size_t from, std::size_t count) {
   if (from + count > s.size()) return false;
   for (std::size_t i = from; i < from + count; ++i) {

@@ -15,8 +15,6 @@
 namespace relata::engine::kg {
 namespace {
 
-constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
-
 struct Field {
   std::string value;
   int line = 0, column = 0;

@@ -27,13 +27,13 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-constexpr char kPrefix[] = "PREFIX relata: <https://relata.dev/ns#> PREFIX ex: <http://ex/> ";
+constexpr char kTextPrefixes[] = "PREFIX relata: <https://relata.dev/ns#> PREFIX ex: <http://ex/> ";
 
 class TextSearchTest : public testing::DatabaseTest {
  protected:
   // The holders a query finds, best first.
   std::vector<std::string> Find(const std::string& text) {
-    return Rows(absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r relata:text \"", Escape(text), "\" }"));
+    return Rows(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r relata:text \"", Escape(text), "\" }"));
   }
   static std::string Escape(const std::string& text) {
     std::string out;
@@ -109,7 +109,7 @@ TEST_F(TextSearchTest, RanksAsBm25Says) {
            {"wind OR dam", {"wind", "dam"}, false}, {"oil rail port", {"oil", "rail", "port"}, true}}) {
     SCOPED_TRACE(query);
     const std::vector<std::string> rows = Rows(absl::StrCat(
-        kPrefix, "SELECT ?r ?score WHERE { (?r ?score) relata:text \"", query, "\" }"));
+        kTextPrefixes, "SELECT ?r ?score WHERE { (?r ?score) relata:text \"", query, "\" }"));
     std::set<std::string> found;
     double previous = 1e9;
     for (const std::string& row : rows) {
@@ -182,28 +182,28 @@ TEST_F(NewsTextTest, OnlyTextPredicatesAreIndexed) {
 }
 
 TEST_F(NewsTextTest, SnippetMarksTheMatchedWords) {
-  EXPECT_THAT(Rows(absl::StrCat(kPrefix, "SELECT ?snippet WHERE { (ex:r1 ?score ?snippet) relata:text "
+  EXPECT_THAT(Rows(absl::StrCat(kTextPrefixes, "SELECT ?snippet WHERE { (ex:r1 ?score ?snippet) relata:text "
                                          "\"\\\"power of siberia\\\" gas\" }")),
               ElementsAre("\"The «Power of Siberia» pipeline supplies «gas» to China.\""));
 }
 
 TEST_F(NewsTextTest, BindsTheTextMatched) {
-  EXPECT_THAT(Rows(absl::StrCat(kPrefix, "SELECT ?text WHERE { (?r ?score ?snippet ?text) relata:text \"lines\" }")),
+  EXPECT_THAT(Rows(absl::StrCat(kTextPrefixes, "SELECT ?text WHERE { (?r ?score ?snippet ?text) relata:text \"lines\" }")),
               ElementsAre("\"Power lines of Siberia were repaired.\""));
 }
 
 TEST_F(NewsTextTest, BadQueriesAreErrorsWithTheirColumn) {
-  const auto status = Drain(absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r relata:text \"gas (oil\" }"));
+  const auto status = Drain(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r relata:text \"gas (oil\" }"));
   EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
   EXPECT_THAT(status.message(), HasSubstr("column 5: '(' is not closed"));
-  EXPECT_THAT(Drain(absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r relata:text \"NOT gas\" }")).message(),
+  EXPECT_THAT(Drain(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r relata:text \"NOT gas\" }")).message(),
               HasSubstr("needs a term that is not excluded"));
-  EXPECT_THAT(Drain(absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r relata:text \"the of\" }")).message(),
+  EXPECT_THAT(Drain(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r relata:text \"the of\" }")).message(),
               HasSubstr("only stop words"));
 }
 
 TEST_F(NewsTextTest, TextFromAVariable) {
-  EXPECT_THAT(Rows(absl::StrCat(kPrefix, "SELECT ?r WHERE { VALUES ?q { \"moscow\" } ?r relata:text ?q }")),
+  EXPECT_THAT(Rows(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { VALUES ?q { \"moscow\" } ?r relata:text ?q }")),
               ElementsAre("<http://ex/r6>"));
 }
 
@@ -215,13 +215,13 @@ TEST_F(NewsTextTest, PlannerProbesTheHitsWhenTheRestIsSmaller) {
   )");
   // Two rows about China against hits of a word in most texts: the rows come
   // first, and each probes the hits.
-  const std::string query = absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r ex:about ex:china . ?r relata:text \"gas OR oil OR power\" }");
+  const std::string query = absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r ex:about ex:china . ?r relata:text \"gas OR oil OR power\" }");
   const auto plan = db_->Explain(query, false);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(*plan, HasSubstr("probed for each row's holder"));
   EXPECT_THAT(Rows(query), UnorderedElementsAre("<http://ex/r1>", "<http://ex/r4>"));
   // A rare word: its hits come first.
-  const std::string rare = absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r ex:about ex:china . ?r relata:text \"china\" }");
+  const std::string rare = absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r ex:about ex:china . ?r relata:text \"china\" }");
   const auto listed = db_->Explain(rare, false);
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_THAT(*listed, HasSubstr("best first (BM25)"));
@@ -241,7 +241,7 @@ TEST_F(NewsTextTest, IndexFollowsUpdatesAndRollbacks) {
     ASSERT_TRUE(transaction.ok());
     ASSERT_TRUE((*transaction)->Add({Term::Iri("http://ex/r8"), Term::Iri("https://relata.dev/kg#evidence"),
                                      Term::Literal("Uranium deliveries resumed."), Term::Iri("")}).ok());
-    EXPECT_THAT(RowsOf((*transaction)->Query(absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r relata:text \"uranium\" }"))),
+    EXPECT_THAT(RowsOf((*transaction)->Query(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r relata:text \"uranium\" }"))),
                 ElementsAre("<http://ex/r8>"));
     (*transaction)->Rollback();
   }
@@ -276,7 +276,7 @@ TEST_F(NewsTextTest, ALoadCanAddAPredicateToTheIndex) {
 // the store knew into the blocks, each leave an index equal to a rebuild.
 TEST_F(TextSearchTest, BlocksOfPostingsFollowEveryKindOfWrite) {
   const auto count = [&](const std::string& text) {
-    const auto rows = Rows(absl::StrCat(kPrefix, "SELECT (COUNT(*) AS ?n) WHERE { ?r relata:text \"", text, "\" }"));
+    const auto rows = Rows(absl::StrCat(kTextPrefixes, "SELECT (COUNT(*) AS ?n) WHERE { ?r relata:text \"", text, "\" }"));
     return rows.empty() ? std::string("none") : rows[0].substr(1, rows[0].find('"', 1) - 1);
   };
   std::string turtle;
@@ -331,7 +331,7 @@ TEST_F(TextSearchTest, StemmingAndStopWordsAreTheStoresChoice) {
   EXPECT_THAT(Find("currencies"), ElementsAre("<http://ex/a>"));
   EXPECT_THAT(Find("currency"), IsEmpty());
   EXPECT_THAT(Find("\"of the\""), ElementsAre("<http://ex/a>"));
-  EXPECT_THAT(Drain(absl::StrCat(kPrefix, "SELECT ?r WHERE { ?r relata:text \"gas\" }")).message(),
+  EXPECT_THAT(Drain(absl::StrCat(kTextPrefixes, "SELECT ?r WHERE { ?r relata:text \"gas\" }")).message(),
               HasSubstr("only stop words"));
   // Once it holds text, the index keeps how it was built.
   db_.reset();

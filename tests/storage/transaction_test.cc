@@ -18,7 +18,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-constexpr char kGraph[] =
+constexpr char kMembersGraph[] =
     "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc1> .\n"
     "<http://x/putin> <http://x/memberOf> <http://x/sco> <http://x/doc2> .\n"
     "<http://x/putin> <http://x/memberOf> <http://x/brics> <http://x/doc1> .\n"
@@ -70,7 +70,7 @@ class TransactionTest : public ::testing::Test {
 };
 
 TEST_F(TransactionTest, DeletesLeaveTheStoreAndStatisticsOfTheQuadsThatRemain) {
-  const auto all = Quads(kGraph);
+  const auto all = Quads(kMembersGraph);
   ASSERT_TRUE(store_->Insert(all).ok());
   auto txn = store_->BeginTransaction();
   EXPECT_TRUE(*txn->Delete(Ids(all[0], *txn)));
@@ -110,7 +110,7 @@ TEST_F(TransactionTest, DeletesLeaveTheStoreAndStatisticsOfTheQuadsThatRemain) {
 // has hundreds of thousands); GRAPH ?g reads their counts apart, with a
 // transaction's own quads, and a commit makes the store count them anew.
 TEST_F(TransactionTest, GraphCountsAreReadApartFromThePlannersStatisticsAndFollowWrites) {
-  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  ASSERT_TRUE(store_->Insert(Quads(kMembersGraph)).ok());
   const TermId doc1 = **store_->Lookup(Term::Iri("http://x/doc1"));
   const TermId doc2 = **store_->Lookup(Term::Iri("http://x/doc2"));
   EXPECT_THAT((*store_->CachedStats())->graphs, IsEmpty());
@@ -121,7 +121,7 @@ TEST_F(TransactionTest, GraphCountsAreReadApartFromThePlannersStatisticsAndFollo
   auto txn = store_->BeginTransaction();
   const auto added = Quads("<http://x/lavrov> <http://x/memberOf> <http://x/sco> <http://x/doc3> .\n");
   ASSERT_TRUE(*txn->Insert(Ids(added[0], *txn)));
-  ASSERT_TRUE(*txn->Delete(Ids(Quads(kGraph)[3], *txn)));  // doc2's xi
+  ASSERT_TRUE(*txn->Delete(Ids(Quads(kMembersGraph)[3], *txn)));  // doc2's xi
   const TermId doc3 = **store_->Lookup(Term::Iri("http://x/doc3"), txn->View().get());
   EXPECT_EQ(**txn->CountsPerGraph(), (GraphCounts{{kNoTerm, 2}, {doc1, 2}, {doc2, 1}, {doc3, 1}}));
   EXPECT_EQ(**store_->CachedGraphCounts(), *before) << "others see the store as it was";
@@ -132,12 +132,12 @@ TEST_F(TransactionTest, GraphCountsAreReadApartFromThePlannersStatisticsAndFollo
 }
 
 TEST_F(TransactionTest, OnlyTheTransactionSeesItsWritesBeforeCommit) {
-  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  ASSERT_TRUE(store_->Insert(Quads(kMembersGraph)).ok());
   const std::set<std::string> before = Lines();
   auto txn = store_->BeginTransaction();
   const auto added = Quads("<http://x/lavrov> <http://x/memberOf> <http://x/sco> .\n");
   ASSERT_TRUE(*txn->Insert(Ids(added[0], *txn)));
-  ASSERT_TRUE(*txn->Delete(Ids(Quads(kGraph)[4], *txn)));
+  ASSERT_TRUE(*txn->Delete(Ids(Quads(kMembersGraph)[4], *txn)));
 
   const auto view = txn->View();
   auto seen = Lines(view);
@@ -154,13 +154,13 @@ TEST_F(TransactionTest, OnlyTheTransactionSeesItsWritesBeforeCommit) {
 }
 
 TEST_F(TransactionTest, AnAbandonedTransactionChangesNothing) {
-  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  ASSERT_TRUE(store_->Insert(Quads(kMembersGraph)).ok());
   const std::set<std::string> before = Lines();
   const StoreStats stats_before = *store_->Stats();
   {
     auto txn = store_->BeginTransaction();
     ASSERT_TRUE(*txn->Insert(Ids(Quads("<http://x/new> <http://x/p> \"new\" .\n")[0], *txn)));
-    ASSERT_TRUE(*txn->Delete(Ids(Quads(kGraph)[0], *txn)));
+    ASSERT_TRUE(*txn->Delete(Ids(Quads(kMembersGraph)[0], *txn)));
   }
   EXPECT_EQ(Lines(), before);
   const StoreStats after = *store_->Stats();
@@ -171,7 +171,7 @@ TEST_F(TransactionTest, AnAbandonedTransactionChangesNothing) {
 }
 
 TEST_F(TransactionTest, AddingAndRemovingTheSameQuadLeavesNoTrace) {
-  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  ASSERT_TRUE(store_->Insert(Quads(kMembersGraph)).ok());
   const StoreStats before = *store_->Stats();
   auto txn = store_->BeginTransaction();
   const QuadIds quad = Ids(Quads("<http://x/putin> <http://x/memberOf> <http://x/eaeu> .\n")[0], *txn);
@@ -216,7 +216,7 @@ TEST_F(TransactionTest, TheNameIndexFollowsNamesAddedAndRemoved) {
 }
 
 TEST_F(TransactionTest, AnIdGivenBackByARollbackNamesItsNextTermEverywhere) {
-  ASSERT_TRUE(store_->Insert(Quads(kGraph)).ok());
+  ASSERT_TRUE(store_->Insert(Quads(kMembersGraph)).ok());
   TermId given_back = kNoTerm;
   {
     auto txn = store_->BeginTransaction();

@@ -11,6 +11,7 @@ namespace relata {
 
 enum class TermKind { kIri, kBlank, kLiteral, kTriple };
 
+inline constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 inline constexpr std::string_view kXsdString = "http://www.w3.org/2001/XMLSchema#string";
 inline constexpr std::string_view kRdfLangString =
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
