@@ -98,7 +98,7 @@ class PathSteps {
   std::optional<TermId> reifies_, confidence_, evidence_;
   bool weight_reads_statement_ = false;
   absl::flat_hash_map<Point, std::vector<Hop>> out_, in_;
-  // Collect's buffers: a point's triples, and where each automaton edge's end.
+  // Collect's buffers: a point's triples, and where each automaton edge's triples end.
   std::vector<std::pair<TermId, TermId>> triples_;
   std::vector<std::size_t> ends_;
   // By predicate and direction: its edges in memory, once seeks into them
