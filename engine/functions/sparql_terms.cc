@@ -78,12 +78,12 @@ int KindRank(const Term& t) {
 }  // namespace
 
 bool IsXsd(const Term& t, std::string_view local) {
-  return t.datatype.size() == kXsdNs.size() + local.size() && t.datatype.starts_with(kXsdNs) &&
-         std::string_view(t.datatype).substr(kXsdNs.size()) == local;
+  return t.datatype.size() == kXsd.size() + local.size() && t.datatype.starts_with(kXsd) &&
+         std::string_view(t.datatype).substr(kXsd.size()) == local;
 }
 std::string_view XsdLocal(const Term& t) {
-  if (!t.IsLiteral() || !std::string_view(t.datatype).starts_with(kXsdNs)) return {};
-  return std::string_view(t.datatype).substr(kXsdNs.size());
+  if (!t.IsLiteral() || !std::string_view(t.datatype).starts_with(kXsd)) return {};
+  return std::string_view(t.datatype).substr(kXsd.size());
 }
 
 bool IsIntegerType(std::string_view local) {
@@ -296,7 +296,7 @@ std::string ZoneText(const DateTime& dt) {
   return absl::StrFormat("%c%02d:%02d", dt.zone_minutes < 0 ? '-' : '+', m / 60, m % 60);
 }
 
-std::string XsdIri(std::string_view local) { return absl::StrCat(ToAbsl(kXsdNs), ToAbsl(local)); }
+std::string XsdIri(std::string_view local) { return absl::StrCat(ToAbsl(kXsd), ToAbsl(local)); }
 
 Term Boolean(bool b) { return Term::Literal(b ? "true" : "false", XsdIri("boolean")); }
 Term Integer(std::int64_t i) { return Term::Literal(std::to_string(i), XsdIri("integer")); }

@@ -19,7 +19,6 @@
 
 namespace relata::engine {
 
-inline constexpr std::string_view kXsdNs = "http://www.w3.org/2001/XMLSchema#";
 std::string XsdIri(std::string_view local);
 
 bool IsNumeric(const Term& t);
