@@ -270,7 +270,7 @@ RELATA_SELECT(g::GroupClause); RELATA_SELECT(g::HavingClause); RELATA_SELECT(g::
 RELATA_SELECT(g::OrderClause); RELATA_SELECT(g::LimitClause); RELATA_SELECT(g::OffsetClause);
 RELATA_SELECT(g::SubSelect); RELATA_SELECT(g::DatasetClause); RELATA_SELECT(g::SelectQuery);
 RELATA_SELECT(g::ConstructQuery); RELATA_SELECT(g::DescribeQuery); RELATA_SELECT(g::AskQuery);
-RELATA_SELECT(g::BaseDecl); RELATA_SELECT(g::PrefixDecl);
+RELATA_SELECT(g::BaseDecl); RELATA_SELECT(g::PrefixDecl); RELATA_SELECT(g::VersionDecl);
 RELATA_SELECT(g::GraphRef); RELATA_SELECT(g::GraphRefAll); RELATA_SELECT(g::GraphOrDefault);
 RELATA_SELECT(g::KwDefault); RELATA_SELECT(g::KwAll); RELATA_SELECT(g::QuadsNotTriples);
 RELATA_SELECT(g::QuadPattern); RELATA_SELECT(g::Load); RELATA_SELECT(g::Clear); RELATA_SELECT(g::Drop);

@@ -37,6 +37,10 @@ Query Translator::QueryUnit(const Node& root) {
 }
 
 bool Translator::Prologue(const Node& n) {
+  // SPARQL 1.2 lets a VERSION declaration stand before any operation of an
+  // update; it says which language the text is written in and changes
+  // nothing we do.
+  if (n.is_type<g::VersionDecl>()) return true;
   if (n.is_type<g::BaseDecl>()) {
     base_ = ResolveIri(base_, IriRefText(*n.children.at(0)));
     return true;

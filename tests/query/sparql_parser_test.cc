@@ -153,6 +153,19 @@ TEST(SparqlParserTest, TellsAnUpdateFromAQueryAsTheGrammarReadsThem) {
   EXPECT_FALSE(IsUpdateRequest("PREFIX x: <http://x/"));  // broken: the query parser says where
 }
 
+// SPARQL 1.2's VERSION may open any operation of an update, as BASE and
+// PREFIX do; only a prologue is the empty update (the fuzzer found a second
+// VERSION taken for an operation).
+TEST(SparqlParserTest, VersionDeclarationsInAnUpdateAreAPrologue) {
+  const auto only_prologue = ParseUpdate("VERSION \"1.2\"\nPREFIX : <http://example/>\nVERSION \"1.2-basic\"\n");
+  ASSERT_TRUE(only_prologue.ok()) << only_prologue.status();
+  EXPECT_TRUE(only_prologue->operations.empty());
+  const auto two = ParseUpdate(
+      "VERSION \"1.2\" PREFIX : <http://x/> INSERT DATA { :a :b :c } ; VERSION \"1.2\" DELETE DATA { :a :b :c }");
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->operations.size(), 2u);
+}
+
 TEST(SparqlParserTest, FindsALeadingExplainAfterCommentsInAnyCase) {
   const auto plain = FindExplainPrefix("# plan\nexplain SELECT * {}");
   ASSERT_TRUE(plain.has_value());
