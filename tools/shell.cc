@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <editline/readline.h>
 // clang-format on
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <clocale>
 #include <cstdlib>
 #include <cstring>
+#include <cwchar>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -28,7 +31,104 @@ namespace {
 
 // Set by Ctrl-C; a running query checks it and stops with kCancelled.
 std::atomic<bool> g_interrupted{false};
-extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+
+// At the prompt, keys come through ReadKey rather than libedit's own signal
+// handling. libedit answers SIGINT by re-raising it to the process while
+// the main thread blocks it, so one of RocksDB's threads ran our handler,
+// sometimes only after readline had returned: a Ctrl-C then read as Ctrl-D
+// and ended the shell. Here each signal the prompt cares about writes a byte
+// to a pipe that ReadKey waits on beside the terminal, on the main thread.
+int g_wake_pipe[2] = {-1, -1};
+constexpr char kWakeInterrupt = 'i', kWakeResize = 'w', kWakeSuspend = 'z';
+
+void Wake(char why) {
+  const int saved_errno = errno;  // a handler must not change what the interrupted code sees
+  if (g_wake_pipe[1] >= 0 && write(g_wake_pipe[1], &why, 1) < 0) {
+    // The pipe is full of unread wake-ups: one more says nothing new.
+  }
+  errno = saved_errno;
+}
+extern "C" void OnInterrupt(int) {
+  g_interrupted.store(true);
+  Wake(kWakeInterrupt);
+}
+extern "C" void OnPromptSignal(int signal_number) { Wake(signal_number == SIGWINCH ? kWakeResize : kWakeSuspend); }
+
+void Handle(int signal_number, void (*handler)(int), int flags) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = flags;
+  sigaction(signal_number, &action, nullptr);
+}
+
+// Ctrl-Z at the prompt: the terminal goes back to the mode the user's shell
+// gave it (not every shell restores it), the process stops, and once
+// continued the prompt and line are drawn again; libedit sets its own mode
+// again before it reads the next key.
+void Suspend() {
+  rl_deprep_terminal();
+  Handle(SIGTSTP, SIG_DFL, 0);
+  raise(SIGTSTP);  // the kernel drops it in an orphaned process group, as it would the key
+  Handle(SIGTSTP, OnPromptSignal, SA_RESTART);
+  rl_forced_update_display();
+}
+
+// libedit's source of keys: one character of the terminal (decoded from
+// the locale's multibyte encoding, as libedit's own reader does), or EOF,
+// which ends readline with no line, for Ctrl-C (g_interrupted is set by
+// then) or the end of input.
+extern "C" int ReadKey(FILE*) {
+  char bytes[MB_LEN_MAX];
+  std::size_t held = 0;
+  while (true) {
+    pollfd ready[2] = {{STDIN_FILENO, POLLIN, 0}, {g_wake_pipe[0], POLLIN, 0}};
+    if (poll(ready, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return EOF;
+    }
+    if ((ready[1].revents & POLLIN) != 0) {
+      char wakes[64];
+      const ssize_t count = read(g_wake_pipe[0], wakes, sizeof wakes);
+      bool interrupted = false, resized = false, suspended = false;
+      for (ssize_t i = 0; i < count; ++i) {
+        interrupted |= wakes[i] == kWakeInterrupt;
+        resized |= wakes[i] == kWakeResize;
+        suspended |= wakes[i] == kWakeSuspend;
+      }
+      if (interrupted) return EOF;
+      if (suspended) Suspend();
+      if (resized) rl_resize_terminal();
+      continue;
+    }
+    const ssize_t count = read(STDIN_FILENO, bytes + held, 1);
+    if (count < 0 && errno == EINTR) continue;
+    if (count != 1) return EOF;
+    ++held;
+    std::mbstate_t state{};
+    wchar_t key = 0;
+    const std::size_t used = std::mbrtowc(&key, bytes, held, &state);
+    if (used == static_cast<std::size_t>(-2) && held < sizeof bytes) continue;  // more bytes to come
+    held = 0;
+    if (used <= MB_LEN_MAX) return static_cast<int>(key);
+    // Not a character of the encoding: dropped, as libedit drops it.
+  }
+}
+
+// Reads one line at the prompt with Ctrl-Z and window resizes handled as
+// above; outside the prompt they keep their usual meaning (Ctrl-Z stops a
+// running query's process at once).
+char* ReadLine(const char* prompt) {
+  char stale[64];
+  while (read(g_wake_pipe[0], stale, sizeof stale) > 0) {
+  }
+  Handle(SIGTSTP, OnPromptSignal, SA_RESTART);
+  Handle(SIGWINCH, OnPromptSignal, SA_RESTART);
+  char* line = readline(prompt);
+  Handle(SIGTSTP, SIG_DFL, 0);
+  Handle(SIGWINCH, SIG_DFL, 0);
+  return line;
+}
 
 struct DotCommand {
   const char* name;
@@ -114,11 +214,7 @@ class Shell {
         prefixes_(DefaultPrefixes()), union_default_graph_(options.union_default_graph) {}
 
   int Run() {
-    struct sigaction action {};
-    action.sa_handler = OnInterrupt;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, nullptr);
+    Handle(SIGINT, OnInterrupt, SA_RESTART);
     if (!options_.commands.empty()) {
       for (const std::string& command : options_.commands) {
         std::istringstream text(command);
@@ -195,15 +291,21 @@ class Shell {
     std::printf("relata: %s, %llu quads%s. End a statement with ';' or a blank line; .help for commands.\n",
                 path_.c_str(), stats.ok() ? static_cast<unsigned long long>(stats->quads) : 0ULL,
                 db_->read_only() ? " (read-only)" : "");
+    if (pipe2(g_wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+      Error(std::string("cannot set up the prompt: ") + std::strerror(errno));
+      return 1;
+    }
+    rl_catch_signals = 0;
+    rl_getc_function = ReadKey;
     const char* home = std::getenv("HOME");
     const std::string history = home != nullptr ? std::string(home) + "/.relata_history" : "";
     if (!history.empty()) read_history(history.c_str());
     std::string pending;
     while (!quit_) {
       g_interrupted.store(false);  // only a Ctrl-C at this prompt counts below
-      char* raw = readline(pending.empty() ? "relata> " : "   ...> ");
-      // libedit's readline gives up its line as at the end of input when
-      // SIGINT interrupts its read; the flag tells Ctrl-C from Ctrl-D.
+      char* raw = ReadLine(pending.empty() ? "relata> " : "   ...> ");
+      // ReadKey ends the line as at the end of input on Ctrl-C, and sets the
+      // flag first: the flag tells Ctrl-C from Ctrl-D.
       if (raw == nullptr && g_interrupted.exchange(false)) {
         std::printf("\n");
         pending.clear();

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "tests/testing/command.h"
 
@@ -22,6 +23,7 @@ namespace {
 
 using relata::testing::RunCommand;
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -48,16 +50,29 @@ class ShellTest : public ::testing::Test {
 
   // Starts the shell on a pseudo-terminal 100 columns wide.
   void Start(const char* term = "dumb", const std::string& store = Db()) {
+    Spawn(term, {RELATA_BINARY, store.c_str()});
+  }
+  // Starts an interactive dash on the pseudo-terminal instead, to run the
+  // shell from, as a user does: Ctrl-Z and fg need a job-control shell, and
+  // dash, unlike bash, leaves the terminal in whatever mode a stopped job
+  // left it.
+  void StartJobShell() {
+    setenv("PS1", "sh$ ", 1);
+    Spawn("xterm", {"/bin/dash", "-i"});
+    unsetenv("PS1");
+  }
+  void Spawn(const char* term, std::vector<const char*> argv) {
     struct winsize size {};
     size.ws_row = 40;
     size.ws_col = 100;
+    argv.push_back(nullptr);
     pid_ = forkpty(&master_, nullptr, nullptr, &size);
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {
       setenv("HOME", dir_->c_str(), 1);  // history goes to the test's directory
       setenv("TERM", term, 1);
       unsetenv("COLUMNS");
-      execl(RELATA_BINARY, RELATA_BINARY, store.c_str(), static_cast<char*>(nullptr));
+      execv(argv[0], const_cast<char* const*>(argv.data()));
       _exit(127);
     }
   }
@@ -213,6 +228,31 @@ TEST_F(ShellTest, CtrlCAtThePromptDropsTheLineAndKeepsTheShell) {
   usleep(100 * 1000);
   Type("\x04");
   EXPECT_THAT(ReadUntil("dropped)"), HasSubstr("(the unfinished statement was dropped)"));
+  EXPECT_EQ(ExitStatus(), 0);
+}
+
+// Ctrl-Z at the prompt gives the terminal back to the user's shell in the
+// mode it had (canonical, echoing), and fg goes on editing the same line.
+TEST_F(ShellTest, CtrlZStopsTheShellAndFgEditsTheSameLine) {
+  StartJobShell();
+  ReadUntil("sh$ ");
+  Type(std::string(RELATA_BINARY) + " " + Db() + "\r");
+  Prompt();
+  Type("ASK { e:russia kg:member_of");
+  usleep(100 * 1000);
+  Type("\x1a");
+  EXPECT_THAT(ReadUntil("sh$ "), HasSubstr("Stopped"));
+  Type("stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'\r");
+  ReadUntil("\n");  // the echo of the command
+  EXPECT_THAT(ReadUntil("sh$ "), AllOf(HasSubstr("icanon"), Not(HasSubstr("-icanon"))));
+  Type("fg\r");
+  EXPECT_THAT(ReadUntil("kg:member_of"), HasSubstr("relata> ASK { e:russia kg:member_of"));
+  usleep(100 * 1000);
+  Type(" e:brics };\r");
+  EXPECT_THAT(Prompt(), HasSubstr("true"));
+  Type("\x04");
+  ReadUntil("sh$ ");
+  Type("exit\r");
   EXPECT_EQ(ExitStatus(), 0);
 }
 
