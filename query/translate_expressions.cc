@@ -141,7 +141,7 @@ Expr Translator::Additive(const Node& n) {
       const char* type = digits.find_first_of("eE") != std::string_view::npos ? "double"
                          : digits.find('.') != std::string_view::npos        ? "decimal"
                                                                              : "integer";
-      term = Constant(Term::Literal(digits, Xsd(type)), c);
+      term = Constant(Term::Literal(digits, XsdIri(type)), c);
       for (++i; i < n.children.size(); ++i) {
         const char op = Gap(*n.children[i - 1], *n.children[i])[0];
         if (op != '*' && op != '/') break;

@@ -46,14 +46,14 @@ bool Translator::IsLiteralNode(const Node& n) {
 }
 
 Term Translator::Literal(const Node& n) {
-  if (n.is_type<g::KwTrue>()) return Term::Literal("true", Xsd("boolean"));
-  if (n.is_type<g::KwFalse>()) return Term::Literal("false", Xsd("boolean"));
+  if (n.is_type<g::KwTrue>()) return Term::Literal("true", XsdIri("boolean"));
+  if (n.is_type<g::KwFalse>()) return Term::Literal("false", XsdIri("boolean"));
   if (!n.is_type<g::RdfLiteral>()) {
     const std::string_view number = Core(n.string_view());
     const char* type = number.find_first_of("eE") != std::string_view::npos ? "double"
                        : number.find('.') != std::string_view::npos        ? "decimal"
                                                                            : "integer";
-    return Term::Literal(number, Xsd(type));
+    return Term::Literal(number, XsdIri(type));
   }
   const std::string lexical = StringValue(*n.children.at(0));
   if (n.children.size() == 1) return Term::Literal(lexical);

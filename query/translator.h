@@ -34,7 +34,6 @@ using Node = pegtl::parse_tree::node;
 inline constexpr std::string_view kRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
 inline std::string Rdf(std::string_view local) { return absl::StrCat(ToAbsl(kRdf), ToAbsl(local)); }
-inline std::string Xsd(std::string_view local) { return absl::StrCat(ToAbsl(kXsd), ToAbsl(local)); }
 
 // The token without the white space and comments the grammar let it swallow.
 inline std::string_view Core(std::string_view token) {

@@ -296,8 +296,6 @@ std::string ZoneText(const DateTime& dt) {
   return absl::StrFormat("%c%02d:%02d", dt.zone_minutes < 0 ? '-' : '+', m / 60, m % 60);
 }
 
-std::string XsdIri(std::string_view local) { return absl::StrCat(ToAbsl(kXsd), ToAbsl(local)); }
-
 Term Boolean(bool b) { return Term::Literal(b ? "true" : "false", XsdIri("boolean")); }
 Term Integer(std::int64_t i) { return Term::Literal(std::to_string(i), XsdIri("integer")); }
 

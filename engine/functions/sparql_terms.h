@@ -19,8 +19,6 @@
 
 namespace relata::engine {
 
-std::string XsdIri(std::string_view local);
-
 bool IsNumeric(const Term& t);
 Term Boolean(bool b);
 Term Integer(std::int64_t i);

@@ -13,6 +13,8 @@ enum class TermKind { kIri, kBlank, kLiteral, kTriple };
 
 inline constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 inline constexpr std::string_view kXsdString = "http://www.w3.org/2001/XMLSchema#string";
+// The IRI of an XML Schema datatype by its local name: XsdIri("integer").
+inline std::string XsdIri(std::string_view local) { return std::string(kXsd).append(local); }
 inline constexpr std::string_view kRdfLangString =
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
 inline constexpr std::string_view kRdfDirLangString =
