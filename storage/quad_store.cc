@@ -32,6 +32,7 @@
 #include "engine/base/strings.h"
 #include "storage/store_internal.h"
 #include "storage/dictionary_cache.h"
+#include "storage/huge_page_allocator.h"
 
 namespace relata::storage {
 namespace {
@@ -207,8 +208,11 @@ absl::StatusOr<std::unique_ptr<QuadStore>> QuadStore::OpenWith(const std::string
   options.max_file_opening_threads = 1;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   // One cache for all column families: a cache, not a reservation, so it
-  // only grows with what queries read.
-  const auto cache = rocksdb::NewLRUCache(std::size_t{1} << 30);
+  // only grows with what queries read; its blocks on huge pages.
+  rocksdb::LRUCacheOptions cache_options;
+  cache_options.capacity = std::size_t{1} << 30;
+  cache_options.memory_allocator = HugePageAllocator::Shared();
+  const auto cache = rocksdb::NewLRUCache(cache_options);
   for (int i = 0; i < kFamilyCount; ++i) descriptors.emplace_back(kFamilyNames[i], FamilyOptions(i, cache));
   auto store = std::unique_ptr<QuadStore>(new QuadStore());
   store->path_ = path;
