@@ -1,23 +1,14 @@
 #include "storage/huge_page_allocator.h"
 
-#include <sys/mman.h>
-
 #include <bit>
 #include <cstdint>
 #include <new>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RELATA_ADDRESS_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RELATA_ADDRESS_SANITIZER 1
-#endif
-#endif
+#include "engine/base/huge_pages.h"
 
 namespace relata::storage {
 namespace {
 
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::size_t kRegion = std::size_t{32} << 20;
 // Before each block: its size class, or kOwnMapping and the mapping's
 // length. 16 bytes keep the block as aligned as malloc's.
@@ -29,37 +20,17 @@ std::size_t& MappingLength(void* block) {
   return *reinterpret_cast<std::size_t*>(static_cast<char*>(block) - kHeader + 8);
 }
 
-// `bytes` (a multiple of kHugePage) of memory aligned to a huge page and
-// advised to use them, or null.
-char* MapHugePages(std::size_t bytes) {
-  // Map one page more and trim the ends to the alignment.
-  void* mapped = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mapped == MAP_FAILED) return nullptr;
-  const auto at = reinterpret_cast<std::uintptr_t>(mapped);
-  const std::uintptr_t aligned = (at + kHugePage - 1) & ~(kHugePage - 1);
-  if (aligned > at) munmap(mapped, aligned - at);
-  if (const std::size_t tail = at + bytes + kHugePage - (aligned + bytes); tail > 0) {
-    munmap(reinterpret_cast<void*>(aligned + bytes), tail);
-  }
-  char* start = reinterpret_cast<char*>(aligned);
-  madvise(start, bytes, MADV_HUGEPAGE);  // where the kernel has none, ordinary pages
-  return start;
-}
-
 }  // namespace
 
 std::shared_ptr<rocksdb::MemoryAllocator> HugePageAllocator::Shared() {
-#ifdef RELATA_ADDRESS_SANITIZER
-  return nullptr;
-#else
+  if (!kBuffersOnHugePages) return nullptr;
   // Never destroyed: a store closed during exit may still free blocks.
   static const auto* shared = new std::shared_ptr<rocksdb::MemoryAllocator>(std::make_shared<HugePageAllocator>());
   return *shared;
-#endif
 }
 
 HugePageAllocator::~HugePageAllocator() {
-  for (const auto& [start, bytes] : regions_) munmap(start, bytes);
+  for (const auto& [start, bytes] : regions_) UnmapHugePages(start, bytes);
 }
 
 int HugePageAllocator::ClassOf(std::size_t size) {
@@ -77,7 +48,7 @@ std::size_t HugePageAllocator::ClassSize(int size_class) {
 
 char* HugePageAllocator::Carve(std::size_t bytes) {
   if (static_cast<std::size_t>(end_ - next_) < bytes) {
-    next_ = MapHugePages(kRegion);
+    next_ = static_cast<char*>(MapHugePages(kRegion));
     if (next_ == nullptr) return nullptr;
     end_ = next_ + kRegion;
     regions_.emplace_back(next_, kRegion);
@@ -90,7 +61,7 @@ char* HugePageAllocator::Carve(std::size_t bytes) {
 void* HugePageAllocator::Allocate(std::size_t size) {
   if (size + kHeader > kLargest) {  // a filter of millions of keys: a mapping of its own
     const std::size_t length = (size + kHeader + kHugePage - 1) & ~(kHugePage - 1);
-    char* raw = MapHugePages(length);
+    char* raw = static_cast<char*>(MapHugePages(length));
     if (raw == nullptr) throw std::bad_alloc();
     ClassField(raw + kHeader) = kOwnMapping;
     MappingLength(raw + kHeader) = length;
@@ -113,7 +84,7 @@ void HugePageAllocator::Deallocate(void* p) {
   if (p == nullptr) return;
   const std::int32_t size_class = ClassField(p);
   if (size_class == kOwnMapping) {
-    munmap(static_cast<char*>(p) - kHeader, MappingLength(p));
+    UnmapHugePages(static_cast<char*>(p) - kHeader, MappingLength(p));
     return;
   }
   std::lock_guard lock(mutex_);

@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/huge_pages.h"
 #include "engine/exec/path_steps.h"
 #include "engine/functions/sparql_terms.h"
 
@@ -48,6 +49,15 @@ struct Path {
   }
   friend bool operator==(const Path& a, const Path& b) { return a.start == b.start && a.hops == b.hops; }
 };
+// A one-to-all search gives hundreds of thousands of paths: tens of megabytes.
+using Paths = std::vector<Path, LargeBufferAllocator<Path>>;
+
+// The tables of a search, which grow with the graph it covers.
+template <typename Key, typename Value>
+using LargeMap = absl::flat_hash_map<Key, Value, absl::Hash<Key>, std::equal_to<Key>,
+                                     LargeBufferAllocator<std::pair<const Key, Value>>>;
+template <typename T>
+using LargeVector = std::vector<T, LargeBufferAllocator<T>>;
 
 // How a detour's A* search (Guided) reached a point, `depth` steps away:
 // from `via`'s point over its hop.
@@ -103,9 +113,9 @@ class SearchTree {
     std::int64_t depth;
     std::uint32_t first_via, last_via;
   };
-  absl::flat_hash_map<Point, std::uint32_t> numbers_;
-  std::vector<Reached> points_;
-  std::vector<Via> vias_;
+  LargeMap<Point, std::uint32_t> numbers_;
+  LargeVector<Reached> points_;
+  LargeVector<Via> vias_;
 };
 
 // A point of Dijkstra's search, with the steps taken to it when MAX bounds them.
@@ -132,7 +142,7 @@ class PathFinder {
   absl::StatusOr<std::optional<Path>> Cheapest(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
                                                const std::set<Hop>& banned_first) {
     if (steps_.weighted()) {
-      ASSIGN_OR_RETURN(std::vector<Path> found, Dijkstra(source, max, banned, banned_first, 1));
+      ASSIGN_OR_RETURN(Paths found, Dijkstra(source, max, banned, banned_first, 1));
       if (found.empty()) return std::nullopt;
       return std::move(found[0]);
     }
@@ -143,14 +153,14 @@ class PathFinder {
       while (beyond_ >= horizon_points_.size() && !horizon_points_.empty()) RETURN_IF_ERROR(Deepen());
       return found;
     }
-    ASSIGN_OR_RETURN(std::vector<Path> found, BothEnds(source, max, banned, banned_first, false, 1));
+    ASSIGN_OR_RETURN(Paths found, BothEnds(source, max, banned, banned_first, false, 1));
     if (found.empty()) return std::nullopt;
     return std::move(found[0]);
   }
 
   // Every shortest path to a bound TO, up to `most`.
-  absl::StatusOr<std::vector<Path>> AllShortest(std::size_t most) {
-    ASSIGN_OR_RETURN(std::vector<Path> paths, BothEnds(Source(), MaxLength(), {}, {}, true, most));
+  absl::StatusOr<Paths> AllShortest(std::size_t most) {
+    ASSIGN_OR_RETURN(Paths paths, BothEnds(Source(), MaxLength(), {}, {}, true, most));
     std::sort(paths.begin(), paths.end());
     return paths;
   }
@@ -159,15 +169,15 @@ class PathFinder {
   // shortest that leaves one of the found ones somewhere along it. With
   // Lawler's rule: a path leaves its parent at its deviation, and before
   // that it has the parent's root, whose detours are candidates already.
-  absl::StatusOr<std::vector<Path>> KShortest(std::size_t k) {
-    std::vector<Path> found;
+  absl::StatusOr<Paths> KShortest(std::size_t k) {
+    Paths found;
     std::optional<Path> first;
     if (steps_.weighted()) {
       ASSIGN_OR_RETURN(first, Cheapest(Source(), MaxLength(), {}, {}));
     } else {
       // The side from the target keeps its distances: they guide every
       // detour's search after this one.
-      ASSIGN_OR_RETURN(std::vector<Path> shortest, BothEnds(Source(), MaxLength(), {}, {}, false, 1, true));
+      ASSIGN_OR_RETURN(Paths shortest, BothEnds(Source(), MaxLength(), {}, {}, false, 1, true));
       if (!shortest.empty()) first = std::move(shortest[0]);
     }
     if (!first) return found;
@@ -207,9 +217,9 @@ class PathFinder {
 
   // The shortest path to each node within reach (TO unbound); with `all`
   // every shortest path to each.
-  absl::StatusOr<std::vector<Path>> BreadthFirst(bool all, std::size_t most) {
+  absl::StatusOr<Paths> BreadthFirst(bool all, std::size_t most) {
     SearchTree tree;
-    absl::flat_hash_map<TermId, std::int64_t> node_depth;  // first depth a node was reached at as an end
+    LargeMap<TermId, std::int64_t> node_depth;  // first depth a node was reached at as an end
     tree.Reach(Source(), 0);
     std::vector<std::uint32_t> level = {0};
     std::vector<std::uint32_t> targets;
@@ -240,7 +250,7 @@ class PathFinder {
     std::sort(targets.begin(), targets.end(), [&](std::uint32_t a, std::uint32_t b) {
       return std::pair{tree.depth(a), tree.point(a).node} < std::pair{tree.depth(b), tree.point(b).node};
     });
-    std::vector<Path> paths;
+    Paths paths;
     paths.reserve(std::min(most, targets.size()));
     std::vector<Hop> reversed;
     for (std::size_t i = 0; i < targets.size() && paths.size() < most;) {
@@ -256,16 +266,16 @@ class PathFinder {
   }
 
   // The cheapest path to each node within reach (TO unbound), by WEIGHT.
-  absl::StatusOr<std::vector<Path>> CheapestToEach(std::size_t most) {
-    ASSIGN_OR_RETURN(std::vector<Path> paths, Dijkstra(Source(), MaxLength(), {}, {}, most));
+  absl::StatusOr<Paths> CheapestToEach(std::size_t most) {
+    ASSIGN_OR_RETURN(Paths paths, Dijkstra(Source(), MaxLength(), {}, {}, most));
     std::sort(paths.begin(), paths.end());
     return paths;
   }
 
   // Every simple path to TO of at most MAX steps, shorter ones first, up to
   // `most` of them.
-  absl::StatusOr<std::vector<Path>> Simple(std::size_t most) {
-    std::vector<Path> paths;
+  absl::StatusOr<Paths> Simple(std::size_t most) {
+    Paths paths;
     for (std::int64_t length = 1; length <= MaxLength() && paths.size() < most; ++length) {
       Path path{Source(), {}};
       absl::flat_hash_set<Point> on_path = {Source()};
@@ -288,7 +298,7 @@ class PathFinder {
   // in, exactly one point both sides reached, at those depths.
   // With `keep_distances`, the distances to the target the side behind
   // found are kept for Guided().
-  absl::StatusOr<std::vector<Path>> BothEnds(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
+  absl::StatusOr<Paths> BothEnds(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
                                              const std::set<Hop>& banned_first, bool all, std::size_t most,
                                              bool keep_distances = false) {
     SearchTree ahead, behind;  // from the source; from the target
@@ -357,7 +367,7 @@ class PathFinder {
       for (const std::uint32_t n : back) horizon_points_.push_back(behind.point(n));
     }
     std::sort(meets.begin(), meets.end());
-    std::vector<Path> paths;
+    Paths paths;
     for (const Point meet : meets) {
       Path path{source, {}, static_cast<long double>(ahead_depth + behind_depth)};
       RETURN_IF_ERROR(Join(ahead, behind, behind.Find(meet), ahead.Find(meet), &path, most, &paths));
@@ -478,7 +488,7 @@ class PathFinder {
   // number ahead) to the source on the side ahead (prepending), then on
   // from `meet` to the target behind.
   absl::Status Join(const SearchTree& ahead, const SearchTree& behind, std::uint32_t meet, std::uint32_t at,
-                    Path* path, std::size_t most, std::vector<Path>* out) {
+                    Path* path, std::size_t most, Paths* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
     if (ahead.first_via(at) == SearchTree::kNone) return Rest(behind, meet, path, most, out);  // at the source
@@ -490,7 +500,7 @@ class PathFinder {
     }
     return absl::OkStatus();
   }
-  absl::Status Rest(const SearchTree& behind, std::uint32_t at, Path* path, std::size_t most, std::vector<Path>* out) {
+  absl::Status Rest(const SearchTree& behind, std::uint32_t at, Path* path, std::size_t most, Paths* out) {
     if (out->size() >= most) return absl::OkStatus();
     if (behind.first_via(at) == SearchTree::kNone) {  // at the target
       out->push_back(*path);
@@ -511,7 +521,7 @@ class PathFinder {
   // to TO, or (TO unbound) to each node within reach, up to `most`. With
   // MAX, a point is searched once per number of steps taken to it, so that
   // a dearer path of fewer steps is still found.
-  absl::StatusOr<std::vector<Path>> Dijkstra(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
+  absl::StatusOr<Paths> Dijkstra(Point source, std::int64_t max, const absl::flat_hash_set<Point>& banned,
                                              const std::set<Hop>& banned_first, std::size_t most) {
     const bool by_steps = search_.max_length.has_value();
     const auto label = [&](Point p, std::int64_t steps) { return Label{p, by_steps ? steps : 0}; };
@@ -523,7 +533,7 @@ class PathFinder {
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
     cost.emplace(label(source, 0), 0);
     queue.emplace(0, 0, label(source, 0));
-    std::vector<Path> paths;
+    Paths paths;
     const auto unwind = [&](Label at, long double total) {
       Path path{source, {}, total};
       while (parent.contains(at)) {
@@ -567,7 +577,7 @@ class PathFinder {
   }
 
   absl::Status Enumerate(const SearchTree& tree, std::uint32_t at, std::vector<Hop>* reversed, std::size_t most,
-                         std::vector<Path>* out) {
+                         Paths* out) {
     RETURN_IF_ERROR(ctx_.Check());
     if (out->size() >= most) return absl::OkStatus();
     if (at == 0) {
@@ -586,7 +596,7 @@ class PathFinder {
   }
 
   absl::Status Extend(Path* path, absl::flat_hash_set<Point>* on_path, std::size_t length, std::size_t most,
-                      std::vector<Path>* out) {
+                      Paths* out) {
     ASSIGN_OR_RETURN(const std::vector<Hop>* hops, steps_.Out(path->end()));
     for (const Hop& hop : *hops) {
       RETURN_IF_ERROR(ctx_.Check());
@@ -645,7 +655,7 @@ void AppendJson(std::string* out, std::string_view text) {
 class PathRows : public RowSource {
  public:
   PathRows(Context& ctx, const plan::Node& node, std::unique_ptr<Row> input, std::unique_ptr<PathSteps> steps,
-           std::vector<Path> paths)
+           Paths paths)
       : ctx_(ctx), node_(node), search_(*node.pattern->paths), input_(std::move(input)), steps_(std::move(steps)),
         paths_(std::move(paths)) {
     // Statements are read only for the columns that show them.
@@ -733,7 +743,7 @@ class PathRows : public RowSource {
   const PathSearch& search_;
   const std::unique_ptr<Row> input_;        // what PathSteps reads WEIGHT's other variables from
   const std::unique_ptr<PathSteps> steps_;  // for the statements of the steps shown
-  const std::vector<Path> paths_;
+  const Paths paths_;
   std::size_t path_ = 0, step_ = 0;
   bool statements_ = false;
 };
@@ -765,9 +775,9 @@ absl::StatusOr<Source> Evaluator::OpenPaths(const plan::Node& node, const Row& i
   // Without VIA a path steps between entities only: a literal is no end.
   const bool reachable = !node.entities_only || to == kNoTerm || storage::TagOf(to) == storage::TermTag::kIri ||
                          storage::TagOf(to) == storage::TermTag::kBlank;
-  std::vector<Path> paths;
+  Paths paths;
   if (from != to && reachable) {
-    absl::StatusOr<std::vector<Path>> found;
+    absl::StatusOr<Paths> found;
     switch (search.mode) {
       case PathSearch::Mode::kShortest:
         if (search.k > 1) {
