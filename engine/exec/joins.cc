@@ -2,7 +2,9 @@
 // joins of a right side run once, OPTIONAL both ways, MINUS, and a query's
 // trailing VALUES.
 #include <algorithm>
+#include <deque>
 #include <functional>
+#include <span>
 
 #include "engine/exec/evaluator.h"
 
@@ -35,20 +37,67 @@ class NestedJoin : public RowSource {
   Row current_;
 };
 
-// Rows of `left` joined with rows of a materialised `right`: hashed on the
-// variables every right row binds.
+// The rows of a right side run once, for the left rows to find the ones
+// they may be compatible with: hashed on the variables that every right row
+// binds and the left row binds too (the left rows of one operator mostly
+// bind the same ones: one table per such set, made when first needed). With
+// no such variable, every right row is a candidate.
+class RightRows {
+ public:
+  explicit RightRows(std::vector<Row> rows) : rows_(std::move(rows)) {
+    if (rows_.empty()) return;
+    for (std::size_t v = 0; v < rows_[0].size() && always_bound_.size() < 64; ++v) {
+      if (std::all_of(rows_.begin(), rows_.end(), [&](const Row& r) { return r[v] != kNoTerm; })) {
+        always_bound_.push_back(v);
+      }
+    }
+  }
+  const Row& operator[](std::size_t i) const { return rows_[i]; }
+  std::span<const std::size_t> Candidates(const Row& left) const {
+    std::uint64_t shared = 0;
+    for (std::size_t k = 0; k < always_bound_.size(); ++k) {
+      if (left[always_bound_[k]] != kNoTerm) shared |= std::uint64_t{1} << k;
+    }
+    if (shared == 0) {
+      if (every_.size() != rows_.size()) {
+        every_.resize(rows_.size());
+        for (std::size_t i = 0; i < every_.size(); ++i) every_[i] = i;
+      }
+      return every_;
+    }
+    const Table& table = TableOn(shared);
+    const auto it = table.find(Key(left, shared));
+    return it == table.end() ? std::span<const std::size_t>() : it->second;
+  }
+
+ private:
+  using Table = absl::flat_hash_map<Row, std::vector<std::size_t>, RowHash>;
+  Row Key(const Row& r, std::uint64_t vars) const {
+    Row key;
+    for (std::size_t k = 0; k < always_bound_.size(); ++k) {
+      if ((vars >> k) & 1) key.push_back(r[always_bound_[k]]);
+    }
+    return key;
+  }
+  const Table& TableOn(std::uint64_t vars) const {
+    for (const auto& [on, table] : tables_) {
+      if (on == vars) return table;
+    }
+    Table& table = tables_.emplace_back(vars, Table()).second;
+    for (std::size_t i = 0; i < rows_.size(); ++i) table[Key(rows_[i], vars)].push_back(i);
+    return table;
+  }
+  std::vector<Row> rows_;
+  std::vector<std::size_t> always_bound_;
+  mutable std::deque<std::pair<std::uint64_t, Table>> tables_;  // by the variables they hash on; spans into them stay valid
+  mutable std::vector<std::size_t> every_;
+};
+
+// Rows of `left` joined with rows of a materialised right side.
 class HashJoin : public RowSource {
  public:
   HashJoin(Context& ctx, Source left, std::vector<Row> right)
-      : ctx_(ctx), left_(std::move(left)), right_(std::move(right)) {
-    if (right_.empty()) return;
-    for (std::size_t v = 0; v < right_[0].size(); ++v) {
-      if (std::all_of(right_.begin(), right_.end(), [&](const Row& r) { return r[v] != kNoTerm; })) {
-        keys_.push_back(v);
-      }
-    }
-    for (std::size_t i = 0; i < right_.size(); ++i) table_[Key(right_[i])].push_back(i);
-  }
+      : ctx_(ctx), left_(std::move(left)), right_(std::move(right)) {}
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
       while (match_ < matches_.size()) {
@@ -61,29 +110,17 @@ class HashJoin : public RowSource {
       ASSIGN_OR_RETURN(const bool more, left_->Next(&current_));
       if (!more) return false;
       RETURN_IF_ERROR(ctx_.Check());
-      matches_.clear();
+      matches_ = right_.Candidates(current_);
       match_ = 0;
-      if (std::all_of(keys_.begin(), keys_.end(), [&](std::size_t v) { return current_[v] != kNoTerm; })) {
-        if (const auto it = table_.find(Key(current_)); it != table_.end()) matches_ = it->second;
-      } else {
-        for (std::size_t i = 0; i < right_.size(); ++i) matches_.push_back(i);
-      }
     }
   }
 
  private:
-  Row Key(const Row& r) const {
-    Row key;
-    for (std::size_t v : keys_) key.push_back(r[v]);
-    return key;
-  }
   Context& ctx_;
   Source left_;
-  std::vector<Row> right_;
-  std::vector<std::size_t> keys_;
-  absl::flat_hash_map<Row, std::vector<std::size_t>, RowHash> table_;
+  RightRows right_;
   Row current_;
-  std::vector<std::size_t> matches_;
+  std::span<const std::size_t> matches_;
   std::size_t match_ = 0;
 };
 
@@ -127,14 +164,20 @@ class LeftJoin : public RowSource {
 
 // FILTER, over batches of rows whose terms the conditions read are fetched
 
+// MINUS: the rows of `left` that no right row is compatible with while
+// sharing a variable with it (spec 18.5).
 class MinusSource : public RowSource {
  public:
-  MinusSource(Source left, std::vector<Row> right) : left_(std::move(left)), right_(std::move(right)) {}
+  MinusSource(Context& ctx, Source left, std::vector<Row> right)
+      : ctx_(ctx), left_(std::move(left)), right_(std::move(right)) {}
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
       ASSIGN_OR_RETURN(const bool more, left_->Next(row));
       if (!more) return false;
-      const bool removed = std::any_of(right_.begin(), right_.end(), [&](const Row& r) {
+      RETURN_IF_ERROR(ctx_.Check());
+      const auto candidates = right_.Candidates(*row);
+      const bool removed = std::any_of(candidates.begin(), candidates.end(), [&](std::size_t c) {
+        const Row& r = right_[c];
         bool shared = false;
         for (std::size_t i = 0; i < r.size(); ++i) {
           if ((*row)[i] == kNoTerm || r[i] == kNoTerm) continue;
@@ -148,8 +191,9 @@ class MinusSource : public RowSource {
   }
 
  private:
+  Context& ctx_;
   Source left_;
-  std::vector<Row> right_;
+  RightRows right_;
 };
 
 
@@ -183,10 +227,11 @@ absl::StatusOr<Source> Evaluator::OpenJoin(const plan::Node& node, const Row& in
       } else {
         ASSIGN_OR_RETURN(Source r, Open(*right, input, scope));
         ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*r, ctx_));
-        auto shared = std::make_shared<std::vector<Row>>(std::move(rows));
+        auto shared = std::make_shared<const RightRows>(std::move(rows));
         matches = [shared](const Row& row) -> absl::StatusOr<std::vector<Row>> {
           std::vector<Row> out;
-          for (const Row& candidate : *shared) {
+          for (const std::size_t c : shared->Candidates(row)) {
+            const Row& candidate = (*shared)[c];
             if (!Compatible(row, candidate)) continue;
             Row merged = row;
             Merge(candidate, &merged);
@@ -201,7 +246,7 @@ absl::StatusOr<Source> Evaluator::OpenJoin(const plan::Node& node, const Row& in
       ASSIGN_OR_RETURN(Source left, Open(*node.children[0], input, scope));
       ASSIGN_OR_RETURN(Source r, Open(*node.children[1], Row(ctx_.width()), scope));
       ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*r, ctx_));
-      return Source(std::make_unique<MinusSource>(std::move(left), std::move(rows)));
+      return Source(std::make_unique<MinusSource>(ctx_, std::move(left), std::move(rows)));
     }
     case K::kValuesJoin: {
       ASSIGN_OR_RETURN(Source left, Open(*node.children[0], input, scope));

@@ -158,5 +158,21 @@ TEST_F(OperatorTest, APathGivesTheSameRowsFromEveryStart) {
   }
 }
 
+// MINUS finds the right rows a left row may match through tables hashed on
+// the variables both bind, whichever of them the left row binds: rows of
+// one branch share ?p with the right side, rows of another share nothing
+// and are never removed (spec 18.5).
+TEST_F(OperatorTest, MinusRemovesByTheVariablesEachLeftRowShares) {
+  Plan("SELECT * { { ?p <http://x/livesIn> ?c } UNION { ?p <http://x/worksFor> ?o } UNION { ?x <http://x/in> ?c } "
+       "MINUS { ?p <http://x/knows> ?q . ?q <http://x/livesIn> <http://x/c0> } }");
+  // p knows p+1 and p+2; someone in c0 (a multiple of 3) among them unless p is one.
+  EXPECT_EQ(Run().size(), 20u + 20u + 6u);
+  Plan("SELECT * { ?p <http://x/livesIn> ?c MINUS { ?p <http://x/knows> ?q . ?q <http://x/livesIn> ?c } }");
+  // p+1 and p+2 live elsewhere than p: nothing is removed.
+  EXPECT_EQ(Run().size(), 60u);
+  Plan("SELECT * { ?p <http://x/livesIn> ?c MINUS { ?q <http://x/knows> ?r } }");
+  EXPECT_EQ(Run().size(), 60u);  // no variable in common
+}
+
 }  // namespace
 }  // namespace relata::engine::exec
