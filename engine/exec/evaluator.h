@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "engine/exec/context.h"
+#include "engine/exec/right_rows.h"
 #include "engine/exec/row_source.h"
 #include "engine/plan/plan.h"
 
@@ -80,6 +81,11 @@ class Evaluator {
   // Every subject and object in the scope.
   absl::StatusOr<std::vector<TermId>> AllNodes(const GraphScope& scope);
 
+  // EXISTS `pattern` for `row`: opened with the row's bindings, or, for a
+  // pattern that only matches triples once these runs have cost what one
+  // run with nothing bound costs, looked up in the rows of that one run.
+  absl::StatusOr<bool> Exists(const query::Pattern& pattern, const Row& row, const GraphScope& scope);
+
   // The function the plan resolved call `e` to (nullptr: an IRI naming none).
   absl::StatusOr<const Function*> Resolved(const Expr& e) const;
   // Call `e` of function `f`.
@@ -103,6 +109,14 @@ class Evaluator {
   std::unique_ptr<QuadStore::Cursor> step_cursor_;
   // The last text each relata:text node searched for, with its hits.
   absl::flat_hash_map<const plan::Node*, std::shared_ptr<const TextHits>> text_hits_;
+  // Each EXISTS pattern's runs so far, and its rows once run with nothing
+  // bound (in `scope`: a row in another graph scope runs it on its own).
+  struct ExistsRuns {
+    std::uint64_t count = 0;
+    std::unique_ptr<RightRows> rows;
+    GraphScope scope;
+  };
+  absl::flat_hash_map<const query::Pattern*, ExistsRuns> exists_runs_;
 };
 
 }  // namespace relata::engine::exec

@@ -2,6 +2,7 @@
 // the plan resolved it to (engine/functions), the special forms that read
 // the row or the query here; integer and double comparisons and string tests
 // on ids and cached terms where they can.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -13,6 +14,31 @@
 #include "query/iri.h"
 
 namespace relata::engine::exec {
+
+absl::StatusOr<bool> Evaluator::Exists(const query::Pattern& pattern, const Row& row, const GraphScope& scope) {
+  if (const auto once = plan_.exists_once.find(&pattern); once != plan_.exists_once.end()) {
+    ExistsRuns& runs = exists_runs_[&pattern];
+    // A seek reads some 32 rows in the time it takes: past that many runs
+    // per row of the one run's estimated rows, one run is cheaper.
+    if (runs.rows == nullptr && ++runs.count > 64 + once->second->estimated_rows / 32) {
+      ASSIGN_OR_RETURN(Source all, Open(*once->second, Row(ctx_.width()), scope));
+      ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*all, ctx_));
+      runs.rows = std::make_unique<RightRows>(std::move(rows));
+      runs.scope = scope;
+    }
+    if (runs.rows != nullptr && runs.scope.kind == scope.kind && runs.scope.graph == scope.graph &&
+        runs.scope.graphs == scope.graphs) {
+      const auto candidates = runs.rows->Candidates(row);
+      return std::any_of(candidates.begin(), candidates.end(),
+                         [&](std::size_t c) { return Compatible(row, (*runs.rows)[c]); });
+    }
+  }
+  const auto plan = plan_.exists.find(&pattern);
+  if (plan == plan_.exists.end()) return absl::InternalError("EXISTS without a plan");
+  ASSIGN_OR_RETURN(Source s, Open(*plan->second, row, scope));
+  Row out;
+  return s->Next(&out);
+}
 
 absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row& row, ExprEnv& env) {
   // A comparison of inline numbers needs no term at all.
@@ -150,11 +176,7 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
     }
     case K::kExists:
     case K::kNotExists: {
-      const auto plan = plan_.exists.find(e.pattern.get());
-      if (plan == plan_.exists.end()) return absl::InternalError("EXISTS without a plan");
-      ASSIGN_OR_RETURN(Source s, Open(*plan->second, row, env.scope));
-      Row out;
-      ASSIGN_OR_RETURN(const bool any, s->Next(&out));
+      ASSIGN_OR_RETURN(const bool any, Exists(*e.pattern, row, env.scope));
       return std::optional<Term>(Boolean(any == (e.kind == K::kExists)));
     }
     case K::kTriple:

@@ -2,11 +2,10 @@
 // joins of a right side run once, OPTIONAL both ways, MINUS, and a query's
 // trailing VALUES.
 #include <algorithm>
-#include <deque>
 #include <functional>
-#include <span>
 
 #include "engine/exec/evaluator.h"
+#include "engine/exec/right_rows.h"
 
 namespace relata::engine::exec {
 namespace {
@@ -35,62 +34,6 @@ class NestedJoin : public RowSource {
   Opener right_;
   Source inner_;
   Row current_;
-};
-
-// The rows of a right side run once, for the left rows to find the ones
-// they may be compatible with: hashed on the variables that every right row
-// binds and the left row binds too (the left rows of one operator mostly
-// bind the same ones: one table per such set, made when first needed). With
-// no such variable, every right row is a candidate.
-class RightRows {
- public:
-  explicit RightRows(std::vector<Row> rows) : rows_(std::move(rows)) {
-    if (rows_.empty()) return;
-    for (std::size_t v = 0; v < rows_[0].size() && always_bound_.size() < 64; ++v) {
-      if (std::all_of(rows_.begin(), rows_.end(), [&](const Row& r) { return r[v] != kNoTerm; })) {
-        always_bound_.push_back(v);
-      }
-    }
-  }
-  const Row& operator[](std::size_t i) const { return rows_[i]; }
-  std::span<const std::size_t> Candidates(const Row& left) const {
-    std::uint64_t shared = 0;
-    for (std::size_t k = 0; k < always_bound_.size(); ++k) {
-      if (left[always_bound_[k]] != kNoTerm) shared |= std::uint64_t{1} << k;
-    }
-    if (shared == 0) {
-      if (every_.size() != rows_.size()) {
-        every_.resize(rows_.size());
-        for (std::size_t i = 0; i < every_.size(); ++i) every_[i] = i;
-      }
-      return every_;
-    }
-    const Table& table = TableOn(shared);
-    const auto it = table.find(Key(left, shared));
-    return it == table.end() ? std::span<const std::size_t>() : it->second;
-  }
-
- private:
-  using Table = absl::flat_hash_map<Row, std::vector<std::size_t>, RowHash>;
-  Row Key(const Row& r, std::uint64_t vars) const {
-    Row key;
-    for (std::size_t k = 0; k < always_bound_.size(); ++k) {
-      if ((vars >> k) & 1) key.push_back(r[always_bound_[k]]);
-    }
-    return key;
-  }
-  const Table& TableOn(std::uint64_t vars) const {
-    for (const auto& [on, table] : tables_) {
-      if (on == vars) return table;
-    }
-    Table& table = tables_.emplace_back(vars, Table()).second;
-    for (std::size_t i = 0; i < rows_.size(); ++i) table[Key(rows_[i], vars)].push_back(i);
-    return table;
-  }
-  std::vector<Row> rows_;
-  std::vector<std::size_t> always_bound_;
-  mutable std::deque<std::pair<std::uint64_t, Table>> tables_;  // by the variables they hash on; spans into them stay valid
-  mutable std::vector<std::size_t> every_;
 };
 
 // Rows of `left` joined with rows of a materialised right side.

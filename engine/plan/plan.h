@@ -184,6 +184,10 @@ struct Node {
 struct Plan {
   std::unique_ptr<Node> root;
   absl::flat_hash_map<const query::Pattern*, std::unique_ptr<Node>> exists;
+  // The same patterns planned with nothing bound, for those that only match
+  // triples (no FILTER, BIND or OPTIONAL condition could see the row): run
+  // once, their rows stand for every row's run (docs/sparql.md).
+  absl::flat_hash_map<const query::Pattern*, std::unique_ptr<Node>> exists_once;
   std::vector<std::unique_ptr<std::vector<query::Expr>>> rewritten;
   std::vector<std::unique_ptr<query::Pattern>> parts;  // patterns the planner cut from the query's
   // The function each call of the query's expressions names, resolved

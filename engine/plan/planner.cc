@@ -161,6 +161,28 @@ bool IsOrderedInline(TermTag tag) {
   return tag == TermTag::kInteger || tag == TermTag::kDouble || tag == TermTag::kDate || tag == TermTag::kDateTime;
 }
 
+// Whether the rows of `node` depend on an input row only by joining with it:
+// it matches triples, paths and VALUES, and evaluates no expression.
+bool MatchesOnlyTriples(const Node& node) {
+  using K = Node::Kind;
+  switch (node.kind) {
+    case K::kNoRows:
+    case K::kUnit:
+    case K::kIndexNestedLoop:
+    case K::kPropertyPath:
+    case K::kValues:
+    case K::kNestedJoin:
+    case K::kHashJoin:
+    case K::kUnion:
+    case K::kGraph:
+    case K::kEachGraph:
+      return std::all_of(node.children.begin(), node.children.end(),
+                         [](const auto& child) { return MatchesOnlyTriples(*child); });
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool Bindable(const query::Pattern& p) {
@@ -448,6 +470,13 @@ absl::Status Planner::Expressions(const Expr& e, const std::vector<bool>& bound,
       if (e.pattern != nullptr && !plan_->exists.contains(e.pattern.get())) {
         ASSIGN_OR_RETURN(Planned planned, Pattern(*e.pattern, bound, scope));
         plan_->exists.emplace(e.pattern.get(), std::move(planned.node));
+        // One triple pattern per row already probes the predicate's edges
+        // in memory once its seeks have cost what reading them costs.
+        ASSIGN_OR_RETURN(Planned once, Pattern(*e.pattern, std::vector<bool>(bound.size(), false), scope));
+        const bool one_triple = once.node->kind == Node::Kind::kIndexNestedLoop && once.node->scans.size() == 1;
+        if (!one_triple && MatchesOnlyTriples(*once.node) && once.node->estimated_rows >= 0) {
+          plan_->exists_once.emplace(e.pattern.get(), std::move(once.node));
+        }
       }
       break;
     case Expr::Kind::kBuiltIn: {
