@@ -7,7 +7,8 @@
 #
 #   bench/compare_queries.sh lubm10|news-1M|news-10M|traversal [REPEAT]
 #
-#   lubm10     ../shared/bench-data/lubm10.nt.gz and its 14 LUBM queries
+#   lubm10     ../shared/bench-data/lubm10.nt.gz, its 14 LUBM queries and bench/queries/lubm
+#              (ours: anti-joins as NOT EXISTS, MINUS, OPTIONAL+!BOUND; a function per row)
 #   news-N     the news-shaped generator at N triples (1M, 10M) and
 #              bench/queries/news (point lookups, stars, 2-/3-hop chains, a
 #              transitive path, OPTIONAL, filters, GROUP BY, ORDER BY+LIMIT)

@@ -34,6 +34,8 @@ case $SUITE in
     [ -f "$DATA" ] || zcat "$ROOT/../shared/bench-data/lubm10.nt.gz" >"$DATA"
     FORMAT=application/n-triples
     cp "$ROOT"/../shared/bench-data/lubm-queries/q*.rq "$QUERIES/"
+    # Ours beside the 14: anti-joins and functions per row (x*.rq).
+    cp "$ROOT"/bench/queries/lubm/x*.rq "$QUERIES/"
     ;;
   news-*)
     n=${SUITE#news-}

@@ -114,8 +114,12 @@ class Evaluator {
   struct ExistsRuns {
     std::uint64_t count = 0;
     std::unique_ptr<RightRows> rows;
+    const Adjacency* edges = nullptr;  // from the subject: one triple pattern, its predicate constant
     GraphScope scope;
   };
+  // For a row, EXISTS of the one triple pattern `step` in `edges` (from the
+  // subject); nullopt when the row binds neither end.
+  static std::optional<bool> InEdges(const plan::ScanStep& step, const Adjacency& edges, const Row& row);
   absl::flat_hash_map<const query::Pattern*, ExistsRuns> exists_runs_;
 };
 

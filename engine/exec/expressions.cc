@@ -20,17 +20,33 @@ absl::StatusOr<bool> Evaluator::Exists(const query::Pattern& pattern, const Row&
     ExistsRuns& runs = exists_runs_[&pattern];
     // A seek reads some 32 rows in the time it takes: past that many runs
     // per row of the one run's estimated rows, one run is cheaper.
-    if (runs.rows == nullptr && ++runs.count > 64 + once->second->estimated_rows / 32) {
-      ASSIGN_OR_RETURN(Source all, Open(*once->second, Row(ctx_.width()), scope));
-      ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*all, ctx_));
-      runs.rows = std::make_unique<RightRows>(std::move(rows));
+    const plan::Node& all = *once->second;
+    const bool one_triple = all.kind == plan::Node::Kind::kIndexNestedLoop && all.scans.size() == 1 &&
+                            all.scans[0].p.kind == plan::ScanTerm::Kind::kConstant &&
+                            all.scans[0].s.kind != plan::ScanTerm::Kind::kTriple &&
+                            all.scans[0].o.kind != plan::ScanTerm::Kind::kTriple &&
+                            !(all.scans[0].s.kind == plan::ScanTerm::Kind::kVariable &&
+                              all.scans[0].o.kind == plan::ScanTerm::Kind::kVariable &&
+                              all.scans[0].s.var == all.scans[0].o.var);
+    if (runs.rows == nullptr && runs.edges == nullptr && ++runs.count > 64 + all.estimated_rows / 32) {
       runs.scope = scope;
+      if (one_triple) {
+        ASSIGN_OR_RETURN(runs.edges, PredicateEdges(all.scans[0].p.id, true, scope, plan::kMostEdgesInMemory));
+      }
+      if (runs.edges == nullptr) {
+        ASSIGN_OR_RETURN(Source source, Open(all, Row(ctx_.width()), scope));
+        ASSIGN_OR_RETURN(std::vector<Row> rows, Drain(*source, ctx_));
+        runs.rows = std::make_unique<RightRows>(std::move(rows));
+      }
     }
-    if (runs.rows != nullptr && runs.scope.kind == scope.kind && runs.scope.graph == scope.graph &&
-        runs.scope.graphs == scope.graphs) {
-      const auto candidates = runs.rows->Candidates(row);
-      return std::any_of(candidates.begin(), candidates.end(),
-                         [&](std::size_t c) { return Compatible(row, (*runs.rows)[c]); });
+    if (runs.scope.kind == scope.kind && runs.scope.graph == scope.graph && runs.scope.graphs == scope.graphs) {
+      if (runs.edges != nullptr) {
+        if (const auto found = InEdges(all.scans[0], *runs.edges, row)) return *found;
+      } else if (runs.rows != nullptr) {
+        const auto candidates = runs.rows->Candidates(row);
+        return std::any_of(candidates.begin(), candidates.end(),
+                           [&](std::size_t c) { return Compatible(row, (*runs.rows)[c]); });
+      }
     }
   }
   const auto plan = plan_.exists.find(&pattern);
@@ -38,6 +54,17 @@ absl::StatusOr<bool> Evaluator::Exists(const query::Pattern& pattern, const Row&
   ASSIGN_OR_RETURN(Source s, Open(*plan->second, row, scope));
   Row out;
   return s->Next(&out);
+}
+
+std::optional<bool> Evaluator::InEdges(const plan::ScanStep& step, const Adjacency& edges, const Row& row) {
+  const auto value = [&](const plan::ScanTerm& t) {
+    return t.kind == plan::ScanTerm::Kind::kConstant ? t.id : row[static_cast<std::size_t>(t.var)];
+  };
+  const TermId subject = value(step.s), object = value(step.o);
+  if (subject == kNoTerm) return std::nullopt;  // edges by object are another table: run it per row
+  const auto targets = edges.From(subject);
+  if (object == kNoTerm) return !targets.empty();
+  return std::binary_search(targets.begin(), targets.end(), object);
 }
 
 absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row& row, ExprEnv& env) {

@@ -186,7 +186,8 @@ struct Plan {
   absl::flat_hash_map<const query::Pattern*, std::unique_ptr<Node>> exists;
   // The same patterns planned with nothing bound, for those that only match
   // triples (no FILTER, BIND or OPTIONAL condition could see the row): run
-  // once, their rows stand for every row's run (docs/sparql.md).
+  // once, their rows stand for every row's run; one triple pattern with a
+  // constant predicate looks in the predicate's edges instead (docs/sparql.md).
   absl::flat_hash_map<const query::Pattern*, std::unique_ptr<Node>> exists_once;
   std::vector<std::unique_ptr<std::vector<query::Expr>>> rewritten;
   std::vector<std::unique_ptr<query::Pattern>> parts;  // patterns the planner cut from the query's

@@ -470,11 +470,8 @@ absl::Status Planner::Expressions(const Expr& e, const std::vector<bool>& bound,
       if (e.pattern != nullptr && !plan_->exists.contains(e.pattern.get())) {
         ASSIGN_OR_RETURN(Planned planned, Pattern(*e.pattern, bound, scope));
         plan_->exists.emplace(e.pattern.get(), std::move(planned.node));
-        // One triple pattern per row already probes the predicate's edges
-        // in memory once its seeks have cost what reading them costs.
         ASSIGN_OR_RETURN(Planned once, Pattern(*e.pattern, std::vector<bool>(bound.size(), false), scope));
-        const bool one_triple = once.node->kind == Node::Kind::kIndexNestedLoop && once.node->scans.size() == 1;
-        if (!one_triple && MatchesOnlyTriples(*once.node) && once.node->estimated_rows >= 0) {
+        if (MatchesOnlyTriples(*once.node) && once.node->estimated_rows >= 0) {
           plan_->exists_once.emplace(e.pattern.get(), std::move(once.node));
         }
       }

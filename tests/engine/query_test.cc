@@ -568,6 +568,35 @@ TEST_F(QueryTest, AnExistsPatternOfSeveralTriplesRunsOnceForManyRows) {
   EXPECT_LT(opened, 500u) << *plan;  // not once per row of the 2,000
 }
 
+// EXISTS of one triple pattern with a constant predicate moves from a run
+// per row to a look in the predicate's edges once the runs cost as much.
+TEST_F(QueryTest, AnExistsOfOneTripleLooksInThePredicatesEdges) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string e = "<http://x/e" + std::to_string(i) + ">";
+    text += e + " a <http://x/T" + std::to_string(i % 4) + "> .\n";
+    if (i % 3 == 0) text += e + " <http://x/knows> <http://x/e" + std::to_string(i + 1) + "> .\n";
+  }
+  Load("people.ttl", text);
+  const auto count = [&](const std::string& where) {
+    const auto rows = Rows("SELECT (COUNT(*) AS ?n) " + where);
+    return rows.size() == 1 ? rows[0] : "no single row";
+  };
+  const auto integer = [](int n) { return "\"" + std::to_string(n) + "\"^^<http://www.w3.org/2001/XMLSchema#integer>"; };
+  EXPECT_EQ(count("{ ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }"), integer(1333));
+  EXPECT_EQ(count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), integer(667));
+  // Both ends bound by the row, and the object end alone (run per row).
+  EXPECT_EQ(count("{ ?e <http://x/knows> ?f . ?f a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), integer(667));
+  EXPECT_EQ(count("{ ?e <http://x/knows> ?f BIND(?e AS ?same) FILTER NOT EXISTS { ?e <http://x/knows> ?same } }"),
+            integer(667));  // nobody knows themselves, though each of them knows someone
+  EXPECT_EQ(count("{ ?f a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), integer(667));
+  EXPECT_EQ(count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> <http://x/e1> } }"), integer(1));
+  auto plan = db_->Explain("SELECT (COUNT(*) AS ?n) { ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }", true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const std::string inner = plan->substr(plan->find("NotExists"));
+  EXPECT_LT(std::stoul(inner.substr(inner.find("opened ") + 7)), 500u) << *plan;
+}
+
 // A triple checked for a few rows per query seeks; once the checks of the
 // queries over the same snapshot have cost what reading the predicate's
 // edges costs, they probe the edges in memory, and ANALYZE says so.
