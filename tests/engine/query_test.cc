@@ -37,6 +37,14 @@ class QueryTest : public testing::DatabaseTest {
     }
     Load("grid.ttl", text);
   }
+  // The one row of SELECT (COUNT(*) AS ?n) `where`, as N-Triples.
+  std::string Count(const std::string& where) {
+    const auto rows = Rows("SELECT (COUNT(*) AS ?n) " + where);
+    return rows.size() == 1 ? rows[0] : "no single row";
+  }
+  static std::string Integer(int n) {
+    return "\"" + std::to_string(n) + "\"^^<http://www.w3.org/2001/XMLSchema#integer>";
+  }
 };
 
 constexpr char kMemberships[] =
@@ -546,19 +554,14 @@ TEST_F(QueryTest, AnExistsPatternOfSeveralTriplesRunsOnceForManyRows) {
   }
   Load("people.ttl", text);
   // Those with i % 4 == 0 know someone of T1 (i + 1); nobody else does.
-  const auto count = [&](const std::string& where) {
-    const auto rows = Rows("SELECT (COUNT(*) AS ?n) " + where);
-    return rows.size() == 1 ? rows[0] : "no single row";
-  };
-  const auto integer = [](int n) { return "\"" + std::to_string(n) + "\"^^<http://www.w3.org/2001/XMLSchema#integer>"; };
   const std::string body = "{ ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f . ?f a <http://x/T1> } }";
-  EXPECT_EQ(count(body), integer(1500));
-  EXPECT_EQ(count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> ?f . ?f a <http://x/T1> } }"), integer(500));
+  EXPECT_EQ(Count(body), Integer(1500));
+  EXPECT_EQ(Count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> ?f . ?f a <http://x/T1> } }"), Integer(500));
   // ?t bound in some rows and not in others: rows of T0 (?t unbound) match
   // whoever they know; rows binding ?t only someone of their own type, and
   // nobody knows one.
-  EXPECT_EQ(count("{ { ?e a <http://x/T0> } UNION { ?e a ?t } FILTER EXISTS { ?e <http://x/knows> ?f . ?f a ?t } }"),
-            integer(500));
+  EXPECT_EQ(Count("{ { ?e a <http://x/T0> } UNION { ?e a ?t } FILTER EXISTS { ?e <http://x/knows> ?f . ?f a ?t } }"),
+            Integer(500));
   auto plan = db_->Explain("SELECT (COUNT(*) AS ?n) " + body, true);
   ASSERT_TRUE(plan.ok()) << plan.status();
   ASSERT_NE(plan->find("NotExists"), std::string::npos) << *plan;
@@ -578,19 +581,14 @@ TEST_F(QueryTest, AnExistsOfOneTripleLooksInThePredicatesEdges) {
     if (i % 3 == 0) text += e + " <http://x/knows> <http://x/e" + std::to_string(i + 1) + "> .\n";
   }
   Load("people.ttl", text);
-  const auto count = [&](const std::string& where) {
-    const auto rows = Rows("SELECT (COUNT(*) AS ?n) " + where);
-    return rows.size() == 1 ? rows[0] : "no single row";
-  };
-  const auto integer = [](int n) { return "\"" + std::to_string(n) + "\"^^<http://www.w3.org/2001/XMLSchema#integer>"; };
-  EXPECT_EQ(count("{ ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }"), integer(1333));
-  EXPECT_EQ(count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), integer(667));
+  EXPECT_EQ(Count("{ ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }"), Integer(1333));
+  EXPECT_EQ(Count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), Integer(667));
   // Both ends bound by the row, and the object end alone (run per row).
-  EXPECT_EQ(count("{ ?e <http://x/knows> ?f . ?f a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), integer(667));
-  EXPECT_EQ(count("{ ?e <http://x/knows> ?f BIND(?e AS ?same) FILTER NOT EXISTS { ?e <http://x/knows> ?same } }"),
-            integer(667));  // nobody knows themselves, though each of them knows someone
-  EXPECT_EQ(count("{ ?f a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), integer(667));
-  EXPECT_EQ(count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> <http://x/e1> } }"), integer(1));
+  EXPECT_EQ(Count("{ ?e <http://x/knows> ?f . ?f a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), Integer(667));
+  EXPECT_EQ(Count("{ ?e <http://x/knows> ?f BIND(?e AS ?same) FILTER NOT EXISTS { ?e <http://x/knows> ?same } }"),
+            Integer(667));  // nobody knows themselves, though each of them knows someone
+  EXPECT_EQ(Count("{ ?f a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), Integer(667));
+  EXPECT_EQ(Count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> <http://x/e1> } }"), Integer(1));
   auto plan = db_->Explain("SELECT (COUNT(*) AS ?n) { ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }", true);
   ASSERT_TRUE(plan.ok()) << plan.status();
   const std::string inner = plan->substr(plan->find("NotExists"));
