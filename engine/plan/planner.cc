@@ -162,14 +162,14 @@ bool IsOrderedInline(TermTag tag) {
 }
 
 // Whether the rows of `node` depend on an input row only by joining with it:
-// it matches triples, paths and VALUES, and evaluates no expression.
+// it matches triples and VALUES, and evaluates no expression. (Not property
+// paths: with no end bound, `?a p* ?b` is every pair a closure links.)
 bool MatchesOnlyTriples(const Node& node) {
   using K = Node::Kind;
   switch (node.kind) {
     case K::kNoRows:
     case K::kUnit:
     case K::kIndexNestedLoop:
-    case K::kPropertyPath:
     case K::kValues:
     case K::kNestedJoin:
     case K::kHashJoin:
@@ -471,7 +471,10 @@ absl::Status Planner::Expressions(const Expr& e, const std::vector<bool>& bound,
         ASSIGN_OR_RETURN(Planned planned, Pattern(*e.pattern, bound, scope));
         plan_->exists.emplace(e.pattern.get(), std::move(planned.node));
         ASSIGN_OR_RETURN(Planned once, Pattern(*e.pattern, std::vector<bool>(bound.size(), false), scope));
-        if (MatchesOnlyTriples(*once.node) && once.node->estimated_rows >= 0) {
+        // Kept in memory once run: not for patterns that may give millions of rows.
+        constexpr double kMostRowsOnce = 1 << 20;
+        if (MatchesOnlyTriples(*once.node) && once.node->estimated_rows >= 0 &&
+            once.node->estimated_rows <= kMostRowsOnce) {
           plan_->exists_once.emplace(e.pattern.get(), std::move(once.node));
         }
       }
