@@ -42,6 +42,7 @@ class Mappings {
   void Give(void* start) {
     std::unique_lock lock(mutex_);
     const auto length = lengths_.find(start);
+    if (length == lengths_.end()) return;  // not one of ours: nothing to give back
     if (kept_bytes_ + length->second <= kMostKept) {
       kept_bytes_ += length->second;
       kept_.emplace(length->second, start);
