@@ -39,7 +39,7 @@ absl::StatusOr<bool> Evaluator::Exists(const query::Pattern& pattern, const Row&
         runs.rows = std::make_unique<RightRows>(std::move(rows));
       }
     }
-    if (runs.scope.kind == scope.kind && runs.scope.graph == scope.graph && runs.scope.graphs == scope.graphs) {
+    if (runs.scope == scope) {
       if (runs.edges != nullptr) {
         if (const auto found = InEdges(all.scans[0], *runs.edges, row)) return *found;
       } else if (runs.rows != nullptr) {

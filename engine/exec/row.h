@@ -34,6 +34,7 @@ struct GraphScope {
   Kind kind = Kind::kUnion;
   TermId graph = kNoTerm;      // kGraph; kNoTerm is the default graph
   std::vector<TermId> graphs;  // kGraphs: the merge of these (FROM)
+  friend bool operator==(const GraphScope&, const GraphScope&) = default;
 };
 
 // A pattern that matches in the one graph of `scope`, or in any graph for

@@ -45,6 +45,25 @@ class QueryTest : public testing::DatabaseTest {
   static std::string Integer(int n) {
     return "\"" + std::to_string(n) + "\"^^<http://www.w3.org/2001/XMLSchema#integer>";
   }
+  // 2,000 people <http://x/eI> of type <http://x/T(I % 4)>; every
+  // `knows_every`-th knows the next one.
+  void LoadPeople(int knows_every) {
+    std::string text;
+    for (int i = 0; i < 2000; ++i) {
+      const std::string e = "<http://x/e" + std::to_string(i) + ">";
+      text += e + " a <http://x/T" + std::to_string(i % 4) + "> .\n";
+      if (i % knows_every == 0) text += e + " <http://x/knows> <http://x/e" + std::to_string(i + 1) + "> .\n";
+    }
+    Load("people.ttl", text);
+  }
+  // How often EXPLAIN ANALYZE `plan` says the first operator under the line
+  // `under` was opened (0: no such line).
+  static std::size_t OpensUnder(const std::string& plan, const std::string& under) {
+    const std::size_t at = plan.find(under);
+    if (at == std::string::npos) return 0;
+    const std::size_t opened = plan.find("opened ", at);
+    return opened == std::string::npos ? 0 : std::stoul(plan.substr(opened + 7));
+  }
 };
 
 constexpr char kMemberships[] =
@@ -546,13 +565,7 @@ TEST_F(QueryTest, ExplainAnalyzeShowsWhatRan) {
 // runs have cost what one run with nothing bound costs, that run's rows
 // answer every later row: the same answers, far fewer opens.
 TEST_F(QueryTest, AnExistsPatternOfSeveralTriplesRunsOnceForManyRows) {
-  std::string text;
-  for (int i = 0; i < 2000; ++i) {
-    const std::string e = "<http://x/e" + std::to_string(i) + ">";
-    text += e + " a <http://x/T" + std::to_string(i % 4) + "> .\n";
-    if (i % 2 == 0) text += e + " <http://x/knows> <http://x/e" + std::to_string(i + 1) + "> .\n";
-  }
-  Load("people.ttl", text);
+  LoadPeople(2);
   // Those with i % 4 == 0 know someone of T1 (i + 1); nobody else does.
   const std::string body = "{ ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f . ?f a <http://x/T1> } }";
   EXPECT_EQ(Count(body), Integer(1500));
@@ -564,9 +577,7 @@ TEST_F(QueryTest, AnExistsPatternOfSeveralTriplesRunsOnceForManyRows) {
             Integer(500));
   auto plan = db_->Explain("SELECT (COUNT(*) AS ?n) " + body, true);
   ASSERT_TRUE(plan.ok()) << plan.status();
-  ASSERT_NE(plan->find("NotExists"), std::string::npos) << *plan;
-  const std::string inner = plan->substr(plan->find("NotExists"));
-  const std::size_t opened = std::stoul(inner.substr(inner.find("opened ") + 7));
+  const std::size_t opened = OpensUnder(*plan, "NotExists");
   EXPECT_GT(opened, 0u);
   EXPECT_LT(opened, 500u) << *plan;  // not once per row of the 2,000
 }
@@ -574,13 +585,7 @@ TEST_F(QueryTest, AnExistsPatternOfSeveralTriplesRunsOnceForManyRows) {
 // EXISTS of one triple pattern with a constant predicate moves from a run
 // per row to a look in the predicate's edges once the runs cost as much.
 TEST_F(QueryTest, AnExistsOfOneTripleLooksInThePredicatesEdges) {
-  std::string text;
-  for (int i = 0; i < 2000; ++i) {
-    const std::string e = "<http://x/e" + std::to_string(i) + ">";
-    text += e + " a <http://x/T" + std::to_string(i % 4) + "> .\n";
-    if (i % 3 == 0) text += e + " <http://x/knows> <http://x/e" + std::to_string(i + 1) + "> .\n";
-  }
-  Load("people.ttl", text);
+  LoadPeople(3);
   EXPECT_EQ(Count("{ ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }"), Integer(1333));
   EXPECT_EQ(Count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> ?f } }"), Integer(667));
   // Both ends bound by the row, and the object end alone (run per row).
@@ -591,8 +596,9 @@ TEST_F(QueryTest, AnExistsOfOneTripleLooksInThePredicatesEdges) {
   EXPECT_EQ(Count("{ ?e a ?t FILTER EXISTS { ?e <http://x/knows> <http://x/e1> } }"), Integer(1));
   auto plan = db_->Explain("SELECT (COUNT(*) AS ?n) { ?e a ?t FILTER NOT EXISTS { ?e <http://x/knows> ?f } }", true);
   ASSERT_TRUE(plan.ok()) << plan.status();
-  const std::string inner = plan->substr(plan->find("NotExists"));
-  EXPECT_LT(std::stoul(inner.substr(inner.find("opened ") + 7)), 500u) << *plan;
+  const std::size_t opened = OpensUnder(*plan, "NotExists");
+  EXPECT_GT(opened, 0u);
+  EXPECT_LT(opened, 500u) << *plan;
 }
 
 // A triple checked for a few rows per query seeks; once the checks of the
