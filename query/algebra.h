@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,12 @@ struct Pattern {
   std::shared_ptr<const PathSearch> paths;
   int depth = 1;  // levels of `children` and `exprs` below and including this one
 };
+
+// The variables `t` names, those of a triple term's parts included.
+void AddVariables(const PatternTerm& t, std::vector<VarId>* vars);
+
+// The variables a solution of `p` may bind (spec 18.2.1).
+void InScope(const Pattern& p, std::set<VarId>* vars);
 
 // The deepest algebra the parser builds: evaluation recurses over it, and a
 // chain of ten thousand OPTIONALs or "1 + 1 + ..." must be an error, not a

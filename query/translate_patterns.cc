@@ -429,47 +429,4 @@ ValuesTable Translator::Values(const Node& inline_data) {
   return table;
 }
 
-void Translator::InScope(const Pattern& p, std::set<VarId>* vars) const {
-  const auto term = [&](const PatternTerm& t, const auto& self) -> void {
-    if (t.IsVariable()) vars->insert(t.var);
-    for (const auto& part : t.triple) self(part, self);
-  };
-  switch (p.kind) {
-    case Pattern::Kind::kBgp:
-      for (const auto& t : p.triples) {
-        term(t.subject, term);
-        term(t.predicate, term);
-        term(t.object, term);
-      }
-      break;
-    case Pattern::Kind::kPath:
-      term(p.subject, term);
-      term(p.object, term);
-      break;
-    case Pattern::Kind::kMinus:
-      InScope(p.children[0], vars);
-      break;
-    case Pattern::Kind::kExtend:
-      vars->insert(p.var);
-      InScope(p.children[0], vars);
-      break;
-    case Pattern::Kind::kGraph:
-      term(p.graph, term);
-      InScope(p.children[0], vars);
-      break;
-    case Pattern::Kind::kValues:
-      vars->insert(p.values.vars.begin(), p.values.vars.end());
-      break;
-    case Pattern::Kind::kSubquery:
-      vars->insert(p.subquery->projection.begin(), p.subquery->projection.end());
-      break;
-    case Pattern::Kind::kPaths:
-      term(p.paths->to, term);
-      vars->insert(p.paths->columns.begin(), p.paths->columns.end());
-      break;
-    default:
-      for (const auto& c : p.children) InScope(c, vars);
-  }
-}
-
 }  // namespace relata::query::translation

@@ -186,8 +186,6 @@ class Translator {
   // A PATHS pattern after the group's patterns `before`.
   Pattern Paths(const Node& n, const Pattern& before);
 
-  // The variables a pattern may bind (spec 18.2.1).
-  void InScope(const Pattern& p, std::set<VarId>* vars) const;
 
   // ---- expressions ----
   Expr Constant(Term t, const Node& at);

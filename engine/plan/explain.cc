@@ -132,7 +132,9 @@ class Printer {
       case K::kHashLeftJoin: return "LeftJoin (OPTIONAL), hash: the right side runs once";
       case K::kUnion: return "Union";
       case K::kMinus: return "Minus (hash)";
-      case K::kFilter: return absl::StrCat("Filter (", node.exprs->size(), " condition(s))");
+      case K::kFilter:
+        return absl::StrCat("Filter (", node.exprs->size(), " condition(s))", node.reason.empty() ? "" : ": ",
+                            node.reason);
       case K::kExtend: {
         std::vector<VarId> vars;
         for (const auto& [var, expr] : node.bindings) vars.push_back(var);

@@ -166,7 +166,7 @@ struct Node {
   std::optional<std::int64_t> limit;            // kSlice
   VarId var = -1;                               // kGraph, kEachGraph: the graph variable, if one
   TermId graph = kNoTerm;                       // kGraph with a constant: its id
-  std::string reason;                           // kNoRows: which constant
+  std::string reason;                           // kNoRows: which constant; kFilter: a rewrite
 
   // kCountEdges and kReadInOrder: the predicate, which end the rows are
   // about, and (kReadInOrder) how far to read.

@@ -6,7 +6,9 @@
 #include "engine/plan/planner.h"
 
 #include <algorithm>
+#include <set>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/plan/scan_order.h"
@@ -374,11 +376,6 @@ absl::StatusOr<std::unique_ptr<Node>> Planner::ReadInOrder(const query::Query& q
 
 namespace {
 
-void AddVariables(const PatternTerm& t, std::vector<query::VarId>* vars) {
-  if (t.IsVariable()) vars->push_back(t.var);
-  for (const PatternTerm& part : t.triple) AddVariables(part, vars);
-}
-
 // The triples of `triples` in groups that share no variable, each group in
 // the triples' order.
 std::vector<std::vector<std::size_t>> IndependentGroups(const std::vector<query::TriplePattern>& triples) {
@@ -391,7 +388,7 @@ std::vector<std::vector<std::size_t>> IndependentGroups(const std::vector<query:
   absl::flat_hash_map<query::VarId, std::size_t> first_with;
   for (std::size_t i = 0; i < triples.size(); ++i) {
     std::vector<query::VarId> vars;
-    for (const PatternTerm* t : {&triples[i].subject, &triples[i].predicate, &triples[i].object}) AddVariables(*t, &vars);
+    for (const PatternTerm* t : {&triples[i].subject, &triples[i].predicate, &triples[i].object}) query::AddVariables(*t, &vars);
     for (const query::VarId v : vars) {
       const auto [it, fresh] = first_with.try_emplace(v, i);
       if (!fresh) group[find(i)] = find(it->second);
@@ -419,7 +416,7 @@ absl::StatusOr<std::unique_ptr<Node>> Planner::CountProduct(const query::Query& 
   if (!q.grouped || !q.group_by.empty() || q.where.kind != query::Pattern::Kind::kBgp) return nullptr;
   std::vector<query::VarId> mentioned;
   for (const query::TriplePattern& t : q.where.triples) {
-    for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) AddVariables(*term, &mentioned);
+    for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) query::AddVariables(*term, &mentioned);
   }
   for (const auto& a : q.aggregates) {
     if (a.kind != query::Aggregate::Kind::kCount || a.distinct) return nullptr;
@@ -555,6 +552,15 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
 
     case K::kFilter:
     case K::kExtend: {
+      if (const std::vector<Expr>* anti = p.kind == K::kFilter ? AntiJoin(p, bound) : nullptr) {
+        ASSIGN_OR_RETURN(Planned left, Pattern(p.children[0].children[0], bound, scope));
+        RETURN_IF_ERROR(Expressions(*anti, left.bound, scope));
+        auto node = MakeNode(Node::Kind::kFilter, &p);
+        node->exprs = anti;
+        node->reason = "the OPTIONAL whose variable must stay unbound runs as NOT EXISTS";
+        node->children.push_back(std::move(left.node));
+        return Planned{std::move(node), std::move(left.bound)};
+      }
       ASSIGN_OR_RETURN(Planned child, Pattern(p.children[0], bound, scope));
       RETURN_IF_ERROR(Expressions(p.exprs, child.bound, scope));
       auto node = MakeNode(p.kind == K::kFilter ? Node::Kind::kFilter : Node::Kind::kExtend, &p);
@@ -615,6 +621,38 @@ absl::StatusOr<Planner::Planned> Planner::Pattern(const query::Pattern& p, const
       return Paths(p, bound, scope);
   }
   return absl::InternalError("unknown pattern");
+}
+
+// The left rows OPTIONAL { P } finds no match for are those it leaves ?v
+// unbound in when every match of P binds ?v and the left side never does;
+// the rows it matched are dropped whatever the other conditions say. P's
+// triples see the left row's values the same way in both forms.
+const std::vector<Expr>* Planner::AntiJoin(const query::Pattern& filter, const std::vector<bool>& bound) {
+  const query::Pattern& optional = filter.children[0];
+  if (optional.kind != query::Pattern::Kind::kLeftJoin || !optional.exprs.empty()) return nullptr;
+  const query::Pattern& right = optional.children[1];
+  if (right.kind != query::Pattern::Kind::kBgp || right.triples.empty()) return nullptr;
+  std::vector<query::VarId> in_right;
+  for (const auto& t : right.triples) {
+    for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) query::AddVariables(*term, &in_right);
+  }
+  std::set<query::VarId> in_left;
+  query::InScope(optional.children[0], &in_left);
+  const auto unbound_test = std::find_if(filter.exprs.begin(), filter.exprs.end(), [&](const Expr& e) {
+    if (e.kind != Expr::Kind::kNot || e.args[0].kind != Expr::Kind::kBuiltIn || e.args[0].name != "BOUND") {
+      return false;
+    }
+    const Expr& arg = e.args[0].args[0];
+    return arg.kind == Expr::Kind::kVariable && !bound[static_cast<std::size_t>(arg.var)] &&
+           !in_left.contains(arg.var) && absl::c_linear_search(in_right, arg.var);
+  });
+  if (unbound_test == filter.exprs.end()) return nullptr;
+  auto& exprs = *plan_->rewritten.emplace_back(std::make_unique<std::vector<Expr>>(filter.exprs));
+  Expr& not_exists = exprs[static_cast<std::size_t>(unbound_test - filter.exprs.begin())];
+  not_exists = Expr(Expr::Kind::kNotExists, unbound_test->position);
+  not_exists.pattern = std::make_shared<const query::Pattern>(right);
+  not_exists.depth = right.depth + 1;
+  return &exprs;
 }
 
 absl::StatusOr<Planner::Planned> Planner::Bgp(const query::Pattern& p, const std::vector<bool>& bound,

@@ -54,6 +54,10 @@ class Planner {
   absl::Status Expressions(const query::Expr& e, const std::vector<bool>& bound, const Scope& scope);
   absl::Status Expressions(const std::vector<query::Expr>& exprs, const std::vector<bool>& bound,
                            const Scope& scope);
+  // FILTER(!BOUND(?v)) over OPTIONAL { P } as FILTER(NOT EXISTS { P }) over
+  // the OPTIONAL's left side: the filter's conditions so rewritten, or
+  // nullptr when `filter` is not of that shape.
+  const std::vector<query::Expr>* AntiJoin(const query::Pattern& filter, const std::vector<bool>& bound);
   // The shortcuts, or nullptr when the query is not of their shape.
   absl::StatusOr<std::unique_ptr<Node>> ReadInOrder(const query::Query& q, const std::vector<bool>& bound,
                                                     const Scope& scope);
