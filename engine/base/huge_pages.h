@@ -9,6 +9,10 @@
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RELATA_ADDRESS_SANITIZER 1
@@ -63,6 +67,14 @@ struct LargeBufferAllocator {
     return true;
   }
 };
+
+// The tables and arrays that grow with the graph a search or a predicate's
+// edges cover.
+template <typename Key, typename Value>
+using LargeMap = absl::flat_hash_map<Key, Value, absl::Hash<Key>, std::equal_to<Key>,
+                                     LargeBufferAllocator<std::pair<const Key, Value>>>;
+template <typename T>
+using LargeVector = std::vector<T, LargeBufferAllocator<T>>;
 
 }  // namespace relata
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/base/huge_pages.h"
 #include "engine/plan/plan.h"
 #include "storage/quad_store.h"
 
@@ -37,7 +38,9 @@ class Adjacency {
   using TermId = storage::TermId;
 
   // `edges`: (from, to) pairs, without repeats, in any order.
-  explicit Adjacency(std::vector<std::pair<TermId, TermId>> edges) {
+  using Edges = LargeVector<std::pair<TermId, TermId>>;
+
+  explicit Adjacency(Edges edges) {
     if (!std::is_sorted(edges.begin(), edges.end())) std::sort(edges.begin(), edges.end());
     targets_.reserve(edges.size());
     // Sized once: growing a table of a million nodes moves it a dozen times.
@@ -74,8 +77,8 @@ class Adjacency {
   struct Run {
     std::size_t start, size;
   };
-  absl::flat_hash_map<TermId, Run> runs_;
-  std::vector<TermId> targets_;
+  LargeMap<TermId, Run> runs_;
+  LargeVector<TermId> targets_;
 };
 
 // Which edges: the predicate, the direction (true: by subject), and the

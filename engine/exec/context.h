@@ -146,7 +146,7 @@ class Context {
     if (const Adjacency* built = BuiltAdjacency(predicate, forward, scope)) return built;
     QuadStore::Pattern pattern = PatternWithin(scope);
     pattern.ids.p = predicate;
-    std::vector<std::pair<TermId, TermId>> edges;
+    Adjacency::Edges edges;
     // Held and allocated at once for as many edges as the statistics count
     // (all graphs': over the union of the graphs, at most that many; in one
     // graph they may be far fewer, and the array grows as they come):

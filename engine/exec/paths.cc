@@ -52,13 +52,6 @@ struct Path {
 // A one-to-all search gives hundreds of thousands of paths: tens of megabytes.
 using Paths = std::vector<Path, LargeBufferAllocator<Path>>;
 
-// The tables of a search, which grow with the graph it covers.
-template <typename Key, typename Value>
-using LargeMap = absl::flat_hash_map<Key, Value, absl::Hash<Key>, std::equal_to<Key>,
-                                     LargeBufferAllocator<std::pair<const Key, Value>>>;
-template <typename T>
-using LargeVector = std::vector<T, LargeBufferAllocator<T>>;
-
 // How a detour's A* search (Guided) reached a point, `depth` steps away:
 // from `via`'s point over its hop.
 struct Reached {
