@@ -68,6 +68,32 @@ std::optional<bool> Evaluator::InEdges(const plan::ScanStep& step, const Adjacen
 }
 
 absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row& row, ExprEnv& env) {
+  // The logical operators and EXISTS, per row of a FILTER, without a term.
+  switch (e.kind) {
+    case Expr::Kind::kOr:
+    case Expr::Kind::kAnd: {
+      // Errors give way to a deciding operand (spec 17.2).
+      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
+      const bool decide = e.kind == Expr::Kind::kOr;
+      if (a && *a == decide) return std::optional<bool>(decide);
+      ASSIGN_OR_RETURN(const auto b, EvalBool(e.args[1], row, env));
+      if (b && *b == decide) return std::optional<bool>(decide);
+      if (!a || !b) return std::optional<bool>();
+      return std::optional<bool>(!decide);
+    }
+    case Expr::Kind::kNot: {
+      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
+      if (!a) return std::optional<bool>();
+      return std::optional<bool>(!*a);
+    }
+    case Expr::Kind::kExists:
+    case Expr::Kind::kNotExists: {
+      ASSIGN_OR_RETURN(const bool any, Exists(*e.pattern, row, env.scope));
+      return std::optional<bool>(any == (e.kind == Expr::Kind::kExists));
+    }
+    default:
+      break;
+  }
   // A comparison of inline numbers needs no term at all.
   if (e.kind >= Expr::Kind::kLess && e.kind <= Expr::Kind::kGreaterEqual) {
     if (const auto c = CompareInline(e.args[0], e.args[1], row)) {
@@ -124,20 +150,13 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
     case K::kAggregate:  // ResolveAggregates replaced these with their result variables
       return absl::InternalError("aggregate outside a group");
     case K::kOr:
-    case K::kAnd: {
-      // Errors give way to a deciding operand (spec 17.2).
-      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
-      const bool decide = e.kind == K::kOr;
-      if (a && *a == decide) return std::optional<Term>(Boolean(decide));
-      ASSIGN_OR_RETURN(const auto b, EvalBool(e.args[1], row, env));
-      if (b && *b == decide) return std::optional<Term>(Boolean(decide));
-      if (!a || !b) return std::optional<Term>();
-      return std::optional<Term>(Boolean(!decide));
-    }
-    case K::kNot: {
-      ASSIGN_OR_RETURN(const auto a, EvalBool(e.args[0], row, env));
-      if (!a) return std::optional<Term>();
-      return std::optional<Term>(Boolean(!*a));
+    case K::kAnd:
+    case K::kNot:
+    case K::kExists:
+    case K::kNotExists: {
+      ASSIGN_OR_RETURN(const auto b, EvalBool(e, row, env));
+      if (!b) return std::optional<Term>();
+      return std::optional<Term>(Boolean(*b));
     }
     case K::kEqual:
     case K::kNotEqual: {
@@ -200,11 +219,6 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
       ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
       if (!a) return std::optional<Term>();
       return e.kind == K::kNegate ? UnaryMinus(*a) : UnaryPlus(*a);
-    }
-    case K::kExists:
-    case K::kNotExists: {
-      ASSIGN_OR_RETURN(const bool any, Exists(*e.pattern, row, env.scope));
-      return std::optional<Term>(Boolean(any == (e.kind == K::kExists)));
     }
     case K::kTriple:
     case K::kBuiltIn:

@@ -21,16 +21,16 @@ class FilterSource : public RowSource {
   }
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
-      if (next_ == batch_.size()) {
+      if (next_ == filled_) {
         RETURN_IF_ERROR(FillBatch());
-        if (batch_.empty()) return false;
+        if (filled_ == 0) return false;
       }
-      Row& candidate = batch_[next_++];
+      const Row& candidate = batch_[next_++];
       ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, candidate, scope_));
       // A condition of a hundred thousand operators takes long on one row.
       RETURN_IF_ERROR(ev_.ctx().Check(operators_));
       if (ok) {
-        *row = std::move(candidate);
+        *row = candidate;  // a copy into the row's memory: the batch keeps its own for the next rows
         return true;
       }
     }
@@ -45,18 +45,18 @@ class FilterSource : public RowSource {
     for (const Expr& a : e.args) ReadVariables(a, vars, operators);
   }
   absl::Status FillBatch() {
-    batch_.clear();
-    next_ = 0;
-    Row row;
-    while (batch_.size() < limit_) {
-      ASSIGN_OR_RETURN(const bool more, input_->Next(&row));
+    filled_ = next_ = 0;
+    while (filled_ < limit_) {
+      if (filled_ == batch_.size()) batch_.emplace_back();
+      ASSIGN_OR_RETURN(const bool more, input_->Next(&batch_[filled_]));
       if (!more) break;
-      batch_.push_back(row);
+      ++filled_;
     }
     limit_ = std::min<std::size_t>(limit_ * 2, 512);  // small first: rows stream early
+    if (vars_.empty()) return absl::OkStatus();
     std::vector<TermId> ids;
-    for (const Row& r : batch_) {
-      for (VarId v : vars_) ids.push_back(r[static_cast<std::size_t>(v)]);
+    for (std::size_t i = 0; i < filled_; ++i) {
+      for (VarId v : vars_) ids.push_back(batch_[i][static_cast<std::size_t>(v)]);
     }
     return ev_.ctx().Prefetch(ids);
   }
@@ -67,8 +67,8 @@ class FilterSource : public RowSource {
   GraphScope scope_;
   std::vector<VarId> vars_;
   std::uint64_t operators_ = 0;  // in the conditions: the work of one row
-  std::vector<Row> batch_;
-  std::size_t next_ = 0, limit_ = 16;
+  std::vector<Row> batch_;  // rows [0, filled_) are the batch; all keep their memory for the next
+  std::size_t next_ = 0, filled_ = 0, limit_ = 16;
 };
 
 // BIND, and the expressions of a SELECT clause evaluated in order on each
