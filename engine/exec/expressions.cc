@@ -331,6 +331,20 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Fun
       return std::optional<Term>(Term::Iri(query::ResolveIri(ctx_.query().base_iri, v->value)));
     }
   }
+  absl::Status failure;
+  // One argument, a constant or a term already decoded (a batch's terms are
+  // prefetched): the function reads it where it is, without a copy.
+  if (e.args.size() == 1) {
+    const Expr& a = e.args[0];
+    const Term* at_hand = a.kind == Expr::Kind::kConstant ? &a.constant
+                          : a.kind == Expr::Kind::kVariable ? ctx_.Peek(row[static_cast<std::size_t>(a.var)])
+                                                            : nullptr;
+    if (at_hand != nullptr) {
+      std::optional<Term> result = f->body(std::span<const Term>(at_hand, 1), &failure);
+      RETURN_IF_ERROR(failure);
+      return result;
+    }
+  }
   std::vector<Term> args;
   args.reserve(e.args.size());
   for (const auto& a : e.args) {
@@ -338,7 +352,6 @@ absl::StatusOr<std::optional<Term>> Evaluator::EvalCall(const Expr& e, const Fun
     if (!v) return std::optional<Term>();
     args.push_back(std::move(*v));
   }
-  absl::Status failure;
   std::optional<Term> result = f->body(args, &failure);
   RETURN_IF_ERROR(failure);
   return result;

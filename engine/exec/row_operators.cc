@@ -11,44 +11,40 @@ namespace {
 
 using query::VarId;
 
-// FILTER, over batches of rows whose terms the conditions read are fetched
-// from the dictionary together.
-class FilterSource : public RowSource {
+// The variables `e` reads, and the work of evaluating it on one row.
+void ReadVariables(const Expr& e, std::vector<VarId>* vars, std::uint64_t* operators) {
+  if (e.kind == Expr::Kind::kVariable) vars->push_back(e.var);
+  // A regular expression may take up to a few milliseconds on one value.
+  const bool regex = e.kind == Expr::Kind::kBuiltIn && (e.name == "REGEX" || e.name == "REPLACE");
+  *operators += regex ? 100 : 1;
+  for (const Expr& a : e.args) ReadVariables(a, vars, operators);
+}
+
+// An input's rows a batch at a time, with the terms of the variables that
+// expressions read fetched from the dictionary together (in id order, not
+// one random read per row), so that the expressions find them at hand. The
+// batch keeps its rows' memory for the next batch.
+class RowBatch {
  public:
-  FilterSource(Evaluator& ev, Source input, const std::vector<Expr>* exprs, GraphScope scope)
-      : ev_(ev), input_(std::move(input)), exprs_(exprs), scope_(std::move(scope)) {
-    for (const Expr& e : *exprs_) ReadVariables(e, &vars_, &operators_);
-  }
-  absl::StatusOr<bool> Next(Row* row) override {
-    while (true) {
-      if (next_ == filled_) {
-        RETURN_IF_ERROR(FillBatch());
-        if (filled_ == 0) return false;
-      }
-      const Row& candidate = batch_[next_++];
-      ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, candidate, scope_));
-      // A condition of a hundred thousand operators takes long on one row.
-      RETURN_IF_ERROR(ev_.ctx().Check(operators_));
-      if (ok) {
-        *row = candidate;  // a copy into the row's memory: the batch keeps its own for the next rows
-        return true;
-      }
+  RowBatch(Evaluator& ev, Source input) : ev_(ev), input_(std::move(input)) {}
+  void Read(const Expr& e) { ReadVariables(e, &vars_, &operators_); }
+  std::uint64_t operators() const { return operators_; }
+
+  // The next row, or nullptr after the last.
+  absl::StatusOr<Row*> Next() {
+    if (next_ == filled_) {
+      RETURN_IF_ERROR(Fill());
+      if (filled_ == 0) return nullptr;
     }
+    return &rows_[next_++];
   }
 
  private:
-  static void ReadVariables(const Expr& e, std::vector<VarId>* vars, std::uint64_t* operators) {
-    if (e.kind == Expr::Kind::kVariable) vars->push_back(e.var);
-    // A regular expression may take up to a few milliseconds on one value.
-    const bool regex = e.kind == Expr::Kind::kBuiltIn && (e.name == "REGEX" || e.name == "REPLACE");
-    *operators += regex ? 100 : 1;
-    for (const Expr& a : e.args) ReadVariables(a, vars, operators);
-  }
-  absl::Status FillBatch() {
+  absl::Status Fill() {
     filled_ = next_ = 0;
     while (filled_ < limit_) {
-      if (filled_ == batch_.size()) batch_.emplace_back();
-      ASSIGN_OR_RETURN(const bool more, input_->Next(&batch_[filled_]));
+      if (filled_ == rows_.size()) rows_.emplace_back();
+      ASSIGN_OR_RETURN(const bool more, input_->Next(&rows_[filled_]));
       if (!more) break;
       ++filled_;
     }
@@ -56,19 +52,45 @@ class FilterSource : public RowSource {
     if (vars_.empty()) return absl::OkStatus();
     std::vector<TermId> ids;
     for (std::size_t i = 0; i < filled_; ++i) {
-      for (VarId v : vars_) ids.push_back(batch_[i][static_cast<std::size_t>(v)]);
+      for (VarId v : vars_) ids.push_back(rows_[i][static_cast<std::size_t>(v)]);
     }
     return ev_.ctx().Prefetch(ids);
   }
 
   Evaluator& ev_;
   Source input_;
+  std::vector<VarId> vars_;
+  std::uint64_t operators_ = 0;
+  std::vector<Row> rows_;  // [0, filled_) are the batch
+  std::size_t next_ = 0, filled_ = 0, limit_ = 16;
+};
+
+// FILTER: the rows for which every condition holds.
+class FilterSource : public RowSource {
+ public:
+  FilterSource(Evaluator& ev, Source input, const std::vector<Expr>* exprs, GraphScope scope)
+      : ev_(ev), batch_(ev, std::move(input)), exprs_(exprs), scope_(std::move(scope)) {
+    for (const Expr& e : *exprs_) batch_.Read(e);
+  }
+  absl::StatusOr<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(const Row* candidate, batch_.Next());
+      if (candidate == nullptr) return false;
+      ASSIGN_OR_RETURN(const bool ok, ev_.Holds(*exprs_, *candidate, scope_));
+      // A condition of a hundred thousand operators takes long on one row.
+      RETURN_IF_ERROR(ev_.ctx().Check(batch_.operators()));
+      if (ok) {
+        *row = *candidate;  // a copy into the row's memory: the batch keeps its own
+        return true;
+      }
+    }
+  }
+
+ private:
+  Evaluator& ev_;
+  RowBatch batch_;
   const std::vector<Expr>* exprs_;
   GraphScope scope_;
-  std::vector<VarId> vars_;
-  std::uint64_t operators_ = 0;  // in the conditions: the work of one row
-  std::vector<Row> batch_;  // rows [0, filled_) are the batch; all keep their memory for the next
-  std::size_t next_ = 0, filled_ = 0, limit_ = 16;
 };
 
 // BIND, and the expressions of a SELECT clause evaluated in order on each
@@ -77,32 +99,46 @@ class ExtendSource : public RowSource {
  public:
   using Binding = std::pair<VarId, const Expr*>;
   ExtendSource(Evaluator& ev, Source input, std::vector<Binding> bindings, GraphScope scope)
-      : ev_(ev), input_(std::move(input)), bindings_(std::move(bindings)), scope_(std::move(scope)) {}
+      : ev_(ev), batch_(ev, std::move(input)), bindings_(std::move(bindings)), scope_(std::move(scope)) {
+    for (const auto& binding : bindings_) {
+      if (binding.second->kind != Expr::Kind::kVariable) batch_.Read(*binding.second);
+    }
+  }
   absl::StatusOr<bool> Next(Row* row) override {
     while (true) {
-      ASSIGN_OR_RETURN(const bool more, input_->Next(row));
-      if (!more) return false;
+      ASSIGN_OR_RETURN(Row* extended, batch_.Next());
+      if (extended == nullptr) return false;
       std::map<std::string, std::string> blanks;
       ExprEnv env{scope_, &blanks};
       bool keep = true;
       for (const auto& [var, expr] : bindings_) {
-        ASSIGN_OR_RETURN(const auto value, ev_.Eval(*expr, *row, env));
-        if (!value) continue;
-        ASSIGN_OR_RETURN(const TermId id, ev_.ctx().Intern(*value));
-        TermId& slot = (*row)[static_cast<std::size_t>(var)];
+        TermId id = kNoTerm;
+        if (expr->kind == Expr::Kind::kVariable) {  // BIND(?a AS ?b): the same id
+          id = (*extended)[static_cast<std::size_t>(expr->var)];
+        } else {
+          ASSIGN_OR_RETURN(const auto value, ev_.Eval(*expr, *extended, env));
+          if (value) {
+            ASSIGN_OR_RETURN(id, ev_.ctx().Intern(*value));
+          }
+        }
+        if (id == kNoTerm) continue;
+        TermId& slot = (*extended)[static_cast<std::size_t>(var)];
         if (slot != kNoTerm && slot != id) {  // bound by the input: must agree
           keep = false;
           break;
         }
         slot = id;
       }
-      if (keep) return true;
+      if (keep) {
+        *row = *extended;
+        return true;
+      }
     }
   }
 
  private:
   Evaluator& ev_;
-  Source input_;
+  RowBatch batch_;
   std::vector<Binding> bindings_;
   GraphScope scope_;
 };
