@@ -4,11 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "engine/exec/adjacency.h"
 #include "engine/exec/context.h"
 #include "engine/exec/evaluator.h"
 #include "engine/plan/scan_order.h"
@@ -172,6 +175,40 @@ TEST_F(OperatorTest, MinusRemovesByTheVariablesEachLeftRowShares) {
   EXPECT_EQ(Run().size(), 60u);
   Plan("SELECT * { ?p <http://x/livesIn> ?c MINUS { ?q <http://x/knows> ?r } }");
   EXPECT_EQ(Run().size(), 60u);  // no variable in common
+}
+
+// A predicate's edges in memory give each node its targets in id order,
+// whichever order the edges came in: by the other end (the radix sort), by
+// this end, or none.
+TEST(AdjacencyTest, EachNodeHasItsTargetsInOrderWhateverOrderTheEdgesCameIn) {
+  std::mt19937_64 random(7);
+  std::map<TermId, std::set<TermId>> expected;
+  Adjacency::Edges edges;
+  for (int i = 0; i < 20000; ++i) {
+    // Ids that differ in their low, middle and tag bytes, some bytes never.
+    const TermId from = (TermId{random() % 3} << 60) | (random() % 5000) << 16;
+    const TermId to = (TermId{1} << 60) | random() % 300;
+    if (expected[from].insert(to).second) edges.emplace_back(from, to);
+  }
+  const auto check = [&](Adjacency::Edges given) {
+    const Adjacency adjacency(std::move(given));
+    std::size_t seen = 0;
+    for (const auto& [from, targets] : expected) {
+      const auto run = adjacency.From(from);
+      EXPECT_TRUE(std::equal(run.begin(), run.end(), targets.begin(), targets.end())) << from;
+      seen += run.size();
+    }
+    EXPECT_EQ(seen, edges.size());
+    EXPECT_TRUE(adjacency.From(TermId{5} << 60).empty());
+  };
+  std::shuffle(edges.begin(), edges.end(), random);
+  check(edges);
+  std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.second, a.first) < std::tie(b.second, b.first);
+  });
+  check(edges);
+  std::sort(edges.begin(), edges.end());
+  check(edges);
 }
 
 }  // namespace
