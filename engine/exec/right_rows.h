@@ -32,6 +32,7 @@ class RightRows {
     }
   }
   const Row& operator[](std::size_t i) const { return rows_[i]; }
+  std::size_t size() const { return rows_.size(); }
   std::span<const std::size_t> Candidates(const Row& left) const {
     std::uint64_t shared = 0;
     for (std::size_t k = 0; k < always_bound_.size(); ++k) {

@@ -183,9 +183,36 @@ class Printer {
       if (const auto it = plan_.exists.find(e.pattern.get()); it != plan_.exists.end()) {
         Line(depth, e.kind == query::Expr::Kind::kExists ? "Exists" : "NotExists", nullptr, -1);
         Print(*it->second, depth + 1);
+        Once(e, depth + 1);
       }
     }
     for (const query::Expr& a : e.args) Exists(a, depth);
+  }
+
+  // How an EXISTS pattern that only matches triples answers the rows once
+  // the runs per row have cost what one run costs: EXPLAIN shows that run's
+  // plan; ANALYZE, when the switch came and what it read.
+  void Once(const query::Expr& e, int depth) {
+    const auto once = plan_.exists_once.find(e.pattern.get());
+    if (once == plan_.exists_once.end()) return;
+    if (profile_ == nullptr) {
+      Line(depth, "or, once the runs per row cost as much, one run with nothing bound for the rest:", nullptr, -1);
+      Print(*once->second, depth + 1);
+      return;
+    }
+    const auto switched = profile_->find(e.pattern.get());
+    if (switched == profile_->end()) return;
+    const OpStats& stats = switched->second;
+    if (stats.in_memory > 0) {
+      Line(depth, absl::StrFormat("after %d runs per row, the rest looked in the predicate's edges in memory  "
+                                  "[%d edges, %.3f ms]", stats.opens, stats.rows, stats.seconds * 1000),
+           nullptr, -1);
+      return;
+    }
+    Line(depth, absl::StrFormat("after %d runs per row, one run with nothing bound answered the rest  "
+                                "[%d rows hashed, %.3f ms]", stats.opens, stats.rows, stats.seconds * 1000),
+         nullptr, -1);
+    Print(*once->second, depth + 1);
   }
 
   static std::string Rows(double rows) {

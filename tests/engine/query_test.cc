@@ -580,6 +580,14 @@ TEST_F(QueryTest, AnExistsPatternOfSeveralTriplesRunsOnceForManyRows) {
   const std::size_t opened = OpensUnder(*plan, "NotExists");
   EXPECT_GT(opened, 0u);
   EXPECT_LT(opened, 500u) << *plan;  // not once per row of the 2,000
+  // ANALYZE says when the runs per row ended, and shows the one run.
+  EXPECT_THAT(*plan, ::testing::ContainsRegex(absl::StrCat("after ", opened,
+                                                           " runs per row, one run with nothing bound answered the "
+                                                           "rest  \\[500 rows hashed")))  // the pairs i -> i + 1 of T1
+      << *plan;
+  plan = db_->Explain("SELECT (COUNT(*) AS ?n) " + body, false);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, HasSubstr("or, once the runs per row cost as much, one run with nothing bound for the rest:"));
 }
 
 // EXISTS of one triple pattern with a constant predicate moves from a run
@@ -599,6 +607,10 @@ TEST_F(QueryTest, AnExistsOfOneTripleLooksInThePredicatesEdges) {
   const std::size_t opened = OpensUnder(*plan, "NotExists");
   EXPECT_GT(opened, 0u);
   EXPECT_LT(opened, 500u) << *plan;
+  EXPECT_THAT(*plan, HasSubstr(absl::StrCat("after ", opened,
+                                            " runs per row, the rest looked in the predicate's edges in memory  "
+                                            "[667 edges")))
+      << *plan;
 }
 
 // FILTER(!BOUND(?f)) over OPTIONAL { P } keeps the rows P has no match for.
