@@ -80,9 +80,23 @@ class Translator {
   void Fail(const Node& at, std::string_view message) const;
   bool failed() const { return !error_.ok(); }
   std::size_t Offset(const Node& n) const { return static_cast<std::size_t>(n.m_begin.data - text_.data()); }
-  // The text between the end of `a` and the start of `b`: an operator.
+  // The operator between operands `a` and `b`: the text between them after
+  // what may close `a` (white space, comments, the ')' of a bracketed
+  // expression, whose node ends inside it); empty when there is none (a
+  // signed number's sign is part of it).
   static std::string_view Gap(const Node& a, const Node& b) {
-    return {a.m_end.data, static_cast<std::size_t>(b.m_begin.data - a.m_end.data)};
+    std::string_view gap(a.m_end.data, static_cast<std::size_t>(b.m_begin.data - a.m_end.data));
+    while (!gap.empty()) {
+      if (gap[0] == '#') {
+        const std::size_t line_end = gap.find_first_of("\r\n");
+        gap.remove_prefix(line_end == std::string_view::npos ? gap.size() : line_end);
+      } else if (gap[0] == ' ' || gap[0] == '\t' || gap[0] == '\r' || gap[0] == '\n' || gap[0] == ')') {
+        gap.remove_prefix(1);
+      } else {
+        break;
+      }
+    }
+    return gap;
   }
 
   // ---- variables ----

@@ -122,6 +122,32 @@ TEST_F(QueryTest, ADatasetInTheOptionsReplacesTheQuerys) {
 
 // UCASE and LCASE follow the Unicode case mappings, not only ASCII's: the
 // news graph's names are in Cyrillic too.
+// An operand in brackets, or followed by a comment, keeps the operator after
+// it: "(10) * 3" multiplies, "(5) - 3" subtracts, "(5) > 3" compares.
+TEST_F(QueryTest, ABracketedOperandKeepsTheOperatorAfterIt) {
+  const auto value = [&](const std::string& expression) {
+    const auto rows = Rows("SELECT (" + expression + " AS ?v) {}");
+    return rows.size() == 1 ? rows[0] : "no single row";
+  };
+  const std::string yes = "\"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>";
+  const std::string no = "\"false\"^^<http://www.w3.org/2001/XMLSchema#boolean>";
+  EXPECT_EQ(value("(10) * 3"), Integer(30));
+  EXPECT_EQ(value("(12) / 4"), "\"3.0\"^^<http://www.w3.org/2001/XMLSchema#decimal>");
+  EXPECT_EQ(value("(5 - 2) * (1 + 1)"), Integer(6));
+  EXPECT_EQ(value("((5)) - 3"), Integer(2));
+  EXPECT_EQ(value("(5) + 3"), Integer(8));
+  EXPECT_EQ(value("(5) -3"), Integer(2));  // a signed number: its sign is the operator
+  EXPECT_EQ(value("(5) # five\n * 2"), Integer(10));
+  EXPECT_EQ(value("(5) > 3"), yes);
+  EXPECT_EQ(value("(5) < 3"), no);
+  EXPECT_EQ(value("(5) >= 5"), yes);
+  EXPECT_EQ(value("(5) <= 4"), no);
+  EXPECT_EQ(value("(5) != 5"), no);
+  EXPECT_EQ(value("(5) = 5"), yes);
+  EXPECT_EQ(value("(5) NOT IN (5, 6)"), no);
+  EXPECT_EQ(value("(5) IN (5, 6)"), yes);
+}
+
 TEST_F(QueryTest, UcaseAndLcaseMapEveryScript) {
   EXPECT_THAT(Rows("SELECT (UCASE(\"Путин\"@ru) AS ?u) (LCASE(\"ΣΟΦΙΑ\") AS ?l) (UCASE(\"straße\") AS ?s) "
                    "(LCASE(\"SCO\") AS ?a) {}"),
