@@ -9,10 +9,12 @@
 #   bench/compare_queries.sh lubm10|news-1M|news-10M|traversal [REPEAT]
 #
 #   lubm10     ../shared/bench-data/lubm10.nt.gz, its 14 LUBM queries and bench/queries/lubm
-#              (ours: anti-joins as NOT EXISTS, MINUS, OPTIONAL+!BOUND; a function per row)
+#              (ours: anti-joins as NOT EXISTS, MINUS, OPTIONAL+!BOUND; string and
+#              numeric functions per row in BIND and FILTER)
 #   news-N     the news-shaped generator at N triples (1M, 10M) and
 #              bench/queries/news (point lookups, stars, 2-/3-hop chains, a
-#              transitive path, OPTIONAL, filters, GROUP BY, ORDER BY+LIMIT)
+#              transitive path, OPTIONAL, filters, GROUP BY, ORDER BY+LIMIT,
+#              the same anti-joins and functions per row)
 #   traversal  the peers' own 1M-triple graph (bin/gen-data.py "big") and its
 #              q1-q4: transitive paths over chains and cycles, a cyclic join
 #
