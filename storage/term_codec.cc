@@ -200,10 +200,14 @@ std::string DecodeDouble(std::uint64_t payload) {
   return out;
 }
 
+DecimalParts DecimalPayload(std::uint64_t payload) {
+  return {static_cast<std::int64_t>(payload & ((std::uint64_t{1} << 56) - 1)) - kMantissaBias,
+          static_cast<int>(payload >> 56)};
+}
+
 std::string DecodeDecimal(std::uint64_t payload) {
-  const auto scale = static_cast<std::size_t>(payload >> 56);
-  const std::int64_t mantissa =
-      static_cast<std::int64_t>(payload & ((std::uint64_t{1} << 56) - 1)) - kMantissaBias;
+  const auto [mantissa, decimals] = DecimalPayload(payload);
+  const auto scale = static_cast<std::size_t>(decimals);
   std::string digits = std::to_string(mantissa < 0 ? -mantissa : mantissa);
   if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
   digits.insert(digits.size() - scale, 1, '.');
@@ -267,6 +271,8 @@ std::optional<TermId> InlineId(const Term& term) {
   if (DecodeInline(id).value != lex) return std::nullopt;
   return id;
 }
+
+DecimalParts DecimalOf(TermId id) { return DecimalPayload(id & kPayloadMask); }
 
 Term DecodeInline(TermId id) {
   const std::uint64_t payload = id & kPayloadMask;

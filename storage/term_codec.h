@@ -55,6 +55,17 @@ inline TermId IntegerId(std::int64_t value) {
   return MakeId(TermTag::kInteger, static_cast<std::uint64_t>(value + (std::int64_t{1} << 59)));
 }
 inline TermId BooleanId(bool value) { return MakeId(TermTag::kBoolean, value ? 1 : 0); }
+// An inline xsd:decimal as mantissa and scale: its value is mantissa / 10^scale.
+// REQUIRES: TagOf(id) is kDecimal.
+struct DecimalParts {
+  std::int64_t mantissa;
+  int scale;
+};
+DecimalParts DecimalOf(TermId id);
+// The value of an inline xsd:integer. REQUIRES: TagOf(id) is kInteger.
+inline std::int64_t IntegerOf(TermId id) {
+  return static_cast<std::int64_t>(id & kPayloadMask) - (std::int64_t{1} << 59);
+}
 
 // The time zone of an inline xsd:date or xsd:dateTime, as a code that is
 // equal for equal zones (none is a zone of its own).

@@ -94,22 +94,21 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
         case AK::kSum:
         case AK::kAvg: {
           if (error) break;
-          Term sum = Integer(0);
-          bool ok = true;
+          // Each addition reads the sum so far as its term would read back.
+          std::optional<Number> sum = Number();
           for (const Term& v : values) {
-            auto s = Arithmetic('+', sum, v);
-            if (!s) {
-              ok = false;
-              break;
-            }
-            sum = std::move(*s);
+            const auto x = ToNumber(v);
+            sum = x ? NumberArithmetic('+', Normalized(*sum), *x) : std::nullopt;
+            if (!sum) break;
           }
-          if (!ok) break;
-          if (a.kind == AK::kSum) {
-            result = sum;
+          if (!sum) break;
+          if (a.kind == AK::kSum || values.empty()) {
+            result = FromNumber(*sum);
           } else {
-            result = values.empty() ? Integer(0)
-                                    : Arithmetic('/', sum, Integer(static_cast<std::int64_t>(values.size())));
+            Number how_many;
+            how_many.integer = static_cast<std::int64_t>(values.size());
+            const auto mean = NumberArithmetic('/', Normalized(*sum), how_many);
+            if (mean) result = FromNumber(*mean);
           }
           break;
         }

@@ -17,6 +17,7 @@
 #include "engine/exec/context.h"
 #include "engine/exec/right_rows.h"
 #include "engine/exec/row_source.h"
+#include "engine/functions/sparql_terms.h"
 #include "engine/plan/plan.h"
 
 namespace relata::engine::exec {
@@ -94,6 +95,19 @@ class Evaluator {
   // kind (a variable's id, or a constant's), else nullopt.
   std::optional<int> CompareInline(const Expr& a, const Expr& b, const Row& row);
   TermId InlineOf(const Expr& e, const Row& row);
+  // Arithmetic, unary minus and ABS, CEIL, FLOOR and ROUND computed on
+  // numbers, with no term made between the operations: each operation reads
+  // the operation below it as that one's term would read back (Normalized),
+  // so the values are those the terms give. `numeric` is false when `e` is
+  // none of these operations; `value` is empty for an error.
+  struct NumericValue {
+    bool numeric = false;
+    std::optional<Number> value;
+  };
+  absl::StatusOr<NumericValue> EvalNumeric(const Expr& e, const Row& row, ExprEnv& env);
+  // An operand of such an operation as a number; nullopt when it is not one.
+  absl::StatusOr<std::optional<Number>> Operand(const Expr& e, const Row& row, ExprEnv& env);
+  static bool IsNumericOperation(const Expr& e);
   // STRSTARTS, STRENDS or CONTAINS of a variable's string (already decoded)
   // and a constant simple literal, without copying either; nullopt when the
   // call is not of that shape or the term is not at hand.
@@ -104,6 +118,7 @@ class Evaluator {
   // Constants' inline ids by expression address: only for expressions that
   // live as long as the query (the query's own, and the plan's).
   absl::flat_hash_map<const Expr*, TermId> constant_ids_;
+  absl::flat_hash_map<const Expr*, std::optional<Number>> constant_numbers_;
   // One cursor for every step of a path search: a scan ends before the next
   // begins, and re-seeking is much cheaper than a new iterator.
   std::unique_ptr<QuadStore::Cursor> step_cursor_;

@@ -3,6 +3,7 @@
 // the row or the query here; integer and double comparisons and string tests
 // on ids and cached terms where they can.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -113,6 +114,23 @@ absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row
       }
     }
   }
+  // A comparison with a computed number: compared as numbers (the general
+  // path decides when a side is not a number, or is NaN).
+  if (e.kind >= Expr::Kind::kEqual && e.kind <= Expr::Kind::kGreaterEqual &&
+      (IsNumericOperation(e.args[0]) || IsNumericOperation(e.args[1]))) {
+    ASSIGN_OR_RETURN(const auto x, Operand(e.args[0], row, env));
+    ASSIGN_OR_RETURN(const auto y, Operand(e.args[1], row, env));
+    if (const auto c = x && y ? CompareNumbers(*x, *y) : std::nullopt) {
+      switch (e.kind) {
+        case Expr::Kind::kEqual: return std::optional<bool>(*c == 0);
+        case Expr::Kind::kNotEqual: return std::optional<bool>(*c != 0);
+        case Expr::Kind::kLess: return std::optional<bool>(*c < 0);
+        case Expr::Kind::kGreater: return std::optional<bool>(*c > 0);
+        case Expr::Kind::kLessEqual: return std::optional<bool>(*c <= 0);
+        default: return std::optional<bool>(*c >= 0);
+      }
+    }
+  }
   std::optional<Term> v;
   if (e.kind == Expr::Kind::kBuiltIn || e.kind == Expr::Kind::kFunction || e.kind == Expr::Kind::kTriple) {
     // The call's function, looked up once for the string test and the call.
@@ -215,27 +233,113 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
     case K::kAdd:
     case K::kSubtract:
     case K::kMultiply:
-    case K::kDivide: {
-      ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
-      ASSIGN_OR_RETURN(const auto b, eval(e.args[1]));
-      if (!a || !b) return std::optional<Term>();
-      const char op = e.kind == K::kAdd ? '+' : e.kind == K::kSubtract ? '-' : e.kind == K::kMultiply ? '*' : '/';
-      return Arithmetic(op, *a, *b);
+    case K::kDivide:
+    case K::kNegate: {
+      ASSIGN_OR_RETURN(const NumericValue v, EvalNumeric(e, row, env));
+      return v.value ? std::optional<Term>(FromNumber(*v.value)) : std::optional<Term>();
     }
-    case K::kNegate:
-    case K::kPlus: {
+    case K::kPlus: {  // the operand itself, as written, when it is a number
       ASSIGN_OR_RETURN(const auto a, eval(e.args[0]));
       if (!a) return std::optional<Term>();
-      return e.kind == K::kNegate ? UnaryMinus(*a) : UnaryPlus(*a);
+      return UnaryPlus(*a);
     }
     case K::kTriple:
     case K::kBuiltIn:
     case K::kFunction: {
+      if (IsNumericOperation(e)) {
+        ASSIGN_OR_RETURN(const NumericValue v, EvalNumeric(e, row, env));
+        return v.value ? std::optional<Term>(FromNumber(*v.value)) : std::optional<Term>();
+      }
       ASSIGN_OR_RETURN(const Function* f, Resolved(e));
       return EvalCall(e, f, row, env);
     }
   }
   return std::optional<Term>();
+}
+
+bool Evaluator::IsNumericOperation(const Expr& e) {
+  using K = Expr::Kind;
+  switch (e.kind) {
+    case K::kAdd:
+    case K::kSubtract:
+    case K::kMultiply:
+    case K::kDivide:
+    case K::kNegate:
+      return true;
+    case K::kBuiltIn:
+      return e.args.size() == 1 && (e.name == "ABS" || e.name == "CEIL" || e.name == "FLOOR" || e.name == "ROUND");
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<Evaluator::NumericValue> Evaluator::EvalNumeric(const Expr& e, const Row& row, ExprEnv& env) {
+  using K = Expr::Kind;
+  if (!IsNumericOperation(e)) return NumericValue{};
+  NumericValue result{.numeric = true, .value = std::nullopt};
+  if (e.kind == K::kBuiltIn) {
+    ASSIGN_OR_RETURN(const Function* f, Resolved(e));
+    static const Function* const kAbs = FindBuiltIn("ABS", 1);
+    static const Function* const kCeil = FindBuiltIn("CEIL", 1);
+    static const Function* const kFloor = FindBuiltIn("FLOOR", 1);
+    const Rounding how = f == kAbs ? Rounding::kAbs : f == kCeil ? Rounding::kCeil
+                         : f == kFloor ? Rounding::kFloor : Rounding::kRound;
+    ASSIGN_OR_RETURN(const auto x, Operand(e.args[0], row, env));
+    if (x) result.value = Rounded(how, *x);
+    return result;
+  }
+  if (e.kind == K::kNegate) {
+    ASSIGN_OR_RETURN(auto x, Operand(e.args[0], row, env));
+    if (x) {
+      x->integer = -x->integer;
+      x->real = -x->real;
+      result.value = x;
+    }
+    return result;
+  }
+  // Both sides are evaluated before either is checked, as on terms.
+  ASSIGN_OR_RETURN(const auto x, Operand(e.args[0], row, env));
+  ASSIGN_OR_RETURN(const auto y, Operand(e.args[1], row, env));
+  if (!x || !y) return result;
+  const char op = e.kind == K::kAdd ? '+' : e.kind == K::kSubtract ? '-' : e.kind == K::kMultiply ? '*' : '/';
+  result.value = NumberArithmetic(op, *x, *y);
+  return result;
+}
+
+absl::StatusOr<std::optional<Number>> Evaluator::Operand(const Expr& e, const Row& row, ExprEnv& env) {
+  ASSIGN_OR_RETURN(const NumericValue computed, EvalNumeric(e, row, env));
+  if (computed.numeric) {
+    if (!computed.value) return std::optional<Number>();
+    return std::optional<Number>(Normalized(*computed.value));
+  }
+  if (e.kind == Expr::Kind::kVariable) {
+    const TermId id = row[static_cast<std::size_t>(e.var)];
+    if (id == kNoTerm) return std::optional<Number>();
+    if (storage::TagOf(id) == TermTag::kInteger) {
+      Number n;
+      n.integer = storage::IntegerOf(id);
+      return std::optional<Number>(n);
+    }
+    if (storage::TagOf(id) == TermTag::kDecimal) {
+      // mantissa / 10^scale, both exact in a long double: the division rounds
+      // as reading the decimal's text does.
+      static constexpr std::array<long double, 16> kPowers = {
+          1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L};
+      const storage::DecimalParts parts = storage::DecimalOf(id);
+      Number n;
+      n.kind = Number::kDecimal;
+      n.real = static_cast<long double>(parts.mantissa) / kPowers[static_cast<std::size_t>(parts.scale)];
+      return std::optional<Number>(n);
+    }
+  }
+  if (e.kind == Expr::Kind::kConstant) {
+    const auto [it, inserted] = constant_numbers_.try_emplace(&e);
+    if (inserted) it->second = ToNumber(e.constant);
+    return it->second;
+  }
+  ASSIGN_OR_RETURN(const auto term, Eval(e, row, env));
+  if (!term) return std::optional<Number>();
+  return ToNumber(*term);
 }
 
 TermId Evaluator::InlineOf(const Expr& e, const Row& row) {

@@ -9,23 +9,11 @@
 namespace relata::engine {
 namespace {
 
-enum class Rounding { kAbs, kCeil, kFloor, kRound };
 template <Rounding kRounding>
 std::optional<Term> Round(std::span<const Term> args, absl::Status*) {
-  auto n = ToNumber(args[0]);
+  const auto n = ToNumber(args[0]);
   if (!n) return std::nullopt;
-  if (n->kind == Number::kInteger) {
-    if constexpr (kRounding == Rounding::kAbs) n->integer = std::abs(n->integer);
-    return FromNumber(*n);
-  }
-  long double& v = n->real;
-  switch (kRounding) {
-    case Rounding::kAbs: v = std::fabs(v); break;
-    case Rounding::kCeil: v = std::ceil(v); break;
-    case Rounding::kFloor: v = std::floor(v); break;
-    case Rounding::kRound: v = std::floor(v + 0.5L); break;
-  }
-  return FromNumber(*n);
+  return FromNumber(Rounded(kRounding, *n));
 }
 
 enum class Part { kYear, kMonth, kDay, kHours, kMinutes, kSeconds, kTimezone, kTz };

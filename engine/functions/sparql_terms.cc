@@ -4,6 +4,7 @@
 #include "engine/functions/sparql_terms.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 
@@ -34,14 +35,7 @@ long double Instant(const DateTime& dt) {
 
 std::optional<int> CompareLiterals(const Term& a, const Term& b) {
   const auto na = ToNumber(a), nb = ToNumber(b);
-  if (na && nb) {
-    if (na->kind == Number::kInteger && nb->kind == Number::kInteger) {
-      return na->integer < nb->integer ? -1 : na->integer > nb->integer ? 1 : 0;
-    }
-    const long double x = na->AsReal(), y = nb->AsReal();
-    if (std::isnan(x) || std::isnan(y)) return std::nullopt;
-    return Sign(x - y);
-  }
+  if (na && nb) return CompareNumbers(*na, *nb);
   if ((IsStringLiteral(a) && IsStringLiteral(b)) ||
       (IsLangLiteral(a) && IsLangLiteral(b) && a.language == b.language)) {
     const int c = a.value.compare(b.value);
@@ -196,6 +190,33 @@ std::optional<Number> ToNumber(const Term& t) {
     return n;
   }
   return std::nullopt;
+}
+
+std::optional<int> CompareNumbers(const Number& x, const Number& y) {
+  if (x.kind == Number::kInteger && y.kind == Number::kInteger) {
+    return x.integer < y.integer ? -1 : x.integer > y.integer ? 1 : 0;
+  }
+  const long double a = x.AsReal(), b = y.AsReal();
+  if (std::isnan(a) || std::isnan(b)) return std::nullopt;
+  return Sign(a - b);
+}
+
+Number Normalized(const Number& n) {
+  Number read = n;
+  switch (n.kind) {
+    case Number::kInteger:
+      break;
+    case Number::kDecimal:
+      // A whole number of fewer than 18 digits reads back as itself ("N.0").
+      if (std::fabs(n.real) < 1e17L && n.real == std::floor(n.real)) break;
+      ParseDecimalText(FormatDecimal(n.real), &read.real);
+      break;
+    case Number::kFloat:
+    case Number::kDouble:
+      read = ToNumber(FromNumber(n)).value_or(n);
+      break;
+  }
+  return read;
 }
 
 Term FromNumber(const Number& n) {
@@ -480,35 +501,40 @@ int OrderCompare(const std::optional<Term>& a, const std::optional<Term>& b) {
   return 0;
 }
 
-std::optional<Term> Arithmetic(char op, const Term& a, const Term& b) {
-  const auto x = ToNumber(a), y = ToNumber(b);
-  if (!x || !y) return std::nullopt;
+std::optional<Number> NumberArithmetic(char op, const Number& x, const Number& y) {
   Number r;
-  r.kind = std::max(x->kind, y->kind);
+  r.kind = std::max(x.kind, y.kind);
   if (r.kind == Number::kInteger && op != '/') {
     std::int64_t v = 0;
-    const bool overflow = op == '+'   ? __builtin_add_overflow(x->integer, y->integer, &v)
-                          : op == '-' ? __builtin_sub_overflow(x->integer, y->integer, &v)
-                                      : __builtin_mul_overflow(x->integer, y->integer, &v);
+    const bool overflow = op == '+'   ? __builtin_add_overflow(x.integer, y.integer, &v)
+                          : op == '-' ? __builtin_sub_overflow(x.integer, y.integer, &v)
+                                      : __builtin_mul_overflow(x.integer, y.integer, &v);
     if (!overflow) {
       r.integer = v;
-      return FromNumber(r);
+      return r;
     }
     r.kind = Number::kDecimal;
   }
   if (r.kind == Number::kInteger) r.kind = Number::kDecimal;  // integer division
-  const long double p = x->AsReal(), q = y->AsReal();
+  const long double p = x.AsReal(), q = y.AsReal();
   if (op == '/' && q == 0 && r.kind == Number::kDecimal) return std::nullopt;
   r.real = op == '+' ? p + q : op == '-' ? p - q : op == '*' ? p * q : p / q;
-  return FromNumber(r);
+  return r;
 }
 
-std::optional<Term> UnaryMinus(const Term& a) {
-  auto n = ToNumber(a);
-  if (!n) return std::nullopt;
-  n->integer = -n->integer;
-  n->real = -n->real;
-  return FromNumber(*n);
+Number Rounded(Rounding how, Number n) {
+  if (n.kind == Number::kInteger) {
+    if (how == Rounding::kAbs) n.integer = std::abs(n.integer);
+    return n;
+  }
+  long double& v = n.real;
+  switch (how) {
+    case Rounding::kAbs: v = std::fabs(v); break;
+    case Rounding::kCeil: v = std::ceil(v); break;
+    case Rounding::kFloor: v = std::floor(v); break;
+    case Rounding::kRound: v = std::floor(v + 0.5L); break;
+  }
+  return n;
 }
 
 std::optional<Term> UnaryPlus(const Term& a) {

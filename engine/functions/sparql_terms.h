@@ -35,9 +35,6 @@ std::optional<int> ValueCompare(const Term& a, const Term& b);
 // where values compare.
 int OrderCompare(const std::optional<Term>& a, const std::optional<Term>& b);
 
-// '+' '-' '*' '/' with numeric type promotion.
-std::optional<Term> Arithmetic(char op, const Term& a, const Term& b);
-std::optional<Term> UnaryMinus(const Term& a);
 std::optional<Term> UnaryPlus(const Term& a);
 
 // The lexical form a cast or an aggregate gives a number of each type.
@@ -71,6 +68,16 @@ struct Number {
 };
 std::optional<Number> ToNumber(const Term& t);
 Term FromNumber(const Number& n);
+// What the term of `n` reads back as (ToNumber(FromNumber(n))): the value an
+// operation on the result of another sees, decimals cut to 18 digits.
+Number Normalized(const Number& n);
+// '+' '-' '*' '/' with numeric type promotion (an integer overflow or
+// division gives a decimal); nullopt for a decimal division by zero.
+std::optional<Number> NumberArithmetic(char op, const Number& x, const Number& y);
+// The '<' family on two numbers: -1, 0 or 1, or nullopt with a NaN.
+std::optional<int> CompareNumbers(const Number& x, const Number& y);
+enum class Rounding { kAbs, kCeil, kFloor, kRound };
+Number Rounded(Rounding how, Number n);
 std::string_view TrimSpace(std::string_view s);
 bool ParseIntegerText(std::string_view s, std::int64_t* out);
 bool ParseDecimalText(std::string_view s, long double* out);

@@ -148,6 +148,42 @@ TEST_F(QueryTest, ABracketedOperandKeepsTheOperatorAfterIt) {
   EXPECT_EQ(value("(5) IN (5, 6)"), yes);
 }
 
+// Arithmetic is computed on numbers without a term between operations, and
+// gives what it gave on terms: each operation reads the one below as its
+// term reads back (a decimal cut to 18 digits), so (7/3)*3 is not 7.
+TEST_F(QueryTest, ArithmeticOnNumbersGivesWhatItsTermsGive) {
+  const std::string xsd = "^^<http://www.w3.org/2001/XMLSchema#";
+  EXPECT_THAT(
+      Rows("SELECT ((7/3)*3 AS ?a) (ROUND(7/2) AS ?b) (-(5) AS ?c) (ABS(-2.5) AS ?d) (CEIL(1/3) + FLOOR(-1/3) AS ?e) "
+           "(1.5e0 * 2 AS ?f) (9223372036854775807 + 1 AS ?g) (1/0 AS ?h) (1.0e0/0 AS ?i) (-\"x\" AS ?j) "
+           "(1 + \"2\" AS ?k) (+\"01\"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?l) (ROUND(-2.5) AS ?o) "
+           "(0.1 + 0.2 AS ?p) {}"),
+      ElementsAre("\"6.99999999999999999\"" + xsd + "decimal> \"4.0\"" + xsd + "decimal> \"-5\"" + xsd +
+                  "integer> \"2.5\"" + xsd + "decimal> \"0.0\"" + xsd + "decimal> \"3.0E0\"" + xsd +
+                  "double> \"9223372036854775808.0\"" + xsd + "decimal> - \"INF\"" + xsd + "double> - - \"01\"" +
+                  xsd + "integer> \"-2.0\"" + xsd + "decimal> \"0.3\"" + xsd + "decimal>"));
+  EXPECT_THAT(Rows("SELECT (SUM(?x) AS ?s) (AVG(?x) AS ?a) (SUM(?x / 3) AS ?t) { VALUES ?x { 1 2.5 7 0.1 } }"),
+              ElementsAre("\"10.6\"" + xsd + "decimal> \"2.65\"" + xsd + "decimal> \"3.53333333333333332\"" + xsd +
+                          "decimal>"));
+  // Comparisons in a FILTER: a side that is no number (or NaN) is compared
+  // as terms.
+  const auto kept = [&](const std::string& condition) {
+    std::string out;
+    for (const std::string& row :
+         Rows("SELECT ?x { VALUES ?x { 1 \"b\" 2.25 7 \"NaN\"^^<http://www.w3.org/2001/XMLSchema#double> } FILTER(" +
+              condition + ") } ORDER BY ?x")) {
+      out += row.substr(0, row.find('^')) + " ";
+    }
+    return out;
+  };
+  EXPECT_EQ(kept("?x * 2 = \"a\""), "");
+  EXPECT_EQ(kept("?x * 2 != \"a\""), "\"1\" \"2.25\" \"7\" \"NaN\" ");
+  EXPECT_EQ(kept("?x - 0.5 > 1"), "\"2.25\" \"7\" ");
+  EXPECT_EQ(kept("(?x / 3) * 3 < ?x"), "\"1\" \"7\" ");
+  EXPECT_EQ(kept("?x * 2 = ?x + ?x"), "\"1\" \"2.25\" \"7\" \"NaN\" ");
+  EXPECT_EQ(kept("ABS(?x - 2) <= 1"), "\"1\" \"2.25\" ");
+}
+
 TEST_F(QueryTest, UcaseAndLcaseMapEveryScript) {
   EXPECT_THAT(Rows("SELECT (UCASE(\"Путин\"@ru) AS ?u) (LCASE(\"ΣΟΦΙΑ\") AS ?l) (UCASE(\"straße\") AS ?s) "
                    "(LCASE(\"SCO\") AS ?a) {}"),
