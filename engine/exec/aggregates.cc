@@ -52,6 +52,8 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
     }
     for (const query::Aggregate& a : q.aggregates) {
       std::vector<Term> values;
+      const bool summed = a.kind == query::Aggregate::Kind::kSum || a.kind == query::Aggregate::Kind::kAvg;
+      std::vector<Number> numbers;  // SUM and AVG
       bool error = false;
       std::set<std::string> distinct;
       std::size_t count = 0;
@@ -77,12 +79,30 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
           ++count;
           continue;
         }
+        if (summed && !a.distinct) {  // numbers without a term each (an error or no number: no sum)
+          ASSIGN_OR_RETURN(const auto x, ev.Operand(*a.arg, rows[m], env));
+          if (!x) {
+            error = true;
+            break;
+          }
+          numbers.push_back(*x);
+          continue;
+        }
         ASSIGN_OR_RETURN(auto v, ev.Eval(*a.arg, rows[m], env));
         if (!v) {
           error = true;
           continue;
         }
         if (a.distinct && !distinct.insert(v->ToNTriples()).second) continue;
+        if (summed) {
+          const auto x = ToNumber(*v);
+          if (!x) {
+            error = true;
+            break;
+          }
+          numbers.push_back(*x);
+          continue;
+        }
         values.push_back(std::move(*v));
       }
       std::optional<Term> result;
@@ -96,17 +116,16 @@ absl::StatusOr<std::vector<Row>> Group(Evaluator& ev, const Query& q, std::vecto
           if (error) break;
           // Each addition reads the sum so far as its term would read back.
           std::optional<Number> sum = Number();
-          for (const Term& v : values) {
-            const auto x = ToNumber(v);
-            sum = x ? NumberArithmetic('+', Normalized(*sum), *x) : std::nullopt;
+          for (const Number& x : numbers) {
+            sum = NumberArithmetic('+', Normalized(*sum), x);
             if (!sum) break;
           }
           if (!sum) break;
-          if (a.kind == AK::kSum || values.empty()) {
+          if (a.kind == AK::kSum || numbers.empty()) {
             result = FromNumber(*sum);
           } else {
             Number how_many;
-            how_many.integer = static_cast<std::int64_t>(values.size());
+            how_many.integer = static_cast<std::int64_t>(numbers.size());
             const auto mean = NumberArithmetic('/', Normalized(*sum), how_many);
             if (mean) result = FromNumber(*mean);
           }

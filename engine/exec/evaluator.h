@@ -48,6 +48,10 @@ class Evaluator {
   absl::StatusOr<std::optional<Term>> Eval(const Expr& e, const Row& row, ExprEnv& env);
   absl::StatusOr<std::optional<bool>> EvalBool(const Expr& e, const Row& row, ExprEnv& env);
   absl::StatusOr<bool> Holds(const std::vector<Expr>& exprs, const Row& row, const GraphScope& scope);
+  // `e` as a number, without a term where it can (an arithmetic operation's
+  // result reads as its term would read back); nullopt when it is an error
+  // or not a number.
+  absl::StatusOr<std::optional<Number>> Operand(const Expr& e, const Row& row, ExprEnv& env);
 
   // ---- property paths ----
   // The nodes reachable from `node` over `path` (forwards, or backwards
@@ -105,8 +109,6 @@ class Evaluator {
     std::optional<Number> value;
   };
   absl::StatusOr<NumericValue> EvalNumeric(const Expr& e, const Row& row, ExprEnv& env);
-  // An operand of such an operation as a number; nullopt when it is not one.
-  absl::StatusOr<std::optional<Number>> Operand(const Expr& e, const Row& row, ExprEnv& env);
   static bool IsNumericOperation(const Expr& e);
   // STRSTARTS, STRENDS or CONTAINS of a variable's string (already decoded)
   // and a constant simple literal, without copying either; nullopt when the
