@@ -289,11 +289,13 @@ absl::StatusOr<Evaluator::NumericValue> Evaluator::EvalNumeric(const Expr& e, co
     return result;
   }
   if (e.kind == K::kNegate) {
-    ASSIGN_OR_RETURN(auto x, Operand(e.args[0], row, env));
-    if (x) {
-      x->integer = -x->integer;
-      x->real = -x->real;
-      result.value = x;
+    ASSIGN_OR_RETURN(const auto x, Operand(e.args[0], row, env));
+    if (x && x->kind == Number::kInteger) {
+      result.value = NumberArithmetic('-', Number(), *x);  // -(-2^63) overflows into a decimal
+    } else if (x) {
+      Number negated = *x;
+      negated.real = -negated.real;
+      result.value = negated;
     }
     return result;
   }

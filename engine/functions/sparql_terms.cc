@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <cstdio>
 #include <cstring>
 
@@ -524,7 +525,13 @@ std::optional<Number> NumberArithmetic(char op, const Number& x, const Number& y
 
 Number Rounded(Rounding how, Number n) {
   if (n.kind == Number::kInteger) {
-    if (how == Rounding::kAbs) n.integer = std::abs(n.integer);
+    if (how != Rounding::kAbs || n.integer >= 0) return n;
+    if (n.integer != std::numeric_limits<std::int64_t>::min()) {
+      n.integer = -n.integer;
+      return n;
+    }
+    n.kind = Number::kDecimal;  // its absolute value is no int64: a decimal, as any overflow
+    n.real = -static_cast<long double>(n.integer);
     return n;
   }
   long double& v = n.real;

@@ -162,6 +162,10 @@ TEST_F(QueryTest, ArithmeticOnNumbersGivesWhatItsTermsGive) {
                   "integer> \"2.5\"" + xsd + "decimal> \"0.0\"" + xsd + "decimal> \"3.0E0\"" + xsd +
                   "double> \"9223372036854775808.0\"" + xsd + "decimal> - \"INF\"" + xsd + "double> - - \"01\"" +
                   xsd + "integer> \"-2.0\"" + xsd + "decimal> \"0.3\"" + xsd + "decimal>"));
+  // The one integer whose negation is no int64 becomes a decimal, as any overflow.
+  EXPECT_THAT(Rows("SELECT (-(-9223372036854775807 - 1) AS ?n) (ABS(-9223372036854775807 - 1) AS ?a) {}"),
+              ElementsAre("\"9223372036854775808.0\"" + xsd + "decimal> \"9223372036854775808.0\"" + xsd +
+                          "decimal>"));
   EXPECT_THAT(Rows("SELECT (SUM(?x) AS ?s) (AVG(?x) AS ?a) (SUM(?x / 3) AS ?t) { VALUES ?x { 1 2.5 7 0.1 } }"),
               ElementsAre("\"10.6\"" + xsd + "decimal> \"2.65\"" + xsd + "decimal> \"3.53333333333333332\"" + xsd +
                           "decimal>"));
