@@ -7,47 +7,54 @@ void AddVariables(const PatternTerm& t, std::vector<VarId>* vars) {
   for (const PatternTerm& part : t.triple) AddVariables(part, vars);
 }
 
+// With a stack of its own: a left-deep chain of twenty thousand OPTIONALs is
+// asked about before the translation refuses it as too deep.
 void InScope(const Pattern& p, std::set<VarId>* vars) {
   const auto term = [&](const PatternTerm& t) {
     std::vector<VarId> named;
     AddVariables(t, &named);
     vars->insert(named.begin(), named.end());
   };
-  switch (p.kind) {
-    case Pattern::Kind::kBgp:
-      for (const auto& t : p.triples) {
-        term(t.subject);
-        term(t.predicate);
-        term(t.object);
-      }
-      break;
-    case Pattern::Kind::kPath:
-      term(p.subject);
-      term(p.object);
-      break;
-    case Pattern::Kind::kMinus:
-      InScope(p.children[0], vars);
-      break;
-    case Pattern::Kind::kExtend:
-      vars->insert(p.var);
-      InScope(p.children[0], vars);
-      break;
-    case Pattern::Kind::kGraph:
-      term(p.graph);
-      InScope(p.children[0], vars);
-      break;
-    case Pattern::Kind::kValues:
-      vars->insert(p.values.vars.begin(), p.values.vars.end());
-      break;
-    case Pattern::Kind::kSubquery:
-      vars->insert(p.subquery->projection.begin(), p.subquery->projection.end());
-      break;
-    case Pattern::Kind::kPaths:
-      term(p.paths->to);
-      vars->insert(p.paths->columns.begin(), p.paths->columns.end());
-      break;
-    default:
-      for (const auto& c : p.children) InScope(c, vars);
+  std::vector<const Pattern*> pending = {&p};
+  while (!pending.empty()) {
+    const Pattern& next = *pending.back();
+    pending.pop_back();
+    switch (next.kind) {
+      case Pattern::Kind::kBgp:
+        for (const auto& t : next.triples) {
+          term(t.subject);
+          term(t.predicate);
+          term(t.object);
+        }
+        break;
+      case Pattern::Kind::kPath:
+        term(next.subject);
+        term(next.object);
+        break;
+      case Pattern::Kind::kMinus:
+        pending.push_back(&next.children[0]);
+        break;
+      case Pattern::Kind::kExtend:
+        vars->insert(next.var);
+        pending.push_back(&next.children[0]);
+        break;
+      case Pattern::Kind::kGraph:
+        term(next.graph);
+        pending.push_back(&next.children[0]);
+        break;
+      case Pattern::Kind::kValues:
+        vars->insert(next.values.vars.begin(), next.values.vars.end());
+        break;
+      case Pattern::Kind::kSubquery:
+        vars->insert(next.subquery->projection.begin(), next.subquery->projection.end());
+        break;
+      case Pattern::Kind::kPaths:
+        term(next.paths->to);
+        vars->insert(next.paths->columns.begin(), next.paths->columns.end());
+        break;
+      default:
+        for (const auto& c : next.children) pending.push_back(&c);
+    }
   }
 }
 
