@@ -110,6 +110,11 @@ class Evaluator {
   };
   absl::StatusOr<NumericValue> EvalNumeric(const Expr& e, const Row& row, ExprEnv& env);
   static bool IsNumericOperation(const Expr& e);
+  // `a` = `b` when one is a variable and the other a constant IRI: RDF term
+  // equality, which is id equality (a term has one id in a query, the
+  // store's or the query's own); nullopt for other shapes or an unbound
+  // variable.
+  absl::StatusOr<std::optional<bool>> SameAsIri(const Expr& a, const Expr& b, const Row& row);
   // STRSTARTS, STRENDS or CONTAINS of a variable's string (already decoded)
   // and a constant simple literal, without copying either; nullopt when the
   // call is not of that shape or the term is not at hand.
@@ -121,6 +126,7 @@ class Evaluator {
   // live as long as the query (the query's own, and the plan's).
   absl::flat_hash_map<const Expr*, TermId> constant_ids_;
   absl::flat_hash_map<const Expr*, std::optional<Number>> constant_numbers_;
+  absl::flat_hash_map<const Expr*, TermId> constant_iris_;  // their ids, for SameAsIri
   // One cursor for every step of a path search: a scan ends before the next
   // begins, and re-seeking is much cheaper than a new iterator.
   std::unique_ptr<QuadStore::Cursor> step_cursor_;

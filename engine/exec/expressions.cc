@@ -114,6 +114,10 @@ absl::StatusOr<std::optional<bool>> Evaluator::EvalBool(const Expr& e, const Row
       }
     }
   }
+  if (e.kind == Expr::Kind::kEqual || e.kind == Expr::Kind::kNotEqual) {
+    ASSIGN_OR_RETURN(const auto same, SameAsIri(e.args[0], e.args[1], row));
+    if (same) return std::optional<bool>(*same == (e.kind == Expr::Kind::kEqual));
+  }
   // A comparison with a computed number: compared as numbers (the general
   // path decides when a side is not a number, or is NaN).
   if (e.kind >= Expr::Kind::kEqual && e.kind <= Expr::Kind::kGreaterEqual &&
@@ -342,6 +346,22 @@ absl::StatusOr<std::optional<Number>> Evaluator::Operand(const Expr& e, const Ro
   ASSIGN_OR_RETURN(const auto term, Eval(e, row, env));
   if (!term) return std::optional<Number>();
   return ToNumber(*term);
+}
+
+absl::StatusOr<std::optional<bool>> Evaluator::SameAsIri(const Expr& a, const Expr& b, const Row& row) {
+  const bool iri_first = a.kind == Expr::Kind::kConstant && a.constant.IsIri();
+  const Expr& variable = iri_first ? b : a;
+  const Expr& iri = iri_first ? a : b;
+  if (variable.kind != Expr::Kind::kVariable || iri.kind != Expr::Kind::kConstant || !iri.constant.IsIri()) {
+    return std::optional<bool>();
+  }
+  const TermId id = row[static_cast<std::size_t>(variable.var)];
+  if (id == kNoTerm) return std::optional<bool>();
+  auto [it, inserted] = constant_iris_.try_emplace(&iri, kNoTerm);
+  if (inserted) {
+    ASSIGN_OR_RETURN(it->second, ctx_.Intern(iri.constant));
+  }
+  return std::optional<bool>(id == it->second);
 }
 
 TermId Evaluator::InlineOf(const Expr& e, const Row& row) {

@@ -188,6 +188,26 @@ TEST_F(QueryTest, ArithmeticOnNumbersGivesWhatItsTermsGive) {
   EXPECT_EQ(kept("ABS(?x - 2) <= 1"), "\"1\" \"2.25\" ");
 }
 
+// = and != with a constant IRI are RDF term equality, whatever the other
+// side holds: an IRI of the store or not, a literal, an IRI the query made.
+TEST_F(QueryTest, EqualityWithAnIriIsTermEquality) {
+  Load("g.ttl",
+       "<http://x/a> <http://x/p> <http://x/b> .\n<http://x/a> <http://x/p> \"http://x/b\" .\n"
+       "<http://x/a> <http://x/p> 7 .\n");
+  const auto count = [&](const std::string& condition) {
+    return Count("{ <http://x/a> <http://x/p> ?o FILTER(" + condition + ") }");
+  };
+  EXPECT_EQ(count("?o = <http://x/b>"), Integer(1));
+  EXPECT_EQ(count("<http://x/b> != ?o"), Integer(2));
+  EXPECT_EQ(count("?o = <http://x/absent>"), Integer(0));
+  EXPECT_EQ(count("?o != <http://x/absent>"), Integer(3));
+  EXPECT_EQ(count("?unbound != <http://x/b>"), Integer(0));  // an error: the row goes
+  // An IRI the query made, in the store or not.
+  EXPECT_EQ(Count("{ BIND(IRI(\"http://x/absent\") AS ?i) FILTER(?i = <http://x/absent>) }"), Integer(1));
+  EXPECT_EQ(Count("{ BIND(IRI(\"http://x/b\") AS ?i) FILTER(?i = <http://x/b>) }"), Integer(1));
+  EXPECT_EQ(Count("{ BIND(IRI(\"http://x/other\") AS ?i) FILTER(?i != <http://x/absent>) }"), Integer(1));
+}
+
 TEST_F(QueryTest, UcaseAndLcaseMapEveryScript) {
   EXPECT_THAT(Rows("SELECT (UCASE(\"Путин\"@ru) AS ?u) (LCASE(\"ΣΟΦΙΑ\") AS ?l) (UCASE(\"straße\") AS ?s) "
                    "(LCASE(\"SCO\") AS ?a) {}"),
