@@ -7,10 +7,14 @@ void AddVariables(const PatternTerm& t, std::vector<VarId>* vars) {
   for (const PatternTerm& part : t.triple) AddVariables(part, vars);
 }
 
+void AddVariables(const TriplePattern& t, std::vector<VarId>* vars) {
+  for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) AddVariables(*term, vars);
+}
+
 // With a stack of its own: a left-deep chain of twenty thousand OPTIONALs is
 // asked about before the translation refuses it as too deep.
 void InScope(const Pattern& p, std::set<VarId>* vars) {
-  const auto term = [&](const PatternTerm& t) {
+  const auto term = [&](const auto& t) {  // a PatternTerm or a TriplePattern
     std::vector<VarId> named;
     AddVariables(t, &named);
     vars->insert(named.begin(), named.end());
@@ -21,11 +25,7 @@ void InScope(const Pattern& p, std::set<VarId>* vars) {
     pending.pop_back();
     switch (next.kind) {
       case Pattern::Kind::kBgp:
-        for (const auto& t : next.triples) {
-          term(t.subject);
-          term(t.predicate);
-          term(t.object);
-        }
+        for (const auto& t : next.triples) term(t);
         break;
       case Pattern::Kind::kPath:
         term(next.subject);

@@ -170,6 +170,8 @@ struct Pattern {
 
 // The variables `t` names, those of a triple term's parts included.
 void AddVariables(const PatternTerm& t, std::vector<VarId>* vars);
+// The variables of the subject, predicate and object of `t`.
+void AddVariables(const TriplePattern& t, std::vector<VarId>* vars);
 
 // The variables a solution of `p` may bind (spec 18.2.1).
 void InScope(const Pattern& p, std::set<VarId>* vars);

@@ -69,7 +69,9 @@ class Adjacency {
   // order, a pass per byte in which the ids differ: a third of the time of
   // a comparison sort on the first query over a fresh store.
   static void Sort(Edges& edges) {
-    const auto by_second = [](const auto& a, const auto& b) { return std::tie(a.second, a.first) < std::tie(b.second, b.first); };
+    const auto by_second = [](const auto& a, const auto& b) {
+      return std::tie(a.second, a.first) < std::tie(b.second, b.first);
+    };
     if (std::is_sorted(edges.begin(), edges.end())) return;
     if (!std::is_sorted(edges.begin(), edges.end(), by_second)) {
       std::sort(edges.begin(), edges.end());

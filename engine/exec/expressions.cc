@@ -22,15 +22,15 @@ absl::StatusOr<bool> Evaluator::Exists(const query::Pattern& pattern, const Row&
     // A seek reads some 32 rows in the time it takes: past that many runs
     // per row of the one run's estimated rows, one run is cheaper.
     const plan::Node& all = *once->second;
-    const bool one_triple = all.kind == plan::Node::Kind::kIndexNestedLoop && all.scans.size() == 1 &&
-                            all.scans[0].p.kind == plan::ScanTerm::Kind::kConstant &&
-                            all.scans[0].s.kind != plan::ScanTerm::Kind::kTriple &&
-                            all.scans[0].o.kind != plan::ScanTerm::Kind::kTriple &&
-                            !(all.scans[0].s.kind == plan::ScanTerm::Kind::kVariable &&
-                              all.scans[0].o.kind == plan::ScanTerm::Kind::kVariable &&
-                              all.scans[0].s.var == all.scans[0].o.var);
     if (runs.rows == nullptr && runs.edges == nullptr && ++runs.count > 64 + all.estimated_rows / 32) {
       const auto start = std::chrono::steady_clock::now();
+      const bool one_triple = all.kind == plan::Node::Kind::kIndexNestedLoop && all.scans.size() == 1 &&
+                              all.scans[0].p.kind == plan::ScanTerm::Kind::kConstant &&
+                              all.scans[0].s.kind != plan::ScanTerm::Kind::kTriple &&
+                              all.scans[0].o.kind != plan::ScanTerm::Kind::kTriple &&
+                              !(all.scans[0].s.kind == plan::ScanTerm::Kind::kVariable &&
+                                all.scans[0].o.kind == plan::ScanTerm::Kind::kVariable &&
+                                all.scans[0].s.var == all.scans[0].o.var);
       runs.scope = scope;
       if (one_triple) {
         ASSIGN_OR_RETURN(runs.edges, PredicateEdges(all.scans[0].p.id, true, scope, plan::kMostEdgesInMemory));
@@ -261,6 +261,20 @@ absl::StatusOr<std::optional<Term>> Evaluator::Eval(const Expr& e, const Row& ro
   return std::optional<Term>();
 }
 
+namespace {
+
+// The rounding function `e` calls, if it calls one.
+std::optional<Rounding> RoundingOf(const Expr& e) {
+  if (e.kind != Expr::Kind::kBuiltIn || e.args.size() != 1) return std::nullopt;
+  if (e.name == "ABS") return Rounding::kAbs;
+  if (e.name == "CEIL") return Rounding::kCeil;
+  if (e.name == "FLOOR") return Rounding::kFloor;
+  if (e.name == "ROUND") return Rounding::kRound;
+  return std::nullopt;
+}
+
+}  // namespace
+
 bool Evaluator::IsNumericOperation(const Expr& e) {
   using K = Expr::Kind;
   switch (e.kind) {
@@ -270,10 +284,8 @@ bool Evaluator::IsNumericOperation(const Expr& e) {
     case K::kDivide:
     case K::kNegate:
       return true;
-    case K::kBuiltIn:
-      return e.args.size() == 1 && (e.name == "ABS" || e.name == "CEIL" || e.name == "FLOOR" || e.name == "ROUND");
     default:
-      return false;
+      return RoundingOf(e).has_value();
   }
 }
 
@@ -281,15 +293,9 @@ absl::StatusOr<Evaluator::NumericValue> Evaluator::EvalNumeric(const Expr& e, co
   using K = Expr::Kind;
   if (!IsNumericOperation(e)) return NumericValue{};
   NumericValue result{.numeric = true, .value = std::nullopt};
-  if (e.kind == K::kBuiltIn) {
-    ASSIGN_OR_RETURN(const Function* f, Resolved(e));
-    static const Function* const kAbs = FindBuiltIn("ABS", 1);
-    static const Function* const kCeil = FindBuiltIn("CEIL", 1);
-    static const Function* const kFloor = FindBuiltIn("FLOOR", 1);
-    const Rounding how = f == kAbs ? Rounding::kAbs : f == kCeil ? Rounding::kCeil
-                         : f == kFloor ? Rounding::kFloor : Rounding::kRound;
+  if (const std::optional<Rounding> how = RoundingOf(e)) {
     ASSIGN_OR_RETURN(const auto x, Operand(e.args[0], row, env));
-    if (x) result.value = Rounded(how, *x);
+    if (x) result.value = Rounded(*how, *x);
     return result;
   }
   if (e.kind == K::kNegate) {

@@ -388,7 +388,7 @@ std::vector<std::vector<std::size_t>> IndependentGroups(const std::vector<query:
   absl::flat_hash_map<query::VarId, std::size_t> first_with;
   for (std::size_t i = 0; i < triples.size(); ++i) {
     std::vector<query::VarId> vars;
-    for (const PatternTerm* t : {&triples[i].subject, &triples[i].predicate, &triples[i].object}) query::AddVariables(*t, &vars);
+    query::AddVariables(triples[i], &vars);
     for (const query::VarId v : vars) {
       const auto [it, fresh] = first_with.try_emplace(v, i);
       if (!fresh) group[find(i)] = find(it->second);
@@ -415,9 +415,7 @@ absl::StatusOr<std::unique_ptr<Node>> Planner::CountProduct(const query::Query& 
                                                             const Scope& scope) {
   if (!q.grouped || !q.group_by.empty() || q.where.kind != query::Pattern::Kind::kBgp) return nullptr;
   std::vector<query::VarId> mentioned;
-  for (const query::TriplePattern& t : q.where.triples) {
-    for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) query::AddVariables(*term, &mentioned);
-  }
+  for (const query::TriplePattern& t : q.where.triples) query::AddVariables(t, &mentioned);
   for (const auto& a : q.aggregates) {
     if (a.kind != query::Aggregate::Kind::kCount || a.distinct) return nullptr;
     if (a.arg && (a.arg->kind != Expr::Kind::kVariable ||
@@ -633,9 +631,7 @@ const std::vector<Expr>* Planner::AntiJoin(const query::Pattern& filter, const s
   const query::Pattern& right = optional.children[1];
   if (right.kind != query::Pattern::Kind::kBgp || right.triples.empty()) return nullptr;
   std::vector<query::VarId> in_right;
-  for (const auto& t : right.triples) {
-    for (const PatternTerm* term : {&t.subject, &t.predicate, &t.object}) query::AddVariables(*term, &in_right);
-  }
+  for (const auto& t : right.triples) query::AddVariables(t, &in_right);
   std::set<query::VarId> in_left;
   query::InScope(optional.children[0], &in_left);
   const auto unbound_test = std::find_if(filter.exprs.begin(), filter.exprs.end(), [&](const Expr& e) {
